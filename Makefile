@@ -1,0 +1,60 @@
+# recoverysim: `make demo` and `make test` do the whole set-up on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD_DIR := build/dev
+SYS_PKGS := libeigen3-dev libboost-graph-dev libspdlog-dev
+STAMP := $(VENV)/.installed
+# Editable install into a persistent build dir: C++ edits are rebuilt incrementally on import.
+PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true \
+  -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
+
+.PHONY: demo test test-cpp test-python bench sysdeps install build clean
+
+demo: $(STAMP)
+	@$(PY) examples/demo.py
+
+test: test-cpp test-python
+
+test-cpp: build
+	$(VENV)/bin/ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error
+
+test-python: build
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_reference.py
+
+build: $(STAMP)
+	@$(VENV)/bin/cmake --build $(BUILD_DIR)
+
+install: $(STAMP)
+
+# System packages (C++ libraries and a compiler). As root they are installed; otherwise we stop
+# and print the exact command.
+sysdeps:
+	@missing=""; \
+	for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
+	$(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml | sysdeps
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
+	$(PY) -m pip install -q $(PIP_BUILD_FLAGS) -e '.[test,plot]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf build $(VENV) .pytest_cache

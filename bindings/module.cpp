@@ -1,0 +1,9 @@
+// recoverysim._core: the compiled engine. Private; the public API is the recoverysim package.
+#include "common.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "recoverysim compiled engine (private: use the recoverysim package)";
+  recoverysim::bind::register_distributions(m);
+  recoverysim::bind::register_model(m);
+  recoverysim::bind::register_simulation(m);
+}

@@ -1,0 +1,140 @@
+#include "common.hpp"
+#include "recoverysim/model.hpp"
+
+namespace recoverysim::bind {
+
+namespace {
+
+GateKind gate_kind(const std::string& s) {
+  if (s == "ref") return GateKind::ref;
+  if (s == "all_of") return GateKind::all;
+  if (s == "any_of") return GateKind::any;
+  if (s == "k_of_n") return GateKind::k_of_n;
+  throw py::value_error("unknown requirement kind '" + s +
+                        "' (expected ref, all_of, any_of or k_of_n)");
+}
+
+const char* gate_kind_name(GateKind k) {
+  switch (k) {
+    case GateKind::ref: return "ref";
+    case GateKind::all: return "all_of";
+    case GateKind::any: return "any_of";
+    case GateKind::k_of_n: return "k_of_n";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void register_model(py::module_& m) {
+  using namespace pybind11::literals;
+
+  py::class_<StepSpec>(m, "StepSpec")
+      .def(py::init([](std::string name, Distribution duration, std::string crew, double success,
+                       int max_attempts, std::string escalate, double inspection_interval,
+                       double inspection_offset) {
+             return StepSpec{std::move(name), std::move(duration), std::move(crew), success,
+                             max_attempts, std::move(escalate), inspection_interval,
+                             inspection_offset};
+           }),
+           py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
+           "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
+           "inspection_offset"_a = 0.0);
+
+  py::class_<ProcedureSpec>(m, "ProcedureSpec")
+      .def(py::init([](std::string name, std::vector<StepSpec> steps) {
+             return ProcedureSpec{std::move(name), std::move(steps)};
+           }),
+           py::kw_only(), "name"_a, "steps"_a);
+
+  py::class_<FailureModeSpec>(m, "FailureModeSpec")
+      .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
+                       bool data_loss) {
+             return FailureModeSpec{std::move(name), std::move(ttf), std::move(procedure),
+                                    data_loss};
+           }),
+           py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = false);
+
+  py::class_<ComponentSpec>(m, "ComponentSpec")
+      .def(py::init([](std::string name, std::vector<FailureModeSpec> modes,
+                       std::vector<std::pair<std::string, std::string>> tags) {
+             return ComponentSpec{std::move(name), std::move(modes), std::move(tags)};
+           }),
+           py::kw_only(), "name"_a, "modes"_a, "tags"_a = std::vector<std::pair<std::string, std::string>>{});
+
+  py::class_<CrewSpec>(m, "CrewSpec")
+      .def(py::init([](std::string name, int size) { return CrewSpec{std::move(name), size}; }),
+           py::kw_only(), "name"_a, "size"_a = 1);
+
+  py::class_<RequirementSpec>(m, "RequirementSpec")
+      .def(py::init([](const std::string& kind, std::string name, int k,
+                       std::vector<RequirementSpec> children) {
+             return RequirementSpec{gate_kind(kind), std::move(name), k, std::move(children)};
+           }),
+           py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
+           "children"_a = std::vector<RequirementSpec>{});
+
+  py::class_<ServiceSpec>(m, "ServiceSpec")
+      .def(py::init([](std::string name, RequirementSpec requirement) {
+             return ServiceSpec{std::move(name), std::move(requirement)};
+           }),
+           py::kw_only(), "name"_a, "requirement"_a);
+
+  py::class_<ModelSpec>(m, "ModelSpec")
+      .def(py::init([](std::string name, std::vector<ComponentSpec> components,
+                       std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
+                       std::vector<ServiceSpec> services) {
+             return ModelSpec{std::move(name), std::move(components), std::move(crews),
+                              std::move(procedures), std::move(services)};
+           }),
+           py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
+           "procedures"_a = std::vector<ProcedureSpec>{},
+           "services"_a = std::vector<ServiceSpec>{});
+
+  py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
+      .def_readonly("name", &CompiledModel::name)
+      .def_property_readonly("component_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::string> v;
+                               for (const auto& x : c.components) v.push_back(x.name);
+                               return v;
+                             })
+      .def_property_readonly("service_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::string> v;
+                               for (const auto& x : c.services) v.push_back(x.name);
+                               return v;
+                             })
+      .def_property_readonly("mode_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::pair<std::string, std::string>> v;
+                               for (const auto& x : c.modes)
+                                 v.emplace_back(c.components[x.component].name, x.name);
+                               return v;
+                             })
+      .def_property_readonly("n_gates", [](const CompiledModel& c) { return c.gates.size(); })
+      .def_property_readonly(
+          "gates",
+          [](const CompiledModel& c) {
+            py::list out;
+            for (std::size_t g = 0; g < c.gates.size(); ++g) {
+              std::vector<std::uint32_t> kids(c.children.begin() + c.child_offset[g],
+                                              c.children.begin() + c.child_offset[g + 1]);
+              out.append(py::dict("kind"_a = gate_kind_name(c.gates[g].kind),
+                                  "k"_a = c.gates[g].k, "service"_a = c.gates[g].service,
+                                  "children"_a = kids));
+            }
+            return out;
+          },
+          "Gates as dicts; children are node ids (components first, then gates).")
+      .def_readonly("service_order", &CompiledModel::service_order);
+
+  m.def(
+      "compile",
+      [](const ModelSpec& spec) {
+        return std::const_pointer_cast<CompiledModel>(compile(spec));
+      },
+      py::arg("spec"), "Validate a ModelSpec and compile it; raises ValueError naming the culprit.");
+}
+
+}  // namespace recoverysim::bind

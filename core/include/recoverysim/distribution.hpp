@@ -1,0 +1,72 @@
+// Probability distributions of durations (hours). Our own sampling code: std::*_distribution
+// differs between standard libraries and would break reproducibility. Every sampler is an inverse
+// CDF of one uniform draw except Gamma (Marsaglia-Tsang rejection), so a changed parameter moves a
+// sample monotonically: good for common random numbers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recoverysim/random.hpp"
+
+namespace recoverysim {
+
+enum class DistKind : std::uint8_t {
+  exponential,    // p0 = mean
+  weibull,        // p0 = shape k, p1 = scale lambda
+  lognormal,      // p0 = mu, p1 = sigma (of the log)
+  gamma,          // p0 = shape alpha, p1 = scale theta
+  normal,         // p0 = mu, p1 = sigma, truncated to [0, inf)
+  uniform,        // p0 = low, p1 = high
+  triangular,     // p0 = low, p1 = mode, p2 = high
+  deterministic,  // p0 = value
+  empirical,      // values (sorted), resampled uniformly
+};
+
+const char* dist_kind_name(DistKind k) noexcept;
+
+class Distribution {
+ public:
+  // Factories validate and throw std::invalid_argument naming the bad parameter.
+  static Distribution exponential(double mean);
+  static Distribution weibull(double shape, double scale);
+  static Distribution lognormal(double mu, double sigma);
+  static Distribution gamma(double shape, double scale);
+  static Distribution normal(double mu, double sigma);
+  static Distribution uniform(double low, double high);
+  static Distribution triangular(double low, double mode, double high);
+  static Distribution deterministic(double value);
+  static Distribution empirical(std::vector<double> values);
+
+  Distribution() : Distribution(deterministic(0.0)) {}
+
+  double sample(Stream& s) const;
+  double mean() const;
+  double variance() const;
+  double cdf(double x) const;
+
+  DistKind kind() const noexcept { return kind_; }
+  double param(int i) const noexcept { return p_[i]; }
+  const std::vector<double>& values() const;
+  // True for a memoryless (exponential) distribution: the exact Markov solvers need this.
+  bool is_exponential() const noexcept { return kind_ == DistKind::exponential; }
+  std::string repr() const;
+
+ private:
+  Distribution(DistKind k, double a, double b = 0, double c = 0);
+  double sample_gamma(Stream& s) const;
+
+  DistKind kind_;
+  double p_[3];
+  double aux_[3] = {0, 0, 0};  // precomputed constants for sampling
+  std::shared_ptr<const std::vector<double>> values_;
+};
+
+// Special functions, exposed for tests.
+double normal_cdf(double x) noexcept;
+double normal_quantile(double p) noexcept;  // full double precision on (0, 1)
+double gamma_p(double a, double x) noexcept;  // regularised lower incomplete gamma P(a, x)
+
+}  // namespace recoverysim

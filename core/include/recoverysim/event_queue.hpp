@@ -1,0 +1,83 @@
+// The future-event list: a binary min-heap of small POD records ordered by (time, sequence).
+// The sequence number comes from a per-replication counter, so events scheduled for the same
+// instant fire in the order they were scheduled, on every run and every thread. Cancellation is
+// lazy: an event carries the generation of its target at scheduling time and is skipped when the
+// target's generation has moved on (O(1) cancel, no search in the heap).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace recoverysim {
+
+enum class EventType : std::uint8_t {
+  failure,    // a component's pending failure fires
+  step_end,   // a recovery step of a component ends
+  step_ready, // a component's recovery step may start (periodic inspection reached)
+};
+
+struct Event {
+  double time;
+  std::uint64_t seq;
+  std::uint32_t target;
+  std::uint32_t gen;
+  EventType type;
+};
+
+class EventQueue {
+ public:
+  void clear() noexcept {
+    heap_.clear();
+    next_seq_ = 0;
+  }
+  bool empty() const noexcept { return heap_.empty(); }
+  std::size_t size() const noexcept { return heap_.size(); }
+  const Event& top() const noexcept { return heap_.front(); }
+
+  void push(double time, std::uint32_t target, std::uint32_t gen, EventType type) {
+    heap_.push_back({time, next_seq_++, target, gen, type});
+    sift_up(heap_.size() - 1);
+  }
+
+  Event pop() noexcept {
+    Event out = heap_.front();
+    const Event last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(last);
+    return out;
+  }
+
+ private:
+  static bool before(const Event& a, const Event& b) noexcept {
+    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  }
+  void sift_up(std::size_t i) noexcept {
+    const Event e = heap_[i];
+    while (i > 0) {
+      const std::size_t p = (i - 1) / 2;
+      if (!before(e, heap_[p])) break;
+      heap_[i] = heap_[p];
+      i = p;
+    }
+    heap_[i] = e;
+  }
+  // Places e (the former last element) starting from the root.
+  void sift_down(const Event& e) noexcept {
+    const std::size_t n = heap_.size();
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && before(heap_[c + 1], heap_[c])) ++c;
+      if (!before(heap_[c], e)) break;
+      heap_[i] = heap_[c];
+      i = c;
+    }
+    heap_[i] = e;
+  }
+
+  std::vector<Event> heap_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace recoverysim

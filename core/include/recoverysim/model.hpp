@@ -1,0 +1,156 @@
+// The model: a plain description (ModelSpec, filled from Python or tests) and its compiled,
+// validated, read-only form (CompiledModel) shared by every replication on every thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "recoverysim/distribution.hpp"
+
+namespace recoverysim {
+
+// ---------------------------------------------------------------------------------------------
+// Specification (what a user describes)
+
+struct StepSpec {
+  std::string name = "repair";  // detect, diagnose, failover, restore, repair, verify, ...
+  Distribution duration;
+  std::string crew;             // empty: needs no crew
+  double success = 1.0;         // probability that one attempt succeeds
+  int max_attempts = 0;         // attempts before escalating; 0 = retry until success
+  std::string escalate;         // procedure to run when attempts are exhausted
+  double inspection_interval = 0;  // > 0: the step first waits for the next periodic inspection
+  double inspection_offset = 0;
+};
+
+struct ProcedureSpec {
+  std::string name;
+  std::vector<StepSpec> steps;
+};
+
+struct FailureModeSpec {
+  std::string name = "failure";
+  Distribution ttf;         // time to failure, in age (hours of active operation)
+  ProcedureSpec procedure;  // inline recovery procedure
+  bool data_loss = false;
+};
+
+struct ComponentSpec {
+  std::string name;
+  std::vector<FailureModeSpec> modes;
+  std::vector<std::pair<std::string, std::string>> tags;
+};
+
+struct CrewSpec {
+  std::string name;
+  int size = 1;
+};
+
+enum class GateKind : std::uint8_t { ref, all, any, k_of_n };
+
+struct RequirementSpec {
+  GateKind kind = GateKind::ref;
+  std::string name;  // for ref: a component or service name
+  int k = 0;         // for k_of_n
+  std::vector<RequirementSpec> children;
+};
+
+struct ServiceSpec {
+  std::string name;
+  RequirementSpec requirement;
+};
+
+struct ModelSpec {
+  std::string name = "model";
+  std::vector<ComponentSpec> components;
+  std::vector<CrewSpec> crews;
+  std::vector<ProcedureSpec> procedures;  // named procedures, targets of escalation
+  std::vector<ServiceSpec> services;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Compiled model (flat, indexed, immutable)
+
+struct Step {
+  Distribution duration;
+  std::int32_t crew;  // -1: none
+  double success;
+  std::int32_t max_attempts;
+  std::int32_t escalate;  // procedure index, -1: none
+  double inspection_interval;
+  double inspection_offset;
+  std::uint32_t kind;  // index into CompiledModel::step_kinds
+};
+
+struct Procedure {
+  std::string name;
+  std::uint32_t first_step;
+  std::uint32_t n_steps;
+};
+
+struct Mode {
+  std::string name;
+  std::uint64_t name_hash;
+  std::uint32_t component;
+  Distribution ttf;
+  std::int32_t procedure;
+  bool data_loss;
+};
+
+struct Component {
+  std::string name;
+  std::uint64_t name_hash;
+  std::uint32_t first_mode;
+  std::uint32_t n_modes;
+  std::vector<std::pair<std::string, std::string>> tags;
+};
+
+struct Gate {
+  GateKind kind;  // all / any / k_of_n (a ref at the root becomes an all-of-one)
+  std::int32_t k;  // up when at least k children are up
+  std::int32_t n;
+  std::int32_t service;  // index of the service whose root this gate is, or -1
+};
+
+struct Service {
+  std::string name;
+  std::uint32_t node;  // node id of its root gate
+};
+
+class CompiledModel {
+ public:
+  std::string name;
+  std::vector<Component> components;
+  std::vector<Mode> modes;
+  std::vector<Procedure> procedures;
+  std::vector<Step> steps;
+  std::vector<std::string> step_kinds;  // distinct step names, in order of first appearance
+  std::vector<std::string> crew_names;
+  std::vector<std::int32_t> crew_sizes;
+  std::vector<Gate> gates;        // gate g is node (components.size() + g)
+  std::vector<Service> services;  // in definition order
+  // Node graph, CSR: parents of node i are parents[parent_offset[i] .. parent_offset[i+1]).
+  std::vector<std::uint32_t> parent_offset;
+  std::vector<std::uint32_t> parents;
+  // Children of gate g: children[child_offset[g] .. child_offset[g+1]), in declaration order.
+  std::vector<std::uint32_t> child_offset;
+  std::vector<std::uint32_t> children;
+
+  std::size_t n_nodes() const noexcept { return components.size() + gates.size(); }
+  std::uint32_t gate_node(std::size_t g) const noexcept {
+    return static_cast<std::uint32_t>(components.size() + g);
+  }
+  int find_component(const std::string& n) const noexcept;
+  int find_service(const std::string& n) const noexcept;
+  // Services in an order where every service comes after the services it depends on.
+  std::vector<std::uint32_t> service_order;
+};
+
+// Validates the spec and compiles it. Throws std::invalid_argument with a message that names the
+// offending entity (unknown names, duplicates, cycles, k out of range, empty groups, ...).
+std::shared_ptr<const CompiledModel> compile(const ModelSpec& spec);
+
+}  // namespace recoverysim

@@ -1,0 +1,365 @@
+#include "recoverysim/model.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <cmath>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace recoverysim {
+
+namespace {
+
+using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+using Vertex = boost::graph_traits<Digraph>::vertex_descriptor;
+
+[[noreturn]] void fail(const std::string& msg) { throw std::invalid_argument(msg); }
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Depth-first search that remembers the tree and stops at the first back edge: the back edge
+// closes a cycle that we can then spell out name by name.
+struct CycleFinder : boost::default_dfs_visitor {
+  std::vector<Vertex>* pred;
+  std::vector<Vertex>* cycle;
+  void tree_edge(boost::graph_traits<Digraph>::edge_descriptor e, const Digraph& g) const {
+    (*pred)[boost::target(e, g)] = boost::source(e, g);
+  }
+  void back_edge(boost::graph_traits<Digraph>::edge_descriptor e, const Digraph& g) const {
+    if (!cycle->empty()) return;
+    const Vertex u = boost::source(e, g), v = boost::target(e, g);
+    std::vector<Vertex> path{u};
+    for (Vertex w = u; w != v;) {
+      w = (*pred)[w];
+      path.push_back(w);
+    }
+    cycle->assign(path.rbegin(), path.rend());
+    cycle->push_back(v);
+  }
+};
+
+// Returns the vertices of one cycle (first == last), or an empty vector for a DAG.
+std::vector<Vertex> find_cycle(const Digraph& g) {
+  std::vector<Vertex> pred(boost::num_vertices(g));
+  for (Vertex v = 0; v < pred.size(); ++v) pred[v] = v;
+  std::vector<Vertex> cycle;
+  CycleFinder vis;
+  vis.pred = &pred;
+  vis.cycle = &cycle;
+  boost::depth_first_search(g, boost::visitor(vis));
+  return cycle;
+}
+
+std::string spell_cycle(const std::vector<Vertex>& cycle, const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    if (i) out += " -> ";
+    out += names[cycle[i]];
+  }
+  return out;
+}
+
+bool valid_probability(double p) { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
+
+class Compiler {
+ public:
+  explicit Compiler(const ModelSpec& spec) : spec_(spec), out_(std::make_shared<CompiledModel>()) {}
+
+  std::shared_ptr<const CompiledModel> run() {
+    out_->name = spec_.name;
+    names();
+    crews();
+    named_procedures();
+    components();
+    resolve_escalations();
+    services();
+    return out_;
+  }
+
+ private:
+  void names() {
+    if (spec_.components.empty()) fail("model " + quote(spec_.name) + " has no components");
+    std::set<std::string> seen;
+    for (const auto& c : spec_.components) {
+      if (c.name.empty()) fail("a component has an empty name");
+      if (!seen.insert(c.name).second) fail("duplicate component name " + quote(c.name));
+    }
+    std::set<std::string> svc;
+    for (const auto& s : spec_.services) {
+      if (s.name.empty()) fail("a service has an empty name");
+      if (!svc.insert(s.name).second) fail("duplicate service name " + quote(s.name));
+      if (seen.count(s.name))
+        fail("service " + quote(s.name) + " has the same name as a component; names must be unique");
+    }
+  }
+
+  void crews() {
+    for (const auto& c : spec_.crews) {
+      if (c.name.empty()) fail("a crew has an empty name");
+      if (crew_index_.count(c.name)) fail("duplicate crew name " + quote(c.name));
+      if (c.size < 1)
+        fail("crew " + quote(c.name) + ": size must be >= 1 (got " + std::to_string(c.size) + ")");
+      crew_index_[c.name] = static_cast<int>(out_->crew_names.size());
+      out_->crew_names.push_back(c.name);
+      out_->crew_sizes.push_back(c.size);
+    }
+  }
+
+  std::uint32_t step_kind(const std::string& name) {
+    auto it = step_kind_index_.find(name);
+    if (it != step_kind_index_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(out_->step_kinds.size());
+    out_->step_kinds.push_back(name);
+    step_kind_index_[name] = id;
+    return id;
+  }
+
+  // Adds a procedure; escalation targets are resolved after all named procedures exist.
+  std::int32_t add_procedure(const ProcedureSpec& p, const std::string& where) {
+    if (p.steps.empty()) fail(where + ": the recovery procedure has no steps");
+    const auto id = static_cast<std::int32_t>(out_->procedures.size());
+    out_->procedures.push_back(
+        {p.name.empty() ? where : p.name, static_cast<std::uint32_t>(out_->steps.size()),
+         static_cast<std::uint32_t>(p.steps.size())});
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+      const StepSpec& s = p.steps[i];
+      const std::string at = where + ", step " + std::to_string(i + 1) + " (" + s.name + ")";
+      if (s.name.empty()) fail(where + ", step " + std::to_string(i + 1) + ": empty step name");
+      int crew = -1;
+      if (!s.crew.empty()) {
+        auto it = crew_index_.find(s.crew);
+        if (it == crew_index_.end()) fail(at + ": unknown crew " + quote(s.crew));
+        crew = it->second;
+      }
+      if (!valid_probability(s.success))
+        fail(at + ": success probability must be in [0, 1] (got " + std::to_string(s.success) +
+             ")");
+      if (s.max_attempts < 0)
+        fail(at + ": max_attempts must be >= 0 (got " + std::to_string(s.max_attempts) + ")");
+      if (s.success == 0.0 && (s.max_attempts == 0 || s.escalate.empty()))
+        fail(at + ": success probability 0 with no bounded escalation would never recover");
+      if (!s.escalate.empty() && s.max_attempts == 0)
+        fail(at + ": escalate to " + quote(s.escalate) + " needs max_attempts >= 1");
+      if (s.escalate.empty() && s.max_attempts > 0)
+        fail(at + ": max_attempts=" + std::to_string(s.max_attempts) +
+             " needs a procedure to escalate to");
+      if (!std::isfinite(s.inspection_interval) || s.inspection_interval < 0)
+        fail(at + ": inspection interval must be >= 0");
+      if (!std::isfinite(s.inspection_offset) || s.inspection_offset < 0)
+        fail(at + ": inspection offset must be >= 0");
+      out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1,
+                             s.inspection_interval, s.inspection_offset, step_kind(s.name)});
+      pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at});
+    }
+    return id;
+  }
+
+  void named_procedures() {
+    for (const auto& p : spec_.procedures) {
+      if (p.name.empty()) fail("a named procedure has an empty name");
+      if (procedure_index_.count(p.name)) fail("duplicate procedure name " + quote(p.name));
+      procedure_index_[p.name] = add_procedure(p, "procedure " + quote(p.name));
+    }
+  }
+
+  void components() {
+    for (std::size_t ci = 0; ci < spec_.components.size(); ++ci) {
+      const ComponentSpec& c = spec_.components[ci];
+      const std::string where = "component " + quote(c.name);
+      if (c.modes.empty()) fail(where + " has no failure modes");
+      Component comp{c.name, hash_name(c.name), static_cast<std::uint32_t>(out_->modes.size()),
+                     static_cast<std::uint32_t>(c.modes.size()), c.tags};
+      std::set<std::string> mode_names;
+      for (const auto& m : c.modes) {
+        const std::string mw = where + ", failure mode " + quote(m.name);
+        if (m.name.empty()) fail(where + ": a failure mode has an empty name");
+        if (!mode_names.insert(m.name).second) fail(where + ": duplicate failure mode " + quote(m.name));
+        if (!(m.ttf.mean() > 0)) fail(mw + ": time to failure must have a positive mean");
+        const std::int32_t proc = add_procedure(m.procedure, mw);
+        out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
+                               proc, m.data_loss});
+      }
+      out_->components.push_back(std::move(comp));
+      component_index_[c.name] = static_cast<int>(ci);
+    }
+  }
+
+  void resolve_escalations() {
+    const std::size_t np = out_->procedures.size();
+    Digraph g(np);
+    std::vector<std::string> names(np);
+    for (std::size_t p = 0; p < np; ++p) names[p] = out_->procedures[p].name;
+    std::vector<std::size_t> step_proc(out_->steps.size());
+    for (std::size_t p = 0; p < np; ++p)
+      for (std::uint32_t s = 0; s < out_->procedures[p].n_steps; ++s)
+        step_proc[out_->procedures[p].first_step + s] = p;
+    for (const auto& e : pending_escalations_) {
+      if (e.target.empty()) continue;
+      auto it = procedure_index_.find(e.target);
+      if (it == procedure_index_.end()) fail(e.where + ": escalates to unknown procedure " + quote(e.target));
+      out_->steps[e.step].escalate = it->second;
+      boost::add_edge(step_proc[e.step], static_cast<std::size_t>(it->second), g);
+    }
+    const auto cycle = find_cycle(g);
+    if (!cycle.empty())
+      fail("escalation loop with no bound: " + spell_cycle(cycle, names) +
+           " (a procedure must not escalate back into itself)");
+  }
+
+  // --- services -------------------------------------------------------------------------------
+
+  std::uint32_t new_gate(GateKind kind, int k, int n, int service) {
+    out_->gates.push_back({kind, k, n, service});
+    gate_children_.emplace_back();
+    return static_cast<std::uint32_t>(out_->gates.size() - 1);
+  }
+
+  std::string describe(const RequirementSpec& r) {
+    switch (r.kind) {
+      case GateKind::ref: return quote(r.name);
+      case GateKind::all: return "all_of(...)";
+      case GateKind::any: return "any_of(...)";
+      case GateKind::k_of_n: return "k_of_n(" + std::to_string(r.k) + ", ...)";
+    }
+    return "?";
+  }
+
+  // Returns the node id of a requirement (component, service root gate or a new gate).
+  std::uint32_t build(const RequirementSpec& r, const std::string& where, std::size_t service) {
+    const std::uint32_t nc = static_cast<std::uint32_t>(out_->components.size());
+    if (r.kind == GateKind::ref) {
+      if (r.name.empty()) fail(where + ": empty name in requirement");
+      if (auto it = component_index_.find(r.name); it != component_index_.end())
+        return static_cast<std::uint32_t>(it->second);
+      if (auto it = service_index_.find(r.name); it != service_index_.end()) {
+        service_deps_.push_back({service, static_cast<std::size_t>(it->second)});
+        return nc + static_cast<std::uint32_t>(it->second);  // service s has root gate s
+      }
+      fail(where + ": unknown component or service " + quote(r.name));
+    }
+    const std::uint32_t g = new_gate(r.kind, 0, 0, -1);
+    fill_gate(g, r, where, service);
+    return nc + g;
+  }
+
+  void fill_gate(std::uint32_t g, const RequirementSpec& r, const std::string& where,
+                 std::size_t service) {
+    const int n = static_cast<int>(r.children.size());
+    if (n == 0) fail(where + ": " + describe(r) + " has no members");
+    std::vector<std::uint32_t> kids;
+    std::set<std::uint32_t> seen;
+    for (int i = 0; i < n; ++i) {
+      const std::string at = where + " > " + describe(r) + "[" + std::to_string(i) + "]";
+      const std::uint32_t child = build(r.children[static_cast<std::size_t>(i)], at, service);
+      if (!seen.insert(child).second)
+        fail(at + ": " + describe(r.children[static_cast<std::size_t>(i)]) +
+             " appears twice in the same group");
+      kids.push_back(child);
+    }
+    int k = n;
+    if (r.kind == GateKind::any) k = 1;
+    if (r.kind == GateKind::k_of_n) {
+      if (r.k < 1 || r.k > n)
+        fail(where + ": k_of_n needs 1 <= k <= n, got k=" + std::to_string(r.k) +
+             " with n=" + std::to_string(n) + " members");
+      k = r.k;
+    }
+    Gate& gate = out_->gates[g];
+    gate.kind = r.kind;
+    gate.k = k;
+    gate.n = n;
+    gate_children_[g] = std::move(kids);
+  }
+
+  void services() {
+    const std::size_t ns = spec_.services.size();
+    for (std::size_t s = 0; s < ns; ++s) service_index_[spec_.services[s].name] = static_cast<int>(s);
+    // Service s owns root gate s, so references to a service can be resolved in any order.
+    for (std::size_t s = 0; s < ns; ++s) new_gate(GateKind::all, 1, 1, static_cast<int>(s));
+    for (std::size_t s = 0; s < ns; ++s) {
+      const ServiceSpec& sv = spec_.services[s];
+      const std::string where = "service " + quote(sv.name);
+      const RequirementSpec& r = sv.requirement;
+      if (r.kind == GateKind::ref) {
+        RequirementSpec wrap;
+        wrap.kind = GateKind::all;
+        wrap.children.push_back(r);
+        fill_gate(static_cast<std::uint32_t>(s), wrap, where, s);
+      } else {
+        fill_gate(static_cast<std::uint32_t>(s), r, where, s);
+      }
+      out_->gates[s].service = static_cast<int>(s);
+      out_->services.push_back({sv.name, out_->gate_node(s)});
+    }
+    check_service_cycles();
+    link();
+  }
+
+  void check_service_cycles() {
+    const std::size_t ns = spec_.services.size();
+    Digraph g(ns);
+    std::vector<std::string> names(ns);
+    for (std::size_t s = 0; s < ns; ++s) names[s] = spec_.services[s].name;
+    for (const auto& [from, to] : service_deps_) boost::add_edge(from, to, g);
+    const auto cycle = find_cycle(g);
+    if (!cycle.empty()) fail("cycle in the dependency graph: " + spell_cycle(cycle, names));
+    std::vector<Vertex> order;
+    boost::topological_sort(g, std::back_inserter(order));  // dependencies first
+    for (Vertex v : order) out_->service_order.push_back(static_cast<std::uint32_t>(v));
+  }
+
+  void link() {
+    const std::size_t nn = out_->n_nodes();
+    std::vector<std::vector<std::uint32_t>> par(nn);
+    out_->child_offset.assign(1, 0);
+    for (std::size_t g = 0; g < gate_children_.size(); ++g) {
+      for (std::uint32_t c : gate_children_[g]) {
+        par[c].push_back(out_->gate_node(g));
+        out_->children.push_back(c);
+      }
+      out_->child_offset.push_back(static_cast<std::uint32_t>(out_->children.size()));
+    }
+    out_->parent_offset.assign(1, 0);
+    for (const auto& p : par) {
+      out_->parents.insert(out_->parents.end(), p.begin(), p.end());
+      out_->parent_offset.push_back(static_cast<std::uint32_t>(out_->parents.size()));
+    }
+  }
+
+  struct PendingEscalation {
+    std::size_t step;
+    std::string target;
+    std::string where;
+  };
+
+  const ModelSpec& spec_;
+  std::shared_ptr<CompiledModel> out_;
+  std::unordered_map<std::string, int> crew_index_, procedure_index_, component_index_,
+      service_index_;
+  std::unordered_map<std::string, std::uint32_t> step_kind_index_;
+  std::vector<PendingEscalation> pending_escalations_;
+  std::vector<std::vector<std::uint32_t>> gate_children_;
+  std::vector<std::pair<std::size_t, std::size_t>> service_deps_;
+};
+
+}  // namespace
+
+int CompiledModel::find_component(const std::string& n) const noexcept {
+  for (std::size_t i = 0; i < components.size(); ++i)
+    if (components[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+int CompiledModel::find_service(const std::string& n) const noexcept {
+  for (std::size_t i = 0; i < services.size(); ++i)
+    if (services[i].name == n) return static_cast<int>(i);
+  return -1;
+}
+
+std::shared_ptr<const CompiledModel> compile(const ModelSpec& spec) { return Compiler(spec).run(); }
+
+}  // namespace recoverysim

@@ -1,0 +1,82 @@
+"""recoverysim: how much downtime will this architecture have?
+
+A C++ discrete-event Monte Carlo engine driven from Python. Build a model of components, failure
+modes, recovery procedures and services; simulate it; read availability, downtime and its tail,
+outages, and target compliance with confidence intervals.
+
+>>> import recoverysim as rs
+>>> m = rs.Model("demo")
+>>> _ = m.component("api", mttf="2000h", mttr="30m")
+>>> _ = m.service("trading", "api")
+>>> res = m.simulate(horizon="1y", replications=1000, seed=7, progress=False)
+>>> res.availability("trading").contains(2000 / 2000.5)
+True
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as e:  # pragma: no cover - only without a build
+    raise ImportError(
+        "recoverysim's compiled engine (recoverysim._core) is missing: did you build it? "
+        "Run `make demo`, or `pip install .` from the source tree "
+        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
+    ) from e
+
+from .distributions import (
+    Deterministic,
+    Distribution,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Normal,
+    Triangular,
+    Uniform,
+    Weibull,
+)
+from .model import Component, Crew, FailureMode, Model, Procedure, Service, Step
+from .requirements import Requirement, all_of, any_of, k_of_n
+from .results import Results
+from .stats import Estimate
+from .units import hours
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Model",
+    "Component",
+    "FailureMode",
+    "Step",
+    "Procedure",
+    "Crew",
+    "Service",
+    "Requirement",
+    "all_of",
+    "any_of",
+    "k_of_n",
+    "Distribution",
+    "Exponential",
+    "Weibull",
+    "LogNormal",
+    "Gamma",
+    "Normal",
+    "Uniform",
+    "Triangular",
+    "Deterministic",
+    "Empirical",
+    "Results",
+    "Estimate",
+    "hours",
+    "set_log_level",
+    "__version__",
+]
+
+
+def set_log_level(level: str) -> None:
+    """Set the engine's log level: "trace", "debug", "info", "warning", "error", "critical", "off".
+
+    The engine logs to standard error through spdlog.
+    """
+    _core.set_log_level(level)

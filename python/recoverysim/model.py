@@ -1,0 +1,464 @@
+"""Building a model in code: components, failure modes, recovery procedures, crews, services.
+
+>>> import recoverysim as rs
+>>> m = rs.Model("exchange")
+>>> m.component("api-1", mttf="2000h", mttr="30m")
+Component('api-1', modes=[FailureMode('failure', failure=Exponential(mean='2000h'), repair=Exponential(mean='0.5h'))])
+>>> _ = m.component("api-2", mttf="2000h", mttr="30m")
+>>> _ = m.service("trading", rs.any_of("api-1", "api-2"))
+>>> res = m.simulate(horizon="1y", replications=200, seed=1, progress=False)
+>>> 0.999 < res.availability("trading").mean <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from . import _core
+from .distributions import Distribution, Exponential, as_distribution
+from .requirements import Member, Requirement, requirement_from
+from .units import Duration, hours
+
+__all__ = ["Model", "Component", "FailureMode", "Step", "Procedure", "Crew", "Service"]
+
+
+def _check_name(name: Any, what: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} name must be a string, got {type(name).__name__}")
+    if not name.strip():
+        raise ValueError(f"{what} name must not be empty")
+    return name
+
+
+def _probability(p: Any, what: str) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise TypeError(f"{what}: expected a probability (a number in [0, 1]), got {type(p).__name__}")
+    p = float(p)
+    if not (0.0 <= p <= 1.0):
+        raise ValueError(f"{what}: probability must be in [0, 1], got {p:g}")
+    return p
+
+
+class Step:
+    """One step of a recovery procedure.
+
+    Parameters
+    ----------
+    name:
+        What the step is: ``"detect"``, ``"diagnose"``, ``"failover"``, ``"restore"``,
+        ``"repair"``, ``"verify"``... Time is reported per step name.
+    duration:
+        A distribution, or a fixed duration (``"5m"``).
+    crew:
+        Name of a crew (see :meth:`Model.crew`); the step waits for a free member, FIFO, and
+        holds it while it runs. Waiting time is downtime.
+    success:
+        Probability that one attempt of the step succeeds. On failure the step is retried, or,
+        after ``max_attempts`` failed attempts, the procedure ``escalate`` takes over.
+    every, offset:
+        The step first waits for the next periodic inspection at ``offset + k * every``
+        (hidden failures found only by checks), then runs for ``duration``.
+
+    >>> Step("detect", "5m")
+    Step('detect', Deterministic(value='0.0833333h'))
+    """
+
+    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+
+    def __init__(
+        self,
+        name: str,
+        duration: Distribution | Duration,
+        *,
+        crew: str | None = None,
+        success: float = 1.0,
+        max_attempts: int | None = None,
+        escalate: str | None = None,
+        every: Duration | None = None,
+        offset: Duration = 0,
+    ) -> None:
+        self.name = _check_name(name, "step")
+        self.duration = as_distribution(duration, name=f"step {name!r} duration")
+        self.crew = crew
+        self.success = _probability(success, f"step {name!r} success")
+        if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1):
+            raise ValueError(f"step {name!r}: max_attempts must be an integer >= 1, got {max_attempts!r}")
+        self.max_attempts = max_attempts
+        self.escalate = escalate
+        self.every = None if every is None else hours(every, name=f"step {name!r} every")
+        if self.every is not None and self.every <= 0:
+            raise ValueError(f"step {name!r}: inspection interval 'every' must be > 0")
+        self.offset = hours(offset, name=f"step {name!r} offset")
+
+    def to_spec(self) -> Any:
+        return _core.StepSpec(
+            name=self.name,
+            duration=self.duration._c,
+            crew=self.crew or "",
+            success=self.success,
+            max_attempts=self.max_attempts or 0,
+            escalate=self.escalate or "",
+            inspection_interval=self.every or 0.0,
+            inspection_offset=self.offset,
+        )
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.crew:
+            extra += f", crew={self.crew!r}"
+        if self.success != 1.0:
+            extra += f", success={self.success:g}"
+        if self.max_attempts:
+            extra += f", max_attempts={self.max_attempts}"
+        if self.escalate:
+            extra += f", escalate={self.escalate!r}"
+        if self.every:
+            extra += f", every='{self.every:g}h'"
+        return f"Step({self.name!r}, {self.duration!r}{extra})"
+
+
+class Procedure:
+    """An ordered list of recovery steps. The component is down until the last step ends.
+
+    >>> Procedure(Step("detect", "5m"), Step("restart", rs.Exponential("10m")))  # doctest: +SKIP
+    """
+
+    __slots__ = ("steps", "name")
+
+    def __init__(self, *steps: Step, name: str = "") -> None:
+        if len(steps) == 1 and isinstance(steps[0], (list, tuple)):
+            steps = tuple(steps[0])
+        if not steps:
+            raise ValueError("a procedure needs at least one step")
+        for i, s in enumerate(steps):
+            if not isinstance(s, Step):
+                raise TypeError(f"procedure step {i}: expected rs.Step, got {type(s).__name__}")
+        self.steps: tuple[Step, ...] = tuple(steps)
+        self.name = name
+
+    @property
+    def mean(self) -> float:
+        """Mean duration ignoring crews, inspections and retries (a lower bound)."""
+        return sum(s.duration.mean for s in self.steps)
+
+    def to_spec(self) -> Any:
+        return _core.ProcedureSpec(name=self.name, steps=[s.to_spec() for s in self.steps])
+
+    def __repr__(self) -> str:
+        return f"Procedure({', '.join(repr(s) for s in self.steps)})"
+
+
+def _as_procedure(repair: Any, where: str) -> Procedure:
+    if isinstance(repair, Procedure):
+        return repair
+    if isinstance(repair, Step):
+        return Procedure(repair)
+    if isinstance(repair, (list, tuple)):
+        return Procedure(*repair)
+    return Procedure(Step("repair", as_distribution(repair, name=f"{where} repair")))
+
+
+class FailureMode:
+    """One way a component fails: a time to failure (in age) and the recovery procedure.
+
+    ``repair`` is a distribution (one ``repair`` step), a :class:`Procedure`, or a list of steps.
+    ``data_loss=True`` marks modes that lose data written since the latest recovery point.
+    """
+
+    __slots__ = ("name", "failure", "repair", "data_loss")
+
+    def __init__(
+        self,
+        name: str,
+        failure: Distribution,
+        repair: Distribution | Procedure | Sequence[Step] | Duration,
+        *,
+        data_loss: bool = False,
+    ) -> None:
+        self.name = _check_name(name, "failure mode")
+        self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
+        self.repair = _as_procedure(repair, f"failure mode {name!r}")
+        self.data_loss = bool(data_loss)
+
+    def to_spec(self) -> Any:
+        return _core.FailureModeSpec(
+            name=self.name, ttf=self.failure._c, procedure=self.repair.to_spec(), data_loss=self.data_loss
+        )
+
+    def __repr__(self) -> str:
+        steps = self.repair.steps
+        rep = repr(steps[0].duration) if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1 else repr(self.repair)
+        dl = ", data_loss=True" if self.data_loss else ""
+        return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"
+
+
+class Component:
+    """A thing that fails: one or more competing failure modes (the first to fire wins).
+
+    After its recovery procedure ends the component is as good as new.
+    """
+
+    __slots__ = ("name", "modes", "tags")
+
+    def __init__(self, name: str, modes: Sequence[FailureMode], tags: Mapping[str, str] | None = None) -> None:
+        self.name = _check_name(name, "component")
+        if not modes:
+            raise ValueError(f"component {name!r}: needs at least one failure mode")
+        self.modes: list[FailureMode] = list(modes)
+        self.tags: dict[str, str] = {str(k): str(v) for k, v in (tags or {}).items()}
+
+    @property
+    def mttf(self) -> float:
+        """Mean time to the first failure of any mode, when that is simple to state (one mode)."""
+        if len(self.modes) == 1:
+            return self.modes[0].failure.mean
+        return math.nan
+
+    def to_spec(self) -> Any:
+        return _core.ComponentSpec(
+            name=self.name, modes=[m.to_spec() for m in self.modes], tags=sorted(self.tags.items())
+        )
+
+    def __repr__(self) -> str:
+        tags = f", tags={self.tags!r}" if self.tags else ""
+        return f"Component({self.name!r}, modes={self.modes!r}{tags})"
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A limited repair resource shared FIFO by every step that names it."""
+
+    name: str
+    size: int = 1
+
+
+@dataclass
+class Service:
+    """A logical node that is up while its requirement holds, with optional targets."""
+
+    name: str
+    requirement: Member
+    rto: float | None = None
+    rpo: float | None = None
+    availability: float | None = None
+
+    def __repr__(self) -> str:
+        t = "".join(
+            f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None
+        )
+        return f"Service({self.name!r}, {self.requirement!r}{t})"
+
+
+class Model:
+    """An architecture: components, crews, procedures and services.
+
+    Build it with :meth:`component`, :meth:`crew`, :meth:`service`, then :meth:`simulate`.
+    """
+
+    def __init__(self, name: str = "model") -> None:
+        self.name = _check_name(name, "model")
+        self.components: dict[str, Component] = {}
+        self.services: dict[str, Service] = {}
+        self.crews: dict[str, Crew] = {}
+        self.procedures: dict[str, Procedure] = {}
+
+    # --- building -------------------------------------------------------------------------------
+
+    def component(
+        self,
+        name: str,
+        *,
+        mttf: Duration | None = None,
+        mttr: Duration | None = None,
+        failure: Distribution | None = None,
+        repair: Distribution | Procedure | Sequence[Step] | Duration | None = None,
+        modes: Iterable[FailureMode] | None = None,
+        data_loss: bool = False,
+        tags: Mapping[str, str] | None = None,
+    ) -> Component:
+        """Add a component and return it.
+
+        Three ways to say how it fails:
+
+        - ``mttf=, mttr=``: one exponential failure mode repaired in one exponential step;
+        - ``failure=, repair=``: one failure mode with these distributions (``repair`` may be a
+          :class:`Procedure`);
+        - ``modes=[FailureMode(...), ...]``: competing failure modes.
+
+        >>> m = Model()
+        >>> c = m.component("db-1", failure=rs.Weibull(1.3, "3000h"), repair=rs.LogNormal.from_mean_std("2h", "1h"))  # doctest: +SKIP
+        """
+        name = _check_name(name, "component")
+        if name in self.components:
+            raise ValueError(f"component {name!r} is already defined")
+        if name in self.services:
+            raise ValueError(f"component {name!r}: a service has that name; names must be unique")
+        where = f"component {name!r}"
+        given = [k for k, v in (("mttf/mttr", mttf if mttf is not None else mttr), ("failure/repair", failure if failure is not None else repair), ("modes", modes)) if v is not None]
+        if len(given) != 1:
+            raise TypeError(
+                f"{where}: say how it fails with exactly one of mttf= and mttr=, failure= and repair=, "
+                f"or modes=[...] (got {', '.join(given) or 'none'})"
+            )
+        if given[0] == "mttf/mttr":
+            if mttf is None or mttr is None:
+                raise TypeError(f"{where}: mttf= and mttr= go together")
+            fm = [FailureMode("failure", Exponential(hours(mttf, name=f"{where} mttf")), Exponential(hours(mttr, name=f"{where} mttr")), data_loss=data_loss)]
+        elif given[0] == "failure/repair":
+            if failure is None or repair is None:
+                raise TypeError(f"{where}: failure= and repair= go together")
+            fm = [FailureMode("failure", failure, repair, data_loss=data_loss)]
+        else:
+            fm = list(modes)  # type: ignore[arg-type]
+            for i, x in enumerate(fm):
+                if not isinstance(x, FailureMode):
+                    raise TypeError(f"{where}: modes[{i}] must be rs.FailureMode, got {type(x).__name__}")
+        comp = Component(name, fm, tags)
+        self.components[name] = comp
+        return comp
+
+    def crew(self, name: str, size: int = 1) -> Crew:
+        """Add a crew of ``size`` interchangeable members (on-call engineers, a vendor's techs)."""
+        name = _check_name(name, "crew")
+        if name in self.crews:
+            raise ValueError(f"crew {name!r} is already defined")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"crew {name!r}: size must be an integer >= 1, got {size!r}")
+        c = Crew(name, size)
+        self.crews[name] = c
+        return c
+
+    def procedure(self, name: str, *steps: Step) -> Procedure:
+        """Add a named procedure, the target of a step's ``escalate=``."""
+        name = _check_name(name, "procedure")
+        if name in self.procedures:
+            raise ValueError(f"procedure {name!r} is already defined")
+        p = Procedure(*steps, name=name)
+        self.procedures[name] = p
+        return p
+
+    def service(
+        self,
+        name: str,
+        requirement: Member | Mapping[str, Any],
+        *,
+        rto: Duration | None = None,
+        rpo: Duration | None = None,
+        availability: float | None = None,
+    ) -> Service:
+        """Add a service, up while ``requirement`` holds.
+
+        ``availability`` is an SLA target over the horizon (e.g. 0.9995); results report the
+        probability of meeting it. ``rto``/``rpo`` are the recovery time/point objectives.
+        """
+        name = _check_name(name, "service")
+        if name in self.services:
+            raise ValueError(f"service {name!r} is already defined")
+        if name in self.components:
+            raise ValueError(f"service {name!r}: a component has that name; names must be unique")
+        req = requirement_from(requirement, where=f"service {name!r}")
+        a = None
+        if availability is not None:
+            a = _probability(availability, f"service {name!r} availability target")
+        s = Service(
+            name,
+            req,
+            rto=None if rto is None else hours(rto, name=f"service {name!r} rto"),
+            rpo=None if rpo is None else hours(rpo, name=f"service {name!r} rpo"),
+            availability=a,
+        )
+        self.services[name] = s
+        return s
+
+    # --- compiling and running ------------------------------------------------------------------
+
+    def to_spec(self) -> Any:
+        """The engine's view of the model (private API)."""
+        return _core.ModelSpec(
+            name=self.name,
+            components=[c.to_spec() for c in self.components.values()],
+            crews=[_core.CrewSpec(name=c.name, size=c.size) for c in self.crews.values()],
+            procedures=[p.to_spec() for p in self.procedures.values()],
+            services=[
+                _core.ServiceSpec(
+                    name=s.name,
+                    requirement=s.requirement.to_spec() if isinstance(s.requirement, Requirement) else _core.RequirementSpec(kind="ref", name=s.requirement),
+                )
+                for s in self.services.values()
+            ],
+        )
+
+    def compile(self) -> Any:
+        """Validate the whole model; raises ``ValueError`` naming the offending entity."""
+        return _core.compile(self.to_spec())
+
+    def validate(self) -> "Model":
+        """Check the model (unknown names, cycles, bad k, empty groups...); returns ``self``."""
+        self.compile()
+        return self
+
+    def simulate(
+        self,
+        horizon: Duration = "1y",
+        replications: int = 1000,
+        seed: int | None = None,
+        *,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> "Results":
+        """Run ``replications`` independent replications over ``horizon`` and return Results.
+
+        Parameters
+        ----------
+        horizon:
+            Length of each replication (``"1y"``, ``"30d"``, or hours).
+        replications:
+            Number of independent replications.
+        seed:
+            Any integer; the same model and seed give bitwise identical results on any number
+            of threads. ``None`` draws a fresh seed, kept in ``Results.seed``.
+        threads:
+            Worker threads (default: all cores). Results do not depend on it.
+        progress:
+            Show a progress bar (``None``: only if the run takes more than about a second).
+
+        Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises
+        ``KeyboardInterrupt``.
+        """
+        from ._progress import Progress
+        from .results import Results
+
+        h = hours(horizon, name="horizon")
+        if h <= 0:
+            raise ValueError(f"horizon must be > 0, got {horizon!r}")
+        if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+            raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+        if seed is None:
+            seed = int.from_bytes(os.urandom(8), "little") >> 1
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+        if threads is None:
+            threads = 0
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+            raise ValueError(f"threads must be a positive integer (or None for all cores), got {threads!r}")
+        compiled = self.compile()
+        t0 = time.perf_counter()
+        with Progress(replications, enabled=progress, desc=self.name) as bar:
+            raw = _core.simulate(
+                compiled, horizon=h, seed=seed, replications=replications, threads=threads, progress=bar.update
+            )
+        elapsed = time.perf_counter() - t0
+        return Results(self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads())
+
+    # --- display ----------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return (
+            f"Model({self.name!r}: {len(self.components)} components, {len(self.services)} services, "
+            f"{len(self.crews)} crews)"
+        )

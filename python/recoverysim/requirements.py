@@ -1,0 +1,144 @@
+"""Requirements: when is a service up?
+
+Requirements compose components and other services into a DAG:
+
+- ``all_of(a, b, ...)``: up when every member is up (series).
+- ``any_of(a, b, ...)``: up when at least one member is up (parallel / redundancy).
+- ``k_of_n(k, a, b, ...)``: up when at least ``k`` members are up (quorum; a BFT validator set of
+  3f+1 needs 2f+1).
+
+Members are component or service names (strings) or nested requirements.
+
+>>> import recoverysim as rs
+>>> rs.all_of("lb", rs.any_of("api-1", "api-2"), rs.k_of_n(2, "db-1", "db-2", "db-3"))
+all_of('lb', any_of('api-1', 'api-2'), k_of_n(2, 'db-1', 'db-2', 'db-3'))
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Union
+
+from . import _core
+
+__all__ = ["Requirement", "Member", "all_of", "any_of", "k_of_n", "requirement_from"]
+
+
+class Requirement:
+    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n."""
+
+    __slots__ = ("kind", "k", "members")
+
+    def __init__(self, kind: str, members: Iterable["Member"], k: int = 0) -> None:
+        self.kind = kind
+        self.k = k
+        self.members: tuple[Member, ...] = tuple(members)
+        for i, m in enumerate(self.members):
+            if not isinstance(m, (str, Requirement)):
+                raise TypeError(
+                    f"{self._label()}: member {i} must be a component/service name or a requirement, "
+                    f"got {type(m).__name__}"
+                )
+
+    def _label(self) -> str:
+        return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
+
+    def names(self) -> list[str]:
+        """Every component or service name used, depth first, without duplicates."""
+        out: list[str] = []
+        for m in self.members:
+            for n in [m] if isinstance(m, str) else m.names():
+                if n not in out:
+                    out.append(n)
+        return out
+
+    def to_spec(self) -> Any:
+        return _core.RequirementSpec(
+            kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members]
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for model files: ``{"all_of": [...]}`` or ``{"k_of_n": {"k": 2, "of": [...]}}``."""
+        members = [m if isinstance(m, str) else m.to_data() for m in self.members]
+        if self.kind == "k_of_n":
+            return {"k_of_n": {"k": self.k, "of": members}}
+        return {self.kind: members}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(m) for m in self.members)
+        return f"k_of_n({self.k}, {inner})" if self.kind == "k_of_n" else f"{self.kind}({inner})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Requirement)
+            and (self.kind, self.k, self.members) == (other.kind, other.k, other.members)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.k, self.members))
+
+
+Member = Union[str, Requirement]
+
+
+def _member_spec(m: Member) -> Any:
+    if isinstance(m, str):
+        return _core.RequirementSpec(kind="ref", name=m)
+    return m.to_spec()
+
+
+def all_of(*members: Member) -> Requirement:
+    """Up when every member is up (components in series).
+
+    >>> all_of("lb", "api", "db")
+    all_of('lb', 'api', 'db')
+    """
+    return Requirement("all_of", members)
+
+
+def any_of(*members: Member) -> Requirement:
+    """Up when at least one member is up (redundant members in parallel).
+
+    >>> any_of("api-1", "api-2")
+    any_of('api-1', 'api-2')
+    """
+    return Requirement("any_of", members)
+
+
+def k_of_n(k: int, *members: Member) -> Requirement:
+    """Up when at least ``k`` of the members are up (a quorum).
+
+    >>> k_of_n(3, "v1", "v2", "v3", "v4")   # BFT: 2f+1 of 3f+1 with f = 1
+    k_of_n(3, 'v1', 'v2', 'v3', 'v4')
+    """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k_of_n: k must be an integer, got {type(k).__name__}")
+    if len(members) == 1 and isinstance(members[0], (list, tuple)):
+        members = tuple(members[0])
+    if not 1 <= k <= len(members):
+        raise ValueError(f"k_of_n: needs 1 <= k <= n, got k={k} with n={len(members)} members")
+    return Requirement("k_of_n", members, k)
+
+
+def requirement_from(value: Any, *, where: str) -> Member:
+    """A requirement from a name, a Requirement, or model-file data (``{"all_of": [...]}``)."""
+    if isinstance(value, (str, Requirement)):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, body), = value.items()
+        if kind in ("all_of", "any_of"):
+            if not isinstance(body, list):
+                raise ValueError(f"{where}.{kind}: expected a list of members")
+            return Requirement(kind, [requirement_from(b, where=f"{where}.{kind}[{i}]") for i, b in enumerate(body)])
+        if kind == "k_of_n":
+            if not isinstance(body, dict) or set(body) != {"k", "of"}:
+                raise ValueError(f"{where}.k_of_n: expected {{k: <int>, of: [members]}}")
+            members = body["of"]
+            if not isinstance(members, list):
+                raise ValueError(f"{where}.k_of_n.of: expected a list of members")
+            try:
+                return k_of_n(body["k"], *[requirement_from(b, where=f"{where}.k_of_n.of[{i}]") for i, b in enumerate(members)])
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"{where}: {e}") from None
+    raise ValueError(
+        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}; got {value!r}"
+    )

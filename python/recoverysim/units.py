@@ -1,0 +1,100 @@
+"""Durations with units.
+
+Inside the engine time is in **hours** (float). Everywhere the Python API takes a duration it
+accepts a plain number (hours) or a string with a unit:
+
+======  =========================  ======
+unit    meaning                    hours
+======  =========================  ======
+``s``   seconds                    1/3600
+``m``   minutes (also ``min``)     1/60
+``h``   hours                      1
+``d``   days                       24
+``w``   weeks                      168
+``y``   years of 365 days          8760
+======  =========================  ======
+
+>>> hours("30m")
+0.5
+>>> hours("1y")
+8760.0
+>>> hours(2)
+2.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Union
+
+__all__ = ["Duration", "hours", "format_hours", "UNITS"]
+
+Duration = Union[int, float, str]
+
+UNITS: dict[str, float] = {
+    "s": 1.0 / 3600.0,
+    "sec": 1.0 / 3600.0,
+    "m": 1.0 / 60.0,
+    "min": 1.0 / 60.0,
+    "h": 1.0,
+    "hr": 1.0,
+    "d": 24.0,
+    "w": 168.0,
+    "y": 8760.0,
+    "yr": 8760.0,
+}
+
+_PATTERN = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def hours(value: Duration, *, name: str = "duration") -> float:
+    """Convert a duration (number of hours, or a string such as ``"45s"``) to hours.
+
+    Raises ``ValueError`` / ``TypeError`` that name ``name`` for anything else.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{name}: expected a duration (hours or a string like '30m'), got a bool")
+    if isinstance(value, (int, float)):
+        v = float(value)
+    elif isinstance(value, str):
+        m = _PATTERN.match(value)
+        if not m:
+            raise ValueError(
+                f"{name}: cannot read {value!r} as a duration "
+                "(expected a number of hours or a string like '45s', '5m', '2h', '3d', '1w', '1y')"
+            )
+        number, unit = m.groups()
+        unit = unit.lower()
+        if unit == "":
+            unit = "h"
+        if unit not in UNITS:
+            raise ValueError(
+                f"{name}: unknown time unit {m.group(2)!r} in {value!r} "
+                "(expected s, m, h, d, w or y)"
+            )
+        v = float(number) * UNITS[unit]
+    else:
+        try:
+            v = float(value)  # numpy scalars
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name}: expected a duration (hours or a string like '30m'), "
+                f"got {type(value).__name__}"
+            ) from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name}: duration must be finite, got {value!r}")
+    return v
+
+
+def format_hours(h: float) -> str:
+    """A short human-readable form of a duration in hours: ``'42s'``, ``'3.5m'``, ``'2h'``, ``'1.5y'``."""
+    if not math.isfinite(h):
+        return str(h)
+    a = abs(h)
+    if a == 0:
+        return "0h"
+    for unit, size in (("y", 8760.0), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
+        if a >= size or unit == "s":
+            return f"{h / size:.3g}{unit}"
+    return f"{h:.3g}h"  # pragma: no cover
