@@ -7,7 +7,7 @@ BUILD_DIR := build/dev
 SYS_PKGS := libeigen3-dev libboost-graph-dev libspdlog-dev
 STAMP := $(VENV)/.installed
 # Editable install into a persistent build dir: C++ edits are rebuilt incrementally on import.
-PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true \
+PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true -Ceditable.verbose=false \
   -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
 
 .PHONY: demo test test-cpp test-python bench sysdeps install build clean
