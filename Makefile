@@ -49,7 +49,7 @@ sysdeps:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml | sysdeps
+$(STAMP): pyproject.toml Makefile | sysdeps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja

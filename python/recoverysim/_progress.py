@@ -34,6 +34,8 @@ class Progress:
             self._bar = tqdm(total=self.total, desc=self.desc, unit="rep", leave=False, dynamic_ncols=True)
         self._bar.update(done - self._last)
         self._last = done
+        if done >= self.total:
+            self._bar.refresh()  # show the finished state even if tqdm throttled the last update
 
     def __exit__(self, *exc: Any) -> None:
         if self._bar is not None:

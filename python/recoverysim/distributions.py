@@ -38,7 +38,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 import numpy as np
 
 from . import _core
-from .units import Duration, hours
+from .units import Duration, exact_duration, hours
 
 __all__ = [
     "Distribution",
@@ -66,7 +66,7 @@ def _num(value: Any, name: str) -> float:
 
 
 def _fmt_h(v: float) -> str:
-    return f"'{v:g}h'"
+    return repr(exact_duration(v))
 
 
 class Distribution:
@@ -116,8 +116,10 @@ class Distribution:
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` independent draws (hours) from the engine's own sampler, reproducible by seed."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"sample: n must be a non-negative integer, got {n!r}")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"sample: n must be an integer, got {type(n).__name__}")
+        if n < 0:
+            raise ValueError(f"sample: n must be >= 0, got {n!r}")
         return self._c.sample(int(n), _seed(seed))
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,11 +130,14 @@ class Distribution:
         parts = []
         for k, v in self._params.items():
             if isinstance(v, list):
-                parts.append(f"{k}=[{', '.join(f'{x:g}' for x in v[:5])}{', ...' if len(v) > 5 else ''}]")
+                if len(v) <= 12:
+                    parts.append(f"{k}=[{', '.join(repr(x) for x in v)}]")
+                else:  # deliberately not evaluable: too long to print in full
+                    parts.append(f"<{len(v)} observations, mean {np.mean(v):.4g}h>")
             elif k in self._time_params:
                 parts.append(f"{k}={_fmt_h(v)}")
             else:
-                parts.append(f"{k}={v:g}")
+                parts.append(f"{k}={v!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __eq__(self, other: object) -> bool:
@@ -247,8 +252,10 @@ class Gamma(Distribution):
         """The gamma distribution with this mean and standard deviation."""
         m = hours(mean, name="Gamma mean")
         s = hours(std, name="Gamma std")
-        if m <= 0 or s <= 0:
-            raise ValueError("Gamma.from_mean_std: mean and std must be > 0")
+        if m <= 0:
+            raise ValueError(f"Gamma.from_mean_std: mean must be > 0 (got {mean!r})")
+        if s <= 0:
+            raise ValueError(f"Gamma.from_mean_std: std must be > 0 (got {std!r})")
         return cls((m / s) ** 2, s * s / m)
 
 

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from . import _core
 from .distributions import Distribution, Exponential, as_distribution
 from .requirements import Member, Requirement, requirement_from
@@ -33,6 +35,14 @@ def _check_name(name: Any, what: str) -> str:
     if not name.strip():
         raise ValueError(f"{what} name must not be empty")
     return name
+
+
+def _count(v: Any, what: str, *, minimum: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, got {type(v).__name__} {v!r}")
+    if v < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, got {v}")
+    return int(v)
 
 
 def _probability(p: Any, what: str) -> float:
@@ -308,7 +318,12 @@ class Model:
         if given[0] == "mttf/mttr":
             if mttf is None or mttr is None:
                 raise TypeError(f"{where}: mttf= and mttr= go together")
-            fm = [FailureMode("failure", Exponential(hours(mttf, name=f"{where} mttf")), Exponential(hours(mttr, name=f"{where} mttr")), data_loss=data_loss)]
+            mttf_h = hours(mttf, name=f"{where} mttf")
+            mttr_h = hours(mttr, name=f"{where} mttr")
+            for label, v, raw in (("mttf", mttf_h, mttf), ("mttr", mttr_h, mttr)):
+                if v <= 0:
+                    raise ValueError(f"{where}: {label} must be > 0 (got {raw!r})")
+            fm = [FailureMode("failure", Exponential(mttf_h), Exponential(mttr_h), data_loss=data_loss)]
         elif given[0] == "failure/repair":
             if failure is None or repair is None:
                 raise TypeError(f"{where}: failure= and repair= go together")
@@ -436,16 +451,13 @@ class Model:
         h = hours(horizon, name="horizon")
         if h <= 0:
             raise ValueError(f"horizon must be > 0, got {horizon!r}")
-        if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-            raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+        replications = _count(replications, "replications", minimum=1)
         if seed is None:
             seed = int.from_bytes(os.urandom(8), "little") >> 1
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-            raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
-        if threads is None:
-            threads = 0
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
-            raise ValueError(f"threads must be a positive integer (or None for all cores), got {threads!r}")
+        seed = _count(seed, "seed", minimum=0)
+        if seed >= 2**64:
+            raise ValueError(f"seed must be < 2**64, got {seed}")
+        threads = 0 if threads is None else _count(threads, "threads (None or 0 = all cores)", minimum=0)
         compiled = self.compile()
         t0 = time.perf_counter()
         with Progress(replications, enabled=progress, desc=self.name) as bar:

@@ -113,8 +113,8 @@ class Results:
     def outage_duration_histogram(self, service: str) -> tuple[np.ndarray, np.ndarray]:
         """(counts, edges) of the durations of outages that ended within the horizon.
 
-        Log-spaced bins (20 per decade, from 0.36 s to 1e6 h): quantiles read from it are
-        accurate to about 6% of the value.
+        Log-spaced bins (40 per decade, from 0.36 s to 1e6 h): a quantile read from it (the
+        geometric midpoint of its bin) is within 2.9% of the exact sample quantile.
         """
         return self.raw["outage_histogram"][self._svc(service)].copy(), _HIST_EDGES.copy()
 
@@ -128,16 +128,14 @@ class Results:
         cum = np.cumsum(counts)
         out = []
         for p in qs.ravel():
-            target = p * total
-            b = int(np.searchsorted(cum, target, side="left"))
-            b = min(b, len(counts) - 1)
+            b = min(int(np.searchsorted(cum, p * total, side="left")), len(counts) - 1)
             lo, hi = edges[b], edges[b + 1]
-            prev = cum[b - 1] if b > 0 else 0
-            frac = (target - prev) / counts[b] if counts[b] else 0.0
-            if lo <= 0 or not math.isfinite(hi):
-                out.append(lo if math.isfinite(hi) is False else lo + frac * (hi - lo))
+            if lo <= 0:
+                out.append(hi / 2)
+            elif not math.isfinite(hi):
+                out.append(lo)
             else:
-                out.append(lo * (hi / lo) ** frac)  # geometric interpolation within a log bin
+                out.append(math.sqrt(lo * hi))  # geometric midpoint: within 2.9% of the truth
         return np.asarray(out).reshape(qs.shape)
 
     def sla_met(self, service: str, target: float | None = None) -> np.ndarray:

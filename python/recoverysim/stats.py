@@ -66,7 +66,7 @@ class Estimate:
         return self.low <= value <= self.high
 
     def __repr__(self) -> str:
-        return f"{self.mean:.6g} [{self.low:.6g}, {self.high:.6g}] ({self.confidence:.0%} CI, n={self.n})"
+        return f"{self.mean:.6g} [{self.low:.6g}, {self.high:.6g}] ({self.confidence * 100:g}% CI, n={self.n})"
 
 
 def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:

@@ -28,7 +28,9 @@ import math
 import re
 from typing import Union
 
-__all__ = ["Duration", "hours", "format_hours", "UNITS"]
+import numpy as np
+
+__all__ = ["Duration", "hours", "format_hours", "exact_duration", "UNITS"]
 
 Duration = Union[int, float, str]
 
@@ -53,10 +55,13 @@ def hours(value: Duration, *, name: str = "duration") -> float:
 
     Raises ``ValueError`` / ``TypeError`` that name ``name`` for anything else.
     """
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected a duration (hours or a string like '30m'), got a bool")
     if isinstance(value, (int, float)):
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:
+            raise ValueError(f"{name}: duration must be finite, got a number too large for a float") from None
     elif isinstance(value, str):
         m = _PATTERN.match(value)
         if not m:
@@ -65,13 +70,12 @@ def hours(value: Duration, *, name: str = "duration") -> float:
                 "(expected a number of hours or a string like '45s', '5m', '2h', '3d', '1w', '1y')"
             )
         number, unit = m.groups()
-        unit = unit.lower()
-        if unit == "":
-            unit = "h"
+        if unit == "M":
+            raise ValueError(f"{name}: 'M' in {value!r} is ambiguous (months or minutes?); write 'm' for minutes")
+        unit = unit.lower() or "h"
         if unit not in UNITS:
             raise ValueError(
-                f"{name}: unknown time unit {m.group(2)!r} in {value!r} "
-                "(expected s, m, h, d, w or y)"
+                f"{name}: unknown time unit {m.group(2)!r} in {value!r} (expected s, m, h, d, w or y)"
             )
         v = float(number) * UNITS[unit]
     else:
@@ -85,6 +89,32 @@ def hours(value: Duration, *, name: str = "duration") -> float:
     if not math.isfinite(v):
         raise ValueError(f"{name}: duration must be finite, got {value!r}")
     return v
+
+
+def exact_duration(h: float) -> str:
+    """A duration string that reads back (through :func:`hours`) as exactly ``h``.
+
+    Hours when they read well, else the unit that gives the shortest exact number:
+    ``0.08333333333333333`` -> ``'5m'``.
+
+    >>> exact_duration(0.5)
+    '0.5h'
+    >>> exact_duration(5 / 60)
+    '5m'
+    """
+    best = None
+    for unit in ("h", "m", "s", "d", "w", "y"):
+        x = h / UNITS[unit]
+        text = repr(x)
+        if text.endswith(".0"):
+            text = text[:-2]
+        candidate = f"{text}{unit}"
+        if hours(candidate) == h:
+            if unit == "h" and len(candidate) <= 8:
+                return candidate  # hours whenever they read well
+            if best is None or len(candidate) < len(best):
+                best = candidate
+    return best if best is not None else f"{h!r}h"
 
 
 def format_hours(h: float) -> str:

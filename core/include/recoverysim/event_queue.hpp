@@ -1,4 +1,5 @@
-// The future-event list: a binary min-heap of small POD records ordered by (time, sequence).
+// The future-event list: a 4-ary min-heap of small POD records ordered by (time, sequence)
+// (4-ary: half the depth of a binary heap, and the four children share a cache line).
 // The sequence number comes from a per-replication counter, so events scheduled for the same
 // instant fire in the order they were scheduled, on every run and every thread. Cancellation is
 // lazy: an event carries the generation of its target at scheduling time and is skipped when the
@@ -54,7 +55,7 @@ class EventQueue {
   void sift_up(std::size_t i) noexcept {
     const Event e = heap_[i];
     while (i > 0) {
-      const std::size_t p = (i - 1) / 2;
+      const std::size_t p = (i - 1) / 4;
       if (!before(e, heap_[p])) break;
       heap_[i] = heap_[p];
       i = p;
@@ -66,9 +67,12 @@ class EventQueue {
     const std::size_t n = heap_.size();
     std::size_t i = 0;
     for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && before(heap_[c + 1], heap_[c])) ++c;
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t c = first;
+      const std::size_t last = first + 4 < n ? first + 4 : n;
+      for (std::size_t j = first + 1; j < last; ++j)
+        if (before(heap_[j], heap_[c])) c = j;
       if (!before(heap_[c], e)) break;
       heap_[i] = heap_[c];
       i = c;

@@ -24,7 +24,7 @@ struct RunOptions {
 struct DurationHistogram {
   static constexpr double kMinHours = 1e-4;  // 0.36 s
   static constexpr int kDecades = 10;        // up to 1e6 h
-  static constexpr int kPerDecade = 20;      // bin width ratio 10^(1/20) = 1.122
+  static constexpr int kPerDecade = 40;      // bin width ratio 10^(1/40) = 1.059
   static constexpr int kBins = kDecades * kPerDecade + 2;  // + underflow, overflow
   static int bin(double hours) noexcept;
   static double lower_edge(int bin) noexcept;  // bin 0 is [0, kMinHours)

@@ -1,0 +1,384 @@
+"""Results: summary tables, per-replication arrays, outage statistics, report and Estimate."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import recoverysim as rs
+from recoverysim.stats import estimate
+
+REPS = 400
+HORIZON = "1y"
+
+SUMMARY_COLUMNS = [
+    "availability",
+    "availability_low",
+    "availability_high",
+    "downtime_h",
+    "downtime_h_low",
+    "downtime_h_high",
+    "downtime_h_std",
+    "downtime_h_p50",
+    "downtime_h_p90",
+    "downtime_h_p99",
+    "outages",
+    "mean_outage_h",
+    "sla_target",
+    "p_sla_met",
+]
+
+
+def build(target: float | None = None) -> rs.Model:
+    m = rs.Model("shop")
+    m.component("lb", failure=rs.Weibull(1.5, "3000h"), repair=rs.LogNormal.from_mean_std("1h", "30m"))
+    m.component("api-1", mttf="800h", mttr="2h")
+    m.component("api-2", mttf="800h", mttr="2h")
+    for i in (1, 2, 3):
+        m.component(f"db-{i}", failure=rs.Weibull(1.2, "1500h"), repair=rs.Gamma.from_mean_std("6h", "3h"))
+    m.service("api", rs.any_of("api-1", "api-2"))
+    m.service("db", rs.k_of_n(2, "db-1", "db-2", "db-3"))
+    m.service("shop", rs.all_of("lb", "api", "db"), availability=target)
+    return m
+
+
+@pytest.fixture(scope="module")
+def res() -> rs.Results:
+    return build().simulate(HORIZON, REPS, seed=3, threads=2, progress=False)
+
+
+def det_model() -> rs.Model:
+    """One box that fails every 100 h of operation and is repaired in exactly 2 h."""
+    m = rs.Model("det")
+    m.component("box", failure=rs.Deterministic("100h"), repair=rs.Deterministic("2h"))
+    m.service("svc", "box")
+    return m
+
+
+@pytest.fixture(scope="module")
+def det() -> rs.Results:
+    # Outages start at 100 + 102 k and end at 102 (k + 1); with a 1000 h horizon the last one
+    # (k = 8) ends at 918 h and the next would start at 1018 h: 9 outages, none cut.
+    return det_model().simulate(1000, 20, seed=1, threads=1, progress=False)
+
+
+# --- summary --------------------------------------------------------------------------------------
+
+
+def test_summary_shape_and_columns(res):
+    s = res.summary()
+    assert isinstance(s, pd.DataFrame)
+    assert s.index.name == "service"
+    assert list(s.index) == ["api", "db", "shop"]
+    assert list(s.columns) == SUMMARY_COLUMNS
+
+
+@pytest.mark.parametrize("service", ["api", "db", "shop"])
+def test_summary_values_match_the_arrays(res, service):
+    row = res.summary().loc[service]
+    d = res.downtime(service)
+    a = res.availabilities(service)
+    assert row["availability"] == a.mean()
+    assert row["downtime_h"] == d.mean()
+    assert row["downtime_h_std"] == pytest.approx(d.std(ddof=1), rel=1e-12)
+    assert row["downtime_h_p50"] == np.quantile(d, 0.5)
+    assert row["downtime_h_p90"] == np.quantile(d, 0.9)
+    assert row["downtime_h_p99"] == np.quantile(d, 0.99)
+    assert row["outages"] == res.outage_counts(service).mean()
+    assert row["mean_outage_h"] == pytest.approx(d.sum() / res.outage_counts(service).sum(), rel=1e-12)
+    est = res.availability(service)
+    assert (row["availability_low"], row["availability_high"]) == (est.low, est.high)
+    assert row["availability_low"] <= row["availability"] <= row["availability_high"]
+    assert row["downtime_h_low"] <= row["downtime_h"] <= row["downtime_h_high"]
+    # Availability and downtime are two views of the same numbers.
+    assert row["availability"] == pytest.approx(1 - row["downtime_h"] / res.horizon, rel=1e-12)
+    assert math.isnan(row["sla_target"]) and math.isnan(row["p_sla_met"])
+
+
+def test_summary_confidence_level(res):
+    s95, s99 = res.summary(), res.summary(confidence=0.99)
+    assert (s99["availability"] == s95["availability"]).all()
+    width95 = s95["availability_high"] - s95["availability_low"]
+    width99 = s99["availability_high"] - s99["availability_low"]
+    # Student-t intervals: half widths scale like t quantiles with n - 1 degrees of freedom,
+    # t ~ z + (z^3 + z) / (4 df) (error O(1/df^2), ~1e-5 here).
+    df = REPS - 1
+
+    def t(z: float) -> float:
+        return z + (z**3 + z) / (4 * df)
+
+    assert (width99 / width95).to_numpy() == pytest.approx(t(2.5758293) / t(1.9599640), rel=1e-4)
+
+
+def test_service_arrays(res):
+    assert res.replications == REPS
+    assert res.horizon == 8760.0
+    d = res.downtime("shop")
+    assert d.shape == (REPS,)
+    assert np.all((d >= 0) & (d <= res.horizon))
+    # A service that needs lb, api and db is down at least as long as db and as lb.
+    assert np.all(d >= res.downtime("db") - 1e-9)
+    assert np.all(d >= res.component_downtime("lb") - 1e-9)
+    assert np.array_equal(res.availabilities("shop"), 1 - d / res.horizon)
+    assert np.array_equal(res.downtime_quantiles("shop", [0.1, 0.5]), np.quantile(d, [0.1, 0.5]))
+
+
+# --- SLA target -----------------------------------------------------------------------------------
+
+
+def test_p_sla_met_is_the_fraction_of_replications_meeting_the_target(res):
+    target = float(np.quantile(res.availabilities("shop"), 0.3))
+    with_target = build(target).simulate(HORIZON, REPS, seed=3, threads=4, progress=False)
+    # A target is a reporting setting: the simulation is unchanged.
+    assert np.array_equal(with_target.downtime("shop"), res.downtime("shop"))
+    expected = np.mean(res.availabilities("shop") >= target)
+    assert 0.5 < expected < 0.9  # a non-trivial fraction
+    row = with_target.summary().loc["shop"]
+    assert row["sla_target"] == target
+    assert row["p_sla_met"] == expected
+    assert with_target.p_sla_met("shop").mean == expected
+    assert np.array_equal(with_target.sla_met("shop"), res.availabilities("shop") >= target)
+    # Services without a target still have NaN.
+    assert math.isnan(with_target.summary().loc["api", "p_sla_met"])
+
+
+def test_sla_met_without_a_target(res):
+    with pytest.raises(ValueError, match="service 'shop' has no availability target; pass target="):
+        res.sla_met("shop")
+    assert res.p_sla_met("shop", target=0.0).mean == 1.0
+    assert res.p_sla_met("shop", target=1.0).mean == np.mean(res.downtime("shop") == 0)
+
+
+# --- components -------------------------------------------------------------------------------
+
+
+def test_components_table(res):
+    c = res.components()
+    assert c.index.name == "component"
+    assert list(c.index) == ["lb", "api-1", "api-2", "db-1", "db-2", "db-3"]
+    assert list(c.columns) == ["failures", "downtime_h", "availability"]
+    for name in c.index:
+        assert c.loc[name, "failures"] == res.failures(name).mean()
+        assert c.loc[name, "downtime_h"] == res.component_downtime(name).mean()
+        assert c.loc[name, "availability"] == pytest.approx(1 - res.component_downtime(name).mean() / res.horizon, rel=1e-12)
+
+
+def test_component_failure_rate_matches_renewal_theory(res):
+    # api-1: exponential up times (mean 800 h) and repairs (mean 2 h): failures per horizon are
+    # close to horizon / (mttf + mttr); Poisson-like spread, so a 5-standard-error band.
+    f = res.failures("api-1")
+    expected = 8760 / 802
+    assert abs(f.mean() - expected) <= 5 * math.sqrt(expected / f.size)
+
+
+def test_components_of_the_deterministic_model(det):
+    c = det.components()
+    assert c.loc["box", "failures"] == 9.0
+    assert c.loc["box", "downtime_h"] == 18.0
+    assert c.loc["box", "availability"] == pytest.approx(0.982, rel=1e-15)
+    assert np.array_equal(det.failures("box", "failure"), np.full(20, 9))
+
+
+# --- to_pandas ----------------------------------------------------------------------------------
+
+
+def test_to_pandas(res):
+    df = res.to_pandas()
+    assert df.shape == (REPS * 3, 5)
+    assert list(df.columns) == ["replication", "service", "downtime_h", "availability", "outages"]
+    assert list(df["service"][:3]) == ["api", "db", "shop"]
+    assert sorted(df["replication"].unique()) == list(range(REPS))
+    for s in res.service_names:
+        part = df[df["service"] == s].sort_values("replication")
+        assert len(part) == REPS
+        assert np.array_equal(part["downtime_h"].to_numpy(), res.downtime(s))
+        assert np.array_equal(part["availability"].to_numpy(), res.availabilities(s))
+        assert np.array_equal(part["outages"].to_numpy(), res.outage_counts(s))
+    # Spot-check one row by position.
+    row = df.iloc[3 * 17 + 2]
+    assert (row["replication"], row["service"]) == (17, "shop")
+    assert row["downtime_h"] == res.downtime("shop")[17]
+
+
+# --- unknown names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r: r.downtime("nope"),
+        lambda r: r.availability("nope"),
+        lambda r: r.availabilities("nope"),
+        lambda r: r.outage_counts("nope"),
+        lambda r: r.downtime_quantiles("nope"),
+        lambda r: r.outage_duration_quantiles("nope"),
+        lambda r: r.p_sla_met("nope", target=0.9),
+    ],
+    ids=["downtime", "availability", "availabilities", "outage_counts", "downtime_quantiles",
+         "outage_duration_quantiles", "p_sla_met"],
+)
+def test_unknown_service_is_a_key_error_naming_it(res, call):
+    with pytest.raises(KeyError, match="unknown service 'nope'; services: api, db, shop"):
+        call(res)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda r: r.component_downtime("nope"), "unknown component 'nope'"),
+        (lambda r: r.failures("nope"), "unknown component 'nope'"),
+        (lambda r: r.failures("lb", "meteor"), "component 'lb' has no failure mode 'meteor'"),
+    ],
+    ids=["component_downtime", "failures", "failure-mode"],
+)
+def test_unknown_component_is_a_key_error_naming_it(res, call, match):
+    with pytest.raises(KeyError, match=match):
+        call(res)
+
+
+# --- outage durations ---------------------------------------------------------------------------
+
+BIN_RATIO = 10 ** (1 / 40)  # 40 log-spaced bins per decade
+DOC_ACCURACY = 0.029  # "within 2.9% of the exact sample quantile"
+
+
+def test_deterministic_outages(det):
+    assert np.array_equal(det.outage_counts("svc"), np.full(20, 9))
+    assert np.array_equal(det.downtime("svc"), np.full(20, 18.0))
+    assert det.mean_outage_duration("svc") == 2.0
+    counts, edges = det.outage_duration_histogram("svc")
+    assert counts.sum() == 9 * 20
+    (b,) = np.nonzero(counts)[0]
+    assert edges[b] <= 2.0 < edges[b + 1]
+    assert edges[b + 1] / edges[b] == pytest.approx(BIN_RATIO, rel=1e-9)
+
+
+def test_outage_duration_median_within_documented_accuracy(det):
+    (q50,) = det.outage_duration_quantiles("svc", [0.5])
+    assert abs(q50 / 2.0 - 1) <= DOC_ACCURACY
+
+
+@pytest.mark.parametrize("q", [0.01, 0.5, 0.9, 0.99])
+def test_outage_duration_quantiles_lie_in_the_bin_of_the_true_value(det, q):
+    counts, edges = det.outage_duration_histogram("svc")
+    (b,) = np.nonzero(counts)[0]
+    (value,) = det.outage_duration_quantiles("svc", [q])
+    assert edges[b] <= value <= edges[b + 1]
+
+
+@pytest.mark.parametrize("q", [0.9, 0.99])
+def test_outage_duration_tail_quantiles_within_documented_accuracy(det, q):
+    (value,) = det.outage_duration_quantiles("svc", [q])
+    assert abs(value / 2.0 - 1) <= DOC_ACCURACY
+
+
+def test_outage_duration_quantiles_shape_and_empty():
+    m = rs.Model("quiet")
+    m.component("rock", failure=rs.Deterministic("1000y"), repair=rs.Deterministic("1h"))
+    m.service("s", "rock")
+    r = m.simulate("1y", 5, seed=1, threads=1, progress=False)
+    assert r.outage_counts("s").sum() == 0
+    assert math.isnan(r.mean_outage_duration("s"))
+    q = r.outage_duration_quantiles("s", [0.5, 0.9])
+    assert q.shape == (2,) and np.all(np.isnan(q))
+
+
+def test_outage_cut_by_the_horizon_counts_up_to_the_horizon():
+    # Same box over 1001 h: a 10th outage starts at 1018 h, still beyond the horizon -> no change;
+    # over 1019 h the 10th outage (1018-1020) is cut after 1 h.
+    r = det_model().simulate(1019, 4, seed=1, threads=1, progress=False)
+    assert np.array_equal(r.outage_counts("svc"), np.full(4, 10))
+    assert np.array_equal(r.downtime("svc"), np.full(4, 19.0))
+    assert r.mean_outage_duration("svc") == pytest.approx(1.9, rel=1e-15)
+    # Only completed outages enter the histogram.
+    counts, _ = r.outage_duration_histogram("svc")
+    assert counts.sum() == 9 * 4
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def test_report(res):
+    text = res.report()
+    for s in ("api", "db", "shop"):
+        assert re.search(rf"^service {re.escape(s)}$", text, re.M), s
+    # The five components with the most downtime, most first.
+    top = res.components().sort_values("downtime_h", ascending=False).index[:5]
+    listed = re.findall(r"^  (\S+)\s+[\d.]+ failures", text, re.M)
+    assert listed == list(top)
+    pct = re.findall(r"availability\s+(\d+\.\d+)%", text)
+    assert len(pct) == 3
+    assert float(pct[2]) == pytest.approx(100 * res.availability("shop").mean, abs=1e-6)
+    assert f"{REPS:,} replications" in text
+    assert "seed 3" in text
+
+
+def test_report_with_target():
+    m2 = rs.Model("det")
+    m2.component("box", failure=rs.Deterministic("100h"), repair=rs.Deterministic("2h"))
+    m2.service("svc", "box", availability=0.98)
+    text = m2.simulate(1000, 10, seed=1, threads=1, progress=False).report()
+    assert "availability      98.200000%" in text
+    assert "SLA 98.0000%" in text
+    assert "met in 100.0% of replications" in text
+
+
+def test_results_repr(res):
+    assert repr(res) == "Results(model='shop', replications=400, horizon=1y, services=['api', 'db', 'shop'])"
+
+
+# --- Estimate -----------------------------------------------------------------------------------
+
+
+def test_estimate_values_and_repr():
+    v = np.array([1.0, 2.0, 3.0, 4.0, 5.0] * 20)
+    e = estimate(v)
+    assert e.mean == 3.0
+    assert e.n == 100
+    assert e.std == pytest.approx(v.std(ddof=1), rel=1e-15)
+    assert e.stderr == pytest.approx(v.std(ddof=1) / 10, rel=1e-15)
+    # t quantile with 99 degrees of freedom: 1.984217
+    assert e.half_width == pytest.approx(1.984217 * e.stderr, rel=1e-5)
+    assert e.low == pytest.approx(e.mean - e.half_width, rel=1e-15)
+    assert float(e) == 3.0
+    assert re.fullmatch(r"3 \[2\.\d+, 3\.\d+\] \(95% CI, n=100\)", repr(e)), repr(e)
+    assert e.contains(3.0)
+    assert e.contains(e.low) and e.contains(e.high)
+    assert not e.contains(e.high + 1e-9)
+    assert not e.contains(e.low - 1e-9)
+    assert repr(estimate(v, 0.9)).endswith("(90% CI, n=100)")
+
+
+def test_estimate_edge_cases():
+    one = estimate(np.array([2.0]))
+    assert one.mean == 2.0 and one.n == 1
+    assert one.low == -math.inf and one.high == math.inf
+    assert one.contains(1e300)
+    none = estimate(np.array([]))
+    assert none.n == 0 and math.isnan(none.mean)
+    assert not none.contains(0.0)
+    with pytest.raises(ValueError, match="confidence must be in"):
+        estimate(np.array([1.0, 2.0]), 1.0)
+
+
+def test_availability_estimate_covers_the_analytic_value():
+    # One exponential component, up at time 0: failure rate l = 1/1000, repair rate u = 1/10.
+    # Expected availability over [0, T]: A + l / (l + u)^2 * (1 - exp(-(l + u) T)) / T with
+    # A = u / (l + u) (the start-up term is ~1e-5, a tenth of a standard error here).
+    lam, mu, T = 1 / 1000, 1 / 10, 8760.0
+    expected = mu / (lam + mu) + lam / (lam + mu) ** 2 * (1 - math.exp(-(lam + mu) * T)) / T
+    m = rs.Model("one")
+    m.component("c", mttf="1000h", mttr="10h")
+    m.service("s", "c")
+    r = m.simulate("1y", 2000, seed=11, progress=False)
+    a = r.availability("s", confidence=0.999)
+    assert a.n == 2000
+    assert a.contains(expected), repr(a)
+
+
+def test_estimate_repr_shows_a_999_confidence_level():
+    assert repr(estimate(np.arange(10.0), 0.999)).endswith("(99.9% CI, n=10)")
