@@ -365,15 +365,16 @@ class Model:
         rto: Duration | None = None,
         rpo: Duration | None = None,
         availability: float | None = None,
+        replace: bool = False,
     ) -> Service:
-        """Add a service, up while ``requirement`` holds.
+        """Add a service, up while ``requirement`` holds (``replace=True`` redefines one).
 
         ``availability`` is an SLA target over the horizon (e.g. 0.9995); results report the
         probability of meeting it. ``rto``/``rpo`` are the recovery time/point objectives.
         """
         name = _check_name(name, "service")
-        if name in self.services:
-            raise ValueError(f"service {name!r} is already defined")
+        if name in self.services and not replace:
+            raise ValueError(f"service {name!r} is already defined (pass replace=True to redefine it)")
         if name in self.components:
             raise ValueError(f"service {name!r}: a component has that name; names must be unique")
         req = requirement_from(requirement, where=f"service {name!r}")
@@ -389,6 +390,30 @@ class Model:
         )
         self.services[name] = s
         return s
+
+    def copy(self, name: str | None = None) -> "Model":
+        """A copy to modify into a variant (components, crews, procedures, services).
+
+        Keep component names: variants that share names share random numbers, so their
+        difference is measured without noise from independent draws.
+        """
+        import copy as _copy
+
+        new = Model(name or self.name)
+        new.components = dict(self.components)  # components are not mutated once added
+        new.services = {k: _copy.copy(v) for k, v in self.services.items()}
+        new.crews = dict(self.crews)
+        new.procedures = dict(self.procedures)
+        return new
+
+    def remove(self, name: str) -> None:
+        """Remove a component or service by name (other entities that use it must change too)."""
+        if name in self.components:
+            del self.components[name]
+        elif name in self.services:
+            del self.services[name]
+        else:
+            raise KeyError(f"no component or service named {name!r}")
 
     # --- compiling and running ------------------------------------------------------------------
 
