@@ -1,3 +1,5 @@
+#include <optional>
+
 #include "common.hpp"
 #include "recoverysim/model.hpp"
 
@@ -10,8 +12,9 @@ GateKind gate_kind(const std::string& s) {
   if (s == "all_of") return GateKind::all;
   if (s == "any_of") return GateKind::any;
   if (s == "k_of_n") return GateKind::k_of_n;
+  if (s == "standby") return GateKind::standby;
   throw py::value_error("unknown requirement kind '" + s +
-                        "' (expected ref, all_of, any_of or k_of_n)");
+                        "' (expected ref, all_of, any_of, k_of_n or standby)");
 }
 
 const char* gate_kind_name(GateKind k) {
@@ -20,8 +23,16 @@ const char* gate_kind_name(GateKind k) {
     case GateKind::all: return "all_of";
     case GateKind::any: return "any_of";
     case GateKind::k_of_n: return "k_of_n";
+    case GateKind::standby: return "standby";
   }
   return "?";
+}
+
+DataLoss data_loss_kind(const std::string& s) {
+  if (s == "none") return DataLoss::none;
+  if (s == "latest") return DataLoss::latest;
+  if (s == "backup") return DataLoss::backup_only;
+  throw py::value_error("data_loss must be 'none', 'latest' or 'backup' (got '" + s + "')");
 }
 
 }  // namespace
@@ -49,18 +60,29 @@ void register_model(py::module_& m) {
 
   py::class_<FailureModeSpec>(m, "FailureModeSpec")
       .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
-                       bool data_loss) {
+                       const std::string& data_loss) {
              return FailureModeSpec{std::move(name), std::move(ttf), std::move(procedure),
-                                    data_loss};
+                                    data_loss_kind(data_loss)};
            }),
-           py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = false);
+           py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = "none");
 
   py::class_<ComponentSpec>(m, "ComponentSpec")
       .def(py::init([](std::string name, std::vector<FailureModeSpec> modes,
-                       std::vector<std::pair<std::string, std::string>> tags) {
-             return ComponentSpec{std::move(name), std::move(modes), std::move(tags)};
+                       std::vector<std::pair<std::string, std::string>> tags, double backup_every,
+                       double backup_offset, Distribution backup_duration, double backup_success,
+                       std::optional<Distribution> replication_lag) {
+             ComponentSpec c{std::move(name), std::move(modes), std::move(tags), {}, false, {}};
+             c.backup = {backup_every, backup_offset, std::move(backup_duration), backup_success};
+             if (replication_lag) {
+               c.replicated = true;
+               c.replication_lag = *replication_lag;
+             }
+             return c;
            }),
-           py::kw_only(), "name"_a, "modes"_a, "tags"_a = std::vector<std::pair<std::string, std::string>>{});
+           py::kw_only(), "name"_a, "modes"_a,
+           "tags"_a = std::vector<std::pair<std::string, std::string>>{}, "backup_every"_a = 0.0,
+           "backup_offset"_a = 0.0, "backup_duration"_a = Distribution::deterministic(0.0),
+           "backup_success"_a = 1.0, "replication_lag"_a = py::none());
 
   py::class_<CrewSpec>(m, "CrewSpec")
       .def(py::init([](std::string name, int size) { return CrewSpec{std::move(name), size}; }),
@@ -68,17 +90,25 @@ void register_model(py::module_& m) {
 
   py::class_<RequirementSpec>(m, "RequirementSpec")
       .def(py::init([](const std::string& kind, std::string name, int k,
-                       std::vector<RequirementSpec> children) {
-             return RequirementSpec{gate_kind(kind), std::move(name), k, std::move(children)};
+                       std::vector<RequirementSpec> children, Distribution detection,
+                       Distribution switchover, double success, double dormancy) {
+             return RequirementSpec{gate_kind(kind), std::move(name), k, std::move(children),
+                                    StandbySpec{std::move(detection), std::move(switchover),
+                                                success, dormancy}};
            }),
            py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
-           "children"_a = std::vector<RequirementSpec>{});
+           "children"_a = std::vector<RequirementSpec>{},
+           "detection"_a = Distribution::deterministic(0.0),
+           "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0,
+           "dormancy"_a = 0.0);
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
-      .def(py::init([](std::string name, RequirementSpec requirement) {
-             return ServiceSpec{std::move(name), std::move(requirement)};
+      .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
+                       std::optional<double> rpo) {
+             return ServiceSpec{std::move(name), std::move(requirement), rto.value_or(0.0),
+                                rpo.value_or(0.0), rpo.has_value()};
            }),
-           py::kw_only(), "name"_a, "requirement"_a);
+           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none());
 
   py::class_<ModelSpec>(m, "ModelSpec")
       .def(py::init([](std::string name, std::vector<ComponentSpec> components,
@@ -112,6 +142,7 @@ void register_model(py::module_& m) {
                                  v.emplace_back(c.components[x.component].name, x.name);
                                return v;
                              })
+      .def_readonly("phases", &CompiledModel::phases)
       .def_property_readonly("n_gates", [](const CompiledModel& c) { return c.gates.size(); })
       .def_property_readonly(
           "gates",

@@ -14,12 +14,18 @@ void register_simulation(py::module_& m) {
       "simulate",
       [](std::shared_ptr<CompiledModel> model, double horizon, std::uint64_t seed,
          std::uint64_t first_replication, std::uint64_t replications, int threads,
-         py::object progress) {
+         py::object progress, std::uint64_t record_replications) {
         if (!std::isfinite(horizon) || horizon <= 0)
           throw py::value_error("horizon must be a positive, finite number of hours");
         if (replications < 1) throw py::value_error("replications must be >= 1");
         if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
-        RunOptions opt{horizon, seed, first_replication, replications, threads};
+        RunOptions opt;
+        opt.horizon = horizon;
+        opt.seed = seed;
+        opt.first_replication = first_replication;
+        opt.replications = replications;
+        opt.threads = threads;
+        opt.record_replications = record_replications;
 
         // The tick runs on this (calling) thread only: it takes the GIL, reports progress and
         // checks for Ctrl-C. Worker threads never touch Python.
@@ -52,18 +58,73 @@ void register_simulation(py::module_& m) {
         const auto ns = static_cast<py::ssize_t>(r.n_services);
         const auto nc = static_cast<py::ssize_t>(r.n_components);
         const auto nm = static_cast<py::ssize_t>(r.n_modes);
+        const auto np = static_cast<py::ssize_t>(r.n_phases);
         py::dict out;
         out["service_downtime"] = to_numpy(std::move(r.service_downtime), {n, ns});
         out["service_outages"] = to_numpy(std::move(r.service_outages), {n, ns});
+        out["service_rto_met"] = to_numpy(std::move(r.service_rto_met), {n, ns});
+        out["service_rto_breaches"] = to_numpy(std::move(r.service_rto_breaches), {n, ns});
+        out["service_max_outage"] = to_numpy(std::move(r.service_max_outage), {n, ns});
+        out["service_loss_incidents"] = to_numpy(std::move(r.service_loss_incidents), {n, ns});
+        out["service_rpo_breaches"] = to_numpy(std::move(r.service_rpo_breaches), {n, ns});
+        out["service_data_lost"] = to_numpy(std::move(r.service_data_lost), {n, ns});
+        out["service_max_loss"] = to_numpy(std::move(r.service_max_loss), {n, ns});
+        out["service_cause_downtime"] = to_numpy(std::move(r.service_cause_downtime), {n, ns, nm});
+        out["service_phase_downtime"] = to_numpy(std::move(r.service_phase_downtime), {n, ns, np});
         out["component_downtime"] = to_numpy(std::move(r.component_downtime), {n, nc});
+        out["component_loss_incidents"] = to_numpy(std::move(r.component_loss_incidents), {n, nc});
+        out["component_data_lost"] = to_numpy(std::move(r.component_data_lost), {n, nc});
         out["mode_failures"] = to_numpy(std::move(r.mode_failures), {n, nm});
         out["events"] = to_numpy(std::move(r.events), {n});
         out["outage_histogram"] = to_numpy(std::move(r.outage_histogram),
                                            {ns, static_cast<py::ssize_t>(DurationHistogram::kBins)});
+        // Records as columns.
+        const auto no = static_cast<py::ssize_t>(r.outages.size());
+        std::vector<std::uint64_t> o_rep;
+        std::vector<std::uint32_t> o_svc;
+        std::vector<double> o_start, o_dur;
+        std::vector<std::uint8_t> o_cens;
+        std::vector<std::int32_t> o_cause;
+        for (const auto& o : r.outages) {
+          o_rep.push_back(o.replication);
+          o_svc.push_back(o.service);
+          o_start.push_back(o.start);
+          o_dur.push_back(o.duration);
+          o_cens.push_back(o.censored ? 1 : 0);
+          o_cause.push_back(o.cause);
+        }
+        py::dict rec;
+        rec["replication"] = to_numpy(std::move(o_rep), {no});
+        rec["service"] = to_numpy(std::move(o_svc), {no});
+        rec["start"] = to_numpy(std::move(o_start), {no});
+        rec["duration"] = to_numpy(std::move(o_dur), {no});
+        rec["censored"] = to_numpy(std::move(o_cens), {no});
+        rec["cause"] = to_numpy(std::move(o_cause), {no});
+        rec["phases"] = to_numpy(std::move(r.outage_phases), {no, np});
+        out["outage_records"] = rec;
+        const auto nl = static_cast<py::ssize_t>(r.losses.size());
+        std::vector<std::uint64_t> l_rep;
+        std::vector<std::uint32_t> l_comp;
+        std::vector<std::int32_t> l_mode;
+        std::vector<double> l_time, l_loss;
+        for (const auto& l : r.losses) {
+          l_rep.push_back(l.replication);
+          l_comp.push_back(l.component);
+          l_mode.push_back(l.mode);
+          l_time.push_back(l.time);
+          l_loss.push_back(l.loss);
+        }
+        py::dict loss;
+        loss["replication"] = to_numpy(std::move(l_rep), {nl});
+        loss["component"] = to_numpy(std::move(l_comp), {nl});
+        loss["mode"] = to_numpy(std::move(l_mode), {nl});
+        loss["time"] = to_numpy(std::move(l_time), {nl});
+        loss["loss"] = to_numpy(std::move(l_loss), {nl});
+        out["loss_records"] = loss;
         return out;
       },
       py::arg("model"), py::kw_only(), "horizon"_a, "seed"_a, "first_replication"_a = 0,
-      "replications"_a, "threads"_a = 0, "progress"_a = py::none(),
+      "replications"_a, "threads"_a = 0, "progress"_a = py::none(), "record_replications"_a = 0,
       "Run replications [first_replication, first_replication + replications) of a compiled "
       "model. Releases the GIL; Ctrl-C stops the run and raises KeyboardInterrupt.");
 

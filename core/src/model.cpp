@@ -76,6 +76,7 @@ class Compiler {
     named_procedures();
     components();
     resolve_escalations();
+    fixed_phases();
     services();
     return out_;
   }
@@ -112,10 +113,19 @@ class Compiler {
   std::uint32_t step_kind(const std::string& name) {
     auto it = step_kind_index_.find(name);
     if (it != step_kind_index_.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(out_->step_kinds.size());
-    out_->step_kinds.push_back(name);
+    const auto id = static_cast<std::uint32_t>(out_->phases.size());
+    out_->phases.push_back(name);
     step_kind_index_[name] = id;
     return id;
+  }
+
+  void fixed_phases() {
+    out_->phase_detect = step_kind("detect");
+    out_->phase_crew_wait = step_kind("crew_wait");
+    out_->phase_inspection_wait = step_kind("inspection_wait");
+    out_->phase_switchover = step_kind("switchover");
+    out_->phase_no_spare = step_kind("no_spare");
+    out_->phase_other = step_kind("other");
   }
 
   // Adds a procedure; escalation targets are resolved after all named procedures exist.
@@ -171,8 +181,12 @@ class Compiler {
       const ComponentSpec& c = spec_.components[ci];
       const std::string where = "component " + quote(c.name);
       if (c.modes.empty()) fail(where + " has no failure modes");
-      Component comp{c.name, hash_name(c.name), static_cast<std::uint32_t>(out_->modes.size()),
-                     static_cast<std::uint32_t>(c.modes.size()), c.tags};
+      Component comp{c.name,        hash_name(c.name),
+                     static_cast<std::uint32_t>(out_->modes.size()),
+                     static_cast<std::uint32_t>(c.modes.size()),
+                     c.tags,        BackupSpec{},
+                     false,         Distribution{},
+                     -1,            -1};
       std::set<std::string> mode_names;
       for (const auto& m : c.modes) {
         const std::string mw = where + ", failure mode " + quote(m.name);
@@ -182,7 +196,19 @@ class Compiler {
         const std::int32_t proc = add_procedure(m.procedure, mw);
         out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
                                proc, m.data_loss});
+        if (m.data_loss != DataLoss::none) out_->has_data = true;
       }
+      const BackupSpec& b = c.backup;
+      if (!std::isfinite(b.every) || b.every < 0) fail(where + ": backup interval must be >= 0");
+      if (!std::isfinite(b.offset) || b.offset < 0) fail(where + ": backup offset must be >= 0");
+      if (!valid_probability(b.success))
+        fail(where + ": backup success probability must be in [0, 1] (got " +
+             std::to_string(b.success) + ")");
+      comp.backup = b;
+      comp.replicated = c.replicated;
+      comp.replication_lag = c.replication_lag;
+      comp.standby_gate = -1;
+      comp.standby_member = -1;
       out_->components.push_back(std::move(comp));
       component_index_[c.name] = static_cast<int>(ci);
     }
@@ -213,7 +239,7 @@ class Compiler {
   // --- services -------------------------------------------------------------------------------
 
   std::uint32_t new_gate(GateKind kind, int k, int n, int service) {
-    out_->gates.push_back({kind, k, n, service});
+    out_->gates.push_back({kind, k, n, service, StandbySpec{}, 0});
     gate_children_.emplace_back();
     return static_cast<std::uint32_t>(out_->gates.size() - 1);
   }
@@ -224,6 +250,7 @@ class Compiler {
       case GateKind::all: return "all_of(...)";
       case GateKind::any: return "any_of(...)";
       case GateKind::k_of_n: return "k_of_n(" + std::to_string(r.k) + ", ...)";
+      case GateKind::standby: return "standby(...)";
     }
     return "?";
   }
@@ -262,6 +289,35 @@ class Compiler {
     }
     int k = n;
     if (r.kind == GateKind::any) k = 1;
+    if (r.kind == GateKind::standby) {
+      k = 1;
+      const StandbySpec& sb = r.standby;
+      const std::string at = where + " > standby(...)";
+      if (!valid_probability(sb.success))
+        fail(at + ": switchover success probability must be in [0, 1] (got " +
+             std::to_string(sb.success) + ")");
+      if (!std::isfinite(sb.dormancy) || sb.dormancy < 0 || sb.dormancy > 1)
+        fail(at + ": dormancy must be in [0, 1] (0 cold, 1 hot; got " +
+             std::to_string(sb.dormancy) + ")");
+      std::string key;
+      for (int i = 0; i < n; ++i) {
+        const auto& child = r.children[static_cast<std::size_t>(i)];
+        const std::uint32_t node = kids[static_cast<std::size_t>(i)];
+        if (child.kind != GateKind::ref || node >= out_->components.size())
+          fail(at + "[" + std::to_string(i) + "]: standby members must be components, got " +
+               describe(child));
+        Component& comp = out_->components[node];
+        if (comp.standby_gate >= 0)
+          fail(at + ": component " + quote(comp.name) +
+               " is already a member of another standby group");
+        comp.standby_gate = static_cast<std::int32_t>(g);
+        comp.standby_member = i;
+        key += comp.name + "\x1f";
+      }
+      out_->gates[g].standby = sb;
+      out_->gates[g].name_hash = hash_name(key);
+      out_->has_standby = true;
+    }
     if (r.kind == GateKind::k_of_n) {
       if (r.k < 1 || r.k > n)
         fail(where + ": k_of_n needs 1 <= k <= n, got k=" + std::to_string(r.k) +
@@ -293,7 +349,9 @@ class Compiler {
         fill_gate(static_cast<std::uint32_t>(s), r, where, s);
       }
       out_->gates[s].service = static_cast<int>(s);
-      out_->services.push_back({sv.name, out_->gate_node(s)});
+      if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where + ": rto must be >= 0");
+      if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where + ": rpo must be >= 0");
+      out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo});
     }
     check_service_cycles();
     link();
@@ -327,6 +385,26 @@ class Compiler {
     for (const auto& p : par) {
       out_->parents.insert(out_->parents.end(), p.begin(), p.end());
       out_->parent_offset.push_back(static_cast<std::uint32_t>(out_->parents.size()));
+    }
+    // Services above each component (for RPO: a data-loss incident counts for each of them).
+    const std::size_t nc = out_->components.size();
+    out_->sa_offset.assign(1, 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+      std::set<std::uint32_t> seen_nodes, svcs;
+      std::vector<std::uint32_t> stack{static_cast<std::uint32_t>(c)};
+      while (!stack.empty()) {
+        const std::uint32_t n = stack.back();
+        stack.pop_back();
+        for (std::uint32_t i = out_->parent_offset[n]; i < out_->parent_offset[n + 1]; ++i) {
+          const std::uint32_t p = out_->parents[i];
+          if (!seen_nodes.insert(p).second) continue;
+          const int svc = out_->gates[p - nc].service;
+          if (svc >= 0) svcs.insert(static_cast<std::uint32_t>(svc));
+          stack.push_back(p);
+        }
+      }
+      out_->services_above.insert(out_->services_above.end(), svcs.begin(), svcs.end());
+      out_->sa_offset.push_back(static_cast<std::uint32_t>(out_->services_above.size()));
     }
   }
 

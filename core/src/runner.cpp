@@ -16,6 +16,35 @@ int default_threads() noexcept {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
+namespace {
+
+// Concatenates the threads' records in replication order, whatever thread ran what.
+void merge_records(std::vector<RecordBuffer>& buffers, RunResults& out) {
+  struct Ref {
+    const RecordBuffer* buf;
+    const RecordBuffer::Block* block;
+  };
+  std::vector<Ref> refs;
+  for (const auto& b : buffers)
+    for (const auto& blk : b.blocks) refs.push_back({&b, &blk});
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+    return a.block->replication < b.block->replication;
+  });
+  const std::size_t np = out.n_phases;
+  for (const Ref& r : refs) {
+    const auto& blk = *r.block;
+    out.outages.insert(out.outages.end(), r.buf->outages.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin),
+                       r.buf->outages.begin() + static_cast<std::ptrdiff_t>(blk.outage_end));
+    out.outage_phases.insert(out.outage_phases.end(),
+                             r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin * np),
+                             r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_end * np));
+    out.losses.insert(out.losses.end(), r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_begin),
+                      r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_end));
+  }
+}
+
+}  // namespace
+
 RunResults run(const CompiledModel& model, const RunOptions& options, const TickFn& tick,
                double tick_seconds) {
   RunResults out;
@@ -38,17 +67,19 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
   std::exception_ptr error;
   std::vector<std::vector<std::uint64_t>> hists(
       static_cast<std::size_t>(threads), std::vector<std::uint64_t>(out.outage_histogram.size(), 0));
+  std::vector<RecordBuffer> records(static_cast<std::size_t>(threads));
 
   auto worker = [&](int w) {
     try {
       Replicator rep(model, options);
       auto& hist = hists[static_cast<std::size_t>(w)];
+      auto& rec = records[static_cast<std::size_t>(w)];
       for (;;) {
         const std::uint64_t begin = next.fetch_add(block);
         if (begin >= n || stop.load(std::memory_order_relaxed)) break;
         const std::uint64_t end = std::min(n, begin + block);
         for (std::uint64_t i = begin; i < end; ++i) {
-          if (!rep.run(options.first_replication + i, out, hist, &stop)) break;
+          if (!rep.run(options.first_replication + i, out, hist, rec, &stop)) break;
           done.fetch_add(1, std::memory_order_relaxed);
         }
       }
@@ -85,6 +116,7 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
   out.completed = !stop.load() && done.load() == n;
   for (const auto& h : hists)
     for (std::size_t i = 0; i < h.size(); ++i) out.outage_histogram[i] += h[i];
+  merge_records(records, out);
   if (tick && out.completed) tick(done.load());
   return out;
 }

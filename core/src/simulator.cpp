@@ -28,49 +28,83 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   n_services = m.services.size();
   n_components = m.components.size();
   n_modes = m.modes.size();
+  n_phases = m.phases.size();
   horizon = h;
-  service_downtime.assign(n * n_services, 0.0);
-  service_outages.assign(n * n_services, 0);
+  const std::size_t ns = n * n_services;
+  service_downtime.assign(ns, 0.0);
+  service_outages.assign(ns, 0);
+  service_rto_met.assign(ns, 0);
+  service_rto_breaches.assign(ns, 0);
+  service_max_outage.assign(ns, 0.0);
+  service_loss_incidents.assign(ns, 0);
+  service_rpo_breaches.assign(ns, 0);
+  service_data_lost.assign(ns, 0.0);
+  service_max_loss.assign(ns, 0.0);
+  service_cause_downtime.assign(ns * n_modes, 0.0);
+  service_phase_downtime.assign(ns * n_phases, 0.0);
   component_downtime.assign(n * n_components, 0.0);
+  component_loss_incidents.assign(n * n_components, 0);
+  component_data_lost.assign(n * n_components, 0.0);
   mode_failures.assign(n * n_modes, 0);
   events.assign(n, 0);
   outage_histogram.assign(n_services * DurationHistogram::kBins, 0);
+  outages.clear();
+  outage_phases.clear();
+  losses.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Replicator
+// Set-up
 
 Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
-    : m_(model), opt_(options) {
+    : m_(model), opt_(options), np_(model.phases.size()) {
   const std::size_t nc = m_.components.size(), nm = m_.modes.size(), ng = m_.gates.size();
+  const std::size_t nn = m_.n_nodes(), ns = m_.services.size();
+  for (auto* v : {&age_, &rate_, &since_, &fail_age_, &down_since_, &up_since_, &last_rp_})
+    v->resize(nc);
   up_.resize(nc);
-  age_.resize(nc);
-  rate_.resize(nc);
-  since_.resize(nc);
-  fail_age_.resize(nc);
-  down_since_.resize(nc);
   gen_.resize(nc);
-  fail_mode_.resize(nc);
-  active_mode_.resize(nc);
-  proc_.resize(nc);
-  attempts_.resize(nc);
+  for (auto* v : {&fail_mode_, &active_mode_, &proc_, &attempts_}) v->resize(nc);
   step_.resize(nc);
+  data_stream_.resize(nc);
   failure_stream_.resize(nm);
   recovery_stream_.resize(nm);
   mode_ttf_.resize(nm);
   up_count_.resize(ng);
   gate_up_.resize(ng);
-  service_down_since_.resize(m_.services.size());
+  sb_active_.resize(ng);
+  sb_target_.resize(ng);
+  sb_state_.resize(ng);
+  gate_gen_.resize(ng);
+  gate_cause_.resize(ng);
+  gate_stream_.resize(ng);
+  phase_.resize(nn);
+  phase_start_.resize(nn);
+  phase_acc_.resize(nn * np_);
+  svc_down_since_.resize(ns);
+  svc_cause_.resize(ns);
+  svc_blame_.resize(ns);
+  svc_frozen_.resize(ns);
+  svc_snapshot_.resize(ns * np_);
+  svc_breakdown_.resize(ns * np_);
   crew_free_.resize(m_.crew_sizes.size());
   crew_queue_.resize(m_.crew_sizes.size());
   crew_head_.resize(m_.crew_sizes.size());
 }
 
 void Replicator::reset(std::uint64_t rep) {
+  rep_ = rep;
   queue_.clear();
   for (std::size_t g = 0; g < m_.gates.size(); ++g) {
     up_count_[g] = m_.gates[g].n;
     gate_up_[g] = 1;
+    sb_active_[g] = 0;
+    sb_target_[g] = -1;
+    sb_state_[g] = 0;
+    gate_gen_[g] = 0;
+    gate_cause_[g] = -1;
+    if (m_.gates[g].kind == GateKind::standby)
+      gate_stream_[g].reset(stream_key(opt_.seed, rep, StreamKind::switchover, m_.gates[g].name_hash));
   }
   for (std::size_t k = 0; k < m_.crew_sizes.size(); ++k) {
     crew_free_[k] = m_.crew_sizes[k];
@@ -84,13 +118,30 @@ void Replicator::reset(std::uint64_t rep) {
     recovery_stream_[i].reset(
         stream_key(opt_.seed, rep, StreamKind::recovery, comp, mode.name_hash));
   }
-  for (std::uint32_t c = 0; c < m_.components.size(); ++c) {
+  std::fill(phase_.begin(), phase_.end(), -1);
+  std::fill(phase_acc_.begin(), phase_acc_.end(), 0.0);
+  std::fill(svc_frozen_.begin(), svc_frozen_.end(), 0);
+  for (std::uint32_t c = 0; c < nc(); ++c) {
     up_[c] = 1;
     gen_[c] = 0;
     down_since_[c] = 0;
+    up_since_[c] = 0;
+    last_rp_[c] = 0;
     proc_[c] = -1;
+    if (m_.has_data)
+      data_stream_[c].reset(
+          stream_key(opt_.seed, rep, StreamKind::backup, m_.components[c].name_hash, ~0ULL));
     renew(c, 0.0);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ageing and failures
+
+double Replicator::nominal_rate(std::uint32_t c) const noexcept {
+  const Component& comp = m_.components[c];
+  if (comp.standby_gate < 0 || sb_active_[comp.standby_gate] == comp.standby_member) return 1.0;
+  return m_.gates[comp.standby_gate].standby.dormancy;
 }
 
 // As good as new: age 0, a fresh time to failure for every competing mode.
@@ -108,7 +159,7 @@ void Replicator::renew(std::uint32_t c, double t) {
     }
   }
   age_[c] = 0.0;
-  rate_[c] = 1.0;
+  rate_[c] = nominal_rate(c);
   since_[c] = t;
   fail_age_[c] = best;
   fail_mode_[c] = best_mode;
@@ -117,24 +168,44 @@ void Replicator::renew(std::uint32_t c, double t) {
 
 // The pending failure fires when the age reaches fail_age; age grows at rate_ from since_.
 void Replicator::schedule_failure(std::uint32_t c, double t) {
-  ++gen_[c];  // cancels any previously scheduled failure
+  ++gen_[c];  // cancels the previously scheduled failure
   if (!(rate_[c] > 0)) return;
   const double when = t + (fail_age_[c] - age_[c]) / rate_[c];
   if (when < opt_.horizon) queue_.push(when, c, gen_[c], EventType::failure);
 }
 
+// A change of ageing rate (dormant spare taking over, load sharing...) reschedules the pending
+// failure from the remaining age.
+void Replicator::set_rate(std::uint32_t c, double rate, double t) {
+  if (!up_[c] || rate == rate_[c]) return;
+  age_[c] += (t - since_[c]) * rate_[c];
+  since_[c] = t;
+  rate_[c] = rate;
+  schedule_failure(c, t);
+}
+
 void Replicator::fail(std::uint32_t c, double t) {
   const std::int32_t mode = fail_mode_[c];
-  ++mode_failures_[mode];
+  const Mode& md = m_.modes[static_cast<std::size_t>(mode)];
+  ++out_->mode_failures[row_ * out_->n_modes + static_cast<std::size_t>(mode)];
   age_[c] = fail_age_[c];
   rate_[c] = 0.0;
   since_[c] = t;
   up_[c] = 0;
   down_since_[c] = t;
   active_mode_[c] = mode;
-  set_node(c, false, t, mode);
-  start_procedure(c, m_.modes[static_cast<std::size_t>(mode)].procedure, t);
+  std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(c * np_), np_, 0.0);
+  phase_[c] = -1;
+  if (md.data_loss != DataLoss::none)
+    data_loss(c, mode, t);
+  else if (m_.components[c].backup.every > 0)
+    last_rp_[c] = recovery_point(c, t);
+  set_node(c, false, t, mode, c);
+  start_procedure(c, md.procedure, t);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Recovery procedures
 
 void Replicator::start_procedure(std::uint32_t c, std::int32_t proc, double t) {
   proc_[c] = proc;
@@ -146,10 +217,11 @@ void Replicator::begin_step(std::uint32_t c, double t) {
   attempts_[c] = 0;
   const Step& st = current_step(c);
   if (st.inspection_interval > 0) {
-    // A hidden failure waits for the next periodic inspection before anything else can happen.
+    // A hidden failure waits for the next periodic inspection before anything else happens.
     const double k = std::ceil((t - st.inspection_offset) / st.inspection_interval);
     const double next = st.inspection_offset + std::max(k, 0.0) * st.inspection_interval;
     if (next > t) {
+      set_phase(c, static_cast<std::int32_t>(m_.phase_inspection_wait), t);
       if (next < opt_.horizon) queue_.push(next, c, ++gen_[c], EventType::step_ready);
       return;
     }
@@ -161,6 +233,7 @@ void Replicator::acquire_crew(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.crew >= 0) {
     if (crew_free_[st.crew] == 0) {
+      set_phase(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
       crew_queue_[st.crew].push_back(c);  // FIFO: waiting for a crew member is downtime
       return;
     }
@@ -171,6 +244,7 @@ void Replicator::acquire_crew(std::uint32_t c, double t) {
 
 void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
+  set_phase(c, static_cast<std::int32_t>(st.kind), t);
   const double d = st.duration.sample(recovery_stream_[active_mode_[c]]);
   const double when = t + d;
   if (when < opt_.horizon) queue_.push(when, c, ++gen_[c], EventType::step_end);
@@ -198,83 +272,309 @@ void Replicator::end_step(std::uint32_t c, double t) {
   if (st.success < 1.0) ok = recovery_stream_[active_mode_[c]].uniform() < st.success;
   if (!ok) {
     ++attempts_[c];
-    if (st.max_attempts > 0 && attempts_[c] >= st.max_attempts) {
+    if (st.max_attempts > 0 && attempts_[c] >= st.max_attempts)
       start_procedure(c, st.escalate, t);
-    } else {
+    else
       acquire_crew(c, t);  // retry the same step (no new wait for an inspection)
-    }
     return;
   }
   const Procedure& p = m_.procedures[static_cast<std::size_t>(proc_[c])];
-  if (++step_[c] < p.n_steps) {
+  if (++step_[c] < p.n_steps)
     begin_step(c, t);
-    return;
-  }
-  // Recovered.
-  comp_downtime_[c] += t - down_since_[c];
+  else
+    recovered(c, t);
+}
+
+void Replicator::recovered(std::uint32_t c, double t) {
+  out_->component_downtime[row_ * out_->n_components + c] += t - down_since_[c];
+  incident_over(c, t);
+  if (m_.modes[static_cast<std::size_t>(active_mode_[c])].data_loss != DataLoss::none)
+    last_rp_[c] = t;  // restored: what was lost is counted once, new writes start from here
   up_[c] = 1;
   proc_[c] = -1;
+  up_since_[c] = t;
   renew(c, t);
-  set_node(c, true, t, -1);
+  set_node(c, true, t, -1, c);
 }
 
-// Incremental evaluation: a gate keeps the count of its up children; only a gate whose state
-// flips propagates to its parents.
-void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t cause) {
-  const std::uint32_t nc = static_cast<std::uint32_t>(m_.components.size());
+// ---------------------------------------------------------------------------------------------
+// Data protection. Backups are evaluated lazily: the duration and success of backup k of a
+// component are drawn from a stream keyed by k, so nothing is simulated until data is lost.
+
+double Replicator::recovery_point(std::uint32_t c, double t) {
+  const Component& comp = m_.components[c];
+  const BackupSpec& b = comp.backup;
+  double rp = last_rp_[c];
+  if (b.every <= 0 || t < b.offset) return rp;
+  const double kmax = std::floor((t - b.offset) / b.every);
+  for (double k = kmax; k >= 0; k -= 1) {
+    const double start = b.offset + k * b.every;
+    if (start < up_since_[c] || start <= rp) break;  // backups run only while up
+    Stream s(stream_key(opt_.seed, rep_, StreamKind::backup, comp.name_hash,
+                        static_cast<std::uint64_t>(k)));
+    const double d = b.duration.sample(s);
+    const bool ok = b.success >= 1.0 || s.uniform() < b.success;
+    if (ok && start + d <= t) return start;
+  }
+  return rp;
+}
+
+void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
+  const Component& comp = m_.components[c];
+  const double rp = recovery_point(c, t);
+  last_rp_[c] = rp;
+  double loss = t - rp;
+  if (m_.modes[static_cast<std::size_t>(mode)].data_loss == DataLoss::latest && comp.replicated)
+    loss = std::min(loss, comp.replication_lag.sample(data_stream_[c]));
+  const std::size_t ci = row_ * out_->n_components + c;
+  ++out_->component_loss_incidents[ci];
+  out_->component_data_lost[ci] += loss;
+  for (std::uint32_t i = m_.sa_offset[c]; i < m_.sa_offset[c + 1]; ++i) {
+    const std::uint32_t s = m_.services_above[i];
+    const std::size_t si = row_ * out_->n_services + s;
+    ++out_->service_loss_incidents[si];
+    out_->service_data_lost[si] += loss;
+    out_->service_max_loss[si] = std::max(out_->service_max_loss[si], loss);
+    if (m_.services[s].has_rpo && loss > m_.services[s].rpo) ++out_->service_rpo_breaches[si];
+  }
+  if (recording_ && n_records_ < opt_.max_records_per_replication) {
+    ++n_records_;
+    rec_->losses.push_back({rep_, c, mode, t, loss});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases: where the time of an incident goes (detect, crew_wait, restore, switchover, ...).
+
+void Replicator::set_phase(std::uint32_t node, std::int32_t phase, double t) {
+  if (phase_[node] >= 0)
+    phase_acc_[node * np_ + static_cast<std::size_t>(phase_[node])] += t - phase_start_[node];
+  phase_[node] = phase;
+  phase_start_[node] = t;
+}
+
+// The incident of `node` ended: service outages blamed on it keep its breakdown as of now.
+void Replicator::incident_over(std::uint32_t node, double t) {
+  set_phase(node, -1, t);
+  for (std::size_t s = 0; s < m_.services.size(); ++s) {
+    if (svc_frozen_[s] || svc_blame_[s] != node) continue;
+    if (gate_up_[m_.services[s].node - nc()]) continue;  // not in an outage
+    svc_frozen_[s] = 1;
+    for (std::size_t p = 0; p < np_; ++p)
+      svc_breakdown_[s * np_ + p] = phase_acc_[node * np_ + p] - svc_snapshot_[s * np_ + p];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requirement graph. Count gates keep the number of up children; only a gate whose state flips
+// propagates to its parents. `blame` is the node whose incident phases explain the outage.
+
+void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t cause,
+                          std::uint32_t blame) {
   for (std::uint32_t i = m_.parent_offset[node]; i < m_.parent_offset[node + 1]; ++i) {
-    const std::uint32_t g = m_.parents[i] - nc;
+    const std::uint32_t g = m_.parents[i] - nc();
+    const Gate& gate = m_.gates[g];
+    if (gate.kind == GateKind::standby) {
+      standby_member_changed(g, m_.components[node].standby_member, up, t, cause);
+      continue;
+    }
     up_count_[g] += up ? 1 : -1;
-    const bool now = up_count_[g] >= m_.gates[g].k;
+    const bool now = up_count_[g] >= gate.k;
     if (now == static_cast<bool>(gate_up_[g])) continue;
     gate_up_[g] = now;
-    if (m_.gates[g].service >= 0) service_changed(m_.gates[g].service, now, t);
-    set_node(m_.parents[i], now, t, cause);
+    gate_changed(g, now, t, cause, blame);
   }
 }
 
-void Replicator::service_changed(std::int32_t s, bool up, double t) {
+void Replicator::gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause,
+                              std::uint32_t blame) {
+  if (m_.gates[g].service >= 0) service_changed(m_.gates[g].service, up, t, cause, blame);
+  set_node(nc() + g, up, t, cause, blame);
+}
+
+// Standby: one active member; spares take over after detection and switchover.
+void Replicator::standby_member_changed(std::uint32_t g, std::int32_t member, bool up, double t,
+                                        std::int32_t cause) {
+  const std::uint32_t gnode = nc() + g;
   if (!up) {
-    service_down_since_[s] = t;
-    ++svc_outages_[s];
+    if (member == sb_active_[g] && sb_state_[g] == 0) {
+      gate_cause_[g] = cause;
+      sb_state_[g] = 1;
+      std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(gnode * np_), np_, 0.0);
+      phase_[gnode] = -1;
+      set_phase(gnode, static_cast<std::int32_t>(m_.phase_detect), t);
+      gate_up_[g] = 0;
+      gate_changed(g, false, t, cause, gnode);
+      const double when = t + m_.gates[g].standby.detection.sample(gate_stream_[g]);
+      ++gate_gen_[g];
+      if (when < opt_.horizon) queue_.push(when, g, gate_gen_[g], EventType::standby_detected);
+    } else if (sb_state_[g] == 2 && member == sb_target_[g]) {
+      standby_detected(g, t);  // the spare died during the switchover: look for another
+    }
     return;
   }
-  const double d = t - service_down_since_[s];
-  svc_downtime_[s] += d;
-  ++hist_[static_cast<std::size_t>(s) * DurationHistogram::kBins + DurationHistogram::bin(d)];
+  if (sb_state_[g] == 3 || (sb_state_[g] != 0 && member == sb_active_[g])) {
+    // No spare could take over (or the active member came back first): it resumes service.
+    ++gate_gen_[g];
+    standby_activate(g, member, t);
+  }
 }
 
+void Replicator::standby_detected(std::uint32_t g, double t) {
+  const std::uint32_t gnode = nc() + g;
+  const std::int32_t n = m_.gates[g].n;
+  const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
+  ++gate_gen_[g];
+  std::int32_t target = -1;
+  for (std::int32_t k = 1; k < n && target < 0; ++k) {
+    const std::int32_t j = (sb_active_[g] + k) % n;
+    if (up_[kids[j]]) target = j;
+  }
+  if (target < 0) {
+    sb_state_[g] = 3;
+    sb_target_[g] = -1;
+    set_phase(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
+    return;
+  }
+  sb_state_[g] = 2;
+  sb_target_[g] = target;
+  set_phase(gnode, static_cast<std::int32_t>(m_.phase_switchover), t);
+  const double when = t + m_.gates[g].standby.switchover.sample(gate_stream_[g]);
+  if (when < opt_.horizon) queue_.push(when, g, gate_gen_[g], EventType::standby_switched);
+}
+
+void Replicator::standby_switched(std::uint32_t g, double t) {
+  const double p = m_.gates[g].standby.success;
+  if (p >= 1.0 || gate_stream_[g].uniform() < p) {
+    standby_activate(g, sb_target_[g], t);
+    return;
+  }
+  // A failed switchover leaves the group down until a member recovers.
+  sb_state_[g] = 3;
+  sb_target_[g] = -1;
+  set_phase(nc() + g, static_cast<std::int32_t>(m_.phase_no_spare), t);
+}
+
+void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t) {
+  const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
+  const std::int32_t old = sb_active_[g];
+  sb_active_[g] = member;
+  sb_state_[g] = 0;
+  sb_target_[g] = -1;
+  if (old != member) set_rate(kids[old], m_.gates[g].standby.dormancy, t);  // now a spare
+  set_rate(kids[member], 1.0, t);
+  incident_over(nc() + g, t);
+  gate_up_[g] = 1;
+  gate_changed(g, true, t, -1, nc() + g);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service outages
+
+void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
+                                 std::uint32_t blame) {
+  if (up) {
+    close_outage(s, t, false);
+    return;
+  }
+  const auto si = static_cast<std::size_t>(s);
+  svc_down_since_[si] = t;
+  svc_cause_[si] = cause;
+  svc_blame_[si] = blame;
+  svc_frozen_[si] = 0;
+  ++out_->service_outages[row_ * out_->n_services + si];
+  // Snapshot the blamed incident's phases so that only the time inside this outage counts.
+  const double* acc = phase_acc_.data() + blame * np_;
+  double* snap = svc_snapshot_.data() + si * np_;
+  std::copy_n(acc, np_, snap);
+  if (phase_[blame] >= 0) snap[phase_[blame]] += t - phase_start_[blame];
+}
+
+void Replicator::close_outage(std::int32_t s, double t, bool censored) {
+  const auto si = static_cast<std::size_t>(s);
+  const std::size_t row = row_ * out_->n_services + si;
+  const double d = t - svc_down_since_[si];
+  out_->service_downtime[row] += d;
+  if (svc_cause_[si] >= 0)
+    out_->service_cause_downtime[row * out_->n_modes + static_cast<std::size_t>(svc_cause_[si])] += d;
+  out_->service_max_outage[row] = std::max(out_->service_max_outage[row], d);
+  const Service& sv = m_.services[si];
+  if (sv.rto > 0) {
+    if (d > sv.rto)
+      ++out_->service_rto_breaches[row];
+    else if (!censored)
+      ++out_->service_rto_met[row];
+  }
+  if (!censored) ++hist_[si * DurationHistogram::kBins + DurationHistogram::bin(d)];
+
+  // Phase breakdown: the blamed incident's phases within the outage; the rest is "other"
+  // (another failure kept the service down after the blamed one had recovered).
+  double* bd = svc_breakdown_.data() + si * np_;
+  if (!svc_frozen_[si]) {
+    const std::uint32_t b = svc_blame_[si];
+    for (std::size_t p = 0; p < np_; ++p)
+      bd[p] = phase_acc_[b * np_ + p] - svc_snapshot_[si * np_ + p];
+    if (phase_[b] >= 0) bd[phase_[b]] += t - phase_start_[b];
+  }
+  double explained = 0;
+  for (std::size_t p = 0; p < np_; ++p) {
+    bd[p] = std::max(bd[p], 0.0);
+    explained += bd[p];
+  }
+  bd[m_.phase_other] += std::max(d - explained, 0.0);
+  double* dst = out_->service_phase_downtime.data() + row * np_;
+  for (std::size_t p = 0; p < np_; ++p) dst[p] += bd[p];
+  svc_frozen_[si] = 0;
+
+  if (recording_ && n_records_ < opt_.max_records_per_replication) {
+    ++n_records_;
+    rec_->outages.push_back({rep_, static_cast<std::uint32_t>(s), svc_down_since_[si], d,
+                             censored, svc_cause_[si]});
+    rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np_);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event loop
+
 bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64_t>& histogram,
-                     const std::atomic<bool>* stop) {
-  const std::size_t row = rep - out.first_replication;
-  svc_downtime_ = out.service_downtime.data() + row * out.n_services;
-  svc_outages_ = out.service_outages.data() + row * out.n_services;
-  comp_downtime_ = out.component_downtime.data() + row * out.n_components;
-  mode_failures_ = out.mode_failures.data() + row * out.n_modes;
+                     RecordBuffer& records, const std::atomic<bool>* stop) {
+  out_ = &out;
+  row_ = rep - out.first_replication;
   hist_ = histogram.data();
+  rec_ = &records;
+  recording_ = rep < opt_.record_replications;
+  n_records_ = 0;
+  const std::size_t outage_begin = records.outages.size(), loss_begin = records.losses.size();
 
   reset(rep);
   std::uint64_t events = 0;
   while (!queue_.empty()) {
     const Event e = queue_.pop();
-    if (e.gen != gen_[e.target]) continue;  // cancelled
+    const bool gate_event =
+        e.type == EventType::standby_detected || e.type == EventType::standby_switched;
+    if (e.gen != (gate_event ? gate_gen_[e.target] : gen_[e.target])) continue;  // cancelled
     ++events;
     if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
     switch (e.type) {
       case EventType::failure: fail(e.target, e.time); break;
       case EventType::step_end: end_step(e.target, e.time); break;
       case EventType::step_ready: acquire_crew(e.target, e.time); break;
+      case EventType::standby_detected: standby_detected(e.target, e.time); break;
+      case EventType::standby_switched: standby_switched(e.target, e.time); break;
     }
   }
   // Close what is still open at the horizon (censored: counted in downtime, not in the
   // outage-duration histogram).
   const double h = opt_.horizon;
-  for (std::uint32_t c = 0; c < m_.components.size(); ++c)
-    if (!up_[c]) comp_downtime_[c] += h - down_since_[c];
+  for (std::uint32_t c = 0; c < nc(); ++c)
+    if (!up_[c]) out.component_downtime[row_ * out.n_components + c] += h - down_since_[c];
   for (std::size_t s = 0; s < m_.services.size(); ++s)
-    if (!gate_up_[m_.services[s].node - m_.components.size()])
-      svc_downtime_[s] += h - service_down_since_[s];
-  out.events[row] = events;
+    if (!gate_up_[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
+  out.events[row_] = events;
+  if (recording_)
+    records.blocks.push_back(
+        {rep, outage_begin, records.outages.size(), loss_begin, records.losses.size()});
   return true;
 }
 

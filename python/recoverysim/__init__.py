@@ -36,8 +36,8 @@ from .distributions import (
     Uniform,
     Weibull,
 )
-from .model import Component, Crew, FailureMode, Model, Procedure, Service, Step
-from .requirements import Requirement, all_of, any_of, k_of_n
+from .model import Backup, Component, Crew, FailureMode, Model, Procedure, Replication, Service, Step
+from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
 from .stats import Estimate
 from .units import hours
@@ -52,7 +52,11 @@ __all__ = [
     "Procedure",
     "Crew",
     "Service",
+    "Backup",
+    "Replication",
     "Requirement",
+    "Standby",
+    "standby",
     "all_of",
     "any_of",
     "k_of_n",

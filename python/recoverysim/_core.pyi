@@ -55,19 +55,43 @@ class ProcedureSpec:
     def __init__(self, *, name: str, steps: list[StepSpec]) -> None: ...
 
 class FailureModeSpec:
-    def __init__(self, *, name: str, ttf: Distribution, procedure: ProcedureSpec, data_loss: bool = False) -> None: ...
+    def __init__(self, *, name: str, ttf: Distribution, procedure: ProcedureSpec, data_loss: str = "none") -> None: ...
 
 class ComponentSpec:
-    def __init__(self, *, name: str, modes: list[FailureModeSpec], tags: list[tuple[str, str]] = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        name: str,
+        modes: list[FailureModeSpec],
+        tags: list[tuple[str, str]] = ...,
+        backup_every: float = 0.0,
+        backup_offset: float = 0.0,
+        backup_duration: Distribution = ...,
+        backup_success: float = 1.0,
+        replication_lag: Distribution | None = None,
+    ) -> None: ...
 
 class CrewSpec:
     def __init__(self, *, name: str, size: int = 1) -> None: ...
 
 class RequirementSpec:
-    def __init__(self, *, kind: str, name: str = "", k: int = 0, children: list[RequirementSpec] = ...) -> None: ...
+    def __init__(
+        self,
+        *,
+        kind: str,
+        name: str = "",
+        k: int = 0,
+        children: list[RequirementSpec] = ...,
+        detection: Distribution = ...,
+        switchover: Distribution = ...,
+        success: float = 1.0,
+        dormancy: float = 0.0,
+    ) -> None: ...
 
 class ServiceSpec:
-    def __init__(self, *, name: str, requirement: RequirementSpec) -> None: ...
+    def __init__(
+        self, *, name: str, requirement: RequirementSpec, rto: float | None = None, rpo: float | None = None
+    ) -> None: ...
 
 class ModelSpec:
     def __init__(
@@ -90,6 +114,8 @@ class CompiledModel:
     @property
     def mode_names(self) -> list[tuple[str, str]]: ...
     @property
+    def phases(self) -> list[str]: ...
+    @property
     def n_gates(self) -> int: ...
     @property
     def gates(self) -> list[dict[str, Any]]: ...
@@ -106,7 +132,8 @@ def simulate(
     replications: int,
     threads: int = 0,
     progress: Callable[[int], Any] | None = None,
-) -> dict[str, npt.NDArray[Any]]: ...
+    record_replications: int = 0,
+) -> dict[str, Any]: ...
 def histogram_edges() -> npt.NDArray[np.float64]: ...
 def default_threads() -> int: ...
 def set_log_level(level: str) -> None: ...

@@ -26,7 +26,7 @@ from .distributions import Distribution, Exponential, as_distribution
 from .requirements import Member, Requirement, requirement_from
 from .units import Duration, hours
 
-__all__ = ["Model", "Component", "FailureMode", "Step", "Procedure", "Crew", "Service"]
+__all__ = ["Model", "Component", "FailureMode", "Step", "Procedure", "Crew", "Service", "Backup", "Replication"]
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -43,6 +43,18 @@ def _count(v: Any, what: str, *, minimum: int) -> int:
     if v < minimum:
         raise ValueError(f"{what} must be >= {minimum}, got {v}")
     return int(v)
+
+
+def _positive(v: float, what: str) -> float:
+    if v <= 0:
+        raise ValueError(f"{what} must be > 0, got {v:g} h")
+    return v
+
+
+def _nonnegative(v: float, what: str) -> float:
+    if v < 0:
+        raise ValueError(f"{what} must be >= 0, got {v:g} h")
+    return v
 
 
 def _probability(p: Any, what: str) -> float:
@@ -177,7 +189,14 @@ class FailureMode:
     """One way a component fails: a time to failure (in age) and the recovery procedure.
 
     ``repair`` is a distribution (one ``repair`` step), a :class:`Procedure`, or a list of steps.
-    ``data_loss=True`` marks modes that lose data written since the latest recovery point.
+
+    ``data_loss`` says what the failure does to the component's data:
+
+    - ``False``: nothing is lost (a crash, a lost server behind replicated storage);
+    - ``True``: writes since the latest recovery point are lost: the replica (lagging by the
+      replication lag) or the latest successful backup, whichever is more recent;
+    - ``"backup"``: the replica is lost too (corruption replicates, ransomware): back to the
+      latest successful backup.
     """
 
     __slots__ = ("name", "failure", "repair", "data_loss")
@@ -188,23 +207,72 @@ class FailureMode:
         failure: Distribution,
         repair: Distribution | Procedure | Sequence[Step] | Duration,
         *,
-        data_loss: bool = False,
+        data_loss: bool | str = False,
     ) -> None:
         self.name = _check_name(name, "failure mode")
         self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
         self.repair = _as_procedure(repair, f"failure mode {name!r}")
-        self.data_loss = bool(data_loss)
+        if data_loss not in (False, True, "backup"):
+            raise ValueError(f"failure mode {name!r}: data_loss must be False, True or 'backup', got {data_loss!r}")
+        self.data_loss: bool | str = data_loss
 
     def to_spec(self) -> Any:
-        return _core.FailureModeSpec(
-            name=self.name, ttf=self.failure._c, procedure=self.repair.to_spec(), data_loss=self.data_loss
-        )
+        kind = {False: "none", True: "latest", "backup": "backup"}[self.data_loss]  # type: ignore[index]
+        return _core.FailureModeSpec(name=self.name, ttf=self.failure._c, procedure=self.repair.to_spec(), data_loss=kind)
 
     def __repr__(self) -> str:
         steps = self.repair.steps
         rep = repr(steps[0].duration) if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1 else repr(self.repair)
-        dl = ", data_loss=True" if self.data_loss else ""
+        dl = f", data_loss={self.data_loss!r}" if self.data_loss else ""
         return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"
+
+
+class Backup:
+    """Periodic backups of a component's data.
+
+    A backup starts at ``offset + k * every`` while the component is up, runs for ``duration``
+    and succeeds with probability ``success``; its recovery point is its start time. A backup
+    due while the component is down is skipped, and one still running when the component
+    fails is lost. At the start of a replication the data is known good (a recovery point at 0).
+
+    >>> Backup(every="1h", duration="5m", success=0.99)
+    Backup(every='1h', duration=Deterministic(value='5m'), success=0.99)
+    """
+
+    __slots__ = ("every", "duration", "success", "offset")
+
+    def __init__(self, every: Duration, duration: Distribution | Duration = 0, *, success: float = 1.0, offset: Duration = 0) -> None:
+        self.every = hours(every, name="backup every")
+        if self.every <= 0:
+            raise ValueError(f"backup: every must be > 0, got {every!r}")
+        self.duration = as_distribution(duration, name="backup duration")
+        self.success = _probability(success, "backup success")
+        self.offset = hours(offset, name="backup offset")
+        if self.offset < 0:
+            raise ValueError(f"backup: offset must be >= 0, got {offset!r}")
+
+    def __repr__(self) -> str:
+        from .units import exact_duration
+
+        extra = f", success={self.success!r}" if self.success != 1 else ""
+        extra += f", offset={exact_duration(self.offset)!r}" if self.offset else ""
+        return f"Backup(every={exact_duration(self.every)!r}, duration={self.duration!r}{extra})"
+
+
+class Replication:
+    """Asynchronous replication: the replica lags the primary by ``lag`` (sampled per incident).
+
+    A failure mode with ``data_loss=True`` loses the writes of the last ``lag`` hours (or less,
+    if a backup is more recent); with ``data_loss="backup"`` the replica does not help.
+    """
+
+    __slots__ = ("lag",)
+
+    def __init__(self, lag: Distribution | Duration) -> None:
+        self.lag = as_distribution(lag, name="replication lag")
+
+    def __repr__(self) -> str:
+        return f"Replication(lag={self.lag!r})"
 
 
 class Component:
@@ -213,14 +281,28 @@ class Component:
     After its recovery procedure ends the component is as good as new.
     """
 
-    __slots__ = ("name", "modes", "tags")
+    __slots__ = ("name", "modes", "tags", "backup", "replication")
 
-    def __init__(self, name: str, modes: Sequence[FailureMode], tags: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        modes: Sequence[FailureMode],
+        tags: Mapping[str, str] | None = None,
+        *,
+        backup: Backup | None = None,
+        replication: Replication | None = None,
+    ) -> None:
         self.name = _check_name(name, "component")
         if not modes:
             raise ValueError(f"component {name!r}: needs at least one failure mode")
         self.modes: list[FailureMode] = list(modes)
         self.tags: dict[str, str] = {str(k): str(v) for k, v in (tags or {}).items()}
+        if backup is not None and not isinstance(backup, Backup):
+            raise TypeError(f"component {name!r}: backup must be rs.Backup(...), got {type(backup).__name__}")
+        if replication is not None and not isinstance(replication, Replication):
+            raise TypeError(f"component {name!r}: replication must be rs.Replication(...), got {type(replication).__name__}")
+        self.backup = backup
+        self.replication = replication
 
     @property
     def mttf(self) -> float:
@@ -230,13 +312,23 @@ class Component:
         return math.nan
 
     def to_spec(self) -> Any:
+        b = self.backup
         return _core.ComponentSpec(
-            name=self.name, modes=[m.to_spec() for m in self.modes], tags=sorted(self.tags.items())
+            name=self.name,
+            modes=[m.to_spec() for m in self.modes],
+            tags=sorted(self.tags.items()),
+            backup_every=b.every if b else 0.0,
+            backup_offset=b.offset if b else 0.0,
+            backup_duration=b.duration._c if b else _core.Distribution.deterministic(0.0),
+            backup_success=b.success if b else 1.0,
+            replication_lag=self.replication.lag._c if self.replication else None,
         )
 
     def __repr__(self) -> str:
         tags = f", tags={self.tags!r}" if self.tags else ""
-        return f"Component({self.name!r}, modes={self.modes!r}{tags})"
+        extra = f", backup={self.backup!r}" if self.backup else ""
+        extra += f", replication={self.replication!r}" if self.replication else ""
+        return f"Component({self.name!r}, modes={self.modes!r}{tags}{extra})"
 
 
 @dataclass(frozen=True)
@@ -288,7 +380,9 @@ class Model:
         failure: Distribution | None = None,
         repair: Distribution | Procedure | Sequence[Step] | Duration | None = None,
         modes: Iterable[FailureMode] | None = None,
-        data_loss: bool = False,
+        data_loss: bool | str = False,
+        backup: Backup | None = None,
+        replication: Replication | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Component:
         """Add a component and return it.
@@ -299,6 +393,10 @@ class Model:
         - ``failure=, repair=``: one failure mode with these distributions (``repair`` may be a
           :class:`Procedure`);
         - ``modes=[FailureMode(...), ...]``: competing failure modes.
+
+        ``data_loss`` (for the first two forms) marks the failure as losing data; ``backup=`` and
+        ``replication=`` say how the component's data is protected (see :class:`Backup`,
+        :class:`Replication`). ``tags`` are free-form labels (``{"region": "eu-1"}``).
 
         >>> m = Model()
         >>> c = m.component("db-1", failure=rs.Weibull(1.3, "3000h"), repair=rs.LogNormal.from_mean_std("2h", "1h"))  # doctest: +SKIP
@@ -333,7 +431,7 @@ class Model:
             for i, x in enumerate(fm):
                 if not isinstance(x, FailureMode):
                     raise TypeError(f"{where}: modes[{i}] must be rs.FailureMode, got {type(x).__name__}")
-        comp = Component(name, fm, tags)
+        comp = Component(name, fm, tags, backup=backup, replication=replication)
         self.components[name] = comp
         return comp
 
@@ -370,7 +468,10 @@ class Model:
         """Add a service, up while ``requirement`` holds (``replace=True`` redefines one).
 
         ``availability`` is an SLA target over the horizon (e.g. 0.9995); results report the
-        probability of meeting it. ``rto``/``rpo`` are the recovery time/point objectives.
+        probability of meeting it. ``rto`` is the longest acceptable outage: results report the
+        share of outages restored within it and the probability of at least one breach per
+        horizon. ``rpo`` is the largest acceptable data loss in the components beneath the
+        service: results report the share of data-loss incidents within it.
         """
         name = _check_name(name, "service")
         if name in self.services and not replace:
@@ -384,8 +485,8 @@ class Model:
         s = Service(
             name,
             req,
-            rto=None if rto is None else hours(rto, name=f"service {name!r} rto"),
-            rpo=None if rpo is None else hours(rpo, name=f"service {name!r} rpo"),
+            rto=None if rto is None else _positive(hours(rto, name=f"service {name!r} rto"), f"service {name!r} rto"),
+            rpo=None if rpo is None else _nonnegative(hours(rpo, name=f"service {name!r} rpo"), f"service {name!r} rpo"),
             availability=a,
         )
         self.services[name] = s
@@ -428,6 +529,8 @@ class Model:
                 _core.ServiceSpec(
                     name=s.name,
                     requirement=s.requirement.to_spec() if isinstance(s.requirement, Requirement) else _core.RequirementSpec(kind="ref", name=s.requirement),
+                    rto=s.rto,
+                    rpo=s.rpo,
                 )
                 for s in self.services.values()
             ],
@@ -450,6 +553,7 @@ class Model:
         *,
         threads: int | None = None,
         progress: bool | None = None,
+        keep_outages: int | None = None,
     ) -> "Results":
         """Run ``replications`` independent replications over ``horizon`` and return Results.
 
@@ -466,6 +570,10 @@ class Model:
             Worker threads (default: all cores). Results do not depend on it.
         progress:
             Show a progress bar (``None``: only if the run takes more than about a second).
+        keep_outages:
+            Keep the outage and data-loss records (``res.outages(s)``, ``res.data_losses()``)
+            of the first ``keep_outages`` replications; default: the first 10,000. All the
+            statistics (RTO/RPO compliance, causes, phases) use every replication regardless.
 
         Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises
         ``KeyboardInterrupt``.
@@ -483,14 +591,23 @@ class Model:
         if seed >= 2**64:
             raise ValueError(f"seed must be < 2**64, got {seed}")
         threads = 0 if threads is None else _count(threads, "threads (None or 0 = all cores)", minimum=0)
+        keep = 10_000 if keep_outages is None else _count(keep_outages, "keep_outages", minimum=0)
         compiled = self.compile()
         t0 = time.perf_counter()
         with Progress(replications, enabled=progress, desc=self.name) as bar:
             raw = _core.simulate(
-                compiled, horizon=h, seed=seed, replications=replications, threads=threads, progress=bar.update
+                compiled,
+                horizon=h,
+                seed=seed,
+                replications=replications,
+                threads=threads,
+                progress=bar.update,
+                record_replications=keep,
             )
         elapsed = time.perf_counter() - t0
-        return Results(self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads())
+        return Results(
+            self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads(), kept=min(keep, replications)
+        )
 
     # --- display ----------------------------------------------------------------------------------
 

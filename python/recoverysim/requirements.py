@@ -20,7 +20,7 @@ from typing import Any, Iterable, Union
 
 from . import _core
 
-__all__ = ["Requirement", "Member", "all_of", "any_of", "k_of_n", "requirement_from"]
+__all__ = ["Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
 
 
 class Requirement:
@@ -77,6 +77,76 @@ class Requirement:
         return hash((self.kind, self.k, self.members))
 
 
+class Standby(Requirement):
+    """One active member; spares take over after detection and switchover. See :func:`standby`."""
+
+    __slots__ = ("detection", "switchover", "success", "dormancy")
+
+    def __init__(
+        self,
+        members: Iterable[str],
+        *,
+        detection: Any = 0,
+        switchover: Any = 0,
+        success: float = 1.0,
+        dormancy: float = 0.0,
+    ) -> None:
+        from .distributions import as_distribution
+
+        super().__init__("standby", members)
+        if len(self.members) < 2:
+            raise ValueError("standby: needs a primary and at least one spare")
+        for i, m in enumerate(self.members):
+            if not isinstance(m, str):
+                raise TypeError(f"standby: member {i} must be a component name, got a {type(m).__name__}")
+        self.detection = as_distribution(detection, name="standby detection")
+        self.switchover = as_distribution(switchover, name="standby switchover")
+        if isinstance(success, bool) or not isinstance(success, (int, float)) or not 0 <= success <= 1:
+            raise ValueError(f"standby: success must be a probability in [0, 1], got {success!r}")
+        if isinstance(dormancy, bool) or not isinstance(dormancy, (int, float)) or not 0 <= dormancy <= 1:
+            raise ValueError(f"standby: dormancy must be in [0, 1] (0 cold, 1 hot), got {dormancy!r}")
+        self.success = float(success)
+        self.dormancy = float(dormancy)
+
+    def to_spec(self) -> Any:
+        return _core.RequirementSpec(
+            kind="standby",
+            children=[_member_spec(m) for m in self.members],
+            detection=self.detection._c,
+            switchover=self.switchover._c,
+            success=self.success,
+            dormancy=self.dormancy,
+        )
+
+    def _options(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.detection.mean > 0 or self.detection.kind != "deterministic":
+            out["detection"] = self.detection
+        if self.switchover.mean > 0 or self.switchover.kind != "deterministic":
+            out["switchover"] = self.switchover
+        if self.success != 1.0:
+            out["success"] = self.success
+        if self.dormancy != 0.0:
+            out["dormancy"] = self.dormancy
+        return out
+
+    def to_data(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"members": list(self.members)}
+        for k, v in self._options().items():
+            body[k] = v.to_dict() if hasattr(v, "to_dict") else v
+        return {"standby": body}
+
+    def __repr__(self) -> str:
+        opts = "".join(f", {k}={v!r}" for k, v in self._options().items())
+        return f"standby({', '.join(repr(m) for m in self.members)}{opts})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Standby) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
 Member = Union[str, Requirement]
 
 
@@ -119,6 +189,31 @@ def k_of_n(k: int, *members: Member) -> Requirement:
     return Requirement("k_of_n", members, k)
 
 
+def standby(
+    primary: str,
+    *spares: str,
+    detection: Any = 0,
+    switchover: Any = 0,
+    success: float = 1.0,
+    dormancy: float = 0.0,
+) -> Standby:
+    """One active member (the primary); when it fails a spare takes over.
+
+    The requirement is down from the failure of the active member until a spare has taken over:
+    first ``detection`` (time to notice), then ``switchover`` (time to fail over), which
+    succeeds with probability ``success``. The next available spare in the order given is used;
+    if none is up, or the switchover fails, the requirement stays down until a member recovers,
+    and that member then serves. Non-revertive: a repaired primary becomes a spare.
+
+    ``dormancy`` is how fast spares age while they wait: 0 = cold (cannot fail), 1 = hot (age like
+    the active member), in between = warm. Members must be components.
+
+    >>> standby("db-a", "db-b", detection="5m", switchover="2m", success=0.95, dormancy=0.5)
+    standby('db-a', 'db-b', detection=Deterministic(value='5m'), switchover=Deterministic(value='2m'), success=0.95, dormancy=0.5)
+    """
+    return Standby((primary, *spares), detection=detection, switchover=switchover, success=success, dormancy=dormancy)
+
+
 def requirement_from(value: Any, *, where: str) -> Member:
     """A requirement from a name, a Requirement, or model-file data (``{"all_of": [...]}``)."""
     if isinstance(value, (str, Requirement)):
@@ -139,6 +234,18 @@ def requirement_from(value: Any, *, where: str) -> Member:
                 return k_of_n(body["k"], *[requirement_from(b, where=f"{where}.k_of_n.of[{i}]") for i, b in enumerate(members)])
             except (TypeError, ValueError) as e:
                 raise ValueError(f"{where}: {e}") from None
+        if kind == "standby":
+            if not isinstance(body, dict) or "members" not in body:
+                raise ValueError(f"{where}.standby: expected {{members: [names], detection, switchover, success, dormancy}}")
+            opts = {k: v for k, v in body.items() if k != "members"}
+            unknown = set(opts) - {"detection", "switchover", "success", "dormancy"}
+            if unknown:
+                raise ValueError(f"{where}.standby: unknown field(s) {', '.join(sorted(unknown))}")
+            try:
+                return Standby(body["members"], **opts)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"{where}.standby: {e}") from None
     raise ValueError(
-        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}; got {value!r}"
+        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}, "
+        f"standby: {{members, ...}}; got {value!r}"
     )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .stats import Estimate, estimate
+from .stats import Estimate, estimate, ratio_estimate
 from .units import format_hours
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class Results:
         seed: int,
         elapsed: float,
         threads: int,
+        kept: int = 0,
     ) -> None:
         self.model_name: str = model.name
         self.horizon: float = horizon
@@ -49,8 +50,18 @@ class Results:
         self.targets: dict[str, dict[str, float | None]] = {
             s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()
         }
-        self.raw = raw
+        self.phase_names: list[str] = list(compiled.phases)
+        # Flat: every value of raw is a numpy array (records as "outage_records/<column>").
+        flat: dict[str, np.ndarray] = {}
+        for key, value in raw.items():
+            if isinstance(value, dict):
+                for col, arr in value.items():
+                    flat[f"{key}/{col}"] = arr
+            else:
+                flat[key] = value
+        self.raw = flat
         self.replications: int = int(raw["events"].shape[0])
+        self.kept_replications: int = kept
 
     # --- lookup -----------------------------------------------------------------------------------
 
@@ -153,6 +164,154 @@ class Results:
         """Probability that the availability over one horizon meets the target."""
         return estimate(self.sla_met(service, target).astype(float), confidence)
 
+    # --- RTO ------------------------------------------------------------------------------------
+
+    def _target(self, service: str, key: str) -> float:
+        self._svc(service)
+        v = self.targets.get(service, {}).get(key)
+        if v is None:
+            raise ValueError(f"service {service!r} has no {key} target; set {key}= on m.service(...)")
+        return float(v)
+
+    def rto_breaches(self, service: str) -> np.ndarray:
+        """Outages longer than the RTO, per replication (an outage still open at the horizon
+        counts once it has lasted longer than the RTO)."""
+        self._target(service, "rto")
+        return self.raw["service_rto_breaches"][:, self._svc(service)]
+
+    def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Share of outages restored within the RTO, pooled over replications.
+
+        Outages still open at the horizon and not yet longer than the RTO are left out (their
+        outcome is unknown)."""
+        i = self._svc(service)
+        self._target(service, "rto")
+        met = self.raw["service_rto_met"][:, i]
+        breaches = self.raw["service_rto_breaches"][:, i]
+        return ratio_estimate(met, met + breaches, confidence)
+
+    def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Probability of at least one RTO breach within one horizon."""
+        return estimate((self.rto_breaches(service) > 0).astype(float), confidence)
+
+    def max_outage(self, service: str) -> np.ndarray:
+        """Longest outage (hours) per replication; 0 without outages."""
+        return self.raw["service_max_outage"][:, self._svc(service)]
+
+    # --- RPO and data loss ------------------------------------------------------------------------
+
+    def data_loss_incidents(self, service: str) -> np.ndarray:
+        """Data-loss incidents in the components beneath the service, per replication."""
+        return self.raw["service_loss_incidents"][:, self._svc(service)]
+
+    def data_lost(self, service: str) -> np.ndarray:
+        """Hours of writes lost in the components beneath the service, per replication."""
+        return self.raw["service_data_lost"][:, self._svc(service)]
+
+    def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Mean hours of writes lost per horizon, with a confidence interval."""
+        return estimate(self.data_lost(service), confidence)
+
+    def rpo_breaches(self, service: str) -> np.ndarray:
+        """Data-loss incidents that lost more than the RPO, per replication."""
+        self._target(service, "rpo")
+        return self.raw["service_rpo_breaches"][:, self._svc(service)]
+
+    def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Share of data-loss incidents that lost no more than the RPO, pooled over replications."""
+        n = self.data_loss_incidents(service)
+        b = self.rpo_breaches(service)
+        return ratio_estimate(n - b, n, confidence)
+
+    def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Probability of at least one RPO breach within one horizon."""
+        return estimate((self.rpo_breaches(service) > 0).astype(float), confidence)
+
+    # --- where the downtime comes from ------------------------------------------------------------
+
+    def downtime_by_cause(self, service: str) -> pd.DataFrame:
+        """Downtime of the service by root cause (the failure mode that began each outage):
+        mean hours per horizon and share of the service's downtime, largest first."""
+        i = self._svc(service)
+        per_mode = self.raw["service_cause_downtime"][:, i, :].mean(axis=0)
+        total = per_mode.sum()
+        df = pd.DataFrame(
+            {
+                "component": [c for c, _ in self.mode_names],
+                "mode": [m for _, m in self.mode_names],
+                "downtime_h": per_mode,
+                "share": per_mode / total if total > 0 else np.full(per_mode.shape, np.nan),
+            }
+        )
+        df = df[df["downtime_h"] > 0].sort_values("downtime_h", ascending=False)
+        return df.set_index(["component", "mode"])
+
+    def downtime_by_component(self, service: str) -> pd.Series:
+        """Each component's share of the service's downtime (as root cause): what to fix first."""
+        by = self.downtime_by_cause(service)
+        if by.empty:
+            return pd.Series(dtype=float, name="share")
+        return by.groupby(level="component")["share"].sum().sort_values(ascending=False)
+
+    def downtime_by_phase(self, service: str) -> pd.Series:
+        """Mean hours per horizon the service spent down in each recovery phase (detect,
+        crew_wait, restore, switchover, ...): where the time of an outage goes. ``other`` is time
+        the service stayed down after the failure that began the outage had recovered."""
+        i = self._svc(service)
+        per = self.raw["service_phase_downtime"][:, i, :].mean(axis=0)
+        sr = pd.Series(per, index=pd.Index(self.phase_names, name="phase"), name="downtime_h")
+        return sr[sr > 0].sort_values(ascending=False)
+
+    # --- records ---------------------------------------------------------------------------------
+
+    def outages(self, service: str | None = None) -> pd.DataFrame:
+        """Every outage of the kept replications (see ``keep_outages``): replication, service,
+        start and duration (hours), whether it was still open at the horizon, its root cause,
+        whether it breached the RTO, and the hours spent in each recovery phase."""
+        rec = self._records("outage_records")
+        svc = np.asarray(self.service_names, dtype=object)[rec["service"]] if len(rec["service"]) else np.array([], dtype=object)
+        cause = rec["cause"]
+        comp = np.array([self.mode_names[c][0] if c >= 0 else None for c in cause], dtype=object)
+        mode = np.array([self.mode_names[c][1] if c >= 0 else None for c in cause], dtype=object)
+        df = pd.DataFrame(
+            {
+                "replication": rec["replication"].astype(np.int64),
+                "service": svc,
+                "start_h": rec["start"],
+                "duration_h": rec["duration"],
+                "censored": rec["censored"].astype(bool),
+                "component": comp,
+                "mode": mode,
+            }
+        )
+        rto = np.array([self.targets.get(s, {}).get("rto") or np.nan for s in svc], dtype=float)
+        df["rto_breach"] = df["duration_h"].to_numpy() > rto
+        phases = pd.DataFrame(rec["phases"], columns=[f"{p}_h" for p in self.phase_names])
+        used = [c for c in phases.columns if phases[c].any()]
+        df = pd.concat([df, phases[used]], axis=1)
+        if service is not None:
+            self._svc(service)
+            df = df[df["service"] == service].reset_index(drop=True)
+        return df
+
+    def _records(self, kind: str) -> dict[str, np.ndarray]:
+        prefix = kind + "/"
+        return {k[len(prefix):]: v for k, v in self.raw.items() if k.startswith(prefix)}
+
+    def data_losses(self) -> pd.DataFrame:
+        """Every data-loss incident of the kept replications: replication, component, failure
+        mode, time and hours of writes lost."""
+        rec = self._records("loss_records")
+        return pd.DataFrame(
+            {
+                "replication": rec["replication"].astype(np.int64),
+                "component": np.asarray(self.component_names, dtype=object)[rec["component"]] if len(rec["component"]) else np.array([], dtype=object),
+                "mode": np.array([self.mode_names[m][1] for m in rec["mode"]], dtype=object),
+                "time_h": rec["time"],
+                "loss_h": rec["loss"],
+            }
+        )
+
     # --- per component -----------------------------------------------------------------------------
 
     def component_downtime(self, component: str) -> np.ndarray:
@@ -182,7 +341,9 @@ class Results:
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """One row per service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
-        outages per horizon, mean outage duration, and P(SLA met) when a target is set."""
+        outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
+        RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
+        (target columns are NaN where the service has no such target)."""
         rows = []
         for s in self.service_names:
             a = self.availability(s, confidence)
@@ -207,6 +368,14 @@ class Results:
                 "sla_target": target if target is not None else math.nan,
                 "p_sla_met": self.p_sla_met(s).mean if target is not None else math.nan,
             }
+            t = self.targets.get(s, {})
+            row["rto_h"] = t.get("rto") if t.get("rto") is not None else math.nan
+            row["rto_compliance"] = self.rto_compliance(s).mean if t.get("rto") is not None else math.nan
+            row["p_rto_breach"] = self.p_rto_breach(s).mean if t.get("rto") is not None else math.nan
+            row["rpo_h"] = t.get("rpo") if t.get("rpo") is not None else math.nan
+            row["rpo_compliance"] = self.rpo_compliance(s).mean if t.get("rpo") is not None else math.nan
+            row["data_loss_incidents"] = float(self.data_loss_incidents(s).mean())
+            row["data_lost_h"] = float(self.data_lost(s).mean())
             rows.append(row)
         return pd.DataFrame(rows).set_index("service")
 
@@ -265,6 +434,31 @@ class Results:
             if target is not None:
                 p = self.p_sla_met(s)
                 lines.append(f"  SLA {target:.4%}    met in {p.mean:.1%} of replications (95% CI {p.low:.1%} .. {p.high:.1%})")
+            t = self.targets.get(s, {})
+            if t.get("rto") is not None:
+                c = self.rto_compliance(s)
+                b = self.p_rto_breach(s)
+                lines.append(
+                    f"  RTO {format_hours(t['rto']):<13} {_pct(c.mean)} of outages restored within it (95% CI {_pct(c.low)} .. {_pct(c.high)}); "
+                    f"P(at least one breach per {format_hours(self.horizon)}) {b.mean:.1%}"
+                )
+            n_loss = self.data_loss_incidents(s).mean()
+            if t.get("rpo") is not None or n_loss > 0:
+                lost = self.expected_data_lost(s)
+                line = f"  data loss         {n_loss:.3g} incidents per {format_hours(self.horizon)}, {_dur(lost.mean)} of writes lost on average"
+                lines.append(line)
+                if t.get("rpo") is not None:
+                    c = self.rpo_compliance(s)
+                    lines.append(f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})")
+            causes = self.downtime_by_component(s)
+            if len(causes):
+                top = ", ".join(f"{c} {v:.0%}" for c, v in causes.head(4).items())
+                lines.append(f"  downtime caused by {top}")
+            phases = self.downtime_by_phase(s)
+            if len(phases) > 1:
+                total = phases.sum()
+                top = ", ".join(f"{p} {v / total:.0%}" for p, v in phases.head(5).items())
+                lines.append(f"  time spent in      {top}")
             lines.append("")
         comp = self.components().sort_values("downtime_h", ascending=False).head(5)
         lines.append("components with the most downtime")
@@ -277,6 +471,10 @@ class Results:
             f"Results(model={self.model_name!r}, replications={self.replications}, "
             f"horizon={format_hours(self.horizon)}, services={self.service_names})"
         )
+
+
+def _pct(x: float) -> str:
+    return "n/a" if not math.isfinite(x) else f"{x:.1%}"
 
 
 def _dur(h: float) -> str:

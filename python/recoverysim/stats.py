@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _core
 
-__all__ = ["Estimate", "estimate", "normal_quantile", "t_quantile"]
+__all__ = ["Estimate", "estimate", "ratio_estimate", "normal_quantile", "t_quantile"]
 
 
 def normal_quantile(p: float) -> float:
@@ -83,3 +83,27 @@ def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:
     sd = float(v.std(ddof=1))
     h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
     return Estimate(m, m - h, m + h, sd, n, confidence)
+
+
+def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, confidence: float = 0.95) -> Estimate:
+    """Ratio of totals sum(numerator) / sum(denominator) over replications, with a delta-method
+    confidence interval (e.g. the share of outages restored within the RTO, pooled over
+    replications that have different numbers of outages).
+
+    ``std`` is the standard deviation of the linearised per-replication residuals
+    ``num_i - R * den_i`` divided by the mean denominator, so that ``std / sqrt(n)`` is the
+    standard error of the ratio.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    n = num.size
+    total = den.sum()
+    if n == 0 or total <= 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan, n, confidence)
+    r = float(num.sum() / total)
+    if n == 1:
+        return Estimate(r, -math.inf, math.inf, math.nan, 1, confidence)
+    resid = num - r * den
+    sd = float(np.sqrt((resid**2).sum() / (n - 1)) / den.mean())
+    h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+    return Estimate(r, r - h, r + h, sd, n, confidence)

@@ -16,9 +16,23 @@ ComponentSpec comp(const std::string& name) {
   return c;
 }
 
-RequirementSpec ref(const std::string& n) { return {GateKind::ref, n, 0, {}}; }
+RequirementSpec ref(const std::string& n) {
+  RequirementSpec r;
+  r.name = n;
+  return r;
+}
 RequirementSpec gate(GateKind k, std::vector<RequirementSpec> kids, int kk = 0) {
-  return {k, "", kk, std::move(kids)};
+  RequirementSpec r;
+  r.kind = k;
+  r.k = kk;
+  r.children = std::move(kids);
+  return r;
+}
+ServiceSpec svc(const std::string& name, RequirementSpec r) {
+  ServiceSpec s;
+  s.name = name;
+  s.requirement = std::move(r);
+  return s;
 }
 
 ModelSpec base() {
@@ -31,8 +45,8 @@ ModelSpec base() {
 
 TEST_CASE(compiles_nested_services) {
   ModelSpec m = base();
-  m.services.push_back({"db", gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c")}, 2)});
-  m.services.push_back({"app", gate(GateKind::all, {ref("db"), gate(GateKind::any, {ref("a"), ref("c")})})});
+  m.services.push_back(svc("db", gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c")}, 2)));
+  m.services.push_back(svc("app", gate(GateKind::all, {ref("db"), gate(GateKind::any, {ref("a"), ref("c")})})));
   auto cm = compile(m);
   CHECK(cm->services.size() == 2);
   CHECK(cm->gates.size() == 3);
@@ -47,27 +61,27 @@ TEST_CASE(compiles_nested_services) {
 
 TEST_CASE(unknown_name) {
   ModelSpec m = base();
-  m.services.push_back({"svc", gate(GateKind::all, {ref("a"), ref("db-4")})});
+  m.services.push_back(svc("svc", gate(GateKind::all, {ref("a"), ref("db-4")})));
   CHECK_THROWS_WITH(compile(m), "service 'svc' > all_of(...)[1]: unknown component or service 'db-4'");
 }
 
 TEST_CASE(cycle_is_spelled_out) {
   ModelSpec m = base();
-  m.services.push_back({"x", gate(GateKind::all, {ref("a"), ref("y")})});
-  m.services.push_back({"y", gate(GateKind::any, {ref("z"), ref("b")})});
-  m.services.push_back({"z", ref("x")});
+  m.services.push_back(svc("x", gate(GateKind::all, {ref("a"), ref("y")})));
+  m.services.push_back(svc("y", gate(GateKind::any, {ref("z"), ref("b")})));
+  m.services.push_back(svc("z", ref("x")));
   CHECK_THROWS_WITH(compile(m), "cycle in the dependency graph: x -> y -> z -> x");
   ModelSpec self = base();
-  self.services.push_back({"s", gate(GateKind::all, {ref("a"), ref("s")})});
+  self.services.push_back(svc("s", gate(GateKind::all, {ref("a"), ref("s")})));
   CHECK_THROWS_WITH(compile(self), "s -> s");
 }
 
 TEST_CASE(k_out_of_range_and_empty_groups) {
   ModelSpec m = base();
-  m.services.push_back({"q", gate(GateKind::k_of_n, {ref("a"), ref("b")}, 3)});
+  m.services.push_back(svc("q", gate(GateKind::k_of_n, {ref("a"), ref("b")}, 3)));
   CHECK_THROWS_WITH(compile(m), "k_of_n needs 1 <= k <= n, got k=3 with n=2");
   ModelSpec e = base();
-  e.services.push_back({"q", gate(GateKind::all, {ref("a"), gate(GateKind::any, {})})});
+  e.services.push_back(svc("q", gate(GateKind::all, {ref("a"), gate(GateKind::any, {})})));
   CHECK_THROWS_WITH(compile(e), "any_of(...) has no members");
 }
 
@@ -76,10 +90,10 @@ TEST_CASE(duplicates) {
   m.components.push_back(comp("a"));
   CHECK_THROWS_WITH(compile(m), "duplicate component name 'a'");
   ModelSpec s = base();
-  s.services.push_back({"a", ref("b")});
+  s.services.push_back(svc("a", ref("b")));
   CHECK_THROWS_WITH(compile(s), "service 'a' has the same name as a component");
   ModelSpec twice = base();
-  twice.services.push_back({"t", gate(GateKind::any, {ref("a"), ref("a")})});
+  twice.services.push_back(svc("t", gate(GateKind::any, {ref("a"), ref("a")})));
   CHECK_THROWS_WITH(compile(twice), "'a' appears twice in the same group");
 }
 

@@ -20,7 +20,24 @@ ComponentSpec comp(const std::string& name, Distribution ttf, std::vector<StepSp
 StepSpec step(Distribution d, std::string crew = "") {
   return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0};
 }
-RequirementSpec ref(const std::string& n) { return {GateKind::ref, n, 0, {}}; }
+RequirementSpec ref(const std::string& n) {
+  RequirementSpec r;
+  r.name = n;
+  return r;
+}
+RequirementSpec gate(GateKind k, std::vector<RequirementSpec> kids, int kk = 0) {
+  RequirementSpec r;
+  r.kind = k;
+  r.k = kk;
+  r.children = std::move(kids);
+  return r;
+}
+ServiceSpec svc(const std::string& name, RequirementSpec r) {
+  ServiceSpec s;
+  s.name = name;
+  s.requirement = std::move(r);
+  return s;
+}
 
 RunResults run1(const ModelSpec& spec, double horizon, int threads = 1, std::uint64_t reps = 1) {
   auto m = compile(spec);
@@ -39,7 +56,7 @@ TEST_CASE(deterministic_renewal_schedule) {
   // (94 -> 96) is cut by the horizon at 95. Downtime = 7 * 2 + 1 = 15 h, 8 failures.
   ModelSpec s;
   s.components.push_back(comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(2))}));
-  s.services.push_back({"svc", ref("a")});
+  s.services.push_back(svc("svc", ref("a")));
   auto r = run1(s, 95.0);
   CHECK(r.mode_failures[0] == 8);
   CHECK_NEAR(r.component_downtime[0], 15.0, 1e-12);
@@ -54,8 +71,8 @@ TEST_CASE(shared_crew_is_fifo) {
   s.crews.push_back({"oncall", 1});
   s.components.push_back(comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(3), "oncall")}));
   s.components.push_back(comp("b", Distribution::deterministic(11), {step(Distribution::deterministic(3), "oncall")}));
-  s.services.push_back({"both", {GateKind::all, "", 0, {ref("a"), ref("b")}}});
-  s.services.push_back({"either", {GateKind::any, "", 0, {ref("a"), ref("b")}}});
+  s.services.push_back(svc("both", gate(GateKind::all, {ref("a"), ref("b")})));
+  s.services.push_back(svc("either", gate(GateKind::any, {ref("a"), ref("b")})));
   auto r = run1(s, 18.0);
   CHECK_NEAR(r.component_downtime[0], 3.0, 1e-12);
   CHECK_NEAR(r.component_downtime[1], 5.0, 1e-12);
@@ -77,7 +94,7 @@ TEST_CASE(results_do_not_depend_on_threads) {
   ModelSpec s;
   for (int i = 0; i < 6; ++i)
     s.components.push_back(comp(std::string(1, static_cast<char>('a' + i)), Distribution::weibull(1.5, 50), {step(Distribution::lognormal(0, 1))}));
-  s.services.push_back({"q", {GateKind::k_of_n, "", 4, {ref("a"), ref("b"), ref("c"), ref("d"), ref("e"), ref("f")}}});
+  s.services.push_back(svc("q", gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c"), ref("d"), ref("e"), ref("f")}, 4)));
   auto a = run1(s, 1000, 1, 500);
   for (int t : {2, 3, 7}) {
     auto b = run1(s, 1000, t, 500);

@@ -82,11 +82,15 @@ def test_ctrl_c_stops_a_run_and_leaves_the_interpreter_usable():
         """
     )
     assert p.stdout is not None
-    assert p.stdout.readline().strip() == "start"
-    time.sleep(1.0)
-    sent = time.perf_counter()
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    try:
+        assert p.stdout.readline().strip() == "start"
+        time.sleep(1.0)
+        sent = time.perf_counter()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        p.kill()  # never leave a runaway simulation behind, whatever happened above
+        p.wait()
     lines = out.split()
     assert "interrupted" in lines, (out, err)
     stopped_at = float(lines[lines.index("interrupted") + 1])
@@ -149,7 +153,11 @@ def test_memory_does_not_grow_with_simulated_events():
         print(r.events, after - before)
         """
     )
-    out, err = p.communicate(timeout=120)
+    try:
+        out, err = p.communicate(timeout=120)
+    finally:
+        p.kill()
+        p.wait()
     assert p.returncode == 0, err
     events, grown_kb = map(int, out.split())
     assert events > 3e7

@@ -30,6 +30,13 @@ SUMMARY_COLUMNS = [
     "mean_outage_h",
     "sla_target",
     "p_sla_met",
+    "rto_h",
+    "rto_compliance",
+    "p_rto_breach",
+    "rpo_h",
+    "rpo_compliance",
+    "data_loss_incidents",
+    "data_lost_h",
 ]
 
 

@@ -12,9 +12,11 @@
 namespace recoverysim {
 
 enum class EventType : std::uint8_t {
-  failure,    // a component's pending failure fires
-  step_end,   // a recovery step of a component ends
-  step_ready, // a component's recovery step may start (periodic inspection reached)
+  failure,           // a component's pending failure fires
+  step_end,          // a recovery step of a component ends
+  step_ready,        // a component's recovery step may start (periodic inspection reached)
+  standby_detected,  // a standby group noticed that its active member is down (target: gate)
+  standby_switched,  // a standby group's switchover attempt ends (target: gate)
 };
 
 struct Event {

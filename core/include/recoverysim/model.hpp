@@ -31,17 +31,36 @@ struct ProcedureSpec {
   std::vector<StepSpec> steps;
 };
 
+// What a failure mode does to the data a component holds.
+enum class DataLoss : std::uint8_t {
+  none,         // no data lost
+  latest,       // lose what was written since the latest recovery point (replica or backup)
+  backup_only,  // the replica is lost too (e.g. corruption replicates): back to the last backup
+};
+
 struct FailureModeSpec {
   std::string name = "failure";
   Distribution ttf;         // time to failure, in age (hours of active operation)
   ProcedureSpec procedure;  // inline recovery procedure
-  bool data_loss = false;
+  DataLoss data_loss = DataLoss::none;
+};
+
+// Periodic backups: one starts at offset + k * every while the component is up, runs for
+// `duration` and succeeds with probability `success`. Its recovery point is its start time.
+struct BackupSpec {
+  double every = 0;  // 0: no backups
+  double offset = 0;
+  Distribution duration;
+  double success = 1.0;
 };
 
 struct ComponentSpec {
   std::string name;
   std::vector<FailureModeSpec> modes;
   std::vector<std::pair<std::string, std::string>> tags;
+  BackupSpec backup;
+  bool replicated = false;  // asynchronous replication with lag `replication_lag`
+  Distribution replication_lag;
 };
 
 struct CrewSpec {
@@ -49,18 +68,33 @@ struct CrewSpec {
   int size = 1;
 };
 
-enum class GateKind : std::uint8_t { ref, all, any, k_of_n };
+enum class GateKind : std::uint8_t { ref, all, any, k_of_n, standby };
+
+// One active member; when it fails, after `detection` the next available spare takes over after
+// `switchover` (the requirement is down meanwhile), succeeding with probability `success`; a
+// failed switchover leaves it down until a member recovers. Non-revertive. Spares age at rate
+// `dormancy` (0 cold, 1 hot). Members must be components.
+struct StandbySpec {
+  Distribution detection;   // default: 0
+  Distribution switchover;  // default: 0
+  double success = 1.0;
+  double dormancy = 0.0;
+};
 
 struct RequirementSpec {
   GateKind kind = GateKind::ref;
   std::string name;  // for ref: a component or service name
   int k = 0;         // for k_of_n
   std::vector<RequirementSpec> children;
+  StandbySpec standby;  // for standby
 };
 
 struct ServiceSpec {
   std::string name;
   RequirementSpec requirement;
+  double rto = 0;  // 0: no target
+  double rpo = 0;  // 0: no target (an RPO of exactly 0 is written as a tiny positive number)
+  bool has_rpo = false;
 };
 
 struct ModelSpec {
@@ -97,7 +131,7 @@ struct Mode {
   std::uint32_t component;
   Distribution ttf;
   std::int32_t procedure;
-  bool data_loss;
+  DataLoss data_loss;
 };
 
 struct Component {
@@ -106,18 +140,28 @@ struct Component {
   std::uint32_t first_mode;
   std::uint32_t n_modes;
   std::vector<std::pair<std::string, std::string>> tags;
+  BackupSpec backup;
+  bool replicated;
+  Distribution replication_lag;
+  std::int32_t standby_gate;    // gate index of the standby group it belongs to, or -1
+  std::int32_t standby_member;  // its position in that group
 };
 
 struct Gate {
-  GateKind kind;  // all / any / k_of_n (a ref at the root becomes an all-of-one)
+  GateKind kind;  // all / any / k_of_n / standby (a ref at the root becomes an all-of-one)
   std::int32_t k;  // up when at least k children are up
   std::int32_t n;
   std::int32_t service;  // index of the service whose root this gate is, or -1
+  StandbySpec standby;
+  std::uint64_t name_hash;  // standby: hash of its member names (random-stream key)
 };
 
 struct Service {
   std::string name;
   std::uint32_t node;  // node id of its root gate
+  double rto;          // 0: none
+  double rpo;
+  bool has_rpo;
 };
 
 class CompiledModel {
@@ -127,7 +171,11 @@ class CompiledModel {
   std::vector<Mode> modes;
   std::vector<Procedure> procedures;
   std::vector<Step> steps;
-  std::vector<std::string> step_kinds;  // distinct step names, in order of first appearance
+  // Phases of an outage, for "where does the time go": the distinct step names in order of first
+  // appearance, then the fixed phases below.
+  std::vector<std::string> phases;
+  std::uint32_t phase_crew_wait = 0, phase_inspection_wait = 0, phase_detect = 0,
+                phase_switchover = 0, phase_no_spare = 0, phase_other = 0;
   std::vector<std::string> crew_names;
   std::vector<std::int32_t> crew_sizes;
   std::vector<Gate> gates;        // gate g is node (components.size() + g)
@@ -147,6 +195,11 @@ class CompiledModel {
   int find_service(const std::string& n) const noexcept;
   // Services in an order where every service comes after the services it depends on.
   std::vector<std::uint32_t> service_order;
+  // Services that depend (transitively) on component c: services_above[sa_offset[c]..[c+1]).
+  std::vector<std::uint32_t> sa_offset;
+  std::vector<std::uint32_t> services_above;
+  bool has_standby = false;
+  bool has_data = false;
 };
 
 // Validates the spec and compiles it. Throws std::invalid_argument with a message that names the

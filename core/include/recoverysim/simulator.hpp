@@ -17,6 +17,9 @@ struct RunOptions {
   std::uint64_t first_replication = 0;  // global index of the first replication of this run
   std::uint64_t replications = 1000;
   int threads = 0;  // 0: all hardware threads
+  // Keep outage and data-loss records of replications with a global index below this.
+  std::uint64_t record_replications = 0;
+  std::uint32_t max_records_per_replication = 100000;
 };
 
 // Fixed log-spaced histogram of outage durations, pooled over replications. Counts are integers,
@@ -30,23 +33,78 @@ struct DurationHistogram {
   static double lower_edge(int bin) noexcept;  // bin 0 is [0, kMinHours)
 };
 
+// One service outage, kept for the first `record_replications` replications.
+struct OutageRecord {
+  std::uint64_t replication;
+  std::uint32_t service;
+  double start;
+  double duration;     // up to the horizon if censored
+  bool censored;       // still open at the horizon
+  std::int32_t cause;  // failure mode that began it (index into CompiledModel::modes)
+};
+
+// One data-loss incident of a component.
+struct DataLossRecord {
+  std::uint64_t replication;
+  std::uint32_t component;
+  std::int32_t mode;
+  double time;
+  double loss;  // hours of writes lost (time since the recovery point restored)
+};
+
 // Results of a block of replications. Per-replication arrays are row-major
-// (replication, entity); memory is O(replications x entities), independent of the event count.
+// (replication, entity[, ...]); memory is O(replications x entities), independent of the number
+// of events.
 struct RunResults {
   std::uint64_t first_replication = 0;
   std::uint64_t replications = 0;
-  std::size_t n_services = 0, n_components = 0, n_modes = 0;
+  std::size_t n_services = 0, n_components = 0, n_modes = 0, n_phases = 0;
   double horizon = 0;
   bool completed = true;
 
-  std::vector<double> service_downtime;    // [rep, service] hours
-  std::vector<std::uint32_t> service_outages;  // [rep, service] outages begun in the horizon
-  std::vector<double> component_downtime;  // [rep, component] hours
-  std::vector<std::uint32_t> mode_failures;  // [rep, mode]
-  std::vector<std::uint64_t> events;       // [rep] events processed
-  std::vector<std::uint64_t> outage_histogram;  // [service, bin], completed outages only
+  // [rep, service]
+  std::vector<double> service_downtime;           // hours
+  std::vector<std::uint32_t> service_outages;     // outages begun in the horizon
+  std::vector<std::uint32_t> service_rto_met;     // completed outages no longer than the RTO
+  std::vector<std::uint32_t> service_rto_breaches;  // outages longer than the RTO (incl. open)
+  std::vector<double> service_max_outage;         // longest outage (hours, open ones so far)
+  std::vector<std::uint32_t> service_loss_incidents;  // data-loss incidents beneath it
+  std::vector<std::uint32_t> service_rpo_breaches;
+  std::vector<double> service_data_lost;          // sum of loss windows, hours of writes
+  std::vector<double> service_max_loss;
+  // [rep, service, mode]: downtime by root cause
+  std::vector<double> service_cause_downtime;
+  // [rep, service, phase]: downtime by phase of the recovery that kept it down
+  std::vector<double> service_phase_downtime;
+  // [rep, component]
+  std::vector<double> component_downtime;
+  std::vector<std::uint32_t> component_loss_incidents;
+  std::vector<double> component_data_lost;
+  // [rep, mode]
+  std::vector<std::uint32_t> mode_failures;
+  // [rep]
+  std::vector<std::uint64_t> events;
+  // [service, bin], completed outages only
+  std::vector<std::uint64_t> outage_histogram;
+  // Records in (replication, time) order; phase breakdown of outage i is
+  // outage_phases[i * n_phases .. (i + 1) * n_phases).
+  std::vector<OutageRecord> outages;
+  std::vector<double> outage_phases;
+  std::vector<DataLossRecord> losses;
 
   void allocate(const CompiledModel& m, std::uint64_t first, std::uint64_t n, double horizon);
+};
+
+// Records of the replications one thread ran, merged in replication order after the run.
+struct RecordBuffer {
+  struct Block {
+    std::uint64_t replication;
+    std::size_t outage_begin, outage_end, loss_begin, loss_end;
+  };
+  std::vector<Block> blocks;
+  std::vector<OutageRecord> outages;
+  std::vector<double> outage_phases;
+  std::vector<DataLossRecord> losses;
 };
 
 // Simulates replications one after another, reusing its buffers: create one per thread.
@@ -55,14 +113,17 @@ class Replicator {
   Replicator(const CompiledModel& model, const RunOptions& options);
 
   // Runs global replication `rep` and writes row (rep - out.first_replication) of `out`.
-  // `histogram` is this thread's partial outage histogram. Returns false if stopped early.
+  // `histogram` and `records` belong to this thread. Returns false if stopped early.
   bool run(std::uint64_t rep, RunResults& out, std::vector<std::uint64_t>& histogram,
-           const std::atomic<bool>* stop);
+           RecordBuffer& records, const std::atomic<bool>* stop);
 
  private:
+  // components
   void reset(std::uint64_t rep);
   void renew(std::uint32_t c, double t);
   void schedule_failure(std::uint32_t c, double t);
+  void set_rate(std::uint32_t c, double rate, double t);
+  double nominal_rate(std::uint32_t c) const noexcept;
   void fail(std::uint32_t c, double t);
   void start_procedure(std::uint32_t c, std::int32_t proc, double t);
   void begin_step(std::uint32_t c, double t);
@@ -70,40 +131,75 @@ class Replicator {
   void start_work(std::uint32_t c, double t);
   void end_step(std::uint32_t c, double t);
   void release_crew(std::int32_t crew, double t);
-  void set_node(std::uint32_t node, bool up, double t, std::int32_t cause);
-  void service_changed(std::int32_t s, bool up, double t);
+  void recovered(std::uint32_t c, double t);
+  // data protection
+  double recovery_point(std::uint32_t c, double t);
+  void data_loss(std::uint32_t c, std::int32_t mode, double t);
+  // phases of an incident (node = component or standby gate)
+  void set_phase(std::uint32_t node, std::int32_t phase, double t);
+  void incident_over(std::uint32_t node, double t);
+  // requirement graph
+  void set_node(std::uint32_t node, bool up, double t, std::int32_t cause, std::uint32_t blame);
+  void gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause, std::uint32_t blame);
+  void standby_member_changed(std::uint32_t g, std::int32_t member, bool up, double t,
+                              std::int32_t cause);
+  void standby_detected(std::uint32_t g, double t);
+  void standby_switched(std::uint32_t g, double t);
+  void standby_activate(std::uint32_t g, std::int32_t member, double t);
+  void service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
+                       std::uint32_t blame);
+  void close_outage(std::int32_t s, double t, bool censored);
+
   const Step& current_step(std::uint32_t c) const noexcept {
     return m_.steps[m_.procedures[static_cast<std::size_t>(proc_[c])].first_step + step_[c]];
   }
+  std::uint32_t nc() const noexcept { return static_cast<std::uint32_t>(m_.components.size()); }
 
   const CompiledModel& m_;
   RunOptions opt_;
+  std::uint64_t rep_ = 0;
+  std::size_t np_ = 0;  // number of phases
   EventQueue queue_;
 
   // Component state (struct of arrays).
   std::vector<std::uint8_t> up_;
-  std::vector<double> age_, rate_, since_, fail_age_, down_since_;
+  std::vector<double> age_, rate_, since_, fail_age_, down_since_, up_since_, last_rp_;
   std::vector<std::uint32_t> gen_;
   std::vector<std::int32_t> fail_mode_, active_mode_, proc_, attempts_;
   std::vector<std::uint32_t> step_;
+  std::vector<Stream> data_stream_;
   // Per failure mode: random streams and the sampled age at which it would fire.
   std::vector<Stream> failure_stream_, recovery_stream_;
   std::vector<double> mode_ttf_;
-  // Gates and services.
+  // Gates (count gates and standby gates) and services.
   std::vector<std::int32_t> up_count_;
   std::vector<std::uint8_t> gate_up_;
-  std::vector<double> service_down_since_;
-  // Crews: free units and FIFO queues of waiting components (ring buffers).
+  std::vector<std::int32_t> sb_active_, sb_target_;
+  std::vector<std::uint8_t> sb_state_;  // 0 normal, 1 detecting, 2 switching, 3 no spare
+  std::vector<std::uint32_t> gate_gen_;
+  std::vector<std::int32_t> gate_cause_;  // standby: the failure that began its outage
+  std::vector<Stream> gate_stream_;
+  // Incident phases per node: current phase, since when, accumulated time per phase.
+  std::vector<std::int32_t> phase_;
+  std::vector<double> phase_start_, phase_acc_;
+  // Open service outages.
+  std::vector<double> svc_down_since_;
+  std::vector<std::int32_t> svc_cause_;
+  std::vector<std::uint32_t> svc_blame_;
+  std::vector<std::uint8_t> svc_frozen_;
+  std::vector<double> svc_snapshot_, svc_breakdown_;
+  // Crews: free units and FIFO queues of waiting components.
   std::vector<std::int32_t> crew_free_;
   std::vector<std::vector<std::uint32_t>> crew_queue_;
   std::vector<std::size_t> crew_head_;
 
   // Output row of the replication in progress.
-  double* svc_downtime_ = nullptr;
-  std::uint32_t* svc_outages_ = nullptr;
-  double* comp_downtime_ = nullptr;
-  std::uint32_t* mode_failures_ = nullptr;
+  RunResults* out_ = nullptr;
+  std::size_t row_ = 0;
   std::uint64_t* hist_ = nullptr;
+  RecordBuffer* rec_ = nullptr;
+  bool recording_ = false;
+  std::uint32_t n_records_ = 0;
 };
 
 }  // namespace recoverysim
