@@ -445,19 +445,24 @@ class Results:
             n_loss = self.data_loss_incidents(s).mean()
             if t.get("rpo") is not None or n_loss > 0:
                 lost = self.expected_data_lost(s)
-                line = f"  data loss         {n_loss:.3g} incidents per {format_hours(self.horizon)}, {_dur(lost.mean)} of writes lost on average"
+                line = (
+                    f"  data loss         {n_loss:.3g} incidents per {format_hours(self.horizon)}, "
+                    f"{_dur(lost.mean)} of writes lost per {format_hours(self.horizon)} on average"
+                )
                 lines.append(line)
                 if t.get("rpo") is not None:
                     c = self.rpo_compliance(s)
                     lines.append(f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})")
             causes = self.downtime_by_component(s)
+            causes = causes[causes >= 0.005]
             if len(causes):
                 top = ", ".join(f"{c} {v:.0%}" for c, v in causes.head(4).items())
                 lines.append(f"  downtime caused by {top}")
             phases = self.downtime_by_phase(s)
             if len(phases) > 1:
-                total = phases.sum()
-                top = ", ".join(f"{p} {v / total:.0%}" for p, v in phases.head(5).items())
+                share = phases / phases.sum()
+                share = share[share >= 0.005]
+                top = ", ".join(f"{p} {v:.0%}" for p, v in share.head(5).items())
                 lines.append(f"  time spent in      {top}")
             lines.append("")
         comp = self.components().sort_values("downtime_h", ascending=False).head(5)
