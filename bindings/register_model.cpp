@@ -58,13 +58,41 @@ void register_model(py::module_& m) {
            }),
            py::kw_only(), "name"_a, "steps"_a);
 
+  py::class_<CascadeSpec>(m, "CascadeSpec")
+      .def(py::init([](std::string target, std::string mode, double probability, Distribution delay) {
+             return CascadeSpec{std::move(target), std::move(mode), probability, std::move(delay)};
+           }),
+           py::kw_only(), "target"_a, "mode"_a = "", "probability"_a = 1.0,
+           "delay"_a = Distribution::deterministic(0.0));
+
+  py::class_<ShockSpec>(m, "ShockSpec")
+      .def(py::init([](std::string name, Distribution every, std::vector<std::string> targets,
+                       double probability, std::string mode, std::optional<Distribution> outage) {
+             ShockSpec s{std::move(name), std::move(every), std::move(targets), probability,
+                         outage.has_value(), std::move(mode), Distribution::deterministic(0.0)};
+             if (outage) s.outage = *outage;
+             return s;
+           }),
+           py::kw_only(), "name"_a, "every"_a, "targets"_a, "probability"_a = 1.0, "mode"_a = "",
+           "outage"_a = py::none());
+
+  py::class_<MaintenanceSpec>(m, "MaintenanceSpec")
+      .def(py::init([](std::string name, std::vector<std::string> targets, double every,
+                       double offset, Distribution duration, std::string crew) {
+             return MaintenanceSpec{std::move(name), std::move(targets), every, offset,
+                                    std::move(duration), std::move(crew)};
+           }),
+           py::kw_only(), "name"_a, "targets"_a, "every"_a, "offset"_a = 0.0, "duration"_a,
+           "crew"_a = "");
+
   py::class_<FailureModeSpec>(m, "FailureModeSpec")
       .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
-                       const std::string& data_loss) {
+                       const std::string& data_loss, std::vector<CascadeSpec> cascades) {
              return FailureModeSpec{std::move(name), std::move(ttf), std::move(procedure),
-                                    data_loss_kind(data_loss)};
+                                    data_loss_kind(data_loss), std::move(cascades)};
            }),
-           py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = "none");
+           py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = "none",
+           "cascades"_a = std::vector<CascadeSpec>{});
 
   py::class_<ComponentSpec>(m, "ComponentSpec")
       .def(py::init([](std::string name, std::vector<FailureModeSpec> modes,
@@ -91,16 +119,18 @@ void register_model(py::module_& m) {
   py::class_<RequirementSpec>(m, "RequirementSpec")
       .def(py::init([](const std::string& kind, std::string name, int k,
                        std::vector<RequirementSpec> children, Distribution detection,
-                       Distribution switchover, double success, double dormancy) {
+                       Distribution switchover, double success, double dormancy,
+                       double load_sharing) {
              return RequirementSpec{gate_kind(kind), std::move(name), k, std::move(children),
                                     StandbySpec{std::move(detection), std::move(switchover),
-                                                success, dormancy}};
+                                                success, dormancy},
+                                    load_sharing};
            }),
            py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
            "children"_a = std::vector<RequirementSpec>{},
            "detection"_a = Distribution::deterministic(0.0),
            "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0,
-           "dormancy"_a = 0.0);
+           "dormancy"_a = 0.0, "load_sharing"_a = 0.0);
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
@@ -113,13 +143,16 @@ void register_model(py::module_& m) {
   py::class_<ModelSpec>(m, "ModelSpec")
       .def(py::init([](std::string name, std::vector<ComponentSpec> components,
                        std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
-                       std::vector<ServiceSpec> services) {
-             return ModelSpec{std::move(name), std::move(components), std::move(crews),
-                              std::move(procedures), std::move(services)};
+                       std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
+                       std::vector<MaintenanceSpec> maintenance, bool age_when_down) {
+             return ModelSpec{std::move(name),     std::move(components), std::move(crews),
+                              std::move(procedures), std::move(services), std::move(shocks),
+                              std::move(maintenance), age_when_down};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
            "procedures"_a = std::vector<ProcedureSpec>{},
-           "services"_a = std::vector<ServiceSpec>{});
+           "services"_a = std::vector<ServiceSpec>{}, "shocks"_a = std::vector<ShockSpec>{},
+           "maintenance"_a = std::vector<MaintenanceSpec>{}, "age_when_down"_a = true);
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)
@@ -140,6 +173,18 @@ void register_model(py::module_& m) {
                                std::vector<std::pair<std::string, std::string>> v;
                                for (const auto& x : c.modes)
                                  v.emplace_back(c.components[x.component].name, x.name);
+                               return v;
+                             })
+      .def_property_readonly("planned_modes",
+                             [](const CompiledModel& c) {
+                               std::vector<bool> v;
+                               for (const auto& x : c.modes) v.push_back(x.planned);
+                               return v;
+                             })
+      .def_property_readonly("shock_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::string> v;
+                               for (const auto& x : c.shocks) v.push_back(x.name);
                                return v;
                              })
       .def_readonly("phases", &CompiledModel::phases)

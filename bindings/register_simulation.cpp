@@ -64,12 +64,16 @@ void register_simulation(py::module_& m) {
         out["service_outages"] = to_numpy(std::move(r.service_outages), {n, ns});
         out["service_rto_met"] = to_numpy(std::move(r.service_rto_met), {n, ns});
         out["service_rto_breaches"] = to_numpy(std::move(r.service_rto_breaches), {n, ns});
+        out["service_planned_downtime"] = to_numpy(std::move(r.service_planned_downtime), {n, ns});
+        out["service_planned_outages"] = to_numpy(std::move(r.service_planned_outages), {n, ns});
+        out["component_planned_downtime"] = to_numpy(std::move(r.component_planned_downtime), {n, nc});
         out["service_max_outage"] = to_numpy(std::move(r.service_max_outage), {n, ns});
         out["service_loss_incidents"] = to_numpy(std::move(r.service_loss_incidents), {n, ns});
         out["service_rpo_breaches"] = to_numpy(std::move(r.service_rpo_breaches), {n, ns});
         out["service_data_lost"] = to_numpy(std::move(r.service_data_lost), {n, ns});
         out["service_max_loss"] = to_numpy(std::move(r.service_max_loss), {n, ns});
-        out["service_cause_downtime"] = to_numpy(std::move(r.service_cause_downtime), {n, ns, nm});
+        const auto ncause = static_cast<py::ssize_t>(r.n_causes);
+        out["service_cause_downtime"] = to_numpy(std::move(r.service_cause_downtime), {n, ns, ncause});
         out["service_phase_downtime"] = to_numpy(std::move(r.service_phase_downtime), {n, ns, np});
         out["component_downtime"] = to_numpy(std::move(r.component_downtime), {n, nc});
         out["component_loss_incidents"] = to_numpy(std::move(r.component_loss_incidents), {n, nc});
@@ -83,7 +87,7 @@ void register_simulation(py::module_& m) {
         std::vector<std::uint64_t> o_rep;
         std::vector<std::uint32_t> o_svc;
         std::vector<double> o_start, o_dur;
-        std::vector<std::uint8_t> o_cens;
+        std::vector<std::uint8_t> o_cens, o_planned;
         std::vector<std::int32_t> o_cause;
         for (const auto& o : r.outages) {
           o_rep.push_back(o.replication);
@@ -91,6 +95,7 @@ void register_simulation(py::module_& m) {
           o_start.push_back(o.start);
           o_dur.push_back(o.duration);
           o_cens.push_back(o.censored ? 1 : 0);
+          o_planned.push_back(o.planned ? 1 : 0);
           o_cause.push_back(o.cause);
         }
         py::dict rec;
@@ -99,6 +104,7 @@ void register_simulation(py::module_& m) {
         rec["start"] = to_numpy(std::move(o_start), {no});
         rec["duration"] = to_numpy(std::move(o_dur), {no});
         rec["censored"] = to_numpy(std::move(o_cens), {no});
+        rec["planned"] = to_numpy(std::move(o_planned), {no});
         rec["cause"] = to_numpy(std::move(o_cause), {no});
         rec["phases"] = to_numpy(std::move(r.outage_phases), {no, np});
         out["outage_records"] = rec;

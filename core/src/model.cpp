@@ -75,9 +75,13 @@ class Compiler {
     crews();
     named_procedures();
     components();
+    maintenance();
+    resolve_cascades();
     resolve_escalations();
     fixed_phases();
     services();
+    shocks();
+    out_->age_when_down = spec_.age_when_down;
     return out_;
   }
 
@@ -125,6 +129,7 @@ class Compiler {
     out_->phase_inspection_wait = step_kind("inspection_wait");
     out_->phase_switchover = step_kind("switchover");
     out_->phase_no_spare = step_kind("no_spare");
+    out_->phase_shock = step_kind("shock");
     out_->phase_other = step_kind("other");
   }
 
@@ -195,8 +200,9 @@ class Compiler {
         if (!(m.ttf.mean() > 0)) fail(mw + ": time to failure must have a positive mean");
         const std::int32_t proc = add_procedure(m.procedure, mw);
         out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
-                               proc, m.data_loss});
+                               proc, m.data_loss, false, 0, 0});
         if (m.data_loss != DataLoss::none) out_->has_data = true;
+        pending_cascades_.push_back({out_->modes.size() - 1, &m.cascades, mw});
       }
       const BackupSpec& b = c.backup;
       if (!std::isfinite(b.every) || b.every < 0) fail(where + ": backup interval must be >= 0");
@@ -236,10 +242,92 @@ class Compiler {
            " (a procedure must not escalate back into itself)");
   }
 
+  int component_index(const std::string& name, const std::string& where) {
+    auto it = component_index_.find(name);
+    if (it == component_index_.end()) fail(where + ": unknown component " + quote(name));
+    return it->second;
+  }
+
+  // The mode of a component by name (its first failure mode if `mode` is empty).
+  std::int32_t mode_of(std::uint32_t c, const std::string& mode, const std::string& where) {
+    const Component& comp = out_->components[c];
+    if (mode.empty()) return static_cast<std::int32_t>(comp.first_mode);
+    for (std::uint32_t i = 0; i < comp.n_modes; ++i)
+      if (out_->modes[comp.first_mode + i].name == mode)
+        return static_cast<std::int32_t>(comp.first_mode + i);
+    fail(where + ": component " + quote(comp.name) + " has no failure mode " + quote(mode));
+  }
+
+  void maintenance() {
+    std::set<std::string> names;
+    for (const auto& w : spec_.maintenance) {
+      const std::string where = "maintenance " + quote(w.name);
+      if (w.name.empty()) fail("a maintenance window has an empty name");
+      if (!names.insert(w.name).second) fail("duplicate maintenance name " + quote(w.name));
+      if (!std::isfinite(w.every) || w.every <= 0) fail(where + ": every must be > 0");
+      if (!std::isfinite(w.offset) || w.offset < 0) fail(where + ": offset must be >= 0");
+      if (w.targets.empty()) fail(where + ": has no targets");
+      if (!(w.duration.mean() < w.every))
+        fail(where + ": the mean duration must be shorter than the interval");
+      std::set<std::string> seen;
+      for (const auto& t : w.targets) {
+        if (!seen.insert(t).second) fail(where + ": target " + quote(t) + " listed twice");
+        const auto c = static_cast<std::uint32_t>(component_index(t, where));
+        ProcedureSpec proc{w.name, {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0}}};
+        const std::int32_t p = add_procedure(proc, where);
+        Mode mode{w.name, hash_name("maintenance:" + w.name), c, Distribution::deterministic(0),
+                  p, DataLoss::none, true, 0, 0};
+        out_->modes.push_back(mode);
+        out_->maintenance.push_back({c, static_cast<std::int32_t>(out_->modes.size() - 1),
+                                     w.every, w.offset});
+      }
+    }
+  }
+
+  void resolve_cascades() {
+    for (const auto& pc : pending_cascades_) {
+      Mode& mode = out_->modes[pc.mode];
+      mode.first_cascade = static_cast<std::uint32_t>(out_->cascades.size());
+      for (std::size_t i = 0; i < pc.specs->size(); ++i) {
+        const CascadeSpec& cs = (*pc.specs)[i];
+        const std::string where = pc.where + ", cascade " + std::to_string(i + 1);
+        const auto target = static_cast<std::uint32_t>(component_index(cs.target, where));
+        if (target == mode.component) fail(where + ": a component cannot cascade to itself");
+        if (!valid_probability(cs.probability))
+          fail(where + ": probability must be in [0, 1] (got " + std::to_string(cs.probability) +
+               ")");
+        out_->cascades.push_back({target, mode_of(target, cs.mode, where), cs.probability, cs.delay});
+      }
+      mode.n_cascades = static_cast<std::uint32_t>(pc.specs->size());
+    }
+  }
+
+  void shocks() {
+    std::set<std::string> names;
+    for (const auto& sh : spec_.shocks) {
+      const std::string where = "shock " + quote(sh.name);
+      if (sh.name.empty()) fail("a shock has an empty name");
+      if (!names.insert(sh.name).second) fail("duplicate shock name " + quote(sh.name));
+      if (!(sh.every.mean() > 0)) fail(where + ": the time between shocks must have a positive mean");
+      if (!valid_probability(sh.probability))
+        fail(where + ": probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");
+      if (sh.targets.empty()) fail(where + ": has no targets");
+      Shock out{sh.name, hash_name(sh.name), sh.every, {}, {}, sh.probability, sh.hold, sh.outage};
+      std::set<std::string> seen;
+      for (const auto& t : sh.targets) {
+        if (!seen.insert(t).second) fail(where + ": target " + quote(t) + " listed twice");
+        const auto c = static_cast<std::uint32_t>(component_index(t, where));
+        out.targets.push_back(c);
+        out.target_modes.push_back(sh.hold ? -1 : mode_of(c, sh.mode, where));
+      }
+      out_->shocks.push_back(std::move(out));
+    }
+  }
+
   // --- services -------------------------------------------------------------------------------
 
   std::uint32_t new_gate(GateKind kind, int k, int n, int service) {
-    out_->gates.push_back({kind, k, n, service, StandbySpec{}, 0});
+    out_->gates.push_back({kind, k, n, service, StandbySpec{}, 0, 0.0});
     gate_children_.emplace_back();
     return static_cast<std::uint32_t>(out_->gates.size() - 1);
   }
@@ -324,6 +412,23 @@ class Compiler {
              " with n=" + std::to_string(n) + " members");
       k = r.k;
     }
+    if (r.load_sharing != 0) {
+      const std::string at = where + " > " + describe(r);
+      if (r.kind != GateKind::k_of_n) fail(at + ": load_sharing is only for k_of_n");
+      if (!std::isfinite(r.load_sharing) || r.load_sharing < 0)
+        fail(at + ": load_sharing must be >= 0 (got " + std::to_string(r.load_sharing) + ")");
+      for (int i = 0; i < n; ++i) {
+        const std::uint32_t node = kids[static_cast<std::size_t>(i)];
+        if (node >= out_->components.size())
+          fail(at + "[" + std::to_string(i) + "]: members of a load-sharing group must be components");
+        Component& comp = out_->components[node];
+        if (comp.load_gate >= 0)
+          fail(at + ": component " + quote(comp.name) +
+               " is already a member of another load-sharing group");
+        comp.load_gate = static_cast<std::int32_t>(g);
+      }
+      out_->gates[g].load_sharing = r.load_sharing;
+    }
     Gate& gate = out_->gates[g];
     gate.kind = r.kind;
     gate.k = k;
@@ -406,7 +511,23 @@ class Compiler {
       out_->services_above.insert(out_->services_above.end(), svcs.begin(), svcs.end());
       out_->sa_offset.push_back(static_cast<std::uint32_t>(out_->services_above.size()));
     }
+    std::vector<std::vector<std::uint32_t>> below(out_->services.size());
+    for (std::size_t c = 0; c < nc; ++c)
+      for (std::uint32_t i = out_->sa_offset[c]; i < out_->sa_offset[c + 1]; ++i)
+        below[out_->services_above[i]].push_back(static_cast<std::uint32_t>(c));
+    out_->cb_offset.assign(1, 0);
+    for (const auto& b : below) {
+      out_->components_below.insert(out_->components_below.end(), b.begin(), b.end());
+      out_->cb_offset.push_back(static_cast<std::uint32_t>(out_->components_below.size()));
+    }
   }
+
+  struct PendingCascades {
+    std::size_t mode;
+    const std::vector<CascadeSpec>* specs;
+    std::string where;
+  };
+  std::vector<PendingCascades> pending_cascades_;
 
   struct PendingEscalation {
     std::size_t step;

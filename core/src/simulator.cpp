@@ -29,20 +29,24 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   n_components = m.components.size();
   n_modes = m.modes.size();
   n_phases = m.phases.size();
+  n_causes = m.n_causes();
   horizon = h;
   const std::size_t ns = n * n_services;
   service_downtime.assign(ns, 0.0);
   service_outages.assign(ns, 0);
   service_rto_met.assign(ns, 0);
   service_rto_breaches.assign(ns, 0);
+  service_planned_downtime.assign(ns, 0.0);
+  service_planned_outages.assign(ns, 0);
   service_max_outage.assign(ns, 0.0);
   service_loss_incidents.assign(ns, 0);
   service_rpo_breaches.assign(ns, 0);
   service_data_lost.assign(ns, 0.0);
   service_max_loss.assign(ns, 0.0);
-  service_cause_downtime.assign(ns * n_modes, 0.0);
+  service_cause_downtime.assign(ns * n_causes, 0.0);
   service_phase_downtime.assign(ns * n_phases, 0.0);
   component_downtime.assign(n * n_components, 0.0);
+  component_planned_downtime.assign(n * n_components, 0.0);
   component_loss_incidents.assign(n * n_components, 0);
   component_data_lost.assign(n * n_components, 0.0);
   mode_failures.assign(n * n_modes, 0);
@@ -63,12 +67,17 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
   for (auto* v : {&age_, &rate_, &since_, &fail_age_, &down_since_, &up_since_, &last_rp_})
     v->resize(nc);
   up_.resize(nc);
+  failed_.resize(nc);
+  held_.resize(nc);
   gen_.resize(nc);
-  for (auto* v : {&fail_mode_, &active_mode_, &proc_, &attempts_}) v->resize(nc);
+  for (auto* v : {&fail_mode_, &active_mode_, &proc_, &attempts_, &cause_, &svc_up_above_})
+    v->resize(nc);
   step_.resize(nc);
   data_stream_.resize(nc);
   failure_stream_.resize(nm);
   recovery_stream_.resize(nm);
+  cascade_stream_.resize(nm);
+  shock_stream_.resize(m_.shocks.size());
   mode_ttf_.resize(nm);
   up_count_.resize(ng);
   gate_up_.resize(ng);
@@ -117,12 +126,21 @@ void Replicator::reset(std::uint64_t rep) {
     failure_stream_[i].reset(stream_key(opt_.seed, rep, StreamKind::failure, comp, mode.name_hash));
     recovery_stream_[i].reset(
         stream_key(opt_.seed, rep, StreamKind::recovery, comp, mode.name_hash));
+    if (mode.n_cascades)
+      cascade_stream_[i].reset(stream_key(opt_.seed, rep, StreamKind::cascade, comp, mode.name_hash));
   }
+  hold_pool_.clear();
+  hold_free_.clear();
+  cascade_pool_.clear();
+  cascade_free_.clear();
   std::fill(phase_.begin(), phase_.end(), -1);
   std::fill(phase_acc_.begin(), phase_acc_.end(), 0.0);
   std::fill(svc_frozen_.begin(), svc_frozen_.end(), 0);
   for (std::uint32_t c = 0; c < nc(); ++c) {
     up_[c] = 1;
+    failed_[c] = 0;
+    held_[c] = 0;
+    svc_up_above_[c] = static_cast<std::int32_t>(m_.sa_offset[c + 1] - m_.sa_offset[c]);
     gen_[c] = 0;
     down_since_[c] = 0;
     up_since_[c] = 0;
@@ -133,15 +151,40 @@ void Replicator::reset(std::uint64_t rep) {
           stream_key(opt_.seed, rep, StreamKind::backup, m_.components[c].name_hash, ~0ULL));
     renew(c, 0.0);
   }
+  for (std::uint32_t k = 0; k < m_.shocks.size(); ++k) {
+    const Shock& sh = m_.shocks[k];
+    shock_stream_[k].reset(stream_key(opt_.seed, rep, StreamKind::shock, sh.name_hash));
+    const double first = sh.every.sample(shock_stream_[k]);
+    if (first < opt_.horizon) queue_.push(first, k, 0, EventType::shock);
+  }
+  for (std::uint32_t w = 0; w < m_.maintenance.size(); ++w)
+    if (m_.maintenance[w].offset < opt_.horizon)
+      queue_.push(m_.maintenance[w].offset, w, 0, EventType::maintenance);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Ageing and failures
 
+// The ageing rate of an up component: 1, times its standby factor (dormancy while a spare),
+// times its load-sharing factor (1 + f * members down), times 0 while every service above it is
+// down if the model says components do not age then.
 double Replicator::nominal_rate(std::uint32_t c) const noexcept {
   const Component& comp = m_.components[c];
-  if (comp.standby_gate < 0 || sb_active_[comp.standby_gate] == comp.standby_member) return 1.0;
-  return m_.gates[comp.standby_gate].standby.dormancy;
+  double r = 1.0;
+  if (comp.standby_gate >= 0 && sb_active_[comp.standby_gate] != comp.standby_member)
+    r = m_.gates[comp.standby_gate].standby.dormancy;
+  if (comp.load_gate >= 0) {
+    const Gate& g = m_.gates[comp.load_gate];
+    r *= 1.0 + g.load_sharing * (g.n - up_count_[comp.load_gate]);
+  }
+  if (!m_.age_when_down && svc_up_above_[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c])
+    r = 0.0;
+  return r;
+}
+
+void Replicator::update_load_rates(std::uint32_t g, double t) {
+  const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
+  for (std::int32_t i = 0; i < m_.gates[g].n; ++i) set_rate(kids[i], nominal_rate(kids[i]), t);
 }
 
 // As good as new: age 0, a fresh time to failure for every competing mode.
@@ -159,7 +202,7 @@ void Replicator::renew(std::uint32_t c, double t) {
     }
   }
   age_[c] = 0.0;
-  rate_[c] = nominal_rate(c);
+  rate_[c] = up_[c] ? nominal_rate(c) : 0.0;
   since_[c] = t;
   fail_age_[c] = best;
   fail_mode_[c] = best_mode;
@@ -184,24 +227,119 @@ void Replicator::set_rate(std::uint32_t c, double rate, double t) {
   schedule_failure(c, t);
 }
 
-void Replicator::fail(std::uint32_t c, double t) {
-  const std::int32_t mode = fail_mode_[c];
+// Component c fails with `mode` (a failure mode, or the planned mode of a maintenance window);
+// `cause` is what began it (the mode itself, a cascade's source cause, or a shock).
+void Replicator::fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause) {
   const Mode& md = m_.modes[static_cast<std::size_t>(mode)];
   ++out_->mode_failures[row_ * out_->n_modes + static_cast<std::size_t>(mode)];
-  age_[c] = fail_age_[c];
+  age_[c] += (t - since_[c]) * rate_[c];
   rate_[c] = 0.0;
   since_[c] = t;
+  ++gen_[c];  // cancels the pending failure (a shock, cascade or window came first)
   up_[c] = 0;
+  failed_[c] = 1;
   down_since_[c] = t;
   active_mode_[c] = mode;
+  cause_[c] = cause;
   std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(c * np_), np_, 0.0);
   phase_[c] = -1;
   if (md.data_loss != DataLoss::none)
     data_loss(c, mode, t);
   else if (m_.components[c].backup.every > 0)
     last_rp_[c] = recovery_point(c, t);
-  set_node(c, false, t, mode, c);
+  for (std::uint32_t j = 0; j < md.n_cascades; ++j) {
+    const Cascade& cs = m_.cascades[md.first_cascade + j];
+    Stream& st = cascade_stream_[static_cast<std::size_t>(mode)];
+    if (cs.probability < 1.0 && !(st.uniform() < cs.probability)) continue;
+    const double when = t + cs.delay.sample(st);
+    if (!(when < opt_.horizon)) continue;
+    std::uint32_t slot;
+    if (cascade_free_.empty()) {
+      slot = static_cast<std::uint32_t>(cascade_pool_.size());
+      cascade_pool_.push_back({});
+    } else {
+      slot = cascade_free_.back();
+      cascade_free_.pop_back();
+    }
+    cascade_pool_[slot] = {cs.target, cs.mode, cause};
+    queue_.push(when, slot, 0, EventType::cascade);
+  }
+  set_node(c, false, t, cause, c);
   start_procedure(c, md.procedure, t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shocks: a shock either fails its hit targets (their procedures follow) or holds them down
+// together for one sampled outage. A held component does not age; when the last hold ends it
+// is up again (if not failed) and resumes ageing from where it stopped.
+
+void Replicator::shock_arrives(std::uint32_t k, double t) {
+  const Shock& sh = m_.shocks[k];
+  Stream& st = shock_stream_[k];
+  const double next = t + sh.every.sample(st);
+  if (next < opt_.horizon) queue_.push(next, k, 0, EventType::shock);
+  const auto cause = static_cast<std::int32_t>(m_.modes.size() + k);
+  std::uint32_t slot = 0;
+  std::vector<std::uint32_t>* held = nullptr;
+  if (sh.hold) {
+    if (hold_free_.empty()) {
+      slot = static_cast<std::uint32_t>(hold_pool_.size());
+      hold_pool_.emplace_back();
+    } else {
+      slot = hold_free_.back();
+      hold_free_.pop_back();
+    }
+    held = &hold_pool_[slot];
+    held->clear();
+  }
+  for (std::size_t i = 0; i < sh.targets.size(); ++i) {
+    if (sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
+    const std::uint32_t c = sh.targets[i];
+    if (!sh.hold) {
+      if (up_[c]) fail(c, t, sh.target_modes[i], cause);
+      continue;
+    }
+    held->push_back(c);
+    hold(c, t, cause);
+  }
+  if (sh.hold) {
+    const double end = t + sh.outage.sample(st);
+    if (end < opt_.horizon) queue_.push(end, slot, 0, EventType::shock_end);
+  }
+}
+
+void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
+  if (held_[c]++ > 0 || !up_[c]) return;  // already down: the hold only delays its return
+  age_[c] += (t - since_[c]) * rate_[c];
+  rate_[c] = 0.0;
+  since_[c] = t;
+  ++gen_[c];
+  up_[c] = 0;
+  down_since_[c] = t;
+  cause_[c] = cause;
+  active_mode_[c] = -1;
+  std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(c * np_), np_, 0.0);
+  phase_[c] = -1;
+  set_phase(c, static_cast<std::int32_t>(m_.phase_shock), t);
+  set_node(c, false, t, cause, c);
+}
+
+void Replicator::release(std::uint32_t c, double t) {
+  if (--held_[c] > 0 || failed_[c]) return;
+  went_up(c, t);
+  rate_[c] = nominal_rate(c);
+  since_[c] = t;
+  schedule_failure(c, t);  // resumes from the age it had: a hold is not a repair
+  set_node(c, true, t, -1, c);
+}
+
+// Bookkeeping shared by every return to service.
+void Replicator::went_up(std::uint32_t c, double t) {
+  const std::size_t ci = row_ * out_->n_components + c;
+  const bool planned = active_mode_[c] >= 0 && m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
+  (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] += t - down_since_[c];
+  incident_over(c, t);
+  up_[c] = 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,13 +424,17 @@ void Replicator::end_step(std::uint32_t c, double t) {
 }
 
 void Replicator::recovered(std::uint32_t c, double t) {
-  out_->component_downtime[row_ * out_->n_components + c] += t - down_since_[c];
-  incident_over(c, t);
   if (m_.modes[static_cast<std::size_t>(active_mode_[c])].data_loss != DataLoss::none)
     last_rp_[c] = t;  // restored: what was lost is counted once, new writes start from here
-  up_[c] = 1;
+  failed_[c] = 0;
   proc_[c] = -1;
   up_since_[c] = t;
+  if (held_[c] > 0) {  // repaired, but a shock still holds it down
+    renew(c, t);
+    set_phase(c, static_cast<std::int32_t>(m_.phase_shock), t);
+    return;
+  }
+  went_up(c, t);
   renew(c, t);
   set_node(c, true, t, -1, c);
 }
@@ -379,6 +521,7 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
       continue;
     }
     up_count_[g] += up ? 1 : -1;
+    if (gate.load_sharing > 0) update_load_rates(g, t);
     const bool now = up_count_[g] >= gate.k;
     if (now == static_cast<bool>(gate_up_[g])) continue;
     gate_up_[g] = now;
@@ -461,8 +604,8 @@ void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t
   sb_active_[g] = member;
   sb_state_[g] = 0;
   sb_target_[g] = -1;
-  if (old != member) set_rate(kids[old], m_.gates[g].standby.dormancy, t);  // now a spare
-  set_rate(kids[member], 1.0, t);
+  if (old != member) set_rate(kids[old], nominal_rate(kids[old]), t);  // now a spare
+  set_rate(kids[member], nominal_rate(kids[member]), t);
   incident_over(nc() + g, t);
   gate_up_[g] = 1;
   gate_changed(g, true, t, -1, nc() + g);
@@ -473,16 +616,26 @@ void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t
 
 void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
                                  std::uint32_t blame) {
+  const auto si = static_cast<std::size_t>(s);
+  if (!m_.age_when_down) {
+    // Components beneath stop ageing while every service above them is down.
+    for (std::uint32_t i = m_.cb_offset[si]; i < m_.cb_offset[si + 1]; ++i) {
+      const std::uint32_t c = m_.components_below[i];
+      svc_up_above_[c] += up ? 1 : -1;
+      if (svc_up_above_[c] == (up ? 1 : 0)) set_rate(c, nominal_rate(c), t);
+    }
+  }
   if (up) {
     close_outage(s, t, false);
     return;
   }
-  const auto si = static_cast<std::size_t>(s);
   svc_down_since_[si] = t;
   svc_cause_[si] = cause;
   svc_blame_[si] = blame;
   svc_frozen_[si] = 0;
-  ++out_->service_outages[row_ * out_->n_services + si];
+  const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
+                       m_.modes[static_cast<std::size_t>(cause)].planned;
+  ++(planned ? out_->service_planned_outages : out_->service_outages)[row_ * out_->n_services + si];
   // Snapshot the blamed incident's phases so that only the time inside this outage counts.
   const double* acc = phase_acc_.data() + blame * np_;
   double* snap = svc_snapshot_.data() + si * np_;
@@ -494,18 +647,25 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   const auto si = static_cast<std::size_t>(s);
   const std::size_t row = row_ * out_->n_services + si;
   const double d = t - svc_down_since_[si];
-  out_->service_downtime[row] += d;
-  if (svc_cause_[si] >= 0)
-    out_->service_cause_downtime[row * out_->n_modes + static_cast<std::size_t>(svc_cause_[si])] += d;
-  out_->service_max_outage[row] = std::max(out_->service_max_outage[row], d);
-  const Service& sv = m_.services[si];
-  if (sv.rto > 0) {
-    if (d > sv.rto)
-      ++out_->service_rto_breaches[row];
-    else if (!censored)
-      ++out_->service_rto_met[row];
+  const std::int32_t cause = svc_cause_[si];
+  const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
+                       m_.modes[static_cast<std::size_t>(cause)].planned;
+  if (cause >= 0)
+    out_->service_cause_downtime[row * out_->n_causes + static_cast<std::size_t>(cause)] += d;
+  if (planned) {
+    out_->service_planned_downtime[row] += d;
+  } else {
+    out_->service_downtime[row] += d;
+    out_->service_max_outage[row] = std::max(out_->service_max_outage[row], d);
+    const Service& sv = m_.services[si];
+    if (sv.rto > 0) {
+      if (d > sv.rto)
+        ++out_->service_rto_breaches[row];
+      else if (!censored)
+        ++out_->service_rto_met[row];
+    }
+    if (!censored) ++hist_[si * DurationHistogram::kBins + DurationHistogram::bin(d)];
   }
-  if (!censored) ++hist_[si * DurationHistogram::kBins + DurationHistogram::bin(d)];
 
   // Phase breakdown: the blamed incident's phases within the outage; the rest is "other"
   // (another failure kept the service down after the blamed one had recovered).
@@ -522,14 +682,16 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
     explained += bd[p];
   }
   bd[m_.phase_other] += std::max(d - explained, 0.0);
-  double* dst = out_->service_phase_downtime.data() + row * np_;
-  for (std::size_t p = 0; p < np_; ++p) dst[p] += bd[p];
+  if (!planned) {
+    double* dst = out_->service_phase_downtime.data() + row * np_;
+    for (std::size_t p = 0; p < np_; ++p) dst[p] += bd[p];
+  }
   svc_frozen_[si] = 0;
 
   if (recording_ && n_records_ < opt_.max_records_per_replication) {
     ++n_records_;
     rec_->outages.push_back({rep_, static_cast<std::uint32_t>(s), svc_down_since_[si], d,
-                             censored, svc_cause_[si]});
+                             censored, cause, planned});
     rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np_);
   }
 }
@@ -551,24 +713,58 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   std::uint64_t events = 0;
   while (!queue_.empty()) {
     const Event e = queue_.pop();
-    const bool gate_event =
-        e.type == EventType::standby_detected || e.type == EventType::standby_switched;
-    if (e.gen != (gate_event ? gate_gen_[e.target] : gen_[e.target])) continue;  // cancelled
+    switch (e.type) {  // lazy cancellation: skip events whose target has moved on
+      case EventType::failure:
+      case EventType::step_end:
+      case EventType::step_ready:
+        if (e.gen != gen_[e.target]) continue;
+        break;
+      case EventType::standby_detected:
+      case EventType::standby_switched:
+        if (e.gen != gate_gen_[e.target]) continue;
+        break;
+      default:
+        break;  // shocks, cascades and windows are never cancelled
+    }
     ++events;
     if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
     switch (e.type) {
-      case EventType::failure: fail(e.target, e.time); break;
+      case EventType::failure: fail(e.target, e.time, fail_mode_[e.target], fail_mode_[e.target]); break;
       case EventType::step_end: end_step(e.target, e.time); break;
       case EventType::step_ready: acquire_crew(e.target, e.time); break;
       case EventType::standby_detected: standby_detected(e.target, e.time); break;
       case EventType::standby_switched: standby_switched(e.target, e.time); break;
+      case EventType::shock: shock_arrives(e.target, e.time); break;
+      case EventType::shock_end: {
+        for (std::uint32_t c : hold_pool_[e.target]) release(c, e.time);
+        hold_free_.push_back(e.target);
+        break;
+      }
+      case EventType::cascade: {
+        const PendingCascade pc = cascade_pool_[e.target];
+        cascade_free_.push_back(e.target);
+        if (up_[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
+        break;
+      }
+      case EventType::maintenance: {
+        const MaintenanceWindow& w = m_.maintenance[e.target];
+        const double next = e.time + w.every;
+        if (next < opt_.horizon) queue_.push(next, e.target, 0, EventType::maintenance);
+        if (up_[w.component]) fail(w.component, e.time, w.mode, w.mode);  // skipped if down
+        break;
+      }
     }
   }
   // Close what is still open at the horizon (censored: counted in downtime, not in the
   // outage-duration histogram).
   const double h = opt_.horizon;
-  for (std::uint32_t c = 0; c < nc(); ++c)
-    if (!up_[c]) out.component_downtime[row_ * out.n_components + c] += h - down_since_[c];
+  for (std::uint32_t c = 0; c < nc(); ++c) {
+    if (up_[c]) continue;
+    const bool planned = active_mode_[c] >= 0 && failed_[c] &&
+                         m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
+    (planned ? out.component_planned_downtime : out.component_downtime)[row_ * out.n_components + c] +=
+        h - down_since_[c];
+  }
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (!gate_up_[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
   out.events[row_] = events;

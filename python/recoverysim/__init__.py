@@ -36,7 +36,8 @@ from .distributions import (
     Uniform,
     Weibull,
 )
-from .model import Backup, Component, Crew, FailureMode, Model, Procedure, Replication, Service, Step
+from .io import ModelFileError, load, loads
+from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
 from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
 from .stats import Estimate
@@ -46,6 +47,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Model",
+    "load",
+    "loads",
+    "ModelFileError",
     "Component",
     "FailureMode",
     "Step",
@@ -54,6 +58,9 @@ __all__ = [
     "Service",
     "Backup",
     "Replication",
+    "Cascade",
+    "Shock",
+    "Maintenance",
     "Requirement",
     "Standby",
     "standby",

@@ -54,8 +54,36 @@ class StepSpec:
 class ProcedureSpec:
     def __init__(self, *, name: str, steps: list[StepSpec]) -> None: ...
 
+class CascadeSpec:
+    def __init__(self, *, target: str, mode: str = "", probability: float = 1.0, delay: Distribution = ...) -> None: ...
+
+class ShockSpec:
+    def __init__(
+        self,
+        *,
+        name: str,
+        every: Distribution,
+        targets: list[str],
+        probability: float = 1.0,
+        mode: str = "",
+        outage: Distribution | None = None,
+    ) -> None: ...
+
+class MaintenanceSpec:
+    def __init__(
+        self, *, name: str, targets: list[str], every: float, offset: float = 0.0, duration: Distribution, crew: str = ""
+    ) -> None: ...
+
 class FailureModeSpec:
-    def __init__(self, *, name: str, ttf: Distribution, procedure: ProcedureSpec, data_loss: str = "none") -> None: ...
+    def __init__(
+        self,
+        *,
+        name: str,
+        ttf: Distribution,
+        procedure: ProcedureSpec,
+        data_loss: str = "none",
+        cascades: list[CascadeSpec] = ...,
+    ) -> None: ...
 
 class ComponentSpec:
     def __init__(
@@ -86,6 +114,7 @@ class RequirementSpec:
         switchover: Distribution = ...,
         success: float = 1.0,
         dormancy: float = 0.0,
+        load_sharing: float = 0.0,
     ) -> None: ...
 
 class ServiceSpec:
@@ -102,6 +131,9 @@ class ModelSpec:
         crews: list[CrewSpec] = ...,
         procedures: list[ProcedureSpec] = ...,
         services: list[ServiceSpec] = ...,
+        shocks: list[ShockSpec] = ...,
+        maintenance: list[MaintenanceSpec] = ...,
+        age_when_down: bool = True,
     ) -> None: ...
 
 class CompiledModel:
@@ -115,6 +147,10 @@ class CompiledModel:
     def mode_names(self) -> list[tuple[str, str]]: ...
     @property
     def phases(self) -> list[str]: ...
+    @property
+    def planned_modes(self) -> list[bool]: ...
+    @property
+    def shock_names(self) -> list[str]: ...
     @property
     def n_gates(self) -> int: ...
     @property

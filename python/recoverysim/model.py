@@ -17,7 +17,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -26,7 +26,25 @@ from .distributions import Distribution, Exponential, as_distribution
 from .requirements import Member, Requirement, requirement_from
 from .units import Duration, hours
 
-__all__ = ["Model", "Component", "FailureMode", "Step", "Procedure", "Crew", "Service", "Backup", "Replication"]
+__all__ = [
+    "Model",
+    "Component",
+    "FailureMode",
+    "Step",
+    "Procedure",
+    "Crew",
+    "Service",
+    "Backup",
+    "Replication",
+    "Cascade",
+    "Shock",
+    "Maintenance",
+    "Selector",
+]
+
+# Which components an event applies to: a name, a list of names, or tags that must all match
+# ({"region": "eu-1"}).
+Selector = Union[str, Sequence[str], Mapping[str, str]]
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -185,6 +203,35 @@ def _as_procedure(repair: Any, where: str) -> Procedure:
     return Procedure(Step("repair", as_distribution(repair, name=f"{where} repair")))
 
 
+class Cascade:
+    """A failure that makes another component fail: with ``probability``, after ``delay``, the
+    ``target`` fails with its failure mode ``mode`` (its first mode by default) if it is up
+    then. Outages it causes keep the original root cause.
+
+    >>> Cascade("db-replica", probability=0.3, delay="5m")
+    Cascade('db-replica', probability=0.3, delay=Deterministic(value='5m'))
+    """
+
+    __slots__ = ("target", "probability", "delay", "mode")
+
+    def __init__(self, target: str, *, probability: float = 1.0, delay: Distribution | Duration = 0, mode: str | None = None) -> None:
+        self.target = _check_name(target, "cascade target")
+        self.probability = _probability(probability, f"cascade to {target!r} probability")
+        self.delay = as_distribution(delay, name=f"cascade to {target!r} delay")
+        self.mode = mode
+
+    def to_spec(self) -> Any:
+        return _core.CascadeSpec(target=self.target, mode=self.mode or "", probability=self.probability, delay=self.delay._c)
+
+    def __repr__(self) -> str:
+        extra = f", probability={self.probability!r}" if self.probability != 1 else ""
+        if self.delay.mean > 0 or self.delay.kind != "deterministic":
+            extra += f", delay={self.delay!r}"
+        if self.mode:
+            extra += f", mode={self.mode!r}"
+        return f"Cascade({self.target!r}{extra})"
+
+
 class FailureMode:
     """One way a component fails: a time to failure (in age) and the recovery procedure.
 
@@ -199,7 +246,7 @@ class FailureMode:
       latest successful backup.
     """
 
-    __slots__ = ("name", "failure", "repair", "data_loss")
+    __slots__ = ("name", "failure", "repair", "data_loss", "cascades")
 
     def __init__(
         self,
@@ -208,6 +255,7 @@ class FailureMode:
         repair: Distribution | Procedure | Sequence[Step] | Duration,
         *,
         data_loss: bool | str = False,
+        cascades: Sequence[Cascade] = (),
     ) -> None:
         self.name = _check_name(name, "failure mode")
         self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
@@ -215,15 +263,28 @@ class FailureMode:
         if data_loss not in (False, True, "backup"):
             raise ValueError(f"failure mode {name!r}: data_loss must be False, True or 'backup', got {data_loss!r}")
         self.data_loss: bool | str = data_loss
+        if isinstance(cascades, Cascade):
+            cascades = [cascades]
+        for i, c in enumerate(cascades):
+            if not isinstance(c, Cascade):
+                raise TypeError(f"failure mode {name!r}: cascades[{i}] must be rs.Cascade(...), got {type(c).__name__}")
+        self.cascades: list[Cascade] = list(cascades)
 
     def to_spec(self) -> Any:
         kind = {False: "none", True: "latest", "backup": "backup"}[self.data_loss]  # type: ignore[index]
-        return _core.FailureModeSpec(name=self.name, ttf=self.failure._c, procedure=self.repair.to_spec(), data_loss=kind)
+        return _core.FailureModeSpec(
+            name=self.name,
+            ttf=self.failure._c,
+            procedure=self.repair.to_spec(),
+            data_loss=kind,
+            cascades=[c.to_spec() for c in self.cascades],
+        )
 
     def __repr__(self) -> str:
         steps = self.repair.steps
         rep = repr(steps[0].duration) if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1 else repr(self.repair)
         dl = f", data_loss={self.data_loss!r}" if self.data_loss else ""
+        dl += f", cascades={self.cascades!r}" if self.cascades else ""
         return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"
 
 
@@ -356,18 +417,114 @@ class Service:
         return f"Service({self.name!r}, {self.requirement!r}{t})"
 
 
+def _targets_repr(t: Selector) -> str:
+    return repr(t if isinstance(t, (str, Mapping)) else list(t))
+
+
+class Shock:
+    """A recurring external event hitting several components at once (see :meth:`Model.shock`)."""
+
+    __slots__ = ("name", "every", "targets", "probability", "mode", "outage")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        every: Distribution | Duration,
+        targets: Selector,
+        probability: float = 1.0,
+        mode: str | None = None,
+        outage: Distribution | Duration | None = None,
+    ) -> None:
+        self.name = _check_name(name, "shock")
+        if isinstance(every, (int, float, str)) and not isinstance(every, bool):
+            every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
+        self.every = as_distribution(every, name=f"shock {name!r} every")
+        self.targets = _check_selector(targets, f"shock {name!r}")
+        self.probability = _probability(probability, f"shock {name!r} probability")
+        if mode is not None and outage is not None:
+            raise TypeError(f"shock {name!r}: give mode= (trigger a failure mode) or outage= (hold down), not both")
+        self.mode = mode
+        self.outage = None if outage is None else as_distribution(outage, name=f"shock {name!r} outage")
+
+    def __repr__(self) -> str:
+        extra = f", probability={self.probability!r}" if self.probability != 1 else ""
+        extra += f", outage={self.outage!r}" if self.outage is not None else ""
+        extra += f", mode={self.mode!r}" if self.mode else ""
+        return f"Shock({self.name!r}, every={self.every!r}, targets={_targets_repr(self.targets)}{extra})"
+
+
+class Maintenance:
+    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`)."""
+
+    __slots__ = ("name", "targets", "every", "duration", "offset", "crew")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        targets: Selector,
+        every: Duration,
+        duration: Distribution | Duration,
+        offset: Duration = 0,
+        crew: str | None = None,
+    ) -> None:
+        self.name = _check_name(name, "maintenance")
+        self.targets = _check_selector(targets, f"maintenance {name!r}")
+        self.every = hours(every, name=f"maintenance {name!r} every")
+        if self.every <= 0:
+            raise ValueError(f"maintenance {name!r}: every must be > 0, got {every!r}")
+        self.duration = as_distribution(duration, name=f"maintenance {name!r} duration")
+        self.offset = hours(offset, name=f"maintenance {name!r} offset")
+        if self.offset < 0:
+            raise ValueError(f"maintenance {name!r}: offset must be >= 0, got {offset!r}")
+        self.crew = crew
+
+    def __repr__(self) -> str:
+        from .units import exact_duration
+
+        extra = f", offset={exact_duration(self.offset)!r}" if self.offset else ""
+        extra += f", crew={self.crew!r}" if self.crew else ""
+        return (
+            f"Maintenance({self.name!r}, targets={_targets_repr(self.targets)}, every={exact_duration(self.every)!r}, "
+            f"duration={self.duration!r}{extra})"
+        )
+
+
+def _check_selector(targets: Any, where: str) -> Selector:
+    if isinstance(targets, str):
+        return targets
+    if isinstance(targets, Mapping):
+        if not targets:
+            raise ValueError(f"{where}: an empty tag selector selects nothing")
+        return {str(k): str(v) for k, v in targets.items()}
+    if isinstance(targets, (list, tuple)):
+        if not targets:
+            raise ValueError(f"{where}: targets is empty")
+        for i, t in enumerate(targets):
+            if not isinstance(t, str):
+                raise TypeError(f"{where}: targets[{i}] must be a component name, got {type(t).__name__}")
+        return list(targets)
+    raise TypeError(f"{where}: targets must be a name, a list of names or a tag selector dict, got {type(targets).__name__}")
+
+
 class Model:
     """An architecture: components, crews, procedures and services.
 
     Build it with :meth:`component`, :meth:`crew`, :meth:`service`, then :meth:`simulate`.
     """
 
-    def __init__(self, name: str = "model") -> None:
+    def __init__(self, name: str = "model", *, age_when_down: bool = True) -> None:
+        """``age_when_down=False``: a component does not age while every service that depends on
+        it is down (e.g. the rest of a series system is idle while one part is repaired)."""
         self.name = _check_name(name, "model")
+        self.age_when_down = bool(age_when_down)
         self.components: dict[str, Component] = {}
         self.services: dict[str, Service] = {}
         self.crews: dict[str, Crew] = {}
         self.procedures: dict[str, Procedure] = {}
+        self.shocks: dict[str, Shock] = {}
+        self.maintenances: dict[str, Maintenance] = {}
 
     # --- building -------------------------------------------------------------------------------
 
@@ -492,6 +649,77 @@ class Model:
         self.services[name] = s
         return s
 
+    def shock(
+        self,
+        name: str,
+        *,
+        every: Distribution | Duration,
+        targets: Selector,
+        probability: float = 1.0,
+        mode: str | None = None,
+        outage: Distribution | Duration | None = None,
+    ) -> Shock:
+        """Add a common-cause event: a cloud region outage, a DDoS, a bad deploy, a chain halt.
+
+        Shocks arrive with inter-arrival times ``every`` (a distribution; a bare duration means
+        exponential with that mean, i.e. Poisson arrivals). Each arrival hits each target with
+        ``probability``. ``targets`` is a component name, a list of names, or tags that must all
+        match (``{"region": "eu-1"}``).
+
+        Effect, one of:
+
+        - ``outage=<duration or distribution>``: all hit components are held down together for
+          one sampled duration (they do not age meanwhile and resume afterwards, not renewed);
+        - ``mode="crash"`` (default: each target's first failure mode): each hit component that
+          is up fails with that mode, and its own recovery procedure follows.
+
+        Outages begun by a shock carry the shock as root cause.
+
+        >>> m.shock("region-eu", every="2y", targets={"region": "eu-1"}, outage=rs.Uniform("2h", "12h"))  # doctest: +SKIP
+        """
+        if name in self.shocks:
+            raise ValueError(f"shock {name!r} is already defined")
+        sh = Shock(name, every=every, targets=targets, probability=probability, mode=mode, outage=outage)
+        self.shocks[name] = sh
+        return sh
+
+    def maintenance(
+        self,
+        name: str,
+        *,
+        targets: Selector,
+        every: Duration,
+        duration: Distribution | Duration,
+        offset: Duration = 0,
+        crew: str | None = None,
+    ) -> Maintenance:
+        """Add planned windows: at ``offset + k * every`` each target that is up goes down on
+        purpose for ``duration`` (waiting for a ``crew`` member first if one is named), then is
+        as good as new. A window due while the target is down is **skipped**. The time counts as
+        planned downtime, reported apart from unplanned downtime (``res.planned_downtime``).
+
+        >>> m.maintenance("deploy", targets={"role": "gateway"}, every="1w", duration="30m")  # doctest: +SKIP
+        """
+        if name in self.maintenances:
+            raise ValueError(f"maintenance {name!r} is already defined")
+        w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew)
+        self.maintenances[name] = w
+        return w
+
+    def select(self, targets: Selector) -> list[str]:
+        """The component names a selector picks, in definition order."""
+        if isinstance(targets, str):
+            return [targets]
+        if isinstance(targets, Mapping):
+            return [c.name for c in self.components.values() if all(c.tags.get(k) == v for k, v in targets.items())]
+        return list(targets)
+
+    def _resolve(self, targets: Selector, where: str) -> list[str]:
+        names = self.select(targets)
+        if not names:
+            raise ValueError(f"{where}: targets {targets!r} select no component")
+        return names
+
     def copy(self, name: str | None = None) -> "Model":
         """A copy to modify into a variant (components, crews, procedures, services).
 
@@ -500,21 +728,22 @@ class Model:
         """
         import copy as _copy
 
-        new = Model(name or self.name)
+        new = Model(name or self.name, age_when_down=self.age_when_down)
         new.components = dict(self.components)  # components are not mutated once added
         new.services = {k: _copy.copy(v) for k, v in self.services.items()}
         new.crews = dict(self.crews)
         new.procedures = dict(self.procedures)
+        new.shocks = dict(self.shocks)
+        new.maintenances = dict(self.maintenances)
         return new
 
     def remove(self, name: str) -> None:
-        """Remove a component or service by name (other entities that use it must change too)."""
-        if name in self.components:
-            del self.components[name]
-        elif name in self.services:
-            del self.services[name]
-        else:
-            raise KeyError(f"no component or service named {name!r}")
+        """Remove a component, service, shock or maintenance by name (what uses it must change too)."""
+        for table in (self.components, self.services, self.shocks, self.maintenances):
+            if name in table:
+                del table[name]  # type: ignore[attr-defined]
+                return
+        raise KeyError(f"no component, service, shock or maintenance named {name!r}")
 
     # --- compiling and running ------------------------------------------------------------------
 
@@ -534,6 +763,29 @@ class Model:
                 )
                 for s in self.services.values()
             ],
+            shocks=[
+                _core.ShockSpec(
+                    name=sh.name,
+                    every=sh.every._c,
+                    targets=self._resolve(sh.targets, f"shock {sh.name!r}"),
+                    probability=sh.probability,
+                    mode=sh.mode or "",
+                    outage=None if sh.outage is None else sh.outage._c,
+                )
+                for sh in self.shocks.values()
+            ],
+            maintenance=[
+                _core.MaintenanceSpec(
+                    name=w.name,
+                    targets=self._resolve(w.targets, f"maintenance {w.name!r}"),
+                    every=w.every,
+                    offset=w.offset,
+                    duration=w.duration._c,
+                    crew=w.crew or "",
+                )
+                for w in self.maintenances.values()
+            ],
+            age_when_down=self.age_when_down,
         )
 
     def compile(self) -> Any:
@@ -609,10 +861,32 @@ class Model:
             self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads(), kept=min(keep, replications)
         )
 
+    # --- model files --------------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """The model as plain data in the model-file format (see ``docs/model-files.md``)."""
+        from .io import to_data
+
+        return to_data(self)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write a model file, YAML (``.yaml``, ``.yml``) or JSON (``.json``); ``rs.load`` reads it."""
+        from .io import save
+
+        save(self, path)
+
+    def __eq__(self, other: object) -> bool:
+        """Models are equal when they describe the same thing (their :meth:`to_data` are equal)."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        return self.to_data() == other.to_data()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
     # --- display ----------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
         return (
             f"Model({self.name!r}: {len(self.components)} components, {len(self.services)} services, "
-            f"{len(self.crews)} crews)"
+            f"{len(self.crews)} crews, {len(self.shocks)} shocks, {len(self.maintenances)} maintenance windows)"
         )

@@ -26,11 +26,12 @@ __all__ = ["Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "st
 class Requirement:
     """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n."""
 
-    __slots__ = ("kind", "k", "members")
+    __slots__ = ("kind", "k", "members", "load_sharing")
 
-    def __init__(self, kind: str, members: Iterable["Member"], k: int = 0) -> None:
+    def __init__(self, kind: str, members: Iterable["Member"], k: int = 0, load_sharing: float = 0.0) -> None:
         self.kind = kind
         self.k = k
+        self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
         for i, m in enumerate(self.members):
             if not isinstance(m, (str, Requirement)):
@@ -53,28 +54,35 @@ class Requirement:
 
     def to_spec(self) -> Any:
         return _core.RequirementSpec(
-            kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members]
+            kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for model files: ``{"all_of": [...]}`` or ``{"k_of_n": {"k": 2, "of": [...]}}``."""
         members = [m if isinstance(m, str) else m.to_data() for m in self.members]
         if self.kind == "k_of_n":
-            return {"k_of_n": {"k": self.k, "of": members}}
+            body: dict[str, Any] = {"k": self.k, "of": members}
+            if self.load_sharing:
+                body["load_sharing"] = self.load_sharing
+            return {"k_of_n": body}
         return {self.kind: members}
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(m) for m in self.members)
-        return f"k_of_n({self.k}, {inner})" if self.kind == "k_of_n" else f"{self.kind}({inner})"
+        if self.kind == "k_of_n":
+            ls = f", load_sharing={self.load_sharing!r}" if self.load_sharing else ""
+            return f"k_of_n({self.k}, {inner}{ls})"
+        return f"{self.kind}({inner})"
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Requirement)
-            and (self.kind, self.k, self.members) == (other.kind, other.k, other.members)
+            and (self.kind, self.k, self.members, self.load_sharing)
+            == (other.kind, other.k, other.members, other.load_sharing)
         )
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.k, self.members))
+        return hash((self.kind, self.k, self.members, self.load_sharing))
 
 
 class Standby(Requirement):
@@ -174,19 +182,24 @@ def any_of(*members: Member) -> Requirement:
     return Requirement("any_of", members)
 
 
-def k_of_n(k: int, *members: Member) -> Requirement:
+def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     """Up when at least ``k`` of the members are up (a quorum).
+
+    ``load_sharing=f``: while ``j`` members are down, every surviving member ages at rate
+    ``1 + f * j`` (their load grows, so failures cluster). Members must then be components.
 
     >>> k_of_n(3, "v1", "v2", "v3", "v4")   # BFT: 2f+1 of 3f+1 with f = 1
     k_of_n(3, 'v1', 'v2', 'v3', 'v4')
     """
+    if isinstance(load_sharing, bool) or not isinstance(load_sharing, (int, float)) or not load_sharing >= 0:
+        raise ValueError(f"k_of_n: load_sharing must be a number >= 0, got {load_sharing!r}")
     if isinstance(k, bool) or not isinstance(k, int):
         raise TypeError(f"k_of_n: k must be an integer, got {type(k).__name__}")
     if len(members) == 1 and isinstance(members[0], (list, tuple)):
         members = tuple(members[0])
     if not 1 <= k <= len(members):
         raise ValueError(f"k_of_n: needs 1 <= k <= n, got k={k} with n={len(members)} members")
-    return Requirement("k_of_n", members, k)
+    return Requirement("k_of_n", members, k, load_sharing)
 
 
 def standby(
@@ -225,13 +238,17 @@ def requirement_from(value: Any, *, where: str) -> Member:
                 raise ValueError(f"{where}.{kind}: expected a list of members")
             return Requirement(kind, [requirement_from(b, where=f"{where}.{kind}[{i}]") for i, b in enumerate(body)])
         if kind == "k_of_n":
-            if not isinstance(body, dict) or set(body) != {"k", "of"}:
-                raise ValueError(f"{where}.k_of_n: expected {{k: <int>, of: [members]}}")
+            if not isinstance(body, dict) or not {"k", "of"} <= set(body) or not set(body) <= {"k", "of", "load_sharing"}:
+                raise ValueError(f"{where}.k_of_n: expected {{k: <int>, of: [members], load_sharing: <number, optional>}}")
             members = body["of"]
             if not isinstance(members, list):
                 raise ValueError(f"{where}.k_of_n.of: expected a list of members")
             try:
-                return k_of_n(body["k"], *[requirement_from(b, where=f"{where}.k_of_n.of[{i}]") for i, b in enumerate(members)])
+                return k_of_n(
+                    body["k"],
+                    *[requirement_from(b, where=f"{where}.k_of_n.of[{i}]") for i, b in enumerate(members)],
+                    load_sharing=body.get("load_sharing", 0.0),
+                )
             except (TypeError, ValueError) as e:
                 raise ValueError(f"{where}: {e}") from None
         if kind == "standby":

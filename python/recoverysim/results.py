@@ -47,6 +47,8 @@ class Results:
         self.service_names: list[str] = list(compiled.service_names)
         self.component_names: list[str] = list(compiled.component_names)
         self.mode_names: list[tuple[str, str]] = [tuple(x) for x in compiled.mode_names]  # type: ignore[misc]
+        self.planned_modes: list[bool] = list(compiled.planned_modes)
+        self.shock_names: list[str] = list(compiled.shock_names)
         self.targets: dict[str, dict[str, float | None]] = {
             s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()
         }
@@ -82,20 +84,34 @@ class Results:
     # --- per service ----------------------------------------------------------------------------
 
     def downtime(self, service: str) -> np.ndarray:
-        """Unplanned downtime of ``service`` in hours, one value per replication."""
+        """Unplanned downtime of ``service`` in hours, one value per replication.
+
+        Outages begun by a maintenance window are planned: see :meth:`planned_downtime`."""
         return self.raw["service_downtime"][:, self._svc(service)]
 
-    def availabilities(self, service: str) -> np.ndarray:
-        """Availability over the horizon, one value per replication."""
-        return 1.0 - self.downtime(service) / self.horizon
+    def planned_downtime(self, service: str) -> np.ndarray:
+        """Planned downtime (outages begun by a maintenance window), hours per replication."""
+        return self.raw["service_planned_downtime"][:, self._svc(service)]
 
-    def availability(self, service: str, confidence: float = 0.95) -> Estimate:
+    def planned_outage_counts(self, service: str) -> np.ndarray:
+        """Planned outages (begun by a maintenance window) per replication."""
+        return self.raw["service_planned_outages"][:, self._svc(service)]
+
+    def availabilities(self, service: str, include_planned: bool = False) -> np.ndarray:
+        """Availability over the horizon, one value per replication. Planned downtime is left
+        out unless ``include_planned`` (SLAs usually exclude announced maintenance)."""
+        d = self.downtime(service)
+        if include_planned:
+            d = d + self.planned_downtime(service)
+        return 1.0 - d / self.horizon
+
+    def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
         """Mean availability over the horizon with a confidence interval.
 
         >>> res.availability("trading")            # doctest: +SKIP
         0.999512 [0.999498, 0.999526] (95% CI, n=10000)
         """
-        return estimate(self.availabilities(service), confidence)
+        return estimate(self.availabilities(service, include_planned), confidence)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean downtime over the horizon (hours) with a confidence interval."""
@@ -229,29 +245,48 @@ class Results:
 
     # --- where the downtime comes from ------------------------------------------------------------
 
-    def downtime_by_cause(self, service: str) -> pd.DataFrame:
-        """Downtime of the service by root cause (the failure mode that began each outage):
-        mean hours per horizon and share of the service's downtime, largest first."""
+    def _cause_labels(self) -> tuple[list[str], list[str], list[bool]]:
+        sources = [c for c, _ in self.mode_names] + self.shock_names
+        causes = [m for _, m in self.mode_names] + ["shock"] * len(self.shock_names)
+        planned = self.planned_modes + [False] * len(self.shock_names)
+        return sources, causes, planned
+
+    def downtime_by_cause(self, service: str, planned: bool = False) -> pd.DataFrame:
+        """Downtime of the service by root cause (the failure mode or shock that began each
+        outage): mean hours per horizon and share of the service's downtime, largest first.
+        ``planned=True`` gives the maintenance windows behind the planned downtime instead.
+        Index: (source, cause) = (component, failure mode) or (shock name, "shock")."""
         i = self._svc(service)
-        per_mode = self.raw["service_cause_downtime"][:, i, :].mean(axis=0)
-        total = per_mode.sum()
+        per = self.raw["service_cause_downtime"][:, i, :].mean(axis=0)
+        sources, causes, is_planned = self._cause_labels()
+        keep = np.asarray(is_planned) == planned
+        total = per[keep].sum()
         df = pd.DataFrame(
             {
-                "component": [c for c, _ in self.mode_names],
-                "mode": [m for _, m in self.mode_names],
-                "downtime_h": per_mode,
-                "share": per_mode / total if total > 0 else np.full(per_mode.shape, np.nan),
+                "source": sources,
+                "cause": causes,
+                "kind": ["maintenance" if p else ("shock" if c == "shock" and j >= len(self.mode_names) else "failure")
+                         for j, (c, p) in enumerate(zip(causes, is_planned))],
+                "downtime_h": per,
+                "share": per / total if total > 0 else np.full(per.shape, np.nan),
             }
         )
-        df = df[df["downtime_h"] > 0].sort_values("downtime_h", ascending=False)
-        return df.set_index(["component", "mode"])
+        df = df[keep & (df["downtime_h"].to_numpy() > 0)].sort_values("downtime_h", ascending=False)
+        return df.set_index(["source", "cause"])
 
     def downtime_by_component(self, service: str) -> pd.Series:
-        """Each component's share of the service's downtime (as root cause): what to fix first."""
+        """Each component's and shock's share of the service's unplanned downtime (as root
+        cause): a ranking of what to fix first."""
         by = self.downtime_by_cause(service)
         if by.empty:
             return pd.Series(dtype=float, name="share")
-        return by.groupby(level="component")["share"].sum().sort_values(ascending=False)
+        return by.groupby(level="source")["share"].sum().sort_values(ascending=False)
+
+    def downtime_by_shock(self, service: str) -> pd.Series:
+        """Mean hours per horizon of unplanned downtime begun by each shock."""
+        by = self.downtime_by_cause(service)
+        by = by[by["kind"] == "shock"]
+        return by["downtime_h"].droplevel("cause") if len(by) else pd.Series(dtype=float, name="downtime_h")
 
     def downtime_by_phase(self, service: str) -> pd.Series:
         """Mean hours per horizon the service spent down in each recovery phase (detect,
@@ -266,13 +301,16 @@ class Results:
 
     def outages(self, service: str | None = None) -> pd.DataFrame:
         """Every outage of the kept replications (see ``keep_outages``): replication, service,
-        start and duration (hours), whether it was still open at the horizon, its root cause,
+        start and duration (hours), whether it was still open at the horizon, its root cause
+        (component and failure mode, or shock), whether it was planned (a maintenance window),
         whether it breached the RTO, and the hours spent in each recovery phase."""
         rec = self._records("outage_records")
         svc = np.asarray(self.service_names, dtype=object)[rec["service"]] if len(rec["service"]) else np.array([], dtype=object)
         cause = rec["cause"]
-        comp = np.array([self.mode_names[c][0] if c >= 0 else None for c in cause], dtype=object)
-        mode = np.array([self.mode_names[c][1] if c >= 0 else None for c in cause], dtype=object)
+        nm = len(self.mode_names)
+        comp = np.array([self.mode_names[c][0] if 0 <= c < nm else None for c in cause], dtype=object)
+        mode = np.array([self.mode_names[c][1] if 0 <= c < nm else None for c in cause], dtype=object)
+        shock = np.array([self.shock_names[c - nm] if c >= nm else None for c in cause], dtype=object)
         df = pd.DataFrame(
             {
                 "replication": rec["replication"].astype(np.int64),
@@ -282,10 +320,12 @@ class Results:
                 "censored": rec["censored"].astype(bool),
                 "component": comp,
                 "mode": mode,
+                "shock": shock,
+                "planned": rec["planned"].astype(bool),
             }
         )
         rto = np.array([self.targets.get(s, {}).get("rto") or np.nan for s in svc], dtype=float)
-        df["rto_breach"] = df["duration_h"].to_numpy() > rto
+        df["rto_breach"] = (df["duration_h"].to_numpy() > rto) & ~df["planned"].to_numpy()
         phases = pd.DataFrame(rec["phases"], columns=[f"{p}_h" for p in self.phase_names])
         used = [c for c in phases.columns if phases[c].any()]
         df = pd.concat([df, phases[used]], axis=1)
@@ -319,8 +359,13 @@ class Results:
         return self.raw["component_downtime"][:, self._comp(component)]
 
     def failures(self, component: str, mode: str | None = None) -> np.ndarray:
-        """Failures of a component (of one mode, or all modes), per replication."""
-        idx = [i for i, (c, m) in enumerate(self.mode_names) if c == component and (mode is None or m == mode)]
+        """Failures of a component (of one mode, or all failure modes), per replication.
+        ``mode=<maintenance name>`` counts the windows it went through."""
+        idx = [
+            i
+            for i, (c, m) in enumerate(self.mode_names)
+            if c == component and (m == mode if mode is not None else not self.planned_modes[i])
+        ]
         if not idx:
             self._comp(component)
             raise KeyError(f"component {component!r} has no failure mode {mode!r}")
@@ -374,6 +419,7 @@ class Results:
             row["p_rto_breach"] = self.p_rto_breach(s).mean if t.get("rto") is not None else math.nan
             row["rpo_h"] = t.get("rpo") if t.get("rpo") is not None else math.nan
             row["rpo_compliance"] = self.rpo_compliance(s).mean if t.get("rpo") is not None else math.nan
+            row["planned_downtime_h"] = float(self.planned_downtime(s).mean())
             row["data_loss_incidents"] = float(self.data_loss_incidents(s).mean())
             row["data_lost_h"] = float(self.data_lost(s).mean())
             rows.append(row)
@@ -389,6 +435,7 @@ class Results:
                     "component": c,
                     "failures": float(self.failures(c).mean()),
                     "downtime_h": float(dt.mean()),
+                    "planned_downtime_h": float(self.raw["component_planned_downtime"][:, self._comp(c)].mean()),
                     "availability": float(1 - dt.mean() / self.horizon),
                 }
             )
@@ -430,6 +477,13 @@ class Results:
             )
             lines.append(f"  downtime tail     P50 {_dur(p50)}   P90 {_dur(p90)}   P99 {_dur(p99)}")
             lines.append(f"  outages           {o.mean:.3g} per {format_hours(self.horizon)}, mean length {_dur(self.mean_outage_duration(s))}")
+            planned = self.planned_downtime(s)
+            if planned.any():
+                n_planned = self.planned_outage_counts(s).mean()
+                lines.append(
+                    f"  planned downtime  {_dur(planned.mean())} per {format_hours(self.horizon)} in {n_planned:.3g} windows "
+                    "(not counted above)"
+                )
             target = self.targets.get(s, {}).get("availability")
             if target is not None:
                 p = self.p_sla_met(s)

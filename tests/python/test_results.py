@@ -35,6 +35,7 @@ SUMMARY_COLUMNS = [
     "p_rto_breach",
     "rpo_h",
     "rpo_compliance",
+    "planned_downtime_h",
     "data_loss_incidents",
     "data_lost_h",
 ]
@@ -167,7 +168,8 @@ def test_components_table(res):
     c = res.components()
     assert c.index.name == "component"
     assert list(c.index) == ["lb", "api-1", "api-2", "db-1", "db-2", "db-3"]
-    assert list(c.columns) == ["failures", "downtime_h", "availability"]
+    assert list(c.columns) == ["failures", "downtime_h", "planned_downtime_h", "availability"]
+    assert (c["planned_downtime_h"] == 0).all()  # no maintenance windows in this model
     for name in c.index:
         assert c.loc[name, "failures"] == res.failures(name).mean()
         assert c.loc[name, "downtime_h"] == res.component_downtime(name).mean()

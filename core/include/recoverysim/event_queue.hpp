@@ -17,6 +17,10 @@ enum class EventType : std::uint8_t {
   step_ready,        // a component's recovery step may start (periodic inspection reached)
   standby_detected,  // a standby group noticed that its active member is down (target: gate)
   standby_switched,  // a standby group's switchover attempt ends (target: gate)
+  shock,             // a shock arrives (target: shock)
+  shock_end,         // a held-down shock outage ends (target: slot in the hold pool)
+  cascade,           // a cascaded failure arrives (target: slot in the cascade pool)
+  maintenance,       // a planned window is due (target: window)
 };
 
 struct Event {

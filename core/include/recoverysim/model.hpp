@@ -38,11 +38,46 @@ enum class DataLoss : std::uint8_t {
   backup_only,  // the replica is lost too (e.g. corruption replicates): back to the last backup
 };
 
+// A failure of one mode can make another component fail: with `probability`, after `delay`,
+// the target fails with its mode `mode` (first mode if empty) if it is up then.
+struct CascadeSpec {
+  std::string target;
+  std::string mode;
+  double probability = 1.0;
+  Distribution delay;
+};
+
 struct FailureModeSpec {
   std::string name = "failure";
   Distribution ttf;         // time to failure, in age (hours of active operation)
   ProcedureSpec procedure;  // inline recovery procedure
   DataLoss data_loss = DataLoss::none;
+  std::vector<CascadeSpec> cascades;
+};
+
+// A recurring external event (region outage, DDoS, bad deploy, chain halt). Arrivals form a
+// renewal process with inter-arrival `every`; each arrival hits each target with `probability`.
+// Effect: either the hit components fail with their mode `mode` (their procedures follow), or
+// (hold = true) all hit components are held down together for one sampled `outage`.
+struct ShockSpec {
+  std::string name;
+  Distribution every;
+  std::vector<std::string> targets;
+  double probability = 1.0;
+  bool hold = false;
+  std::string mode;  // trigger effect: failure mode of each target (first mode if empty)
+  Distribution outage;  // hold effect
+};
+
+// Planned windows: at offset + k * every each target, if up, goes down on purpose for
+// `duration` (optionally needing a crew member), then is as good as new. Planned downtime.
+struct MaintenanceSpec {
+  std::string name;
+  std::vector<std::string> targets;
+  double every = 0;
+  double offset = 0;
+  Distribution duration;
+  std::string crew;
 };
 
 // Periodic backups: one starts at offset + k * every while the component is up, runs for
@@ -87,6 +122,8 @@ struct RequirementSpec {
   int k = 0;         // for k_of_n
   std::vector<RequirementSpec> children;
   StandbySpec standby;  // for standby
+  // k_of_n: while j members are down, every up member ages at rate 1 + load_sharing * j.
+  double load_sharing = 0;
 };
 
 struct ServiceSpec {
@@ -103,6 +140,10 @@ struct ModelSpec {
   std::vector<CrewSpec> crews;
   std::vector<ProcedureSpec> procedures;  // named procedures, targets of escalation
   std::vector<ServiceSpec> services;
+  std::vector<ShockSpec> shocks;
+  std::vector<MaintenanceSpec> maintenance;
+  // false: a component does not age while every service that depends on it is down.
+  bool age_when_down = true;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +166,13 @@ struct Procedure {
   std::uint32_t n_steps;
 };
 
+struct Cascade {
+  std::uint32_t target;
+  std::int32_t mode;
+  double probability;
+  Distribution delay;
+};
+
 struct Mode {
   std::string name;
   std::uint64_t name_hash;
@@ -132,6 +180,25 @@ struct Mode {
   Distribution ttf;
   std::int32_t procedure;
   DataLoss data_loss;
+  bool planned = false;  // a maintenance window, not a failure (no time to failure)
+  std::uint32_t first_cascade = 0, n_cascades = 0;
+};
+
+struct Shock {
+  std::string name;
+  std::uint64_t name_hash;
+  Distribution every;
+  std::vector<std::uint32_t> targets;
+  std::vector<std::int32_t> target_modes;  // trigger effect: mode index per target
+  double probability;
+  bool hold;
+  Distribution outage;
+};
+
+struct MaintenanceWindow {
+  std::uint32_t component;
+  std::int32_t mode;  // the planned mode whose procedure is the window
+  double every, offset;
 };
 
 struct Component {
@@ -145,6 +212,7 @@ struct Component {
   Distribution replication_lag;
   std::int32_t standby_gate;    // gate index of the standby group it belongs to, or -1
   std::int32_t standby_member;  // its position in that group
+  std::int32_t load_gate = -1;  // k_of_n gate with load sharing it belongs to, or -1
 };
 
 struct Gate {
@@ -154,6 +222,7 @@ struct Gate {
   std::int32_t service;  // index of the service whose root this gate is, or -1
   StandbySpec standby;
   std::uint64_t name_hash;  // standby: hash of its member names (random-stream key)
+  double load_sharing = 0;
 };
 
 struct Service {
@@ -168,14 +237,20 @@ class CompiledModel {
  public:
   std::string name;
   std::vector<Component> components;
-  std::vector<Mode> modes;
+  std::vector<Mode> modes;  // failure modes, then the planned modes of maintenance windows
+  std::vector<Cascade> cascades;
+  std::vector<Shock> shocks;
+  std::vector<MaintenanceWindow> maintenance;
+  // Root causes: modes [0, modes.size()), then shocks.
+  std::size_t n_causes() const noexcept { return modes.size() + shocks.size(); }
+  bool age_when_down = true;
   std::vector<Procedure> procedures;
   std::vector<Step> steps;
   // Phases of an outage, for "where does the time go": the distinct step names in order of first
   // appearance, then the fixed phases below.
   std::vector<std::string> phases;
   std::uint32_t phase_crew_wait = 0, phase_inspection_wait = 0, phase_detect = 0,
-                phase_switchover = 0, phase_no_spare = 0, phase_other = 0;
+                phase_switchover = 0, phase_no_spare = 0, phase_other = 0, phase_shock = 0;
   std::vector<std::string> crew_names;
   std::vector<std::int32_t> crew_sizes;
   std::vector<Gate> gates;        // gate g is node (components.size() + g)
@@ -198,6 +273,9 @@ class CompiledModel {
   // Services that depend (transitively) on component c: services_above[sa_offset[c]..[c+1]).
   std::vector<std::uint32_t> sa_offset;
   std::vector<std::uint32_t> services_above;
+  // Components beneath service s: components_below[cb_offset[s]..[s+1]).
+  std::vector<std::uint32_t> cb_offset;
+  std::vector<std::uint32_t> components_below;
   bool has_standby = false;
   bool has_data = false;
 };

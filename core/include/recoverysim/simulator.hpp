@@ -40,7 +40,8 @@ struct OutageRecord {
   double start;
   double duration;     // up to the horizon if censored
   bool censored;       // still open at the horizon
-  std::int32_t cause;  // failure mode that began it (index into CompiledModel::modes)
+  std::int32_t cause;  // what began it: a mode index, or modes.size() + shock index
+  bool planned;        // begun by a maintenance window
 };
 
 // One data-loss incident of a component.
@@ -58,7 +59,7 @@ struct DataLossRecord {
 struct RunResults {
   std::uint64_t first_replication = 0;
   std::uint64_t replications = 0;
-  std::size_t n_services = 0, n_components = 0, n_modes = 0, n_phases = 0;
+  std::size_t n_services = 0, n_components = 0, n_modes = 0, n_phases = 0, n_causes = 0;
   double horizon = 0;
   bool completed = true;
 
@@ -67,17 +68,20 @@ struct RunResults {
   std::vector<std::uint32_t> service_outages;     // outages begun in the horizon
   std::vector<std::uint32_t> service_rto_met;     // completed outages no longer than the RTO
   std::vector<std::uint32_t> service_rto_breaches;  // outages longer than the RTO (incl. open)
+  std::vector<double> service_planned_downtime;   // outages begun by a maintenance window
+  std::vector<std::uint32_t> service_planned_outages;
   std::vector<double> service_max_outage;         // longest outage (hours, open ones so far)
   std::vector<std::uint32_t> service_loss_incidents;  // data-loss incidents beneath it
   std::vector<std::uint32_t> service_rpo_breaches;
   std::vector<double> service_data_lost;          // sum of loss windows, hours of writes
   std::vector<double> service_max_loss;
-  // [rep, service, mode]: downtime by root cause
+  // [rep, service, cause]: downtime by root cause (modes, then shocks), planned included
   std::vector<double> service_cause_downtime;
   // [rep, service, phase]: downtime by phase of the recovery that kept it down
   std::vector<double> service_phase_downtime;
   // [rep, component]
-  std::vector<double> component_downtime;
+  std::vector<double> component_downtime;          // unplanned
+  std::vector<double> component_planned_downtime;
   std::vector<std::uint32_t> component_loss_incidents;
   std::vector<double> component_data_lost;
   // [rep, mode]
@@ -124,7 +128,13 @@ class Replicator {
   void schedule_failure(std::uint32_t c, double t);
   void set_rate(std::uint32_t c, double rate, double t);
   double nominal_rate(std::uint32_t c) const noexcept;
-  void fail(std::uint32_t c, double t);
+  void update_load_rates(std::uint32_t g, double t);
+  void fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause);
+  // shocks, cascades, maintenance
+  void shock_arrives(std::uint32_t k, double t);
+  void hold(std::uint32_t c, double t, std::int32_t cause);
+  void release(std::uint32_t c, double t);
+  void went_up(std::uint32_t c, double t);
   void start_procedure(std::uint32_t c, std::int32_t proc, double t);
   void begin_step(std::uint32_t c, double t);
   void acquire_crew(std::uint32_t c, double t);
@@ -162,14 +172,26 @@ class Replicator {
   EventQueue queue_;
 
   // Component state (struct of arrays).
-  std::vector<std::uint8_t> up_;
+  std::vector<std::uint8_t> up_, failed_;
+  std::vector<std::int32_t> held_;  // number of shock outages holding it down
   std::vector<double> age_, rate_, since_, fail_age_, down_since_, up_since_, last_rp_;
   std::vector<std::uint32_t> gen_;
-  std::vector<std::int32_t> fail_mode_, active_mode_, proc_, attempts_;
+  std::vector<std::int32_t> fail_mode_, active_mode_, proc_, attempts_, cause_;
+  std::vector<std::int32_t> svc_up_above_;  // services above it that are up (age_when_down)
   std::vector<std::uint32_t> step_;
   std::vector<Stream> data_stream_;
   // Per failure mode: random streams and the sampled age at which it would fire.
-  std::vector<Stream> failure_stream_, recovery_stream_;
+  std::vector<Stream> failure_stream_, recovery_stream_, cascade_stream_;
+  // Shocks: one stream each; held-down outages and pending cascades live in slot pools.
+  std::vector<Stream> shock_stream_;
+  std::vector<std::vector<std::uint32_t>> hold_pool_;
+  std::vector<std::uint32_t> hold_free_;
+  struct PendingCascade {
+    std::uint32_t target;
+    std::int32_t mode, cause;
+  };
+  std::vector<PendingCascade> cascade_pool_;
+  std::vector<std::uint32_t> cascade_free_;
   std::vector<double> mode_ttf_;
   // Gates (count gates and standby gates) and services.
   std::vector<std::int32_t> up_count_;

@@ -1,0 +1,401 @@
+"""The ``recoverysim`` command: run, validate and draw model files.
+
+.. code-block:: console
+
+    $ recoverysim run examples/exchange.yaml -n 10000 --seed 7 --json summary.json --check
+    $ recoverysim validate examples/exchange.yaml
+    $ recoverysim graph examples/exchange.yaml | dot -Tsvg > exchange.svg
+
+Exit codes: 0 ok, 1 another error (e.g. an output file cannot be written), 2 usage error,
+3 invalid model file, 4 a target was missed (``run --check``), 130 interrupted (Ctrl-C).
+Errors are one line on standard error: ``recoverysim: error: ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, NoReturn, Sequence
+
+from . import __version__
+from .io import ModelFileError, load
+from .model import Model
+from .requirements import Member, Requirement, Standby
+from .units import format_hours, hours
+
+__all__ = ["main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INVALID_MODEL", "EXIT_TARGET_MISSED", "EXIT_INTERRUPTED"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INVALID_MODEL = 3
+EXIT_TARGET_MISSED = 4
+EXIT_INTERRUPTED = 130
+
+PROG = "recoverysim"
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``recoverysim: error: ...``) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        _error(f"{message} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_USAGE)
+
+
+# --- argument types -------------------------------------------------------------------------------
+
+
+def _horizon(text: str) -> float:
+    try:
+        h = hours(text, name="horizon")
+    except (TypeError, ValueError) as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if h <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return h
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            v = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {v}")
+        return v
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _share(text: str) -> float:
+    try:
+        p = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.95 or 95%, got {text!r}") from None
+    if not 0 < p <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text!r}")
+    return p
+
+
+# --- run -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One target of one service, checked against a run."""
+
+    service: str
+    kind: str  # "availability", "rto" or "rpo"
+    target: str  # the target as a person reads it: "availability >= 99.9500%", "RTO 1h"
+    measured: str  # what the run measured
+    met: bool
+
+    def line(self) -> str:
+        return f"{self.service} {self.target}: {self.measured}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "kind": self.kind, "target": self.target, "measured": self.measured, "met": self.met}
+
+
+def check_targets(res: Any, compliance: float = 0.95) -> list[Check]:
+    """Every target of every service against the results of a run.
+
+    - availability: met when the mean availability over the replications is >= the target;
+    - rto: met when the share of outages restored within the RTO is >= ``compliance``;
+    - rpo: met when the share of data-loss incidents within the RPO is >= ``compliance``.
+
+    An RTO or RPO with nothing to measure (no outage, no data loss) is met.
+    """
+    out: list[Check] = []
+    for s in res.service_names:
+        t = res.targets.get(s, {})
+        if t.get("availability") is not None:
+            a = res.availability(s).mean
+            goal = t["availability"]
+            out.append(Check(s, "availability", f"availability >= {goal:.4%}", f"mean {a:.4%}", bool(a >= goal)))
+        for key, share, what in (("rto", res.rto_compliance, "outages"), ("rpo", res.rpo_compliance, "data-loss incidents")):
+            if t.get(key) is None:
+                continue
+            c = share(s).mean
+            target = f"{key.upper()} {format_hours(t[key])}"
+            if math.isnan(c):
+                out.append(Check(s, key, target, f"no {what} to measure", True))
+            else:
+                out.append(Check(s, key, target, f"{c:.1%} of {what} within it (>= {compliance:.1%} required)", bool(c >= compliance)))
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if hasattr(v, "item"):  # numpy scalars
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise _OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+class _OutputError(Exception):
+    pass
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    model = load(args.model)
+    res = model.simulate(
+        horizon=args.horizon,
+        replications=args.replications,
+        seed=args.seed,
+        threads=args.threads,
+        progress=False if args.quiet else None,
+    )
+    checks = check_targets(res, args.compliance) if args.check else []
+    if not args.quiet:
+        print(res.report())
+        if args.check:
+            print()
+            print("targets")
+            if not checks:
+                print("  (the model has no targets)")
+            w1 = max((len(c.service) for c in checks), default=0)
+            w2 = max((len(c.target) for c in checks), default=0)
+            w3 = max((len(c.measured) for c in checks), default=0)
+            for c in checks:
+                print(f"  {c.service:<{w1}}  {c.target:<{w2}}  {c.measured:<{w3}}  {'met' if c.met else 'MISSED'}")
+        sys.stdout.flush()
+    summary = res.summary()
+    if args.json:
+        doc: dict[str, Any] = {
+            "model": res.model_name,
+            "file": str(args.model),
+            "horizon_h": res.horizon,
+            "replications": res.replications,
+            "seed": res.seed,
+            "threads": res.threads,
+            "elapsed_s": res.elapsed,
+            "services": summary.reset_index().to_dict(orient="records"),
+        }
+        if args.check:
+            doc["checks"] = [c.to_dict() for c in checks]
+        _write(args.json, json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n")
+    if args.csv:
+        _write(args.csv, summary.to_csv())
+    missed = [c for c in checks if not c.met]
+    if missed:
+        _error(f"{len(missed)} target(s) missed: " + "; ".join(c.line() for c in missed))
+        return EXIT_TARGET_MISSED
+    return EXIT_OK
+
+
+# --- validate ---------------------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    m = load(args.model)
+    counts = [
+        _plural(len(m.components), "component"),
+        _plural(len(m.services), "service"),
+        _plural(len(m.crews), "crew"),
+        _plural(len(m.procedures), "procedure"),
+    ]
+    targets = sum(t is not None for s in m.services.values() for t in (s.availability, s.rto, s.rpo))
+    counts.append(_plural(targets, "target"))
+    print(f"OK {args.model}: model {m.name!r}, {', '.join(counts)}")
+    return EXIT_OK
+
+
+# --- graph ------------------------------------------------------------------------------------------
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _dot_label(lines: Sequence[str]) -> str:
+    return '"' + "\\n".join(x.replace("\\", "\\\\").replace('"', '\\"') for x in lines) + '"'
+
+
+def _gate_lines(r: Requirement) -> list[str]:
+    if isinstance(r, Standby):
+        opts = []
+        if r.detection.mean:
+            opts.append(f"detect {format_hours(r.detection.mean)}")
+        if r.switchover.mean:
+            opts.append(f"switchover {format_hours(r.switchover.mean)}")
+        if r.success != 1:
+            opts.append(f"success {r.success:.3g}")
+        temp = "cold" if r.dormancy == 0 else "hot" if r.dormancy == 1 else f"warm ({r.dormancy:g})"
+        return [f"standby, {temp}", *([", ".join(opts)] if opts else [])]
+    if r.kind == "k_of_n":
+        return [f"{r.k} of {len(r.members)}"]
+    return ["all of" if r.kind == "all_of" else "any of"]
+
+
+def graph(model: Model) -> str:
+    """The dependency graph as Graphviz DOT: services (boxes), gates (diamonds; standby groups
+    are labelled with their detection and switchover), components (ellipses, with their tags).
+    Edges go from what depends to what it depends on."""
+    out = [f"digraph {_dot_id(model.name)} {{", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];', '  edge [color="#555555"];']
+    out.append("  // services")
+    edges: list[str] = []
+    gates: list[str] = []
+    counter = [0]
+
+    def node_of(name: str) -> str:
+        return _dot_id(("service:" if name in model.services else "component:") + name)
+
+    def link(parent: str, member: Member, label: str = "") -> None:
+        attr = f" [label={_dot_id(label)}]" if label else ""
+        if isinstance(member, str):
+            edges.append(f"  {parent} -> {node_of(member)}{attr};")
+            return
+        counter[0] += 1
+        gid = _dot_id(f"gate:{counter[0]}")
+        style = 'shape=box, style="dashed,rounded"' if isinstance(member, Standby) else "shape=diamond"
+        gates.append(f"  {gid} [label={_dot_label(_gate_lines(member))}, {style}];")
+        edges.append(f"  {parent} -> {gid}{attr};")
+        members(gid, member)
+
+    def members(parent: str, r: Requirement) -> None:
+        for i, m in enumerate(r.members):
+            label = ("primary" if i == 0 else "spare") if isinstance(r, Standby) else ""
+            link(parent, m, label)
+
+    for s in model.services.values():
+        sid = node_of(s.name)
+        lines = [s.name]
+        req = s.requirement
+        if isinstance(req, Requirement):
+            lines += _gate_lines(req)
+        targets = []
+        if s.availability is not None:
+            targets.append(f"SLA {s.availability:.4%}")
+        if s.rto is not None:
+            targets.append(f"RTO {format_hours(s.rto)}")
+        if s.rpo is not None:
+            targets.append(f"RPO {format_hours(s.rpo)}")
+        if targets:
+            lines.append(", ".join(targets))
+        style = 'shape=box, style="rounded,bold,dashed"' if isinstance(req, Standby) else 'shape=box, style="rounded,bold"'
+        out.append(f"  {sid} [label={_dot_label(lines)}, {style}];")
+        if isinstance(req, Requirement):
+            members(sid, req)
+        else:
+            link(sid, req)
+    out.append("  // gates")
+    out += gates
+    out.append("  // components")
+    for c in model.components.values():
+        lines = [c.name, *(f"{k}={v}" for k, v in c.tags.items())]
+        out.append(f"  {node_of(c.name)} [label={_dot_label(lines)}, shape=ellipse];")
+    out.append("  // dependencies")
+    out += edges
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    text = graph(load(args.model))
+    if args.output:
+        _write(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="Monte Carlo downtime, RTO and RPO simulation of a model file (YAML or JSON).",
+        epilog="Exit codes: 0 ok, 1 other error, 2 usage error, 3 invalid model file, 4 target missed (run --check), "
+        "130 interrupted. Model file reference: docs/model-files.md.",
+    )
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{run,validate,graph}")
+
+    run = sub.add_parser("run", help="simulate a model file and print a report", description="Simulate a model file and print a report.")
+    run.add_argument("model", help="model file (.yaml, .yml or .json)")
+    run.add_argument("-n", "--replications", type=_int_at_least(1), default=10_000, metavar="N", help="independent replications (default: 10000)")
+    run.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication: 1y, 30d, 720h... (default: 1y)")
+    run.add_argument("--seed", type=_int_at_least(0), default=None, metavar="S", help="random seed; the same seed gives the same results (default: a fresh seed, printed)")
+    run.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores); results do not depend on it")
+    run.add_argument("--json", metavar="FILE", help="write the summary (one record per service) as JSON; '-' for standard output")
+    run.add_argument("--csv", metavar="FILE", help="write the summary (one row per service) as CSV; '-' for standard output")
+    run.add_argument("-q", "--quiet", action="store_true", help="print no report and no progress bar")
+    run.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with status 4 if a target is missed: mean availability below its target, or "
+        "fewer than --compliance of outages (RTO) or data-loss incidents (RPO) within the target",
+    )
+    run.add_argument("--compliance", type=_share, default=0.95, metavar="SHARE", help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)")
+    run.set_defaults(func=_cmd_run)
+
+    val = sub.add_parser("validate", help="check a model file", description="Check a model file: print one line OK with counts, or the error.")
+    val.add_argument("model", help="model file (.yaml, .yml or .json)")
+    val.set_defaults(func=_cmd_validate)
+
+    gr = sub.add_parser("graph", help="print the dependency graph as Graphviz DOT", description="Print the dependency graph as Graphviz DOT (render with: dot -Tsvg).")
+    gr.add_argument("model", help="model file (.yaml, .yml or .json)")
+    gr.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    gr.set_defaults(func=_cmd_graph)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for a user mistake)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:  # --help, --version, usage errors
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except ModelFileError as e:
+        _error(f"{e.file}: {e}" if e.file and e.file != e.path else str(e))
+        return EXIT_INVALID_MODEL
+    except _OutputError as e:
+        _error(str(e))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `recoverysim graph m.yaml | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error when Python flushes at exit
+        except OSError:  # pragma: no cover
+            pass
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

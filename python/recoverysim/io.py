@@ -1,0 +1,1030 @@
+"""Model files: the same model as the Python API, written in YAML or JSON.
+
+>>> import recoverysim as rs
+>>> m = rs.loads('''
+... components:
+...   api-1: {mttf: 2000h, mttr: 30m}
+...   api-2: {mttf: 2000h, mttr: 30m}
+... services:
+...   trading: {requires: {any_of: [api-1, api-2]}, availability: 0.999}
+... ''')
+>>> m
+Model('model': 2 components, 1 services, 0 crews)
+>>> m.to_data()["services"]
+{'trading': {'requires': {'any_of': ['api-1', 'api-2']}, 'availability': 0.999}}
+
+``docs/model-files.md`` is the reference of the format. Every mistake in a file raises one
+:class:`ModelFileError` whose message starts with the path to the bad field
+(``services.trading.requires[1]: unknown component or service 'db-4'``).
+
+The format is a list of top-level sections (:data:`SECTIONS`), each with a loader and a dumper;
+a new section (shocks, maintenance...) is one more entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, NoReturn, Sequence, Union
+
+import yaml
+
+from .distributions import (
+    Deterministic,
+    Distribution,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Normal,
+    Triangular,
+    Uniform,
+    Weibull,
+)
+from .model import Backup, FailureMode, Model, Procedure, Replication, Step
+from .requirements import Member, Requirement, Standby, k_of_n
+from .units import UNITS, exact_duration, hours
+
+__all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class ModelFileError(ValueError):
+    """A mistake in a model file. ``str(e)`` is ``"<path to the field>: <what was expected>"``.
+
+    Attributes: ``path`` (``"components.db-1.failure.shape"``), ``reason`` (the text after the
+    path) and ``file`` (the file it came from, or ``None`` for :func:`loads`).
+    """
+
+    def __init__(self, path: str, reason: str, *, file: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.file = file
+        super().__init__(f"{path}: {reason}")
+
+
+# --- paths to fields --------------------------------------------------------------------------
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
+
+
+class _Path(tuple):  # type: ignore[type-arg]
+    """Where a value sits in the file: ``components.db-1.modes[0].repair[2].crew``."""
+
+    def __truediv__(self, part: str | int) -> "_Path":
+        return _Path((*self, part))
+
+    def __str__(self) -> str:
+        out = ""
+        for p in self:
+            if isinstance(p, int):
+                out += f"[{p}]"
+            else:
+                key = p if _PLAIN_KEY.match(p) else json.dumps(p)
+                out += f".{key}" if out else key
+        return out or "(top level)"
+
+
+_ROOT = _Path()
+
+
+def _fail(path: _Path, reason: str) -> NoReturn:
+    raise ModelFileError(str(path), reason)
+
+
+def _got(v: Any) -> str:
+    """How to show a wrong value in a message."""
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return repr(v)
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    if hasattr(v, "isoformat"):
+        return f"{v.isoformat()} (YAML reads it as a date)"
+    return f"{v!r} ({type(v).__name__})"  # pragma: no cover - safe YAML and JSON give no other types
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    return ", ".join(choices)
+
+
+# --- scalar readers ---------------------------------------------------------------------------
+
+
+def _mapping(v: Any, path: _Path, expected: str) -> dict[str, Any]:
+    if not isinstance(v, dict):
+        _fail(path, f"expected {expected}, got {_got(v)}")
+    for k in v:
+        if not isinstance(k, str):
+            _fail(path, f"field names must be text, got {_got(k)} (quote it: '{k}')")
+    return v
+
+
+def _fields(d: Mapping[str, Any], path: _Path, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
+    for k in d:
+        if k not in allowed:
+            hint = _suggest(k, allowed) or f" (expected {_one_of(allowed)})"
+            _fail(path / k, f"unknown field{hint}")
+    for k in required:
+        if k not in d:
+            _fail(path, f"missing field {k!r}")
+
+
+def _entities(v: Any, path: _Path, what: str) -> dict[str, Any]:
+    """A section that maps names to entities (crews, procedures, components, services)."""
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        _fail(path, f"expected a mapping of {what} names to {what}s, got {_got(v)}")
+    for k in v:
+        if not isinstance(k, str):
+            _fail(path, f"{what} names must be text, got {_got(k)} (quote it: '{k}')")
+        if not k.strip():
+            _fail(path, f"{what} names must not be empty")
+    return v
+
+
+def _list(v: Any, path: _Path, expected: str) -> list[Any]:
+    if not isinstance(v, list):
+        _fail(path, f"expected {expected}, got {_got(v)}")
+    return v
+
+
+def _text(v: Any, path: _Path, what: str = "a name") -> str:
+    if not isinstance(v, str):
+        _fail(path, f"expected {what}, got {_got(v)}")
+    if not v.strip():
+        _fail(path, f"expected {what}, got an empty string")
+    return v
+
+
+def _number(v: Any, path: _Path) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        _fail(path, f"expected a number, got {_got(v)}")
+    x = float(v)
+    if not math.isfinite(x):
+        _fail(path, f"expected a finite number, got {v!r}")
+    return x
+
+
+def _whole(v: Any, path: _Path, minimum: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        _fail(path, f"expected a whole number >= {minimum}, got {_got(v)}")
+    if v < minimum:
+        _fail(path, f"must be >= {minimum}, got {v}")
+    return v
+
+
+_PROBABILITY = "a probability (a number from 0 to 1, or a percentage such as '99.9%')"
+
+
+def _probability(v: Any, path: _Path) -> float:
+    if isinstance(v, str) and v.strip().endswith("%"):
+        try:
+            p = float(v.strip()[:-1]) / 100.0
+        except ValueError:
+            _fail(path, f"expected {_PROBABILITY}, got {v!r}")
+    elif isinstance(v, bool) or not isinstance(v, (int, float)):
+        _fail(path, f"expected {_PROBABILITY}, got {_got(v)}")
+    else:
+        p = float(v)
+    if not 0.0 <= p <= 1.0:
+        _fail(path, f"expected {_PROBABILITY}, got {v!r}")
+    return p
+
+
+_DURATION = "a duration such as '30m', '2h' or '1y' (a plain number means hours)"
+
+
+def _duration(v: Any, path: _Path, *, minimum: str = "") -> float:
+    """Hours. ``minimum``: "" (any), ">= 0" or "> 0"."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        _fail(path, f"expected {_DURATION}, got {_got(v)}")
+    try:
+        h = hours(v, name="_")
+    except (TypeError, ValueError) as e:
+        _fail(path, str(e).removeprefix("_: "))
+    if (minimum == "> 0" and not h > 0) or (minimum == ">= 0" and not h >= 0):
+        _fail(path, f"must be {minimum}, got {v!r}")
+    return h
+
+
+# --- distributions ----------------------------------------------------------------------------
+
+# For each type, the accepted sets of parameters and what each parameter is.
+_NUMBER, _DUR, _DURS = "number", "duration", "durations"
+_DISTRIBUTIONS: dict[str, list[dict[str, str]]] = {
+    "exponential": [{"mean": _DUR}, {"rate": _NUMBER}],
+    "weibull": [{"shape": _NUMBER, "scale": _DUR}],
+    "lognormal": [{"mean": _DUR, "std": _DUR}, {"mu": _NUMBER, "sigma": _NUMBER}],
+    "gamma": [{"shape": _NUMBER, "scale": _DUR}, {"mean": _DUR, "std": _DUR}],
+    "normal": [{"mu": _DUR, "sigma": _DUR}],
+    "uniform": [{"low": _DUR, "high": _DUR}],
+    "triangular": [{"low": _DUR, "mode": _DUR, "high": _DUR}],
+    "deterministic": [{"value": _DUR}],
+    "empirical": [{"values": _DURS}],
+}
+_CLASSES: dict[str, type[Distribution]] = {
+    "exponential": Exponential,
+    "weibull": Weibull,
+    "lognormal": LogNormal,
+    "gamma": Gamma,
+    "normal": Normal,
+    "uniform": Uniform,
+    "triangular": Triangular,
+    "deterministic": Deterministic,
+    "empirical": Empirical,
+}
+_DIST_EXAMPLE = "a distribution such as {type: exponential, mean: 2h}"
+_PARAM_MESSAGE = re.compile(r"^[\w.]+: (\w+) (.*)$", re.S)
+
+
+def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
+    """A distribution mapping, or (if ``fixed``) a bare duration meaning a fixed time."""
+    if not isinstance(v, dict):
+        if fixed and isinstance(v, (int, float, str)) and not isinstance(v, bool):
+            return Deterministic(_duration(v, path, minimum=">= 0"))
+        if fixed:
+            _fail(path, f"expected {_DURATION} or {_DIST_EXAMPLE}, got {_got(v)}")
+        hint = (
+            " (a fixed time to failure is {type: deterministic, value: ...}; for an exponential "
+            "time to failure write {type: exponential, mean: ...} or use mttf/mttr)"
+            if isinstance(v, (int, float, str)) and not isinstance(v, bool)
+            else ""
+        )
+        _fail(path, f"expected {_DIST_EXAMPLE}, got {_got(v)}{hint}")
+    d = _mapping(v, path, _DIST_EXAMPLE)
+    if "type" not in d:
+        _fail(path, f"missing field 'type' (one of {_one_of(_DISTRIBUTIONS)})")
+    kind = d["type"]
+    if not isinstance(kind, str) or kind.lower() not in _DISTRIBUTIONS:
+        shown = kind if isinstance(kind, str) else ""
+        hint = _suggest(shown.lower(), _DISTRIBUTIONS) or f" (one of {_one_of(_DISTRIBUTIONS)})"
+        _fail(path / "type", f"unknown distribution {_got(kind)}{hint}")
+    kind = kind.lower()
+    alternatives = _DISTRIBUTIONS[kind]
+    allowed = ["type", *dict.fromkeys(k for alt in alternatives for k in alt)]
+    _fields(d, path, allowed)
+    given = [k for k in d if k != "type"]
+    params = next((alt for alt in alternatives if set(alt) == set(given)), None)
+    if params is None:
+        best = max(alternatives, key=lambda alt: len(set(alt) & set(given)))
+        extra = [k for k in given if k not in best]
+        forms = " or ".join("{" + ", ".join(alt) + "}" for alt in alternatives)
+        if extra:
+            _fail(path / extra[0], f"cannot be combined with {', '.join(k for k in given if k in best)} ({kind} takes {forms})")
+        missing = [k for k in best if k not in given]
+        _fail(path, f"missing field {missing[0]!r} ({kind} takes {forms})")
+    values: dict[str, Any] = {}
+    for k, what in params.items():
+        if what == _NUMBER:
+            values[k] = _number(d[k], path / k)
+        elif what == _DUR:
+            values[k] = _duration(d[k], path / k)
+        else:
+            items = _list(d[k], path / k, "a list of durations")
+            if not items:
+                _fail(path / k, "needs at least one observed duration")
+            values[k] = [_duration(x, path / k / i) for i, x in enumerate(items)]
+    cls = _CLASSES[kind]
+    try:
+        if cls in (LogNormal, Gamma) and "std" in values:
+            return cls.from_mean_std(values["mean"], values["std"])  # type: ignore[attr-defined, no-any-return]
+        if cls is Exponential and "rate" in values:
+            return Exponential(rate=values["rate"])
+        return cls(**values)
+    except (TypeError, ValueError) as e:
+        m = _PARAM_MESSAGE.match(str(e))
+        if m and m.group(1) in values:
+            _fail(path / m.group(1), m.group(2))
+        _fail(path, str(e))
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "backup", "replication", "tags")
+_MODE_FIELDS = ("name", "failure", "repair", "data_loss")
+_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+_BACKUP_FIELDS = ("every", "duration", "success", "offset")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo")
+_STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
+_GROUPS = ("all_of", "any_of", "k_of_n", "standby")
+_REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
+
+
+def _q(name: str) -> str:
+    """A name quoted as the engine quotes it in its messages."""
+    return f"'{name}'"
+
+
+class _Loader:
+    """Builds a Model from parsed data, remembering which file path each engine entity came from."""
+
+    def __init__(self, data: Mapping[str, Any], default_name: str) -> None:
+        self.data = data
+        self.default_name = default_name
+        self.model = Model(default_name)
+        # Names defined by each section, known before any section is built (forward references).
+        self.names: dict[str, list[str]] = {
+            s.key: list(data[s.key]) if isinstance(data.get(s.key), dict) else [] for s in SECTIONS if s.entities
+        }
+        # (where, path): the engine names an entity by "where" ("service 'x' > any_of(...)[1]");
+        # its file path is "path". Used to place the engine's own validation errors.
+        self.where: list[tuple[str, _Path]] = []
+
+    # references ---------------------------------------------------------------------------------
+
+    def check_ref(self, name: str, path: _Path, section: str, what: str) -> None:
+        known = self.names.get(section, [])
+        if name not in known:
+            listed = f" ({what}s: {_one_of(known)})" if known and len(known) <= 8 else ""
+            _fail(path, f"unknown {what} {name!r}{_suggest(name, known) or listed}")
+
+    # steps and procedures -----------------------------------------------------------------------
+
+    def step(self, v: Any, path: _Path, where: str, index: int) -> Step:
+        d = _mapping(v, path, "a step such as {name: detect, duration: 5m}")
+        _fields(d, path, _STEP_FIELDS, required=("name", "duration"))
+        name = _text(d["name"], path / "name")
+        kwargs: dict[str, Any] = {"duration": _distribution(d["duration"], path / "duration", fixed=True)}
+        if d.get("crew") is not None:
+            kwargs["crew"] = _text(d["crew"], path / "crew", "a crew name")
+            self.check_ref(kwargs["crew"], path / "crew", "crews", "crew")
+        if "success" in d:
+            kwargs["success"] = _probability(d["success"], path / "success")
+        if d.get("max_attempts") is not None:
+            kwargs["max_attempts"] = _whole(d["max_attempts"], path / "max_attempts", 1)
+        if d.get("escalate") is not None:
+            kwargs["escalate"] = _text(d["escalate"], path / "escalate", "a procedure name")
+            self.check_ref(kwargs["escalate"], path / "escalate", "procedures", "procedure")
+        if d.get("every") is not None:
+            kwargs["every"] = _duration(d["every"], path / "every", minimum="> 0")
+        if "offset" in d:
+            kwargs["offset"] = _duration(d["offset"], path / "offset", minimum=">= 0")
+        if "max_attempts" in kwargs and "escalate" not in kwargs:
+            _fail(path / "max_attempts", "needs escalate: the procedure that takes over after max_attempts failed attempts")
+        if "escalate" in kwargs and "max_attempts" not in kwargs:
+            _fail(path / "escalate", "needs max_attempts: how many failed attempts before escalating")
+        if kwargs.get("success") == 0 and "escalate" not in kwargs:
+            _fail(path / "success", "a step that never succeeds needs max_attempts and escalate")
+        self.where.append((f"{where}, step {index + 1} ({name})", path))
+        try:
+            return Step(name, **kwargs)
+        except (TypeError, ValueError) as e:  # pragma: no cover - every field is checked above
+            _fail(path, str(e))
+
+    def steps(self, v: Any, path: _Path, where: str) -> list[Step]:
+        items = _list(v, path, "a list of steps such as [{name: detect, duration: 5m}, ...]")
+        if not items:
+            _fail(path, "needs at least one step")
+        return [self.step(s, path / i, where, i) for i, s in enumerate(items)]
+
+    def repair(self, v: Any, path: _Path, where: str) -> Procedure:
+        """A list of steps, or a distribution / fixed duration (one step named 'repair')."""
+        if isinstance(v, list):
+            return Procedure(*self.steps(v, path, where))
+        d = _distribution(v, path, fixed=True)
+        self.where.append((f"{where}, step 1 (repair)", path))
+        return Procedure(Step("repair", d))
+
+    # components ---------------------------------------------------------------------------------
+
+    def data_loss(self, v: Any, path: _Path) -> bool | str:
+        if v is True or v is False or v == "backup":
+            return v  # type: ignore[no-any-return]
+        _fail(path, f"expected false, true or 'backup', got {_got(v)}")
+
+    def mode(self, v: Any, path: _Path, component: str) -> FailureMode:
+        d = _mapping(v, path, "a failure mode such as {name: crash, failure: ..., repair: ...}")
+        _fields(d, path, _MODE_FIELDS, required=("name", "failure", "repair"))
+        name = _text(d["name"], path / "name")
+        where = f"component {_q(component)}, failure mode {_q(name)}"
+        self.where.append((where, path))
+        failure = _distribution(d["failure"], path / "failure", fixed=False)
+        repair = self.repair(d["repair"], path / "repair", where)
+        loss = self.data_loss(d["data_loss"], path / "data_loss") if "data_loss" in d else False
+        return FailureMode(name, failure, repair, data_loss=loss)
+
+    def component(self, name: str, v: Any, path: _Path) -> None:
+        d = _mapping(v, path, "a component: {mttf: ..., mttr: ...}, {failure: ..., repair: ...} or {modes: [...]}")
+        _fields(d, path, _COMPONENT_FIELDS)
+        forms = [keys for keys in (("mttf", "mttr"), ("failure", "repair"), ("modes",)) if any(k in d for k in keys)]
+        if not forms:
+            _fail(path, "say how it fails: give mttf and mttr, failure and repair, or modes")
+        if len(forms) > 1:
+            first, second = forms[0], forms[1]
+            key = next(k for k in second if k in d)
+            _fail(path / key, f"cannot be combined with {next(k for k in first if k in d)}: give one of mttf/mttr, failure/repair or modes")
+        form = forms[0]
+        missing = [k for k in form if k not in d]
+        if missing:
+            _fail(path, f"missing field {missing[0]!r} ({' and '.join(form)} go together)")
+        where = f"component {_q(name)}"
+        self.where.append((where, path))
+        kwargs: dict[str, Any] = {}
+        if "data_loss" in d:
+            if form == ("modes",):
+                _fail(path / "data_loss", "with modes, give data_loss on each mode")
+            kwargs["data_loss"] = self.data_loss(d["data_loss"], path / "data_loss")
+        if form == ("mttf", "mttr"):
+            kwargs["mttf"] = _duration(d["mttf"], path / "mttf", minimum="> 0")
+            kwargs["mttr"] = _duration(d["mttr"], path / "mttr", minimum="> 0")
+            self.where.append((f"{where}, failure mode 'failure'", path))
+            self.where.append((f"{where}, failure mode 'failure', step 1 (repair)", path / "mttr"))
+        elif form == ("failure", "repair"):
+            mw = f"{where}, failure mode 'failure'"
+            self.where.append((mw, path))
+            kwargs["failure"] = _distribution(d["failure"], path / "failure", fixed=False)
+            kwargs["repair"] = self.repair(d["repair"], path / "repair", mw)
+        else:
+            items = _list(d["modes"], path / "modes", "a list of failure modes")
+            if not items:
+                _fail(path / "modes", "needs at least one failure mode")
+            modes = [self.mode(x, path / "modes" / i, name) for i, x in enumerate(items)]
+            seen: set[str] = set()
+            for i, fm in enumerate(modes):
+                if fm.name in seen:
+                    _fail(path / "modes" / i / "name", f"duplicate failure mode {fm.name!r}")
+                seen.add(fm.name)
+            kwargs["modes"] = modes
+        if d.get("backup") is not None:
+            kwargs["backup"] = self.backup(d["backup"], path / "backup")
+        if d.get("replication") is not None:
+            r = _mapping(d["replication"], path / "replication", "{lag: <duration or distribution>}")
+            _fields(r, path / "replication", ("lag",), required=("lag",))
+            kwargs["replication"] = Replication(_distribution(r["lag"], path / "replication" / "lag", fixed=True))
+        if d.get("tags") is not None:
+            tags = _mapping(d["tags"], path / "tags", "a mapping of labels such as {region: eu-1}")
+            for k, t in tags.items():
+                if isinstance(t, bool) or not isinstance(t, (str, int, float)):
+                    _fail(path / "tags" / k, f"expected a text label, got {_got(t)}")
+            kwargs["tags"] = {k: str(t) for k, t in tags.items()}
+        try:
+            self.model.component(name, **kwargs)
+        except (TypeError, ValueError) as e:  # pragma: no cover - every field is checked above
+            _fail(path, str(e))
+
+    def backup(self, v: Any, path: _Path) -> Backup:
+        d = _mapping(v, path, "a backup such as {every: 1h, duration: 5m, success: 0.99}")
+        _fields(d, path, _BACKUP_FIELDS, required=("every",))
+        kwargs: dict[str, Any] = {"every": _duration(d["every"], path / "every", minimum="> 0")}
+        if "duration" in d:
+            kwargs["duration"] = _distribution(d["duration"], path / "duration", fixed=True)
+        if "success" in d:
+            kwargs["success"] = _probability(d["success"], path / "success")
+        if "offset" in d:
+            kwargs["offset"] = _duration(d["offset"], path / "offset", minimum=">= 0")
+        return Backup(**kwargs)
+
+    # requirements -------------------------------------------------------------------------------
+
+    def ref(self, name: str, path: _Path) -> None:
+        known = [*self.names["components"], *self.names["services"]]
+        if name not in known:
+            _fail(path, f"unknown component or service {name!r}{_suggest(name, known)}")
+
+    def requirement(self, v: Any, path: _Path, where: str) -> Member:
+        """``where`` is how the engine names this position (to place its errors)."""
+        if isinstance(v, str):
+            _text(v, path, "a component or service name")
+            self.ref(v, path)
+            self.where.append((where, path))
+            return v
+        if isinstance(v, list):
+            return self.group("all_of", v, path, where)
+        if isinstance(v, dict):
+            if len(v) == 1:
+                (kind, body), = v.items()
+                if kind in _GROUPS:
+                    return self.group(kind, body, path / kind, where)
+                if isinstance(kind, str):
+                    hint = _suggest(kind, _GROUPS) or f" (expected {_REQUIREMENT})"
+                    _fail(path / kind, f"unknown group{hint}")
+            elif len(v) > 1:
+                keys = ", ".join(str(k) for k in v)
+                _fail(path, f"a group has exactly one key (all_of, any_of, k_of_n or standby), got {keys}")
+        _fail(path, f"expected {_REQUIREMENT}; got {_got(v)}")
+
+    def group(self, kind: str, body: Any, path: _Path, where: str) -> Requirement:
+        self.where.append((where, path))
+        if kind in ("all_of", "any_of"):
+            items = _list(body, path, "a list of members")
+            if not items:
+                _fail(path, "needs at least one member")
+            label = f"{kind}(...)"
+            return Requirement(kind, [self.requirement(x, path / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)])
+        if kind == "k_of_n":
+            d = _mapping(body, path, "{k: <number>, of: [members]}")
+            _fields(d, path, ("k", "of"), required=("k", "of"))
+            items = _list(d["of"], path / "of", "a list of members")
+            if not items:
+                _fail(path / "of", "needs at least one member")
+            k = _whole(d["k"], path / "k", 1)
+            if k > len(items):
+                _fail(path / "k", f"must be at most the number of members ({len(items)}), got {k}")
+            label = f"k_of_n({k}, ...)"
+            return k_of_n(k, *[self.requirement(x, path / "of" / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)])
+        # standby
+        d = _mapping(body, path, "{members: [primary, spare, ...], detection, switchover, success, dormancy}")
+        _fields(d, path, _STANDBY_FIELDS, required=("members",))
+        members = _list(d["members"], path / "members", "a list of component names")
+        if len(members) < 2:
+            _fail(path / "members", f"needs a primary and at least one spare, got {len(members)} member(s)")
+        self.where.append((f"{where} > standby(...)", path))
+        for i, m in enumerate(members):
+            p = path / "members" / i
+            _text(m, p, "a component name")
+            if m in self.names["services"]:
+                _fail(p, f"{m!r} is a service; standby members must be components")
+            self.check_ref(m, p, "components", "component")
+            self.where.append((f"{where} > standby(...)[{i}]", p))
+        opts: dict[str, Any] = {}
+        for k in ("detection", "switchover"):
+            if k in d:
+                opts[k] = _distribution(d[k], path / k, fixed=True)
+        if "success" in d:
+            opts["success"] = _probability(d["success"], path / "success")
+        if "dormancy" in d:
+            x = _number(d["dormancy"], path / "dormancy")
+            if not 0 <= x <= 1:
+                _fail(path / "dormancy", f"must be from 0 (cold spares) to 1 (hot spares), got {d['dormancy']!r}")
+            opts["dormancy"] = x
+        return Standby(members, **opts)
+
+    # engine errors ------------------------------------------------------------------------------
+
+    def place(self, message: str) -> ModelFileError:
+        """The engine's validation message, placed at the file path of the entity it names."""
+        m = re.match(r"(cycle in the dependency graph|escalation loop with no bound): (.*?) -> ", message)
+        if m:
+            first = m.group(2)
+            if m.group(1).startswith("cycle") and first in self.names["services"]:
+                return ModelFileError(str(_Path(("services", first, "requires"))), message)
+            if first in self.names["procedures"]:
+                return ModelFileError(str(_Path(("procedures", first))), message)
+            for where, path in self.where:
+                if where == first:
+                    return ModelFileError(str(path), message)
+        best: tuple[str, _Path] | None = None
+        for where, path in self.where:
+            if message.startswith(where) and message[len(where): len(where) + 1] in (":", ",", " ", ""):
+                if best is None or len(where) > len(best[0]):
+                    best = (where, path)
+        if best is None:
+            return ModelFileError("(model)", message)
+        rest = message[len(best[0]):]
+        reason = rest[1:].strip() if rest.startswith(":") else rest.split(": ", 1)[-1].strip()
+        return ModelFileError(str(best[1]), reason or message)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level section of a model file: how to read it into a Model and write it back.
+
+    ``entities``: the section maps names to entities (its names can be referenced before it
+    is read). Sections are read in the order of :data:`SECTIONS`.
+    """
+
+    key: str
+    load: Callable[[_Loader, Any, _Path], None]
+    dump: Callable[[Model], Any]
+    entities: bool = True
+
+
+def _load_name(ld: _Loader, v: Any, path: _Path) -> None:
+    ld.model.name = _text(v, path, "a model name")
+
+
+def _load_crews(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, size in _entities(v, path, "crew").items():
+        ld.model.crew(name, _whole(size, path / name, 1))
+
+
+def _load_procedures(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, steps in _entities(v, path, "procedure").items():
+        ld.where.append((f"procedure {_q(name)}", path / name))
+        ld.model.procedure(name, *ld.steps(steps, path / name, f"procedure {_q(name)}"))
+
+
+def _load_components(ld: _Loader, v: Any, path: _Path) -> None:
+    comps = _entities(v, path, "component")
+    for name, body in comps.items():
+        ld.component(name, body, path / name)
+
+
+def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "service").items():
+        p = path / name
+        if name in ld.names["components"]:
+            _fail(p, "a component has that name; components and services share one namespace")
+        d = _mapping(body, p, "a service such as {requires: [lb, db], availability: 0.999}")
+        _fields(d, p, _SERVICE_FIELDS, required=("requires",))
+        where = f"service {_q(name)}"
+        if isinstance(d["requires"], str):  # the engine wraps a lone name in all_of
+            ld.where.append((f"{where} > all_of(...)[0]", p / "requires"))
+        req = ld.requirement(d["requires"], p / "requires", where)
+        kwargs: dict[str, Any] = {}
+        if d.get("availability") is not None:
+            kwargs["availability"] = _probability(d["availability"], p / "availability")
+        if d.get("rto") is not None:
+            kwargs["rto"] = _duration(d["rto"], p / "rto", minimum="> 0")
+        if d.get("rpo") is not None:
+            kwargs["rpo"] = _duration(d["rpo"], p / "rpo", minimum=">= 0")
+        ld.model.service(name, req, **kwargs)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("name", _load_name, lambda m: m.name, entities=False),
+    Section("crews", _load_crews, lambda m: _dump_crews(m)),
+    Section("procedures", _load_procedures, lambda m: _dump_procedures(m)),
+    Section("components", _load_components, lambda m: _dump_components(m)),
+    Section("services", _load_services, lambda m: _dump_services(m)),
+)
+"""Top-level sections in the order they are read. Entity sections are read after the names of
+every entity section are known, so references may point forwards."""
+
+
+def from_data(data: Any, *, name: str = "model") -> Model:
+    """Build a Model from parsed model-file data (a dict as YAML or JSON gives it).
+
+    ``name`` is the model's name when the data has none. Raises :class:`ModelFileError`.
+    """
+    if data is None:
+        _fail(_ROOT, "the model is empty (expected a mapping with components and services)")
+    top = _mapping(data, _ROOT, "a mapping with components and services")
+    _fields(top, _ROOT, [s.key for s in SECTIONS])
+    if not top.get("components"):
+        if "components" in top and not isinstance(top["components"], (dict, type(None))):
+            _entities(top["components"], _ROOT / "components", "component")
+        _fail(_ROOT / "components", "a model needs at least one component")
+    ld = _Loader(top, name)
+    for section in SECTIONS:
+        if section.key in top:
+            section.load(ld, top[section.key], _ROOT / section.key)
+    try:
+        ld.model.compile()
+    except (TypeError, ValueError) as e:
+        raise ld.place(str(e)) from None
+    return ld.model
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys (a second 'api-1:' would silently win)."""
+
+
+def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        try:
+            first = seen.get(key)
+        except TypeError:
+            continue  # an unhashable key: the constructor reports it
+        if first is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {first + 1})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=True)
+
+
+_YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+
+
+def _parse_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+        what = " ".join(x for x in (e.context, e.problem) if x) or "malformed YAML"
+        raise ModelFileError(where, f"malformed YAML: {what}") from None
+    except yaml.YAMLError as e:
+        raise ModelFileError("YAML", f"malformed YAML: {e}") from None
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ModelFileError("JSON", f"duplicate key {k!r}")
+        out[k] = v
+    return out
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}") from None
+
+
+def loads(text: str, *, format: str = "yaml", name: str = "model") -> Model:
+    """A Model from the text of a model file (``format``: ``"yaml"`` or ``"json"``)."""
+    if format not in ("yaml", "json"):
+        raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
+    data = _parse_json(text) if format == "json" else _parse_yaml(text)
+    return from_data(data, name=name)
+
+
+def load(path: PathLike) -> Model:
+    """Read a model file: YAML (``.yaml``, ``.yml``) or JSON (``.json``).
+
+    The model's name defaults to the file's name without its suffix. Every mistake raises one
+    :class:`ModelFileError` (``e.file`` is the file).
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        return loads(text, format="json" if p.suffix.lower() == ".json" else "yaml", name=p.stem or "model")
+    except ModelFileError as e:
+        e.file = str(path)
+        raise
+    except FileNotFoundError:
+        raise ModelFileError(str(path), "no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise ModelFileError(str(path), "is a directory, not a model file", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise ModelFileError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})", file=str(path)) from None
+    except OSError as e:
+        raise ModelFileError(str(path), e.strerror or str(e), file=str(path)) from None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _dur(h: float) -> str:
+    """A duration as the shortest string that reads back exactly (hours on a tie): '15m', '2y'."""
+    best = exact_duration(h)
+    for unit in ("h", "m", "s", "d", "w", "y"):
+        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
+        if len(text) < len(best) and hours(text) == h:
+            best = text
+    return best
+
+
+def _num_out(x: float) -> int | float:
+    return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
+
+
+def _short(x: float, digits: int) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def _mean_std_form(d: Distribution) -> dict[str, Any] | None:
+    """``{type, mean, std}`` when short numbers give back exactly the same parameters."""
+    cls = type(d)
+    for digits in (4, 6, 9, 12):
+        mean, std = _short(d.mean, digits), _short(d.std, digits)
+        try:
+            again = cls.from_mean_std(mean, std)  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            return None
+        if again == d:
+            return {"type": d.kind, "mean": _dur(mean), "std": _dur(std)}
+    return None
+
+
+def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
+    """A distribution as data; a bare duration string where a fixed duration is accepted."""
+    params = d.params
+    if fixed and isinstance(d, Deterministic):
+        return _dur(params["value"])
+    if isinstance(d, LogNormal) or (isinstance(d, Gamma) and len(repr(params["shape"])) > 6):
+        nice = _mean_std_form(d)
+        if nice is not None:
+            return nice
+    out: dict[str, Any] = {"type": d.kind}
+    for k, v in params.items():
+        if isinstance(v, list):
+            out[k] = [_dur(x) for x in v]
+        elif k in type(d)._time_params:
+            out[k] = _dur(v)
+        else:
+            out[k] = _num_out(v)
+    return out
+
+
+def _dump_step(s: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": s.name, "duration": _dump_dist(s.duration, fixed=True)}
+    if s.crew:
+        out["crew"] = s.crew
+    if s.success != 1.0:
+        out["success"] = _num_out(s.success)
+    if s.max_attempts:
+        out["max_attempts"] = s.max_attempts
+    if s.escalate:
+        out["escalate"] = s.escalate
+    if s.every:
+        out["every"] = _dur(s.every)
+    if s.offset:
+        out["offset"] = _dur(s.offset)
+    return out
+
+
+def _plain_repair(p: Procedure) -> Distribution | None:
+    """The duration of a procedure that is one plain 'repair' step, else None."""
+    if len(p.steps) != 1:
+        return None
+    s = p.steps[0]
+    plain = s.name == "repair" and not s.crew and s.success == 1.0 and not s.max_attempts and not s.escalate
+    return s.duration if plain and not s.every and not s.offset else None
+
+
+def _dump_repair(p: Procedure) -> Any:
+    d = _plain_repair(p)
+    return _dump_dist(d, fixed=True) if d is not None else [_dump_step(s) for s in p.steps]
+
+
+def _dump_components(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in m.components.values():
+        d: dict[str, Any] = {}
+        if len(c.modes) == 1 and c.modes[0].name == "failure":
+            fm = c.modes[0]
+            rep = _plain_repair(fm.repair)
+            if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
+                d["mttf"] = _dur(fm.failure.mean)
+                d["mttr"] = _dur(rep.mean)
+            else:
+                d["failure"] = _dump_dist(fm.failure, fixed=False)
+                d["repair"] = _dump_repair(fm.repair)
+            if fm.data_loss:
+                d["data_loss"] = fm.data_loss
+        else:
+            modes = []
+            for fm in c.modes:
+                md: dict[str, Any] = {"name": fm.name, "failure": _dump_dist(fm.failure, fixed=False), "repair": _dump_repair(fm.repair)}
+                if fm.data_loss:
+                    md["data_loss"] = fm.data_loss
+                modes.append(md)
+            d["modes"] = modes
+        if c.backup is not None:
+            b = c.backup
+            bd: dict[str, Any] = {"every": _dur(b.every)}
+            if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
+                bd["duration"] = _dump_dist(b.duration, fixed=True)
+            if b.success != 1.0:
+                bd["success"] = _num_out(b.success)
+            if b.offset:
+                bd["offset"] = _dur(b.offset)
+            d["backup"] = bd
+        if c.replication is not None:
+            d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
+        if c.tags:
+            d["tags"] = dict(c.tags)
+        out[c.name] = d
+    return out
+
+
+def _dump_requirement(r: Member, *, top: bool = False) -> Any:
+    if isinstance(r, str):
+        return r
+    if isinstance(r, Standby):
+        body: dict[str, Any] = {"members": list(r.members)}
+        for k in ("detection", "switchover"):
+            dist: Distribution = getattr(r, k)
+            if not (isinstance(dist, Deterministic) and dist.mean == 0):
+                body[k] = _dump_dist(dist, fixed=True)
+        if r.success != 1.0:
+            body["success"] = _num_out(r.success)
+        if r.dormancy != 0.0:
+            body["dormancy"] = _num_out(r.dormancy)
+        return {"standby": body}
+    members = [_dump_requirement(x) for x in r.members]
+    if r.kind == "k_of_n":
+        return {"k_of_n": {"k": r.k, "of": members}}
+    if r.kind == "all_of" and top and members:
+        return members
+    return {r.kind: members}
+
+
+def _dump_services(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for s in m.services.values():
+        d: dict[str, Any] = {"requires": _dump_requirement(s.requirement, top=True)}
+        if s.availability is not None:
+            d["availability"] = _num_out(s.availability)
+        if s.rto is not None:
+            d["rto"] = _dur(s.rto)
+        if s.rpo is not None:
+            d["rpo"] = _dur(s.rpo)
+        out[s.name] = d
+    return out
+
+
+def _dump_crews(m: Model) -> dict[str, int]:
+    return {c.name: c.size for c in m.crews.values()}
+
+
+def _dump_procedures(m: Model) -> dict[str, Any]:
+    return {p.name: [_dump_step(s) for s in p.steps] for p in m.procedures.values()}
+
+
+def to_data(model: Model) -> dict[str, Any]:
+    """The model as plain data: dicts, lists, strings and numbers (durations as strings with units),
+    in the model-file format, without defaults. ``from_data(to_data(m))`` rebuilds the same model."""
+    out: dict[str, Any] = {}
+    for section in SECTIONS:
+        value = section.dump(model)
+        if value or not section.entities:
+            out[section.key] = value
+    return out
+
+
+_HEADER = "# recoverysim model file (reference: docs/model-files.md)\n"
+_WIDTH = 100
+
+
+class _FlowDict(dict):  # type: ignore[type-arg]
+    pass
+
+
+class _FlowList(list):  # type: ignore[type-arg]
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for sections and entities, one-line flow style for whatever fits in a line."""
+
+
+_Dumper.add_representer(_FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(dict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=False))
+_Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
+
+
+def _flow_text(v: Any) -> str:
+    return yaml.dump(v, Dumper=yaml.SafeDumper, default_flow_style=True, sort_keys=False, width=10**9, allow_unicode=True).strip()
+
+
+def _styled(v: Any, indent: int, lead: int) -> Any:
+    """Mark each collection flow or block: flow when it fits in the line (``lead`` characters
+    come before it on its line). ``indent``: the indentation of its children."""
+    if not isinstance(v, (dict, list)):
+        return v
+    if v and lead + len(_flow_text(v)) <= _WIDTH:
+        return _FlowDict(v) if isinstance(v, dict) else _FlowList(v)
+    if isinstance(v, dict):
+        return {k: _styled(x, indent + 2, indent + len(str(k)) + 2) for k, x in v.items()}
+    return [_styled(x, indent + 2, indent + 2) for x in v]
+
+
+def dumps(model: Model, *, format: str = "yaml") -> str:
+    """The text of a model file (``format``: ``"yaml"`` or ``"json"``)."""
+    data = to_data(model)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if format != "yaml":
+        raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
+    styled = {
+        key: value if not isinstance(value, dict) else (
+            _styled(value, 2, len(key) + 2) if key == "crews" else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()}
+        )
+        for key, value in data.items()
+    }
+    text = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, width=_WIDTH, allow_unicode=True)
+    lines = text.splitlines()
+    out = [_HEADER.rstrip("\n")]
+    for i, line in enumerate(lines):
+        if i > 0 and line[:1] not in ("", " ", "-", "#"):
+            out.append("")  # a blank line between top-level sections
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def save(model: Model, path: PathLike) -> None:
+    """Write ``model`` to ``path``: YAML for ``.yaml``/``.yml``, JSON for ``.json``."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        fmt = "yaml"
+    elif suffix == ".json":
+        fmt = "json"
+    else:
+        raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix: use .yaml, .yml or .json")
+    Path(path).write_text(dumps(model, format=fmt), encoding="utf-8")
