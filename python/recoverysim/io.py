@@ -697,9 +697,10 @@ class _YamlLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # keys merged in with "<<: *anchor" may be overridden
         key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
         try:
             first = seen.get(key)
