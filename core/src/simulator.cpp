@@ -650,6 +650,12 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   const std::int32_t cause = svc_cause_[si];
   const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
                        m_.modes[static_cast<std::size_t>(cause)].planned;
+  if (d == 0 && !censored) {
+    // Down and up again at the same instant (an instant failover): not an outage.
+    --(planned ? out_->service_planned_outages : out_->service_outages)[row];
+    svc_frozen_[si] = 0;
+    return;
+  }
   if (cause >= 0)
     out_->service_cause_downtime[row * out_->n_causes + static_cast<std::size_t>(cause)] += d;
   if (planned) {
@@ -681,7 +687,8 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
     bd[p] = std::max(bd[p], 0.0);
     explained += bd[p];
   }
-  bd[m_.phase_other] += std::max(d - explained, 0.0);
+  const double rest = d - explained;
+  if (rest > 1e-9 * std::max(d, 1.0)) bd[m_.phase_other] += rest;  // not rounding noise
   if (!planned) {
     double* dst = out_->service_phase_downtime.data() + row * np_;
     for (std::size_t p = 0; p < np_; ++p) dst[p] += bd[p];

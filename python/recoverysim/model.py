@@ -252,7 +252,7 @@ class FailureMode:
         self,
         name: str,
         failure: Distribution,
-        repair: Distribution | Procedure | Sequence[Step] | Duration,
+        repair: Distribution | Procedure | Step | Sequence[Step] | Duration,
         *,
         data_loss: bool | str = False,
         cascades: Sequence[Cascade] = (),
@@ -535,7 +535,7 @@ class Model:
         mttf: Duration | None = None,
         mttr: Duration | None = None,
         failure: Distribution | None = None,
-        repair: Distribution | Procedure | Sequence[Step] | Duration | None = None,
+        repair: Distribution | Procedure | Step | Sequence[Step] | Duration | None = None,
         modes: Iterable[FailureMode] | None = None,
         data_loss: bool | str = False,
         backup: Backup | None = None,
@@ -824,7 +824,8 @@ class Model:
             Show a progress bar (``None``: only if the run takes more than about a second).
         keep_outages:
             Keep the outage and data-loss records (``res.outages(s)``, ``res.data_losses()``)
-            of the first ``keep_outages`` replications; default: the first 10,000. All the
+            of the first ``keep_outages`` replications; default: the first 10,000. A
+            replication keeps at most 100,000 records (a guard against runaway memory). All the
             statistics (RTO/RPO compliance, causes, phases) use every replication regardless.
 
         Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises

@@ -456,12 +456,6 @@ def test_hot_standby_is_parallel_pathwise() -> None:
         check(f"5-hot-standby: unit {c} A_avg(T) (two-state chain)", 1.0 - res.component_downtime(c) / T, exact)
 
 
-@pytest.mark.xfail(
-    reason="suspected engine bug: an instantaneous, successful switchover is recorded as a "
-    "zero-length outage, so the hot-standby group counts ~3.5x the outages of the any_of that is "
-    "down at exactly the same times (and its RTO compliance and mean outage length are inflated)",
-    strict=True,
-)
 def test_hot_standby_outages_are_parallel_outages() -> None:
     """The same pathwise identity for the outages: both services go down and up at the same instants."""
     idx = next(i for i, c in enumerate(CHAIN_CASES) if c.id == "5-hot-standby-own-repairers")
@@ -530,12 +524,6 @@ def test_standby_without_repair_reliability(case: tuple) -> None:
     check(f"4 standby {name}: E[downtime] = T - int_0^T R", res.downtime("s"), T - standby_expected_uptime(T, 1.0, p, alpha))
 
 
-@pytest.mark.xfail(
-    reason="suspected engine bug: an instantaneous, successful switchover (detection=0, "
-    "switchover=0) is recorded as a zero-length outage, so P(outage_counts == 0) is "
-    "P(the active unit never failed) = e^{-T}, not R(T)",
-    strict=True,
-)
 def test_standby_instant_switchover_is_not_an_outage() -> None:
     name, p, alpha, T, n, seed = STANDBY_NO_REPAIR[0]
     res = _standby_no_repair(p, alpha, T, n, seed)
@@ -968,7 +956,7 @@ RETRY_T, RETRY_N, RETRY_SEED = 20_000.0, 400, 2001
 @functools.cache
 def _retry() -> rs.Results:
     m = rs.Model("retry")
-    m.component("a", failure=rs.Exponential(RETRY_MTTF), repair=rs.Step("restore", rs.Exponential(RETRY_STEP_MEAN), success=RETRY_P))
+    m.component("a", failure=rs.Exponential(RETRY_MTTF), repair=rs.Procedure(rs.Step("restore", rs.Exponential(RETRY_STEP_MEAN), success=RETRY_P)))
     m.service("s", rs.all_of("a"))
     return _simulate(m, RETRY_T, RETRY_N, RETRY_SEED)
 
@@ -1002,7 +990,9 @@ def _escalation() -> rs.Results:
     m.component(
         "a",
         failure=rs.Exponential(ESC_MTTF),
-        repair=rs.Step("restore", rs.Exponential(ESC_STEP_MEAN), success=ESC_P, max_attempts=ESC_K, escalate="rebuild"),
+        repair=rs.Procedure(
+            rs.Step("restore", rs.Exponential(ESC_STEP_MEAN), success=ESC_P, max_attempts=ESC_K, escalate="rebuild")
+        ),
     )
     m.service("s", rs.all_of("a"))
     return _simulate(m, ESC_T, ESC_N, ESC_SEED)
