@@ -144,6 +144,10 @@ class Compiler {
       const StepSpec& s = p.steps[i];
       const std::string at = where + ", step " + std::to_string(i + 1) + " (" + s.name + ")";
       if (s.name.empty()) fail(where + ", step " + std::to_string(i + 1) + ": empty step name");
+      for (const char* reserved : {"crew_wait", "inspection_wait", "no_spare", "shock", "other"})
+        if (s.name == reserved)
+          fail(at + ": the step name " + quote(s.name) +
+               " is reserved for a phase the engine reports itself; choose another");
       int crew = -1;
       if (!s.crew.empty()) {
         auto it = crew_index_.find(s.crew);
@@ -308,6 +312,8 @@ class Compiler {
       const std::string where = "shock " + quote(sh.name);
       if (sh.name.empty()) fail("a shock has an empty name");
       if (!names.insert(sh.name).second) fail("duplicate shock name " + quote(sh.name));
+      if (component_index_.count(sh.name))
+        fail(where + ": has the same name as a component; names must be unique");
       if (!(sh.every.mean() > 0)) fail(where + ": the time between shocks must have a positive mean");
       if (!valid_probability(sh.probability))
         fail(where + ": probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");

@@ -310,6 +310,7 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
 
 void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
   if (held_[c]++ > 0 || !up_[c]) return;  // already down: the hold only delays its return
+  if (m_.components[c].backup.every > 0) last_rp_[c] = recovery_point(c, t);  // none while held
   age_[c] += (t - since_[c]) * rate_[c];
   rate_[c] = 0.0;
   since_[c] = t;
@@ -326,11 +327,21 @@ void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
 
 void Replicator::release(std::uint32_t c, double t) {
   if (--held_[c] > 0 || failed_[c]) return;
+  back_in_service(c, t);
   went_up(c, t);
   rate_[c] = nominal_rate(c);
   since_[c] = t;
   schedule_failure(c, t);  // resumes from the age it had: a hold is not a repair
   set_node(c, true, t, -1, c);
+}
+
+// Data bookkeeping when the component serves again: backups run from now on; after a
+// data-loss incident the restored state is the new baseline (what was lost counts once).
+void Replicator::back_in_service(std::uint32_t c, double t) {
+  const std::int32_t mode = active_mode_[c];
+  if (mode >= 0 && m_.modes[static_cast<std::size_t>(mode)].data_loss != DataLoss::none)
+    last_rp_[c] = t;
+  up_since_[c] = t;
 }
 
 // Bookkeeping shared by every return to service.
@@ -424,16 +435,14 @@ void Replicator::end_step(std::uint32_t c, double t) {
 }
 
 void Replicator::recovered(std::uint32_t c, double t) {
-  if (m_.modes[static_cast<std::size_t>(active_mode_[c])].data_loss != DataLoss::none)
-    last_rp_[c] = t;  // restored: what was lost is counted once, new writes start from here
   failed_[c] = 0;
   proc_[c] = -1;
-  up_since_[c] = t;
-  if (held_[c] > 0) {  // repaired, but a shock still holds it down
+  if (held_[c] > 0) {  // repaired, but a shock still holds it down: back in service at release
     renew(c, t);
     set_phase(c, static_cast<std::int32_t>(m_.phase_shock), t);
     return;
   }
+  back_in_service(c, t);
   went_up(c, t);
   renew(c, t);
   set_node(c, true, t, -1, c);

@@ -303,7 +303,8 @@ class Results:
         """Every outage of the kept replications (see ``keep_outages``): replication, service,
         start and duration (hours), whether it was still open at the horizon, its root cause
         (component and failure mode, or shock), whether it was planned (a maintenance window),
-        whether it breached the RTO, and the hours spent in each recovery phase."""
+        whether it breached the RTO, and the hours spent in each recovery phase (columns
+        ``phase_<name>_h``, only phases that occur)."""
         rec = self._records("outage_records")
         svc = np.asarray(self.service_names, dtype=object)[rec["service"]] if len(rec["service"]) else np.array([], dtype=object)
         cause = rec["cause"]
@@ -326,7 +327,7 @@ class Results:
         )
         rto = np.array([self.targets.get(s, {}).get("rto") or np.nan for s in svc], dtype=float)
         df["rto_breach"] = (df["duration_h"].to_numpy() > rto) & ~df["planned"].to_numpy()
-        phases = pd.DataFrame(rec["phases"], columns=[f"{p}_h" for p in self.phase_names])
+        phases = pd.DataFrame(rec["phases"], columns=[f"phase_{p}_h" for p in self.phase_names])
         used = [c for c in phases.columns if phases[c].any()]
         df = pd.concat([df, phases[used]], axis=1)
         if service is not None:

@@ -135,6 +135,7 @@ class Replicator {
   void hold(std::uint32_t c, double t, std::int32_t cause);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
+  void back_in_service(std::uint32_t c, double t);
   void start_procedure(std::uint32_t c, std::int32_t proc, double t);
   void begin_step(std::uint32_t c, double t);
   void acquire_crew(std::uint32_t c, double t);
