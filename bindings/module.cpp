@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   recoverysim::bind::register_distributions(m);
   recoverysim::bind::register_model(m);
   recoverysim::bind::register_simulation(m);
+  recoverysim::bind::register_exact(m);
 }

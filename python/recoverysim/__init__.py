@@ -39,6 +39,7 @@ from .distributions import (
 from .io import ModelFileError, load, loads
 from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
 from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
+from .exact import ExactResults, component_availability, exact, structure_availability
 from .results import Results
 from .stats import Estimate
 from .units import hours
@@ -79,6 +80,10 @@ __all__ = [
     "Empirical",
     "Results",
     "Estimate",
+    "ExactResults",
+    "exact",
+    "structure_availability",
+    "component_availability",
     "hours",
     "set_log_level",
     "__version__",

@@ -17,7 +17,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -25,6 +25,10 @@ from . import _core
 from .distributions import Distribution, Exponential, as_distribution
 from .requirements import Member, Requirement, requirement_from
 from .units import Duration, hours
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exact import ExactResults
+    from .results import Results
 
 __all__ = [
     "Model",
@@ -105,7 +109,7 @@ class Step:
         (hidden failures found only by checks), then runs for ``duration``.
 
     >>> Step("detect", "5m")
-    Step('detect', Deterministic(value='0.0833333h'))
+    Step('detect', Deterministic(value='5m'))
     """
 
     __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
@@ -883,6 +887,22 @@ class Model:
         return self.to_data() == other.to_data()
 
     __hash__ = None  # type: ignore[assignment]  # mutable
+
+    # --- exact answers ----------------------------------------------------------------------------
+
+    def exact(self, *, max_states: int = 200_000) -> "ExactResults":
+        """Solve the model's continuous-time Markov chain (all times exponential): steady-state
+        availability, outage frequency, mean outage, mean time to first outage, A(t). See
+        :mod:`recoverysim.exact`."""
+        from .exact import exact
+
+        return exact(self, max_states=max_states)
+
+    def structure_availability(self, component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Exact service availabilities for independent components (see :mod:`recoverysim.exact`)."""
+        from .exact import structure_availability
+
+        return structure_availability(self, component_availability)
 
     # --- display ----------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class Results:
         kept: int = 0,
     ) -> None:
         self.model_name: str = model.name
+        self._model = model.copy()  # for exact answers; later edits of the model do not leak in
         self.horizon: float = horizon
         self.seed: int = seed
         self.elapsed: float = elapsed
@@ -385,11 +386,22 @@ class Results:
 
     # --- tables ------------------------------------------------------------------------------------
 
-    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+    def exact(self, max_states: int = 200_000) -> Any:
+        """The exact (Markov chain) solution of the simulated model, when it has one."""
+        if not hasattr(self, "_exact"):
+            self._exact = self._model.exact(max_states=max_states)
+        return self._exact
+
+    def summary(self, confidence: float = 0.95, exact: bool = False) -> pd.DataFrame:
         """One row per service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
         outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
         RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
-        (target columns are NaN where the service has no such target)."""
+        (target columns are NaN where the service has no such target).
+
+        ``exact=True`` adds the exact answers of the model's Markov chain beside the simulated
+        ones: ``exact_availability`` (averaged over the same horizon, from all up: what the
+        simulation estimates), ``exact_in_ci`` and ``exact_steady_availability``. It raises
+        ``ValueError`` when the model is not exponential (see :meth:`Model.exact`)."""
         rows = []
         for s in self.service_names:
             a = self.availability(s, confidence)
@@ -424,7 +436,16 @@ class Results:
             row["data_loss_incidents"] = float(self.data_loss_incidents(s).mean())
             row["data_lost_h"] = float(self.data_lost(s).mean())
             rows.append(row)
-        return pd.DataFrame(rows).set_index("service")
+        df = pd.DataFrame(rows).set_index("service")
+        if exact:
+            ex = self.exact()
+            mean = ex._sol.mean_availability(self.horizon)
+            df["exact_availability"] = [mean[ex.service_names.index(s)] for s in df.index]
+            df["exact_in_ci"] = (df["availability_low"] <= df["exact_availability"]) & (
+                df["exact_availability"] <= df["availability_high"]
+            )
+            df["exact_steady_availability"] = [ex.availability(s) for s in df.index]
+        return df
 
     def components(self) -> pd.DataFrame:
         """One row per component: failures per horizon, downtime (hours), availability."""

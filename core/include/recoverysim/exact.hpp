@@ -1,0 +1,62 @@
+// Exact answers. For models whose times are all exponential, the continuous-time Markov chain
+// over component states (with FIFO crew queues, k-of-n, standby with instant switchover, load
+// sharing) is built and solved with Eigen's sparse LU: steady-state availability, outage
+// frequency, mean outage duration, mean time to first outage, and availability at given times or
+// averaged over [0, T] by uniformization. For independent components, the structure function is
+// evaluated exactly, shared components included (conditioning on them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recoverysim/model.hpp"
+
+namespace recoverysim {
+
+struct MarkovOptions {
+  std::size_t max_states = 200000;
+};
+
+struct ServiceExact {
+  double availability;     // steady state
+  double failure_frequency;  // outages per hour in steady state
+  double mean_outage;      // hours: unavailability / frequency
+  double mttff;            // mean time to the first outage from all up (hours)
+};
+
+class MarkovSolution {
+ public:
+  std::size_t n_states() const noexcept { return n_states_; }
+  std::size_t n_transitions() const noexcept { return n_transitions_; }
+  const std::vector<ServiceExact>& services() const noexcept { return services_; }
+  // Point availability of every service at the given times, from all up at 0: [time][service].
+  std::vector<std::vector<double>> point_availability(const std::vector<double>& times) const;
+  // Availability averaged over [0, T] from all up at 0, per service.
+  std::vector<double> mean_availability(double horizon) const;
+
+  // Internals, filled by solve_markov.
+  std::size_t n_states_ = 0, n_transitions_ = 0;
+  std::vector<ServiceExact> services_;
+  std::vector<std::uint8_t> up_;  // [state * n_services + s]
+  std::size_t n_services_ = 0;
+  // Sparse generator as triplets (row, col, rate), row != col; exit rate per state.
+  std::vector<std::uint32_t> from_, to_;
+  std::vector<double> rate_, exit_;
+  std::vector<double> steady_;
+
+ private:
+  template <class F>
+  void uniformize(double t, F&& on_term) const;
+};
+
+// Throws std::invalid_argument naming the feature or component the chain cannot express, or the
+// state count when it exceeds options.max_states.
+MarkovSolution solve_markov(const CompiledModel& model, const MarkovOptions& options = {});
+
+// Steady availability of every service when components are independent with the given
+// availabilities (one per component). Shared components are handled exactly by conditioning.
+std::vector<double> structure_availability(const CompiledModel& model,
+                                           const std::vector<double>& component_availability);
+
+}  // namespace recoverysim

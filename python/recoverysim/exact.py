@@ -1,0 +1,192 @@
+"""Exact answers: the Markov chain of an exponential model, and the structure function.
+
+For models whose times are all exponential (failures, recovery steps) the availability of every
+service is the solution of a continuous-time Markov chain over the component states, shared crews
+(FIFO queues), k-of-n, load sharing and standby with instant switchover included. recoverysim
+builds the chain and solves it in C++ with Eigen's sparse LU:
+
+>>> import recoverysim as rs
+>>> m = rs.Model("machine-repair")
+>>> _ = m.crew("repairer", size=1)
+>>> for name in ("a", "b"):
+...     _ = m.component(name, failure=rs.Exponential(1.0), repair=rs.Step("repair", rs.Exponential(0.5), crew="repairer"))
+>>> _ = m.service("one", "a")
+>>> round(m.exact().availability("one"), 12)
+0.6
+
+For independent components, :func:`structure_availability` evaluates the structure function
+exactly (components shared by several branches are conditioned on):
+
+>>> t = rs.Model("two-train")
+>>> for n in ("V1", "P1", "V2", "P2"):
+...     _ = t.component(n, mttf=1, mttr=1)
+>>> _ = t.service("s", rs.all_of(rs.any_of("V1", "P1"), rs.any_of("V2", "P2")))
+>>> round(t.structure_availability({"V1": 0.5, "P1": 0.7, "V2": 0.5, "P2": 0.7})["s"], 12)
+0.7225
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .units import Duration, hours
+
+if TYPE_CHECKING:
+    from .model import Model
+
+__all__ = ["ExactResults", "exact", "structure_availability", "component_availability"]
+
+
+class ExactResults:
+    """The solved Markov chain of a model: steady-state and transient answers per service."""
+
+    def __init__(self, model: "Model", solution: Any, service_names: Sequence[str]) -> None:
+        self.model_name = model.name
+        self._sol = solution
+        self.service_names = list(service_names)
+        self._services = {n: d for n, d in zip(self.service_names, solution.services)}
+
+    @property
+    def n_states(self) -> int:
+        """Number of states of the chain."""
+        return int(self._sol.n_states)
+
+    def _get(self, service: str) -> dict[str, float]:
+        try:
+            return self._services[service]
+        except KeyError:
+            raise KeyError(f"unknown service {service!r}; services: {', '.join(self.service_names)}") from None
+
+    def availability(self, service: str) -> float:
+        """Steady-state availability."""
+        return float(self._get(service)["availability"])
+
+    def failure_frequency(self, service: str) -> float:
+        """Steady-state outages per hour (multiply by 8760 for outages per year)."""
+        return float(self._get(service)["failure_frequency"])
+
+    def mean_outage_duration(self, service: str) -> float:
+        """Steady-state mean outage duration in hours (unavailability / frequency)."""
+        return float(self._get(service)["mean_outage"])
+
+    def mttff(self, service: str) -> float:
+        """Mean time to the first outage from all components up (hours)."""
+        return float(self._get(service)["mttff"])
+
+    def point_availability(self, service: str, times: Sequence[Duration] | np.ndarray) -> np.ndarray:
+        """A(t): probability the service is up at each time, from all up at 0 (uniformization)."""
+        i = self.service_names.index(self._check(service))
+        ts = [hours(t, name="time") for t in np.atleast_1d(np.asarray(times, dtype=object))]
+        return np.asarray(self._sol.point_availability(ts))[:, i]
+
+    def mean_availability(self, service: str, horizon: Duration) -> float:
+        """Availability averaged over [0, horizon] from all up at 0: what a simulation of that
+        horizon estimates."""
+        i = self.service_names.index(self._check(service))
+        return float(self._sol.mean_availability(hours(horizon, name="horizon"))[i])
+
+    def _check(self, service: str) -> str:
+        self._get(service)
+        return service
+
+    def summary(self, horizon: Duration | None = None) -> pd.DataFrame:
+        """One row per service: steady availability, outages per year, mean outage (hours), mean
+        time to first outage (hours), and with ``horizon`` the mean availability over it."""
+        rows = []
+        mean = None if horizon is None else self._sol.mean_availability(hours(horizon, name="horizon"))
+        for i, s in enumerate(self.service_names):
+            d = self._services[s]
+            row = {
+                "service": s,
+                "availability": d["availability"],
+                "outages_per_year": d["failure_frequency"] * 8760.0,
+                "mean_outage_h": d["mean_outage"] if d["failure_frequency"] > 0 else math.nan,
+                "mttff_h": d["mttff"],
+            }
+            if mean is not None:
+                row["mean_availability"] = mean[i]
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("service")
+
+    def __repr__(self) -> str:
+        return f"ExactResults(model={self.model_name!r}, states={self.n_states}, services={self.service_names})"
+
+
+def exact(model: "Model", *, max_states: int = 200_000) -> ExactResults:
+    """Solve the continuous-time Markov chain of an exponential model.
+
+    Raises ``ValueError`` naming what the chain cannot express (a non-exponential time, an
+    inspection, a standby switchover delay, shocks, maintenance, cascades, escalation), or the
+    number of states when it exceeds ``max_states``.
+    """
+    if isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1:
+        raise ValueError(f"max_states must be a positive integer, got {max_states!r}")
+    compiled = model.compile()
+    sol = _core.solve_markov(compiled, max_states=max_states)
+    return ExactResults(model, sol, compiled.service_names)
+
+
+def component_availability(model: "Model", names: Sequence[str] | None = None) -> dict[str, float]:
+    """Steady availability of each component on its own: mean up time / (mean up + mean down).
+
+    One failure mode: MTTF/(MTTF+MTTR) for any distributions (alternating renewal). Several modes
+    need exponential times to failure (competing risks): 1 / (1 + sum_i lambda_i * MTTR_i).
+    MTTR is the sum of the steps' mean durations divided by their success probabilities. Shared
+    crews, inspections, escalations and standby make components dependent: then pass the
+    availabilities yourself or use :meth:`Model.exact`.
+    """
+    out: dict[str, float] = {}
+    for c in model.components.values():
+        if names is not None and c.name not in names:
+            continue
+        terms = []
+        for mode in c.modes:
+            mttr = 0.0
+            for st in mode.repair.steps:
+                if st.crew is not None or st.every is not None or st.escalate is not None:
+                    raise ValueError(
+                        f"component {c.name!r}, failure mode {mode.name!r}: step {st.name!r} uses a crew, an inspection "
+                        "or an escalation, so components are not independent; pass component_availability= or use exact()"
+                    )
+                mttr += st.duration.mean / st.success
+            terms.append((mode.failure, mttr))
+        if len(terms) == 1:
+            mttf = terms[0][0].mean
+            out[c.name] = mttf / (mttf + terms[0][1])
+        else:
+            if any(f.kind != "exponential" for f, _ in terms):
+                raise ValueError(
+                    f"component {c.name!r}: competing failure modes need exponential times to failure for a closed form; "
+                    "pass component_availability="
+                )
+            out[c.name] = 1.0 / (1.0 + sum(mttr / f.mean for f, mttr in terms))
+    return out
+
+
+component_availability_of = component_availability
+
+
+def structure_availability(model: "Model", component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Exact availability of every service for independent components.
+
+    ``component_availability`` maps component names to availabilities; missing ones (or all,
+    when it is None) come from :func:`component_availability`. Standby groups are not
+    independent and raise ``ValueError``.
+    """
+    compiled = model.compile()
+    given = dict(component_availability or {})
+    unknown = set(given) - set(model.components)
+    if unknown:
+        raise KeyError(f"unknown component(s) in component_availability: {', '.join(sorted(unknown))}")
+    missing = [n for n in model.components if n not in given]
+    if missing:
+        auto = component_availability_of(model, missing)
+        given.update({n: auto[n] for n in missing})
+    avail = [float(given[n]) for n in compiled.component_names]
+    values = _core.structure_availability(compiled, avail)
+    return dict(zip(compiled.service_names, values))
