@@ -160,10 +160,21 @@ def _write(path: str, text: str) -> None:
 
 
 class _OutputError(Exception):
-    pass
+    """An output file cannot be written (exit status 1)."""
+
+
+class _UsageError(Exception):
+    """Options that do not go together (exit status 2, like argparse's own errors)."""
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    outputs = [p for p in (args.json, args.csv) if p]
+    if outputs.count("-") > 1:
+        raise _UsageError("only one of --json and --csv can write to standard output ('-')")
+    for p in outputs:  # fail before a long run, not after it
+        if p != "-" and not Path(p).resolve().parent.is_dir():
+            raise _OutputError(f"cannot write {p}: no such directory")
+    report_to = sys.stderr if "-" in outputs else sys.stdout  # keep standard output parseable
     model = load(args.model)
     res = model.simulate(
         horizon=args.horizon,
@@ -174,18 +185,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     checks = check_targets(res, args.compliance) if args.check else []
     if not args.quiet:
-        print(res.report())
+        lines = [res.report()]
         if args.check:
-            print()
-            print("targets")
-            if not checks:
-                print("  (the model has no targets)")
+            lines += ["", "targets"] if checks else ["", "targets", "  (the model has no targets)"]
             w1 = max((len(c.service) for c in checks), default=0)
             w2 = max((len(c.target) for c in checks), default=0)
             w3 = max((len(c.measured) for c in checks), default=0)
             for c in checks:
-                print(f"  {c.service:<{w1}}  {c.target:<{w2}}  {c.measured:<{w3}}  {'met' if c.met else 'MISSED'}")
-        sys.stdout.flush()
+                lines.append(f"  {c.service:<{w1}}  {c.target:<{w2}}  {c.measured:<{w3}}  {'met' if c.met else 'MISSED'}")
+        print("\n".join(lines), file=report_to, flush=True)
     summary = res.summary()
     if args.json:
         doc: dict[str, Any] = {
@@ -225,6 +233,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _plural(len(m.crews), "crew"),
         _plural(len(m.procedures), "procedure"),
     ]
+    if m.shocks:
+        counts.append(_plural(len(m.shocks), "shock"))
+    if m.maintenances:
+        counts.append(_plural(len(m.maintenances), "maintenance window"))
     targets = sum(t is not None for s in m.services.values() for t in (s.availability, s.rto, s.rpo))
     counts.append(_plural(targets, "target"))
     print(f"OK {args.model}: model {m.name!r}, {', '.join(counts)}")
@@ -254,14 +266,15 @@ def _gate_lines(r: Requirement) -> list[str]:
         temp = "cold" if r.dormancy == 0 else "hot" if r.dormancy == 1 else f"warm ({r.dormancy:g})"
         return [f"standby, {temp}", *([", ".join(opts)] if opts else [])]
     if r.kind == "k_of_n":
-        return [f"{r.k} of {len(r.members)}"]
+        return [f"{r.k} of {len(r.members)}" + (f", load sharing {r.load_sharing:g}" if r.load_sharing else "")]
     return ["all of" if r.kind == "all_of" else "any of"]
 
 
 def graph(model: Model) -> str:
     """The dependency graph as Graphviz DOT: services (boxes), gates (diamonds; standby groups
     are labelled with their detection and switchover), components (ellipses, with their tags).
-    Edges go from what depends to what it depends on."""
+    Edges go from what depends to what it depends on; shocks (octagons) and cascades reach what
+    they hit with dotted red edges."""
     out = [f"digraph {_dot_id(model.name)} {{", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=11];', '  edge [color="#555555"];']
     out.append("  // services")
     edges: list[str] = []
@@ -315,6 +328,22 @@ def graph(model: Model) -> str:
     for c in model.components.values():
         lines = [c.name, *(f"{k}={v}" for k, v in c.tags.items())]
         out.append(f"  {node_of(c.name)} [label={_dot_label(lines)}, shape=ellipse];")
+    hit = 'style=dotted, color="#b22222", fontcolor="#b22222"'
+    if model.shocks:
+        out.append("  // shocks")
+    for sh in model.shocks.values():
+        sid = _dot_id(f"shock:{sh.name}")
+        effect = f"outage {format_hours(sh.outage.mean)}" if sh.outage is not None else f"triggers {sh.mode or 'first mode'}"
+        lines = [sh.name, f"every {format_hours(sh.every.mean)}, {effect}"]
+        if sh.probability != 1:
+            lines.append(f"hits each with p={sh.probability:.3g}")
+        out.append(f'  {sid} [label={_dot_label(lines)}, shape=octagon, color="#b22222"];')
+        edges += [f"  {sid} -> {node_of(c)} [{hit}];" for c in model.select(sh.targets)]
+    for c in model.components.values():
+        for fm in c.modes:
+            for cas in fm.cascades:
+                label = f"cascade p={cas.probability:.3g}" + (f", after {format_hours(cas.delay.mean)}" if cas.delay.mean else "")
+                edges.append(f"  {node_of(c.name)} -> {node_of(cas.target)} [label={_dot_id(label)}, {hit}];")
     out.append("  // dependencies")
     out += edges
     out.append("}")
@@ -341,7 +370,7 @@ def _parser() -> argparse.ArgumentParser:
         "130 interrupted. Model file reference: docs/model-files.md.",
     )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{run,validate,graph}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="command")
 
     run = sub.add_parser("run", help="simulate a model file and print a report", description="Simulate a model file and print a report.")
     run.add_argument("model", help="model file (.yaml, .yml or .json)")
@@ -349,8 +378,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication: 1y, 30d, 720h... (default: 1y)")
     run.add_argument("--seed", type=_int_at_least(0), default=None, metavar="S", help="random seed; the same seed gives the same results (default: a fresh seed, printed)")
     run.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores); results do not depend on it")
-    run.add_argument("--json", metavar="FILE", help="write the summary (one record per service) as JSON; '-' for standard output")
-    run.add_argument("--csv", metavar="FILE", help="write the summary (one row per service) as CSV; '-' for standard output")
+    run.add_argument("--json", metavar="FILE", help="write the summary (one record per service) as JSON; '-' for standard output (the report then goes to standard error)")
+    run.add_argument("--csv", metavar="FILE", help="write the summary (one row per service) as CSV; '-' for standard output (the report then goes to standard error)")
     run.add_argument("-q", "--quiet", action="store_true", help="print no report and no progress bar")
     run.add_argument(
         "--check",
@@ -386,13 +415,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _OutputError as e:
         _error(str(e))
         return EXIT_ERROR
+    except _UsageError as e:
+        _error(f"{e} (see '{PROG} {args.command} --help')")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `recoverysim graph m.yaml | head`
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no second error when Python flushes at exit
-        except OSError:  # pragma: no cover
+    except BrokenPipeError:  # `recoverysim graph m.yaml | head`: the reader has gone, not an error
+        try:  # no second error when Python flushes standard output at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
         return EXIT_OK
 

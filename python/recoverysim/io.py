@@ -8,8 +8,8 @@
 ... services:
 ...   trading: {requires: {any_of: [api-1, api-2]}, availability: 0.999}
 ... ''')
->>> m
-Model('model': 2 components, 1 services, 0 crews)
+>>> sorted(m.components)
+['api-1', 'api-2']
 >>> m.to_data()["services"]
 {'trading': {'requires': {'any_of': ['api-1', 'api-2']}, 'availability': 0.999}}
 
@@ -18,12 +18,13 @@ Model('model': 2 components, 1 services, 0 crews)
 (``services.trading.requires[1]: unknown component or service 'db-4'``).
 
 The format is a list of top-level sections (:data:`SECTIONS`), each with a loader and a dumper;
-a new section (shocks, maintenance...) is one more entry.
+a new section is one more entry.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import os
@@ -46,13 +47,17 @@ from .distributions import (
     Uniform,
     Weibull,
 )
-from .model import Backup, FailureMode, Model, Procedure, Replication, Step
+from .model import Backup, Cascade, FailureMode, Model, Procedure, Replication, Selector, Step
 from .requirements import Member, Requirement, Standby, k_of_n
-from .units import UNITS, exact_duration, hours
+from .units import UNITS, exact_duration, format_hours, hours
 
-__all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS"]
+__all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "model.schema.json"
+"""The JSON Schema of model files, for editors (e.g. ``# yaml-language-server: $schema=...``).
+Loading does not need it: :func:`load` checks every field itself, with clearer messages."""
 
 
 class ModelFileError(ValueError):
@@ -118,8 +123,17 @@ def _got(v: Any) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'db-1' or 'db-2'?)``: the closest names, best first (ties in file order)."""
+    scored = []
+    for i, c in enumerate(choices):
+        m = difflib.SequenceMatcher(None, word, c)
+        if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6 and m.ratio() >= 0.6:
+            scored.append((-m.ratio(), i, c))
+    scored.sort()
+    close = [repr(c) for score, _, c in scored[:3] if score <= scored[0][0] + 0.1]  # near the best
+    if not close:
+        return ""
+    return f" (did you mean {', '.join(close[:-1]) + ' or ' if len(close) > 1 else ''}{close[-1]}?)"
 
 
 def _one_of(choices: Iterable[str]) -> str:
@@ -307,7 +321,7 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
     cls = _CLASSES[kind]
     try:
         if cls in (LogNormal, Gamma) and "std" in values:
-            return cls.from_mean_std(values["mean"], values["std"])  # type: ignore[attr-defined, no-any-return]
+            return cls.from_mean_std(values["mean"], values["std"])
         if cls is Exponential and "rate" in values:
             return Exponential(rate=values["rate"])
         return cls(**values)
@@ -320,12 +334,16 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
 
 # --- loading ----------------------------------------------------------------------------------
 
-_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "backup", "replication", "tags")
-_MODE_FIELDS = ("name", "failure", "repair", "data_loss")
+_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags")
+_MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades")
+_CASCADE_FIELDS = ("target", "probability", "delay", "mode")
 _STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
 _SERVICE_FIELDS = ("requires", "availability", "rto", "rpo")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
+_K_OF_N_FIELDS = ("k", "of", "load_sharing")
+_SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
+_MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
 _GROUPS = ("all_of", "any_of", "k_of_n", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
 
@@ -339,8 +357,6 @@ class _Loader:
     """Builds a Model from parsed data, remembering which file path each engine entity came from."""
 
     def __init__(self, data: Mapping[str, Any], default_name: str) -> None:
-        self.data = data
-        self.default_name = default_name
         self.model = Model(default_name)
         # Names defined by each section, known before any section is built (forward references).
         self.names: dict[str, list[str]] = {
@@ -349,6 +365,8 @@ class _Loader:
         # (where, path): the engine names an entity by "where" ("service 'x' > any_of(...)[1]");
         # its file path is "path". Used to place the engine's own validation errors.
         self.where: list[tuple[str, _Path]] = []
+        # Checks that need every section read first (a cascade's target mode).
+        self.later: list[Callable[[], None]] = []
 
     # references ---------------------------------------------------------------------------------
 
@@ -365,17 +383,17 @@ class _Loader:
         _fields(d, path, _STEP_FIELDS, required=("name", "duration"))
         name = _text(d["name"], path / "name")
         kwargs: dict[str, Any] = {"duration": _distribution(d["duration"], path / "duration", fixed=True)}
-        if d.get("crew") is not None:
+        if "crew" in d:
             kwargs["crew"] = _text(d["crew"], path / "crew", "a crew name")
             self.check_ref(kwargs["crew"], path / "crew", "crews", "crew")
         if "success" in d:
             kwargs["success"] = _probability(d["success"], path / "success")
-        if d.get("max_attempts") is not None:
+        if "max_attempts" in d:
             kwargs["max_attempts"] = _whole(d["max_attempts"], path / "max_attempts", 1)
-        if d.get("escalate") is not None:
+        if "escalate" in d:
             kwargs["escalate"] = _text(d["escalate"], path / "escalate", "a procedure name")
             self.check_ref(kwargs["escalate"], path / "escalate", "procedures", "procedure")
-        if d.get("every") is not None:
+        if "every" in d:
             kwargs["every"] = _duration(d["every"], path / "every", minimum="> 0")
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], path / "offset", minimum=">= 0")
@@ -421,7 +439,70 @@ class _Loader:
         failure = _distribution(d["failure"], path / "failure", fixed=False)
         repair = self.repair(d["repair"], path / "repair", where)
         loss = self.data_loss(d["data_loss"], path / "data_loss") if "data_loss" in d else False
-        return FailureMode(name, failure, repair, data_loss=loss)
+        cascades = self.cascades(d["cascades"], path / "cascades", where, component) if "cascades" in d else []
+        return FailureMode(name, failure, repair, data_loss=loss, cascades=cascades)
+
+    def cascades(self, v: Any, path: _Path, where: str, component: str) -> list[Cascade]:
+        example = "{target: db-b, probability: 0.3, delay: 5m}"
+        items = _list(v, path, f"a list of cascades such as [{example}]")
+        out = []
+        for i, x in enumerate(items):
+            p = path / i
+            d = _mapping(x, p, f"a cascade such as {example}")
+            _fields(d, p, _CASCADE_FIELDS, required=("target",))
+            target = self.component_ref(d["target"], p / "target", "cascades hit components")
+            if target == component:
+                _fail(p / "target", "a component cannot cascade to itself")
+            kwargs: dict[str, Any] = {}
+            if "probability" in d:
+                kwargs["probability"] = _probability(d["probability"], p / "probability")
+            if "delay" in d:
+                kwargs["delay"] = _distribution(d["delay"], p / "delay", fixed=True)
+            if "mode" in d:
+                mode = kwargs["mode"] = _text(d["mode"], p / "mode", "a failure mode name")
+                self.later.append(functools.partial(self.check_mode, target, mode, p / "mode"))
+            self.where.append((f"{where}, cascade {i + 1}", p))
+            out.append(Cascade(target, **kwargs))
+        return out
+
+    def component_ref(self, v: Any, path: _Path, why: str) -> str:
+        """The name of a component (not a service)."""
+        name = _text(v, path, "a component name")
+        if name in self.names["services"]:
+            _fail(path, f"{name!r} is a service; {why}")
+        self.check_ref(name, path, "components", "component")
+        return name
+
+    def selector(self, v: Any, path: _Path) -> Selector:
+        """Which components: a name, a list of names, or tags that must all match."""
+        if isinstance(v, str):
+            return self.component_ref(v, path, "targets are components")
+        if isinstance(v, list):
+            if not v:
+                _fail(path, "needs at least one component")
+            names = [self.component_ref(x, path / i, "targets are components") for i, x in enumerate(v)]
+            for i, n in enumerate(names):
+                if n in names[:i]:
+                    _fail(path / i, f"{n!r} is listed twice")
+            return names
+        if isinstance(v, dict):
+            tags = _mapping(v, path, "tags such as {region: eu-1}")
+            if not tags:
+                _fail(path, "an empty tag selector selects nothing")
+            for k, t in tags.items():
+                if isinstance(t, bool) or not isinstance(t, (str, int, float)):
+                    _fail(path / k, f"expected a text label, got {_got(t)}")
+            selector = {k: str(t) for k, t in tags.items()}
+            if not self.model.select(selector):
+                _fail(path, f"selects no component (none has the tags {_flow_text(selector)})")
+            return selector
+        _fail(path, f"expected a component name, a list of names, or tags such as {{region: eu-1}}; got {_got(v)}")
+
+    def check_mode(self, component: str, mode: str, path: _Path) -> None:
+        modes = [fm.name for fm in self.model.components[component].modes]
+        if mode not in modes:
+            hint = _suggest(mode, modes) or f" (its modes: {_one_of(modes)})"
+            _fail(path, f"component {component!r} has no failure mode {mode!r}{hint}")
 
     def component(self, name: str, v: Any, path: _Path) -> None:
         d = _mapping(v, path, "a component: {mttf: ..., mttr: ...}, {failure: ..., repair: ...} or {modes: [...]}")
@@ -440,21 +521,30 @@ class _Loader:
         where = f"component {_q(name)}"
         self.where.append((where, path))
         kwargs: dict[str, Any] = {}
+        for key in ("data_loss", "cascades"):
+            if key in d and form == ("modes",):
+                _fail(path / key, f"with modes, give {key} on each mode")
         if "data_loss" in d:
-            if form == ("modes",):
-                _fail(path / "data_loss", "with modes, give data_loss on each mode")
             kwargs["data_loss"] = self.data_loss(d["data_loss"], path / "data_loss")
+        mw = f"{where}, failure mode 'failure'"
         if form == ("mttf", "mttr"):
             kwargs["mttf"] = _duration(d["mttf"], path / "mttf", minimum="> 0")
             kwargs["mttr"] = _duration(d["mttr"], path / "mttr", minimum="> 0")
-            self.where.append((f"{where}, failure mode 'failure'", path))
-            self.where.append((f"{where}, failure mode 'failure', step 1 (repair)", path / "mttr"))
+            self.where.append((mw, path))
+            self.where.append((f"{mw}, step 1 (repair)", path / "mttr"))
         elif form == ("failure", "repair"):
-            mw = f"{where}, failure mode 'failure'"
             self.where.append((mw, path))
             kwargs["failure"] = _distribution(d["failure"], path / "failure", fixed=False)
             kwargs["repair"] = self.repair(d["repair"], path / "repair", mw)
-        else:
+        if "cascades" in d:  # the one failure mode of the first two forms, spelled out
+            cascades = self.cascades(d["cascades"], path / "cascades", mw, name)
+            if form == ("mttf", "mttr"):
+                failure, repair = Exponential(kwargs.pop("mttf")), Exponential(kwargs.pop("mttr"))
+            else:
+                failure, repair = kwargs.pop("failure"), kwargs.pop("repair")
+            loss = kwargs.pop("data_loss", False)
+            kwargs["modes"] = [FailureMode("failure", failure, repair, data_loss=loss, cascades=cascades)]
+        if form == ("modes",):
             items = _list(d["modes"], path / "modes", "a list of failure modes")
             if not items:
                 _fail(path / "modes", "needs at least one failure mode")
@@ -465,13 +555,13 @@ class _Loader:
                     _fail(path / "modes" / i / "name", f"duplicate failure mode {fm.name!r}")
                 seen.add(fm.name)
             kwargs["modes"] = modes
-        if d.get("backup") is not None:
+        if "backup" in d:
             kwargs["backup"] = self.backup(d["backup"], path / "backup")
-        if d.get("replication") is not None:
+        if "replication" in d:
             r = _mapping(d["replication"], path / "replication", "{lag: <duration or distribution>}")
             _fields(r, path / "replication", ("lag",), required=("lag",))
             kwargs["replication"] = Replication(_distribution(r["lag"], path / "replication" / "lag", fixed=True))
-        if d.get("tags") is not None:
+        if "tags" in d:
             tags = _mapping(d["tags"], path / "tags", "a mapping of labels such as {region: eu-1}")
             for k, t in tags.items():
                 if isinstance(t, bool) or not isinstance(t, (str, int, float)):
@@ -533,33 +623,38 @@ class _Loader:
             return Requirement(kind, [self.requirement(x, path / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)])
         if kind == "k_of_n":
             d = _mapping(body, path, "{k: <number>, of: [members]}")
-            _fields(d, path, ("k", "of"), required=("k", "of"))
+            _fields(d, path, _K_OF_N_FIELDS, required=("k", "of"))
             items = _list(d["of"], path / "of", "a list of members")
             if not items:
                 _fail(path / "of", "needs at least one member")
             k = _whole(d["k"], path / "k", 1)
             if k > len(items):
                 _fail(path / "k", f"must be at most the number of members ({len(items)}), got {k}")
+            share = 0.0
+            if "load_sharing" in d:
+                share = _number(d["load_sharing"], path / "load_sharing")
+                if share < 0:
+                    _fail(path / "load_sharing", f"must be >= 0, got {d['load_sharing']!r}")
             label = f"k_of_n({k}, ...)"
-            return k_of_n(k, *[self.requirement(x, path / "of" / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)])
+            self.where.append((f"{where} > {label}", path))
+            quorum = [self.requirement(x, path / "of" / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)]
+            return k_of_n(k, *quorum, load_sharing=share)
         # standby
         d = _mapping(body, path, "{members: [primary, spare, ...], detection, switchover, success, dormancy}")
         _fields(d, path, _STANDBY_FIELDS, required=("members",))
-        members = _list(d["members"], path / "members", "a list of component names")
-        if len(members) < 2:
-            _fail(path / "members", f"needs a primary and at least one spare, got {len(members)} member(s)")
+        items = _list(d["members"], path / "members", "a list of component names")
+        if len(items) < 2:
+            _fail(path / "members", f"needs a primary and at least one spare, got {len(items)} member(s)")
         self.where.append((f"{where} > standby(...)", path))
-        for i, m in enumerate(members):
+        members: list[str] = []
+        for i, x in enumerate(items):
             p = path / "members" / i
-            _text(m, p, "a component name")
-            if m in self.names["services"]:
-                _fail(p, f"{m!r} is a service; standby members must be components")
-            self.check_ref(m, p, "components", "component")
+            members.append(self.component_ref(x, p, "standby members must be components"))
             self.where.append((f"{where} > standby(...)[{i}]", p))
         opts: dict[str, Any] = {}
-        for k in ("detection", "switchover"):
-            if k in d:
-                opts[k] = _distribution(d[k], path / k, fixed=True)
+        for key in ("detection", "switchover"):
+            if key in d:
+                opts[key] = _distribution(d[key], path / key, fixed=True)
         if "success" in d:
             opts["success"] = _probability(d["success"], path / "success")
         if "dormancy" in d:
@@ -603,7 +698,8 @@ class Section:
     """A top-level section of a model file: how to read it into a Model and write it back.
 
     ``entities``: the section maps names to entities (its names can be referenced before it
-    is read). Sections are read in the order of :data:`SECTIONS`.
+    is read). Sections are read in the order of :data:`SECTIONS`; ``dump`` returns ``None`` (or
+    an empty mapping) for a section that has nothing to write.
     """
 
     key: str
@@ -645,24 +741,67 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             ld.where.append((f"{where} > all_of(...)[0]", p / "requires"))
         req = ld.requirement(d["requires"], p / "requires", where)
         kwargs: dict[str, Any] = {}
-        if d.get("availability") is not None:
+        if "availability" in d:
             kwargs["availability"] = _probability(d["availability"], p / "availability")
-        if d.get("rto") is not None:
+        if "rto" in d:
             kwargs["rto"] = _duration(d["rto"], p / "rto", minimum="> 0")
-        if d.get("rpo") is not None:
+        if "rpo" in d:
             kwargs["rpo"] = _duration(d["rpo"], p / "rpo", minimum=">= 0")
         ld.model.service(name, req, **kwargs)
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section("name", _load_name, lambda m: m.name, entities=False),
-    Section("crews", _load_crews, lambda m: _dump_crews(m)),
-    Section("procedures", _load_procedures, lambda m: _dump_procedures(m)),
-    Section("components", _load_components, lambda m: _dump_components(m)),
-    Section("services", _load_services, lambda m: _dump_services(m)),
-)
-"""Top-level sections in the order they are read. Entity sections are read after the names of
-every entity section are known, so references may point forwards."""
+def _load_age_when_down(ld: _Loader, v: Any, path: _Path) -> None:
+    if not isinstance(v, bool):
+        _fail(path, f"expected true or false, got {_got(v)}")
+    ld.model.age_when_down = v
+
+
+def _load_shocks(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "shock").items():
+        p = path / name
+        if name in ld.names["components"]:
+            _fail(p, "a component has that name; shocks need their own names")
+        d = _mapping(body, p, "a shock such as {every: 2y, targets: {region: eu-1}, outage: 4h}")
+        _fields(d, p, _SHOCK_FIELDS, required=("every", "targets"))
+        every = d["every"]
+        if isinstance(every, dict):
+            kwargs: dict[str, Any] = {"every": _distribution(every, p / "every", fixed=False)}
+        else:  # a mean time between shocks: Poisson arrivals
+            kwargs = {"every": Exponential(_duration(every, p / "every", minimum="> 0"))}
+        kwargs["targets"] = ld.selector(d["targets"], p / "targets")
+        if "probability" in d:
+            kwargs["probability"] = _probability(d["probability"], p / "probability")
+        if "mode" in d and "outage" in d:
+            _fail(p / "outage", "cannot be combined with mode: a shock either triggers a failure mode (mode) or holds its targets down (outage)")
+        if "mode" in d:
+            kwargs["mode"] = _text(d["mode"], p / "mode", "a failure mode name")
+            for c in ld.model.select(kwargs["targets"]):
+                ld.check_mode(c, kwargs["mode"], p / "mode")
+        if "outage" in d:
+            kwargs["outage"] = _distribution(d["outage"], p / "outage", fixed=True)
+        ld.where.append((f"shock {_q(name)}", p))
+        ld.model.shock(name, **kwargs)
+
+
+def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "maintenance").items():
+        p = path / name
+        d = _mapping(body, p, "a maintenance window such as {targets: [db-b], every: 30d, duration: 1h}")
+        _fields(d, p, _MAINTENANCE_FIELDS, required=("targets", "every", "duration"))
+        kwargs: dict[str, Any] = {
+            "targets": ld.selector(d["targets"], p / "targets"),
+            "every": _duration(d["every"], p / "every", minimum="> 0"),
+            "duration": _distribution(d["duration"], p / "duration", fixed=True),
+        }
+        if kwargs["duration"].mean >= kwargs["every"]:
+            _fail(p / "duration", f"the mean duration ({format_hours(kwargs['duration'].mean)}) must be shorter than every ({format_hours(kwargs['every'])})")
+        if "offset" in d:
+            kwargs["offset"] = _duration(d["offset"], p / "offset", minimum=">= 0")
+        if "crew" in d:
+            kwargs["crew"] = _text(d["crew"], p / "crew", "a crew name")
+            ld.check_ref(kwargs["crew"], p / "crew", "crews", "crew")
+        ld.where.append((f"maintenance {_q(name)}", p))
+        ld.model.maintenance(name, **kwargs)
 
 
 def from_data(data: Any, *, name: str = "model") -> Model:
@@ -682,6 +821,8 @@ def from_data(data: Any, *, name: str = "model") -> Model:
     for section in SECTIONS:
         if section.key in top:
             section.load(ld, top[section.key], _ROOT / section.key)
+    for check in ld.later:
+        check()
     try:
         ld.model.compile()
     except (TypeError, ValueError) as e:
@@ -701,7 +842,7 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # keys merged in with "<<: *anchor" may be overridden
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         try:
             first = seen.get(key)
         except TypeError:
@@ -711,10 +852,11 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
                 None, None, f"duplicate key {key!r} (first on line {first + 1})", key_node.start_mark
             )
         seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+    return mapping
 
 
-_YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _parse_yaml(text: str) -> Any:
@@ -780,7 +922,25 @@ def load(path: PathLike) -> Model:
 
 
 def _dur(h: float) -> str:
-    """A duration as the shortest string that reads back exactly (hours on a tie): '15m', '2y'."""
+    """A duration as a person would write it, reading back exactly: whole years, weeks or days
+    up to 99 (``1y``, ``30d``), else hours when short (``2000h``, ``2.5h``); below an hour whole
+    minutes or seconds (``15m``, ``2s``); else the shortest exact string."""
+    def whole(unit: str, limit: float) -> str | None:
+        n = h / UNITS[unit]
+        text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
+        return text if text and hours(text) == h else None
+
+    if h >= 1:
+        for unit in ("y", "w", "d"):
+            if text := whole(unit, 99):
+                return text
+        text = exact_duration(h)
+        if text.endswith("h") and len(text) <= 7:
+            return text
+    else:
+        for unit in ("m", "s"):
+            if text := whole(unit, math.inf):
+                return text
     best = exact_duration(h)
     for unit in ("h", "m", "s", "d", "w", "y"):
         text = repr(h / UNITS[unit]).removesuffix(".0") + unit
@@ -862,6 +1022,21 @@ def _dump_repair(p: Procedure) -> Any:
     return _dump_dist(d, fixed=True) if d is not None else [_dump_step(s) for s in p.steps]
 
 
+def _dump_cascade(c: Cascade) -> dict[str, Any]:
+    out: dict[str, Any] = {"target": c.target}
+    if c.probability != 1.0:
+        out["probability"] = _num_out(c.probability)
+    if not (isinstance(c.delay, Deterministic) and c.delay.mean == 0):
+        out["delay"] = _dump_dist(c.delay, fixed=True)
+    if c.mode:
+        out["mode"] = c.mode
+    return out
+
+
+def _dump_selector(t: Selector) -> Any:
+    return t if isinstance(t, str) else dict(t) if isinstance(t, Mapping) else list(t)
+
+
 def _dump_components(m: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in m.components.values():
@@ -877,12 +1052,16 @@ def _dump_components(m: Model) -> dict[str, Any]:
                 d["repair"] = _dump_repair(fm.repair)
             if fm.data_loss:
                 d["data_loss"] = fm.data_loss
+            if getattr(fm, "cascades", None):
+                d["cascades"] = [_dump_cascade(x) for x in fm.cascades]
         else:
             modes = []
             for fm in c.modes:
                 md: dict[str, Any] = {"name": fm.name, "failure": _dump_dist(fm.failure, fixed=False), "repair": _dump_repair(fm.repair)}
                 if fm.data_loss:
                     md["data_loss"] = fm.data_loss
+                if getattr(fm, "cascades", None):
+                    md["cascades"] = [_dump_cascade(x) for x in fm.cascades]
                 modes.append(md)
             d["modes"] = modes
         if c.backup is not None:
@@ -919,7 +1098,10 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
         return {"standby": body}
     members = [_dump_requirement(x) for x in r.members]
     if r.kind == "k_of_n":
-        return {"k_of_n": {"k": r.k, "of": members}}
+        body = {"k": r.k, "of": members}
+        if getattr(r, "load_sharing", 0):
+            body["load_sharing"] = _num_out(r.load_sharing)
+        return {"k_of_n": body}
     if r.kind == "all_of" and top and members:
         return members
     return {r.kind: members}
@@ -947,13 +1129,40 @@ def _dump_procedures(m: Model) -> dict[str, Any]:
     return {p.name: [_dump_step(s) for s in p.steps] for p in m.procedures.values()}
 
 
+def _dump_shocks(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for sh in m.shocks.values():
+        every = _dur(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
+        d: dict[str, Any] = {"every": every, "targets": _dump_selector(sh.targets)}
+        if sh.probability != 1.0:
+            d["probability"] = _num_out(sh.probability)
+        if sh.mode:
+            d["mode"] = sh.mode
+        if sh.outage is not None:
+            d["outage"] = _dump_dist(sh.outage, fixed=True)
+        out[sh.name] = d
+    return out
+
+
+def _dump_maintenance(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for w in m.maintenances.values():
+        d: dict[str, Any] = {"targets": _dump_selector(w.targets), "every": _dur(w.every), "duration": _dump_dist(w.duration, fixed=True)}
+        if w.offset:
+            d["offset"] = _dur(w.offset)
+        if w.crew:
+            d["crew"] = w.crew
+        out[w.name] = d
+    return out
+
+
 def to_data(model: Model) -> dict[str, Any]:
     """The model as plain data: dicts, lists, strings and numbers (durations as strings with units),
     in the model-file format, without defaults. ``from_data(to_data(m))`` rebuilds the same model."""
     out: dict[str, Any] = {}
     for section in SECTIONS:
         value = section.dump(model)
-        if value or not section.entities:
+        if value is not None and value != {}:
             out[section.key] = value
     return out
 
@@ -981,7 +1190,8 @@ _Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,20
 
 
 def _flow_text(v: Any) -> str:
-    return yaml.dump(v, Dumper=yaml.SafeDumper, default_flow_style=True, sort_keys=False, width=10**9, allow_unicode=True).strip()
+    text: str = yaml.dump(v, Dumper=yaml.SafeDumper, default_flow_style=True, sort_keys=False, width=10**9, allow_unicode=True)
+    return text.strip()
 
 
 def _styled(v: Any, indent: int, lead: int) -> Any:
@@ -1029,3 +1239,24 @@ def save(model: Model, path: PathLike) -> None:
     else:
         raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix: use .yaml, .yml or .json")
     Path(path).write_text(dumps(model, format=fmt), encoding="utf-8")
+
+
+# --- the sections, in reading order ---------------------------------------------------------------
+#
+# To add a section (shocks, maintenance...): write _load_x(ld, value, path), which reads the
+# section with the helpers above and calls the Model's builder, and _dump_x(model), its inverse;
+# add Section("x", _load_x, _dump_x) after the sections it refers to; describe it in
+# schema/model.schema.json and docs/model-files.md (tests check that the three agree).
+
+SECTIONS: tuple[Section, ...] = (
+    Section("name", _load_name, lambda m: m.name, entities=False),
+    Section("age_when_down", _load_age_when_down, lambda m: None if m.age_when_down else False, entities=False),
+    Section("crews", _load_crews, _dump_crews),
+    Section("procedures", _load_procedures, _dump_procedures),
+    Section("components", _load_components, _dump_components),
+    Section("services", _load_services, _dump_services),
+    Section("shocks", _load_shocks, _dump_shocks),
+    Section("maintenance", _load_maintenance, _dump_maintenance),
+)
+"""Top-level sections in the order they are read. The names of every entity section are known
+before any section is read, so references may point forwards."""
