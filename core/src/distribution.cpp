@@ -245,42 +245,6 @@ double Distribution::sample_gamma(Stream& s) const {
   return g * p_[1];
 }
 
-double Distribution::sample(Stream& s) const {
-  switch (kind_) {
-    case DistKind::exponential:
-      return -p_[0] * std::log(s.uniform_pos());
-    case DistKind::weibull:
-      return p_[1] * std::pow(-std::log(s.uniform_pos()), aux_[0]);
-    case DistKind::lognormal:
-      return std::exp(p_[0] + p_[1] * normal_quantile(s.uniform_pos()));
-    case DistKind::gamma:
-      return sample_gamma(s);
-    case DistKind::normal: {
-      // Inverse CDF restricted to [0, inf): x = mu - sigma * Phi^-1(mass * (1 - u)).
-      const double q = aux_[0] * (1.0 - s.uniform());
-      const double x = p_[0] - p_[1] * normal_quantile(q > 0 ? q : 1e-300);
-      return x > 0 ? x : 0.0;
-    }
-    case DistKind::uniform:
-      return p_[0] + (p_[1] - p_[0]) * s.uniform();
-    case DistKind::triangular: {
-      const double a = p_[0], c = p_[1], b = p_[2];
-      const double u = s.uniform();
-      const double fc = (c - a) / (b - a);
-      return u < fc ? a + std::sqrt(u * (b - a) * (c - a))
-                    : b - std::sqrt((1 - u) * (b - a) * (b - c));
-    }
-    case DistKind::deterministic:
-      return p_[0];
-    case DistKind::empirical: {
-      const auto& v = *values_;
-      auto i = static_cast<std::size_t>(s.uniform() * static_cast<double>(v.size()));
-      return v[std::min(i, v.size() - 1)];
-    }
-  }
-  return 0.0;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Moments and CDF
 

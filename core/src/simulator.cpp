@@ -99,10 +99,21 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
   crew_free_.resize(m_.crew_sizes.size());
   crew_queue_.resize(m_.crew_sizes.size());
   crew_head_.resize(m_.crew_sizes.size());
+  for (const Mode& mode : m_.modes) {
+    const std::uint64_t comp = m_.components[mode.component].name_hash;
+    failure_key_.push_back(entity_key(StreamKind::failure, comp, mode.name_hash));
+    recovery_key_.push_back(entity_key(StreamKind::recovery, comp, mode.name_hash));
+    cascade_key_.push_back(entity_key(StreamKind::cascade, comp, mode.name_hash));
+  }
+  for (const Shock& sh : m_.shocks) shock_key_.push_back(entity_key(StreamKind::shock, sh.name_hash));
+  for (const Gate& g : m_.gates) gate_key_.push_back(entity_key(StreamKind::switchover, g.name_hash));
+  for (const Component& c : m_.components)
+    data_key_.push_back(entity_key(StreamKind::backup, c.name_hash, ~0ULL));
 }
 
 void Replicator::reset(std::uint64_t rep) {
   rep_ = rep;
+  rep_key_ = replication_key(opt_.seed, rep);
   queue_.clear();
   for (std::size_t g = 0; g < m_.gates.size(); ++g) {
     up_count_[g] = m_.gates[g].n;
@@ -113,7 +124,7 @@ void Replicator::reset(std::uint64_t rep) {
     gate_gen_[g] = 0;
     gate_cause_[g] = -1;
     if (m_.gates[g].kind == GateKind::standby)
-      gate_stream_[g].reset(stream_key(opt_.seed, rep, StreamKind::switchover, m_.gates[g].name_hash));
+      gate_stream_[g].reset(combine(rep_key_, gate_key_[g]));
   }
   for (std::size_t k = 0; k < m_.crew_sizes.size(); ++k) {
     crew_free_[k] = m_.crew_sizes[k];
@@ -121,13 +132,9 @@ void Replicator::reset(std::uint64_t rep) {
     crew_head_[k] = 0;
   }
   for (std::size_t i = 0; i < m_.modes.size(); ++i) {
-    const Mode& mode = m_.modes[i];
-    const std::uint64_t comp = m_.components[mode.component].name_hash;
-    failure_stream_[i].reset(stream_key(opt_.seed, rep, StreamKind::failure, comp, mode.name_hash));
-    recovery_stream_[i].reset(
-        stream_key(opt_.seed, rep, StreamKind::recovery, comp, mode.name_hash));
-    if (mode.n_cascades)
-      cascade_stream_[i].reset(stream_key(opt_.seed, rep, StreamKind::cascade, comp, mode.name_hash));
+    failure_stream_[i].reset(combine(rep_key_, failure_key_[i]));
+    recovery_stream_[i].reset(combine(rep_key_, recovery_key_[i]));
+    if (m_.modes[i].n_cascades) cascade_stream_[i].reset(combine(rep_key_, cascade_key_[i]));
   }
   hold_pool_.clear();
   hold_free_.clear();
@@ -146,14 +153,12 @@ void Replicator::reset(std::uint64_t rep) {
     up_since_[c] = 0;
     last_rp_[c] = 0;
     proc_[c] = -1;
-    if (m_.has_data)
-      data_stream_[c].reset(
-          stream_key(opt_.seed, rep, StreamKind::backup, m_.components[c].name_hash, ~0ULL));
+    if (m_.has_data) data_stream_[c].reset(combine(rep_key_, data_key_[c]));
     renew(c, 0.0);
   }
   for (std::uint32_t k = 0; k < m_.shocks.size(); ++k) {
     const Shock& sh = m_.shocks[k];
-    shock_stream_[k].reset(stream_key(opt_.seed, rep, StreamKind::shock, sh.name_hash));
+    shock_stream_[k].reset(combine(rep_key_, shock_key_[k]));
     const double first = sh.every.sample(shock_stream_[k]);
     if (first < opt_.horizon) queue_.push(first, k, 0, EventType::shock);
   }
@@ -461,8 +466,8 @@ double Replicator::recovery_point(std::uint32_t c, double t) {
   for (double k = kmax; k >= 0; k -= 1) {
     const double start = b.offset + k * b.every;
     if (start < up_since_[c] || start <= rp) break;  // backups run only while up
-    Stream s(stream_key(opt_.seed, rep_, StreamKind::backup, comp.name_hash,
-                        static_cast<std::uint64_t>(k)));
+    Stream s(combine(rep_key_, entity_key(StreamKind::backup, comp.name_hash,
+                                          static_cast<std::uint64_t>(k))));
     const double d = b.duration.sample(s);
     const bool ok = b.success >= 1.0 || s.uniform() < b.success;
     if (ok && start + d <= t) return start;
@@ -728,7 +733,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   reset(rep);
   std::uint64_t events = 0;
   while (!queue_.empty()) {
-    const Event e = queue_.pop();
+    const Event e = queue_.take();
     switch (e.type) {  // lazy cancellation: skip events whose target has moved on
       case EventType::failure:
       case EventType::step_end:

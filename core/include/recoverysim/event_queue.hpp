@@ -4,8 +4,12 @@
 // instant fire in the order they were scheduled, on every run and every thread. Cancellation is
 // lazy: an event carries the generation of its target at scheduling time and is skipped when the
 // target's generation has moved on (O(1) cancel, no search in the heap).
+//
+// Most events schedule another one as they are handled, so `take()` leaves the taken event at
+// the root until the next `push()` replaces it (one sift instead of two).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -36,27 +40,48 @@ class EventQueue {
   void clear() noexcept {
     heap_.clear();
     next_seq_ = 0;
+    taken_ = false;
   }
-  bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
-  const Event& top() const noexcept { return heap_.front(); }
+  bool empty() const noexcept { return heap_.size() == static_cast<std::size_t>(taken_); }
+  std::size_t size() const noexcept { return heap_.size() - static_cast<std::size_t>(taken_); }
 
   void push(double time, std::uint32_t target, std::uint32_t gen, EventType type) {
-    heap_.push_back({time, next_seq_++, target, gen, type});
+    const Event e{time, next_seq_++, target, gen, type};
+    if (taken_) {  // reuse the root slot of the event being handled
+      taken_ = false;
+      sift_down(e);
+      return;
+    }
+    heap_.push_back(e);
     sift_up(heap_.size() - 1);
   }
 
+  // The earliest event; it stays in the heap (as the root) until the next push or take.
+  Event take() noexcept {
+    if (taken_) remove_root();
+    taken_ = true;
+    return heap_.front();
+  }
+
+  // For tests: take and settle.
   Event pop() noexcept {
-    Event out = heap_.front();
-    const Event last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(last);
-    return out;
+    Event e = take();
+    remove_root();
+    taken_ = false;
+    return e;
   }
 
  private:
+  // Times are finite and >= 0, so their bit patterns order like the numbers: an integer key
+  // compares without branches on NaN.
   static bool before(const Event& a, const Event& b) noexcept {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    const auto ta = std::bit_cast<std::uint64_t>(a.time), tb = std::bit_cast<std::uint64_t>(b.time);
+    return ta < tb || (ta == tb && a.seq < b.seq);
+  }
+  void remove_root() noexcept {
+    const Event last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(last);
   }
   void sift_up(std::size_t i) noexcept {
     const Event e = heap_[i];
@@ -68,7 +93,7 @@ class EventQueue {
     }
     heap_[i] = e;
   }
-  // Places e (the former last element) starting from the root.
+  // Places e at the root and moves it down to its place.
   void sift_down(const Event& e) noexcept {
     const std::size_t n = heap_.size();
     std::size_t i = 0;
@@ -88,6 +113,7 @@ class EventQueue {
 
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;
+  bool taken_ = false;
 };
 
 }  // namespace recoverysim

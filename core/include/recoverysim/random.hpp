@@ -99,13 +99,19 @@ class Stream {
   std::uint64_t s_[4];
 };
 
-// The key of one stream.
+// The key of one stream: the replication's key combined with the entity's key. The entity part
+// (purpose, entity name hash, sub-entity) is fixed for a model, so the engine computes it once.
+constexpr std::uint64_t entity_key(StreamKind kind, std::uint64_t entity,
+                                   std::uint64_t sub = 0) noexcept {
+  return combine(combine(static_cast<std::uint64_t>(kind), entity), sub);
+}
+constexpr std::uint64_t replication_key(std::uint64_t seed, std::uint64_t replication) noexcept {
+  return combine(seed, replication);
+}
 constexpr std::uint64_t stream_key(std::uint64_t seed, std::uint64_t replication,
                                    StreamKind kind, std::uint64_t entity,
                                    std::uint64_t sub = 0) noexcept {
-  return combine(combine(combine(combine(seed, replication), static_cast<std::uint64_t>(kind)),
-                         entity),
-                 sub);
+  return combine(replication_key(seed, replication), entity_key(kind, entity, sub));
 }
 
 }  // namespace recoverysim

@@ -183,6 +183,10 @@ class Replicator {
   std::vector<Stream> data_stream_;
   // Per failure mode: random streams and the sampled age at which it would fire.
   std::vector<Stream> failure_stream_, recovery_stream_, cascade_stream_;
+  // Entity parts of the stream keys, fixed for the model (see random.hpp).
+  std::vector<std::uint64_t> failure_key_, recovery_key_, cascade_key_, shock_key_, gate_key_,
+      data_key_;
+  std::uint64_t rep_key_ = 0;
   // Shocks: one stream each; held-down outages and pending cascades live in slot pools.
   std::vector<Stream> shock_stream_;
   std::vector<std::vector<std::uint32_t>> hold_pool_;
