@@ -143,6 +143,41 @@ void register_simulation(py::module_& m) {
     return to_numpy(std::move(e), {size});
   }, "Lower edges of the outage-duration histogram bins (hours), with +inf appended.");
 
+  m.def(
+      "trace",
+      [](std::shared_ptr<CompiledModel> model, double horizon, std::uint64_t seed,
+         std::uint64_t replication, const std::string& log_file) {
+        if (!std::isfinite(horizon) || horizon <= 0)
+          throw py::value_error("horizon must be a positive, finite number of hours");
+        std::vector<TraceRecord> tr;
+        {
+          py::gil_scoped_release release;
+          tr = trace_replication(*model, horizon, seed, replication);
+          if (!log_file.empty()) write_trace_log(tr, log_file, model->name, seed, replication);
+        }
+        std::vector<double> time, value;
+        std::vector<std::string> event, entity, detail;
+        for (const auto& r : tr) {
+          time.push_back(r.time);
+          value.push_back(r.value);
+          event.push_back(r.event);
+          entity.push_back(r.entity);
+          detail.push_back(r.detail);
+        }
+        const auto n = static_cast<py::ssize_t>(tr.size());
+        py::dict out;
+        out["time_h"] = to_numpy(std::move(time), {n});
+        out["event"] = event;
+        out["entity"] = entity;
+        out["detail"] = detail;
+        out["value"] = to_numpy(std::move(value), {n});
+        return out;
+      },
+      py::arg("model"), py::kw_only(), "horizon"_a, "seed"_a, "replication"_a = 0,
+      "log_file"_a = "",
+      "Every event of one replication (identical to that replication inside a full run); "
+      "optionally also written to a log file through spdlog.");
+
   m.def("default_threads", &default_threads);
   m.def("set_log_level", &set_log_level, py::arg("level"));
   m.def("log_level", &log_level);

@@ -1,6 +1,11 @@
 #include "recoverysim/log.hpp"
 
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <cmath>
+
+#include "recoverysim/simulator.hpp"
 
 #include <stdexcept>
 
@@ -24,6 +29,26 @@ void set_log_level(const std::string& level) {
     throw std::invalid_argument("unknown log level '" + level +
                                 "' (expected trace, debug, info, warning, error, critical or off)");
   logger()->set_level(lvl);
+}
+
+void write_trace_log(const std::vector<TraceRecord>& trace, const std::string& path,
+                     const std::string& model, std::uint64_t seed, std::uint64_t replication) {
+  std::shared_ptr<spdlog::logger> file;
+  try {
+    auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, true);
+    file = std::make_shared<spdlog::logger>("recoverysim-trace", sink);
+  } catch (const spdlog::spdlog_ex& e) {
+    throw std::invalid_argument("cannot write the trace log '" + path + "': " + e.what());
+  }
+  file->set_pattern("%v");
+  file->info("# recoverysim trace: model '{}', seed {}, replication {}", model, seed, replication);
+  for (const auto& r : trace) {
+    if (std::isnan(r.value))
+      file->info("{:14.6f} h  {:<16} {:<24} {}", r.time, r.event, r.entity, r.detail);
+    else
+      file->info("{:14.6f} h  {:<16} {:<24} {} ({:.6f} h)", r.time, r.event, r.entity, r.detail, r.value);
+  }
+  file->flush();
 }
 
 std::string log_level() {

@@ -168,6 +168,29 @@ void Replicator::reset(std::uint64_t rep) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Tracing (off unless Model.trace asked for it: every call site checks trace_ first)
+
+void Replicator::trace(double t, const char* event, const std::string& entity, std::string detail,
+                       double value) {
+  trace_->push_back({t, event, entity, std::move(detail), value});
+}
+
+std::string Replicator::cause_name(std::int32_t cause) const {
+  if (cause < 0) return {};
+  const auto c = static_cast<std::size_t>(cause);
+  if (c >= m_.modes.size()) return "shock " + m_.shocks[c - m_.modes.size()].name;
+  return m_.components[m_.modes[c].component].name + "/" + m_.modes[c].name;
+}
+
+std::string Replicator::gate_name(std::uint32_t g) const {
+  if (m_.gates[g].service >= 0) return m_.services[static_cast<std::size_t>(m_.gates[g].service)].name;
+  std::string out = "standby(";
+  for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+    out += (i > m_.child_offset[g] ? "," : "") + m_.components[m_.children[i]].name;
+  return out + ")";
+}
+
+// ---------------------------------------------------------------------------------------------
 // Ageing and failures
 
 // The ageing rate of an up component: 1, times its standby factor (dormancy while a spare),
@@ -237,6 +260,9 @@ void Replicator::set_rate(std::uint32_t c, double rate, double t) {
 void Replicator::fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause) {
   const Mode& md = m_.modes[static_cast<std::size_t>(mode)];
   ++out_->mode_failures[row_ * out_->n_modes + static_cast<std::size_t>(mode)];
+  if (trace_)
+    trace(t, md.planned ? "maintenance" : "failure", m_.components[c].name,
+          cause == mode ? md.name : md.name + " (cause: " + cause_name(cause) + ")");
   age_[c] += (t - since_[c]) * rate_[c];
   rate_[c] = 0.0;
   since_[c] = t;
@@ -284,6 +310,7 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
   const double next = t + sh.every.sample(st);
   if (next < opt_.horizon) queue_.push(next, k, 0, EventType::shock);
   const auto cause = static_cast<std::int32_t>(m_.modes.size() + k);
+  if (trace_) trace(t, "shock", sh.name, sh.hold ? "hold" : "trigger");
   std::uint32_t slot = 0;
   std::vector<std::uint32_t>* held = nullptr;
   if (sh.hold) {
@@ -314,6 +341,7 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
 }
 
 void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
+  if (trace_) trace(t, "hold", m_.components[c].name, cause_name(cause));
   if (held_[c]++ > 0 || !up_[c]) return;  // already down: the hold only delays its return
   if (m_.components[c].backup.every > 0) last_rp_[c] = recovery_point(c, t);  // none while held
   age_[c] += (t - since_[c]) * rate_[c];
@@ -331,6 +359,7 @@ void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
 }
 
 void Replicator::release(std::uint32_t c, double t) {
+  if (trace_) trace(t, "release", m_.components[c].name);
   if (--held_[c] > 0 || failed_[c]) return;
   back_in_service(c, t);
   went_up(c, t);
@@ -351,6 +380,7 @@ void Replicator::back_in_service(std::uint32_t c, double t) {
 
 // Bookkeeping shared by every return to service.
 void Replicator::went_up(std::uint32_t c, double t) {
+  if (trace_) trace(t, "recovered", m_.components[c].name);
   const std::size_t ci = row_ * out_->n_components + c;
   const bool planned = active_mode_[c] >= 0 && m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
   (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] += t - down_since_[c];
@@ -375,6 +405,7 @@ void Replicator::begin_step(std::uint32_t c, double t) {
     const double k = std::ceil((t - st.inspection_offset) / st.inspection_interval);
     const double next = st.inspection_offset + std::max(k, 0.0) * st.inspection_interval;
     if (next > t) {
+      if (trace_) trace(t, "inspection_wait", m_.components[c].name, m_.phases[st.kind]);
       set_phase(c, static_cast<std::int32_t>(m_.phase_inspection_wait), t);
       if (next < opt_.horizon) queue_.push(next, c, ++gen_[c], EventType::step_ready);
       return;
@@ -387,6 +418,7 @@ void Replicator::acquire_crew(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.crew >= 0) {
     if (crew_free_[st.crew] == 0) {
+      if (trace_) trace(t, "crew_wait", m_.components[c].name, m_.crew_names[static_cast<std::size_t>(st.crew)]);
       set_phase(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
       crew_queue_[st.crew].push_back(c);  // FIFO: waiting for a crew member is downtime
       return;
@@ -399,6 +431,7 @@ void Replicator::acquire_crew(std::uint32_t c, double t) {
 void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   set_phase(c, static_cast<std::int32_t>(st.kind), t);
+  if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
   const double d = st.duration.sample(recovery_stream_[active_mode_[c]]);
   const double when = t + d;
   if (when < opt_.horizon) queue_.push(when, c, ++gen_[c], EventType::step_end);
@@ -425,6 +458,7 @@ void Replicator::end_step(std::uint32_t c, double t) {
   bool ok = true;
   if (st.success < 1.0) ok = recovery_stream_[active_mode_[c]].uniform() < st.success;
   if (!ok) {
+    if (trace_) trace(t, "step_failed", m_.components[c].name, m_.phases[st.kind]);
     ++attempts_[c];
     if (st.max_attempts > 0 && attempts_[c] >= st.max_attempts)
       start_procedure(c, st.escalate, t);
@@ -497,6 +531,7 @@ void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
     ++n_records_;
     rec_->losses.push_back({rep_, c, mode, t, loss});
   }
+  if (trace_) trace(t, "data_loss", comp.name, m_.modes[static_cast<std::size_t>(mode)].name, loss);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -588,6 +623,7 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
     if (up_[kids[j]]) target = j;
   }
   if (target < 0) {
+    if (trace_) trace(t, "no_spare", gate_name(g));
     sb_state_[g] = 3;
     sb_target_[g] = -1;
     set_phase(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
@@ -595,6 +631,7 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
   }
   sb_state_[g] = 2;
   sb_target_[g] = target;
+  if (trace_) trace(t, "switchover", gate_name(g), "to " + m_.components[kids[target]].name);
   set_phase(gnode, static_cast<std::int32_t>(m_.phase_switchover), t);
   const double when = t + m_.gates[g].standby.switchover.sample(gate_stream_[g]);
   if (when < opt_.horizon) queue_.push(when, g, gate_gen_[g], EventType::standby_switched);
@@ -607,6 +644,7 @@ void Replicator::standby_switched(std::uint32_t g, double t) {
     return;
   }
   // A failed switchover leaves the group down until a member recovers.
+  if (trace_) trace(t, "switchover_failed", gate_name(g));
   sb_state_[g] = 3;
   sb_target_[g] = -1;
   set_phase(nc() + g, static_cast<std::int32_t>(m_.phase_no_spare), t);
@@ -615,6 +653,7 @@ void Replicator::standby_switched(std::uint32_t g, double t) {
 void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t) {
   const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
   const std::int32_t old = sb_active_[g];
+  if (trace_) trace(t, "active", gate_name(g), m_.components[kids[member]].name);
   sb_active_[g] = member;
   sb_state_[g] = 0;
   sb_target_[g] = -1;
@@ -631,6 +670,7 @@ void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t
 void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
                                  std::uint32_t blame) {
   const auto si = static_cast<std::size_t>(s);
+  if (trace_) trace(t, up ? "service_up" : "service_down", m_.services[si].name, up ? std::string{} : cause_name(cause));
   if (!m_.age_when_down) {
     // Components beneath stop ageing while every service above them is down.
     for (std::uint32_t i = m_.cb_offset[si]; i < m_.cb_offset[si + 1]; ++i) {
@@ -764,6 +804,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       case EventType::cascade: {
         const PendingCascade pc = cascade_pool_[e.target];
         cascade_free_.push_back(e.target);
+        if (trace_) trace(e.time, "cascade", m_.components[pc.target].name, cause_name(pc.cause));
         if (up_[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
         break;
       }
@@ -793,6 +834,28 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     records.blocks.push_back(
         {rep, outage_begin, records.outages.size(), loss_begin, records.losses.size()});
   return true;
+}
+
+}  // namespace recoverysim
+
+namespace recoverysim {
+
+std::vector<TraceRecord> trace_replication(const CompiledModel& model, double horizon,
+                                           std::uint64_t seed, std::uint64_t rep) {
+  RunOptions opt;
+  opt.horizon = horizon;
+  opt.seed = seed;
+  opt.first_replication = rep;
+  opt.replications = 1;
+  RunResults out;
+  out.allocate(model, rep, 1, horizon);
+  std::vector<std::uint64_t> hist(out.outage_histogram.size(), 0);
+  RecordBuffer records;
+  std::vector<TraceRecord> trace;
+  Replicator r(model, opt);
+  r.set_trace(&trace);
+  r.run(rep, out, hist, records, nullptr);
+  return trace;
 }
 
 }  // namespace recoverysim

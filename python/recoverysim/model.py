@@ -27,6 +27,8 @@ from .requirements import Member, Requirement, requirement_from
 from .units import Duration, hours
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .exact import ExactResults
     from .results import Results
 
@@ -887,6 +889,37 @@ class Model:
         return self.to_data() == other.to_data()
 
     __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def trace(
+        self,
+        replication: int = 0,
+        *,
+        seed: int,
+        horizon: Duration = "1y",
+        log_file: str | os.PathLike[str] | None = None,
+    ) -> "pd.DataFrame":
+        """Every event of one replication, as a DataFrame (and, with ``log_file``, as a text log
+        written through the engine's spdlog).
+
+        The replication is exactly replication ``replication`` of ``simulate(..., seed=seed)``
+        with the same horizon: use it to see what happened in the worst year of a run
+        (``res.trace(i)`` does this for a Results). Columns: ``time_h``, ``event`` (failure,
+        maintenance, step_start, step_failed, crew_wait, inspection_wait, recovered, hold,
+        release, shock, cascade, switchover, switchover_failed, no_spare, active, service_down,
+        service_up, data_loss), ``entity``, ``detail``, ``value`` (hours of writes lost for
+        data_loss).
+        """
+        import pandas as pd
+
+        h = hours(horizon, name="horizon")
+        if h <= 0:
+            raise ValueError(f"horizon must be > 0, got {horizon!r}")
+        replication = _count(replication, "replication", minimum=0)
+        seed = _count(seed, "seed", minimum=0)
+        raw = _core.trace(
+            self.compile(), horizon=h, seed=seed, replication=replication, log_file="" if log_file is None else os.fspath(log_file)
+        )
+        return pd.DataFrame(raw)
 
     # --- exact answers ----------------------------------------------------------------------------
 

@@ -386,6 +386,13 @@ class Results:
 
     # --- tables ------------------------------------------------------------------------------------
 
+    def trace(self, replication: int, log_file: str | None = None) -> pd.DataFrame:
+        """Every event of one replication of this run (see :meth:`Model.trace`), e.g. the worst
+        one: ``res.trace(int(res.downtime("trading").argmax()))``."""
+        if not 0 <= replication < self.replications:
+            raise ValueError(f"replication must be in [0, {self.replications}), got {replication}")
+        return self._model.trace(replication, seed=self.seed, horizon=self.horizon, log_file=log_file)
+
     def exact(self, max_states: int = 200_000) -> Any:
         """The exact (Markov chain) solution of the simulated model, when it has one."""
         if not hasattr(self, "_exact"):

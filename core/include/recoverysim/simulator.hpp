@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "recoverysim/event_queue.hpp"
@@ -99,6 +101,15 @@ struct RunResults {
   void allocate(const CompiledModel& m, std::uint64_t first, std::uint64_t n, double horizon);
 };
 
+// One event of a traced replication (Model.trace): what happened, to what, and a detail.
+struct TraceRecord {
+  double time;
+  std::string event;   // failure, step_start, crew_wait, inspection_wait, recovered, hold, ...
+  std::string entity;  // component, service, standby group or shock
+  std::string detail;  // failure mode, step, cause, ...
+  double value;        // data lost (hours) for data_loss, else NaN
+};
+
 // Records of the replications one thread ran, merged in replication order after the run.
 struct RecordBuffer {
   struct Block {
@@ -120,6 +131,8 @@ class Replicator {
   // `histogram` and `records` belong to this thread. Returns false if stopped early.
   bool run(std::uint64_t rep, RunResults& out, std::vector<std::uint64_t>& histogram,
            RecordBuffer& records, const std::atomic<bool>* stop);
+  // Record every event into `trace` (one replication at a time; nullptr turns it off).
+  void set_trace(std::vector<TraceRecord>* trace) noexcept { trace_ = trace; }
 
  private:
   // components
@@ -161,6 +174,10 @@ class Replicator {
                        std::uint32_t blame);
   void close_outage(std::int32_t s, double t, bool censored);
 
+  void trace(double t, const char* event, const std::string& entity, std::string detail = {},
+             double value = std::numeric_limits<double>::quiet_NaN());
+  std::string cause_name(std::int32_t cause) const;
+  std::string gate_name(std::uint32_t g) const;
   const Step& current_step(std::uint32_t c) const noexcept {
     return m_.steps[m_.procedures[static_cast<std::size_t>(proc_[c])].first_step + step_[c]];
   }
@@ -225,8 +242,14 @@ class Replicator {
   std::size_t row_ = 0;
   std::uint64_t* hist_ = nullptr;
   RecordBuffer* rec_ = nullptr;
+  std::vector<TraceRecord>* trace_ = nullptr;
   bool recording_ = false;
   std::uint32_t n_records_ = 0;
 };
+
+// Runs replication `rep` of the model alone, recording every event; identical to what that
+// replication does inside a full run with the same seed.
+std::vector<TraceRecord> trace_replication(const CompiledModel& model, double horizon,
+                                           std::uint64_t seed, std::uint64_t rep);
 
 }  // namespace recoverysim
