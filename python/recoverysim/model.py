@@ -812,6 +812,8 @@ class Model:
         threads: int | None = None,
         progress: bool | None = None,
         keep_outages: int | None = None,
+        executor: Any = None,
+        chunk_size: int | None = None,
     ) -> "Results":
         """Run ``replications`` independent replications over ``horizon`` and return Results.
 
@@ -833,6 +835,13 @@ class Model:
             of the first ``keep_outages`` replications; default: the first 10,000. A
             replication keeps at most 100,000 records (a guard against runaway memory). All the
             statistics (RTO/RPO compliance, causes, phases) use every replication regardless.
+        executor:
+            Run the replications in chunks on any ``concurrent.futures.Executor`` or a Dask
+            ``distributed.Client`` (beyond one machine). The model travels as plain data; the
+            merged results are bitwise identical to a local run with the same seed. ``threads``
+            is then the number of threads per chunk (default 1: one chunk per worker thread).
+        chunk_size:
+            Replications per chunk with an executor (default: about 64 chunks, at most 50,000).
 
         Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises
         ``KeyboardInterrupt``.
@@ -852,17 +861,34 @@ class Model:
         threads = 0 if threads is None else _count(threads, "threads (None or 0 = all cores)", minimum=0)
         keep = 10_000 if keep_outages is None else _count(keep_outages, "keep_outages", minimum=0)
         compiled = self.compile()
+        if chunk_size is not None:
+            chunk_size = _count(chunk_size, "chunk_size", minimum=1)
         t0 = time.perf_counter()
         with Progress(replications, enabled=progress, desc=self.name) as bar:
-            raw = _core.simulate(
-                compiled,
-                horizon=h,
-                seed=seed,
-                replications=replications,
-                threads=threads,
-                progress=bar.update,
-                record_replications=keep,
-            )
+            if executor is not None:
+                from ._distributed import run_on_executor
+
+                raw = run_on_executor(
+                    executor,
+                    self.to_data(),
+                    horizon=h,
+                    seed=seed,
+                    replications=replications,
+                    threads=threads or 1,
+                    keep=keep,
+                    chunk_size=chunk_size,
+                    progress=bar.update,
+                )
+            else:
+                raw = _core.simulate(
+                    compiled,
+                    horizon=h,
+                    seed=seed,
+                    replications=replications,
+                    threads=threads,
+                    progress=bar.update,
+                    record_replications=keep,
+                )
         elapsed = time.perf_counter() - t0
         return Results(
             self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads(), kept=min(keep, replications)
