@@ -69,6 +69,28 @@ def _count(v: Any, what: str, *, minimum: int) -> int:
     return int(v)
 
 
+def _result_bytes(compiled: Any, replications: int) -> int:
+    """Bytes of the per-replication result arrays of a run (see RunResults in the engine)."""
+    ns, nc, nm = len(compiled.service_names), len(compiled.component_names), len(compiled.mode_names)
+    per = ns * (64 + 8 * (nm + len(compiled.shock_names)) + 8 * len(compiled.phases)) + 28 * nc + 4 * nm + 8
+    return per * replications
+
+
+def _check_memory(compiled: Any, replications: int) -> None:
+    """Refuse a run whose results cannot fit in memory, instead of letting the OS kill it."""
+    need = _result_bytes(compiled, replications)
+    try:
+        avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not Linux: no check
+        return
+    if need > 0.8 * avail:
+        raise MemoryError(
+            f"{replications:,} replications of this model need about {need / 2**30:.1f} GiB for their "
+            f"per-replication results and {avail / 2**30:.1f} GiB is free; run fewer replications per call "
+            "(the first n replications of a seed are the same whatever n is)"
+        )
+
+
 def _positive(v: float, what: str) -> float:
     if v <= 0:
         raise ValueError(f"{what} must be > 0, got {v:g} h")
@@ -863,6 +885,7 @@ class Model:
         compiled = self.compile()
         if chunk_size is not None:
             chunk_size = _count(chunk_size, "chunk_size", minimum=1)
+        _check_memory(compiled, replications)
         t0 = time.perf_counter()
         with Progress(replications, enabled=progress, desc=self.name) as bar:
             if executor is not None:
