@@ -41,6 +41,7 @@ from .io import ModelFileError, load, loads
 from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
 from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
 from .exact import ExactResults, component_availability, exact, structure_availability
+from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .results import Results
 from .stats import Estimate
 from .units import hours
@@ -85,6 +86,13 @@ __all__ = [
     "exact",
     "structure_availability",
     "component_availability",
+    "compare",
+    "Comparison",
+    "Difference",
+    "sweep",
+    "sensitivity",
+    "simulate_until",
+    "AdaptiveResults",
     "hours",
     "set_log_level",
     "__version__",

@@ -5,9 +5,11 @@
     $ recoverysim run examples/exchange.yaml -n 10000 --seed 7 --json summary.json --check
     $ recoverysim validate examples/exchange.yaml
     $ recoverysim graph examples/exchange.yaml | dot -Tsvg > exchange.svg
+    $ recoverysim compare before.yaml after.yaml -n 10000 --seed 7 --check
 
 Exit codes: 0 ok, 1 another error (e.g. an output file cannot be written), 2 usage error,
-3 invalid model file, 4 a target was missed (``run --check``), 130 interrupted (Ctrl-C).
+3 invalid model file, 4 a target was missed (``run --check``) or the candidate is worse
+(``compare --check``), 130 interrupted (Ctrl-C).
 Errors are one line on standard error: ``recoverysim: error: ...``.
 """
 
@@ -218,6 +220,94 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- compare ---------------------------------------------------------------------------------------
+
+
+def _confidence(text: str) -> float:
+    p = _share(text)
+    if p >= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
+    return p
+
+
+def _check_outputs(args: argparse.Namespace) -> Any:
+    outputs = [p for p in (args.json, args.csv) if p]
+    if outputs.count("-") > 1:
+        raise _UsageError("only one of --json and --csv can write to standard output ('-')")
+    for p in outputs:  # fail before a long run, not after it
+        if p != "-" and not Path(p).resolve().parent.is_dir():
+            raise _OutputError(f"cannot write {p}: no such directory")
+    return sys.stderr if "-" in outputs else sys.stdout  # keep standard output parseable
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import METRICS, compare
+
+    report_to = _check_outputs(args)
+    a, b = load(args.baseline), load(args.candidate)
+    common = [s for s in a.services if s in b.services]
+    for s in args.service or []:
+        if s not in common:
+            where = "either model" if s not in a.services and s not in b.services else ("the candidate" if s in a.services else "the baseline")
+            raise _UsageError(f"service {s!r} is not in {where}; services in both: {', '.join(common) or '(none)'}")
+    if not common:
+        raise _UsageError("the two models have no service in common")
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(8), "little") >> 1
+    try:
+        cmp = compare(
+            a,
+            b,
+            horizon=args.horizon,
+            replications=args.replications,
+            seed=seed,
+            services=args.service or None,
+            metrics=args.metric or None,
+            confidence=args.confidence,
+            threads=args.threads,
+            progress=False if args.quiet else None,
+        )
+    except ValueError as e:
+        if isinstance(e, ModelFileError):
+            raise
+        raise _UsageError(str(e)) from None
+    worse = cmp.worse()
+    if not args.quiet:
+        head = f"baseline  {args.baseline}\ncandidate {args.candidate}\n"
+        text = head + cmp.report()
+        if args.check:
+            text += "\n" + (f"{len(worse)} metric(s) worse in the candidate" if worse else "no metric is significantly worse in the candidate") + "\n"
+        print(text, end="", file=report_to, flush=True)
+    table = cmp.table()
+    if args.json:
+        records = []
+        for (svc, met), row in table.iterrows():
+            records.append({"service": svc, "metric": met, **row.to_dict()})
+        doc: dict[str, Any] = {
+            "baseline": {"file": str(args.baseline), "model": cmp.baseline.model_name},
+            "candidate": {"file": str(args.candidate), "model": cmp.candidate.model_name},
+            "horizon_h": cmp.horizon,
+            "replications": cmp.replications,
+            "seed": cmp.seed,
+            "confidence": cmp.confidence,
+            "common_random_numbers": True,
+            "differences": records,
+        }
+        _write(args.json, json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n")
+    if args.csv:
+        _write(args.csv, table.to_csv())
+    if args.check and worse:
+        parts = []
+        for d in worse:
+            m = METRICS[d.metric]
+            parts.append(
+                f"{d.service} {d.metric} {m.format_difference(d.difference.mean)} "
+                f"[{m.format_difference(d.difference.low)}, {m.format_difference(d.difference.high)}]"
+            )
+        _error(f"the candidate is worse ({cmp.confidence:.0%} confidence): " + "; ".join(parts))
+        return EXIT_TARGET_MISSED
+    return EXIT_OK
+
+
 # --- validate ---------------------------------------------------------------------------------------
 
 
@@ -366,8 +456,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
         description="Monte Carlo downtime, RTO and RPO simulation of a model file (YAML or JSON).",
-        epilog="Exit codes: 0 ok, 1 other error, 2 usage error, 3 invalid model file, 4 target missed (run --check), "
-        "130 interrupted. Model file reference: docs/model-files.md.",
+        epilog="Exit codes: 0 ok, 1 other error, 2 usage error, 3 invalid model file, 4 target missed (run --check) "
+        "or candidate worse (compare --check), 130 interrupted. Model file reference: docs/model-files.md.",
     )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="command")
@@ -389,6 +479,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--compliance", type=_share, default=0.95, metavar="SHARE", help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)")
     run.set_defaults(func=_cmd_run)
+
+    from .compare import METRICS
+
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two model files on common random numbers",
+        description="Simulate two variants of an architecture on common random numbers (components that keep their "
+        "names see the same failures) and report, per service and metric, the paired difference candidate - baseline "
+        "with a confidence interval, and the variance reduction against independent runs.",
+    )
+    cmp.add_argument("baseline", help="model file of the baseline (.yaml, .yml or .json)")
+    cmp.add_argument("candidate", help="model file of the candidate")
+    cmp.add_argument("-n", "--replications", type=_int_at_least(2), default=10_000, metavar="N", help="paired replications (default: 10000)")
+    cmp.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication (default: 1y)")
+    cmp.add_argument("--seed", type=_int_at_least(0), default=None, metavar="S", help="random seed, the same for both models (default: a fresh seed, printed)")
+    cmp.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores); results do not depend on it")
+    cmp.add_argument("--service", action="append", metavar="NAME", help="compare only this service (repeatable; default: every service in both)")
+    cmp.add_argument(
+        "--metric",
+        action="append",
+        choices=list(METRICS),
+        metavar="METRIC",
+        help="compare only this metric (repeatable; default: availability, downtime, outages, mean outage and the "
+        f"metrics of the targets both set); one of: {', '.join(METRICS)}",
+    )
+    cmp.add_argument("--confidence", type=_confidence, default=0.95, metavar="LEVEL", help="confidence of the intervals (default: 0.95)")
+    cmp.add_argument("--json", metavar="FILE", help="write the differences as JSON; '-' for standard output (the report then goes to standard error)")
+    cmp.add_argument("--csv", metavar="FILE", help="write the differences as CSV; '-' for standard output (the report then goes to standard error)")
+    cmp.add_argument("-q", "--quiet", action="store_true", help="print no report and no progress bar")
+    cmp.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with status 4 if the candidate is significantly worse (the interval excludes zero on the worse side) "
+        "on any compared service and metric",
+    )
+    cmp.set_defaults(func=_cmd_compare)
 
     val = sub.add_parser("validate", help="check a model file", description="Check a model file: print one line OK with counts, or the error.")
     val.add_argument("model", help="model file (.yaml, .yml or .json)")

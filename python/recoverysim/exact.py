@@ -113,6 +113,12 @@ class ExactResults:
             rows.append(row)
         return pd.DataFrame(rows).set_index("service")
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the exact answers as a table (see ``recoverysim._html``)."""
+        from ._html import exact_html
+
+        return exact_html(self)
+
     def __repr__(self) -> str:
         return f"ExactResults(model={self.model_name!r}, states={self.n_states}, services={self.service_names})"
 

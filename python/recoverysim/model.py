@@ -988,6 +988,12 @@ class Model:
 
     # --- display ----------------------------------------------------------------------------------
 
+    def _repr_html_(self) -> str:
+        """Jupyter: components, services, shocks and maintenance as tables (see ``recoverysim._html``)."""
+        from ._html import model_html
+
+        return model_html(self)
+
     def __repr__(self) -> str:
         return (
             f"Model({self.name!r}: {len(self.components)} components, {len(self.services)} services, "

@@ -554,6 +554,12 @@ class Results:
             lines.append(f"  {name:<24} {r['failures']:8.2f} failures  {_dur(r['downtime_h'])} down")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary as a table (see ``recoverysim._html``)."""
+        from ._html import results_html
+
+        return results_html(self)
+
     def __repr__(self) -> str:
         return (
             f"Results(model={self.model_name!r}, replications={self.replications}, "

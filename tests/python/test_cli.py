@@ -325,3 +325,69 @@ def test_broken_pipe_is_quiet(monkeypatch, capsys):
 
     monkeypatch.setattr(sys, "stdout", Closed())
     assert cli.main(["graph", str(EXAMPLES / "single.yaml")]) == 0
+
+
+# --- compare ------------------------------------------------------------------------------------------
+
+BETTER = MISSES.replace("name: misses", "name: better").replace(
+    "  server: {mttf: 100h, mttr: 10h}\n", "  server: {mttf: 100h, mttr: 10h}\n  spare: {mttf: 100h, mttr: 10h}\n"
+).replace("requires: server", "requires: {any_of: [server, spare]}")
+
+
+@pytest.fixture
+def better(tmp_path: Path) -> Path:
+    p = tmp_path / "better.yaml"
+    p.write_text(BETTER)
+    return p
+
+
+def test_compare_reports_paired_differences_and_checks_for_worse(missing_target, better):
+    r = recoverysim("compare", str(missing_target), str(better), *FAST, "--check")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"baseline  {missing_target}\ncandidate {better}\nrecoverysim compare: baseline 'misses' vs candidate 'better', 200 replications of 1y on common random numbers")
+    assert re.search(r"  availability +90\.\d+% -> 99\.\d+% +\+8\.\d+ pp \[\+8\.\d+ pp, \+8\.\d+ pp\] +better  variance reduction", r.stdout)
+    assert "RTO compliance (RTO 1h)" in r.stdout and "no metric is significantly worse in the candidate" in r.stdout
+    r = recoverysim("compare", str(better), str(missing_target), *FAST, "--check", "--metric", "availability", "-q")
+    assert (r.returncode, r.stdout) == (4, "")
+    assert r.stderr.startswith("recoverysim: error: the candidate is worse (95% confidence): web availability -8.")
+    assert r.stderr.count("\n") == 1
+
+
+def test_compare_a_file_with_itself_is_identical(capsys):
+    single = str(EXAMPLES / "backups.yaml")
+    code, out, err = run_main(["compare", single, single, *FAST, "--json", "-", "--check"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["replications"], doc["seed"], doc["common_random_numbers"]) == (200, 3, True)
+    assert doc["differences"] and all(d["difference"] in (0.0, None) for d in doc["differences"])
+    assert {d["verdict"] for d in doc["differences"]} <= {"identical", "n/a"}
+    assert "identical" in err  # the report goes to standard error when the JSON is on standard output
+    code, out, _ = run_main(["compare", single, single, *FAST, "--csv", "-", "-q", "--metric", "availability", "--metric", "outages"], capsys)
+    table = pd.read_csv(io.StringIO(out))
+    assert code == 0 and list(table["metric"].unique()) == ["availability", "outages"] and "variance_reduction" in table.columns
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (["compare", "{single}", "{single}", "--service", "nope"], 2, "recoverysim: error: service 'nope' is not in either model"),
+        (["compare", "{single}", "{quorum}"], 2, "recoverysim: error: the two models have no service in common"),
+        (["compare", "{single}", "{single}", "--confidence", "1"], 2, "recoverysim: error: argument --confidence: must be in (0, 1), got '1'"),
+        (["compare", "{single}", "{single}", "--metric", "uptime"], 2, "recoverysim: error: argument --metric: invalid choice: 'uptime'"),
+        (["compare", "{single}", "{bad}"], 3, "recoverysim: error: {bad}: services.trading.requires[1]"),
+        (["compare", "{single}"], 2, "recoverysim: error: the following arguments are required: candidate"),
+    ],
+    ids=["unknown-service", "nothing-in-common", "bad-confidence", "unknown-metric", "invalid-model", "one-file"],
+)
+def test_compare_exit_codes(args, code, stderr, capsys, bad_model):
+    paths = {"single": str(EXAMPLES / "single.yaml"), "bad": str(bad_model), "quorum": str(EXAMPLES / "quorum.yaml")}
+    got, _, err = run_main([a.format(**paths) for a in args], capsys)
+    assert got == code
+    assert err.startswith(stderr.format(**paths)), err
+    assert err.count("\n") == 1
+
+
+def test_compare_help(capsys):
+    code, out, _ = run_main(["compare", "--help"], capsys)
+    text = " ".join(out.split())
+    assert code == 0 and "common random numbers" in text and "--check" in text and "rto_compliance" in text

@@ -1,0 +1,389 @@
+"""HTML summaries for Jupyter: ``Results``, ``Model`` and ``ExactResults`` display as tables.
+
+Every string that comes from the user (names, tags, step names) is escaped. Only inline styles
+are used, so nothing leaks into the rest of the notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from .units import format_hours
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .distributions import Distribution
+    from .exact import ExactResults
+    from .model import Model, Procedure
+    from .results import Results
+
+__all__ = ["results_html", "model_html", "exact_html"]
+
+_TABLE = "border-collapse:collapse;font-size:12px;margin:4px 0 10px 0"
+_TH = "text-align:left;padding:3px 10px;border-bottom:1px solid #999;font-weight:600;vertical-align:bottom"
+_TD = "text-align:left;padding:3px 10px;border-bottom:1px solid #e4e4e4;vertical-align:top"
+_NUM = "text-align:right;padding:3px 10px;border-bottom:1px solid #e4e4e4;vertical-align:top;font-variant-numeric:tabular-nums"
+_SUB = "color:#666;font-size:11px"
+_OK = "color:#1a7f37"
+_MISS = "color:#c62828;font-weight:600"
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _dur(h: float | None) -> str:
+    """A readable duration: seconds, minutes, hours, days or years."""
+    if h is None or not math.isfinite(h):
+        return "–"
+    a = abs(h)
+    if a == 0:
+        return "0"
+    if a < 1 / 60:
+        return f"{h * 3600:.3g} s"
+    if a < 2 and not (a >= 1 and abs(a - round(a)) < 1e-9):
+        return f"{h * 60:.3g} min"
+    if a < 48:
+        return f"{h:.3g} h"
+    if a < 24 * 60:
+        return f"{h / 24:.3g} days"
+    if a < 8760:
+        return f"{h / 168:.3g} weeks"
+    y = f"{h / 8760:.3g}"
+    return f"{y} year{'' if y == '1' else 's'}"
+
+
+def _long(h: float) -> str:
+    """A time to failure: hours as people quote them, with a readable equivalent."""
+    if not math.isfinite(h) or h < 48:
+        return _dur(h)
+    return f"{h:,.0f} h ({_dur(h)})" if h < 1e6 else _dur(h)
+
+
+def _pct(p: float, decimals: int | None = None) -> str:
+    if p is None or not math.isfinite(p):
+        return "–"
+    if decimals is None:
+        x = 100 * p
+        small = min(x, 100 - x)
+        decimals = 1 if small <= 0 else min(max(1, 1 - math.floor(math.log10(small))), 8)
+    return f"{100 * p:.{decimals}f}%"
+
+
+def _avail(mean: float, low: float, high: float) -> tuple[str, str]:
+    """Availability and its interval with enough decimals to see the interval's width."""
+    low, high = max(low, 0.0), min(high, 1.0)
+    half = (high - low) / 2 if math.isfinite(high - low) else math.nan
+    if math.isfinite(half) and half > 0:
+        dec = min(max(2, 1 - math.floor(math.log10(half * 100))), 8)
+    else:
+        un = 100 * (1 - mean)
+        dec = 4 if un <= 0 else min(max(2, 1 - math.floor(math.log10(un))), 8)
+    return f"{100 * mean:.{dec}f}%", f"{100 * low:.{dec}f} – {100 * high:.{dec}f}%"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool] | None = None) -> str:
+    """A table from already-escaped cell HTML."""
+    numeric = list(numeric or [False] * len(headers))
+    head = "".join(f'<th style="{_TH.replace("text-align:left", "text-align:right") if n else _TH}">{h}</th>'
+                   for h, n in zip(headers, numeric))
+    body = []
+    for row in rows:
+        cells = "".join(f'<td style="{_NUM if n else _TD}">{c}</td>' for c, n in zip(row, numeric))
+        body.append(f"<tr>{cells}</tr>")
+    return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _two(main: str, sub: str) -> str:
+    return f'{main}<br><span style="{_SUB}">{sub}</span>' if sub else main
+
+
+def _verdict(ok: bool, text: str) -> str:
+    return f'<span style="{_OK if ok else _MISS}">{"✓" if ok else "✗"} {text}</span>'
+
+
+def _per(h: float) -> str:
+    return "year" if abs(h - 8760) < 1e-9 else format_hours(h)
+
+
+# --- Results ---------------------------------------------------------------------------------------
+
+
+def results_html(res: "Results", compliance: float = 0.95) -> str:
+    """The one-look summary of a run: availability with its 95% CI, downtime per horizon and its
+    tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` judges:
+    mean availability at or above the SLA, at least ``compliance`` of outages within the RTO and
+    of data-loss incidents within the RPO)."""
+    per = _per(res.horizon)
+    events = res.events
+    header = (
+        f'<div style="font-size:13px;margin-bottom:2px"><b>Results</b> of model <b>{_e(res.model_name)}</b>: '
+        f"{res.replications:,} replications of {_e(format_hours(res.horizon))} · seed {res.seed} · "
+        f"{events / 1e6:.3g} M events in {res.elapsed:.2f} s on {res.threads} thread{'s' if res.threads != 1 else ''}</div>"
+    )
+    has = {k: any(res.targets.get(s, {}).get(k) is not None for s in res.service_names) for k in ("availability", "rto", "rpo")}
+    any_planned = any(res.planned_downtime(s).any() for s in res.service_names)
+    any_loss = any(res.data_loss_incidents(s).any() for s in res.service_names)
+    headers = ["service", "availability<br><span style='font-weight:400'>(95% CI)</span>", f"downtime per {_e(per)}<br>"
+               "<span style='font-weight:400'>mean (P90 · P99)</span>", f"outages per {_e(per)}", "mean outage"]
+    numeric = [False, True, True, True, True]
+    if any_planned:
+        headers.append(f"planned per {_e(per)}")
+        numeric.append(True)
+    if has["availability"]:
+        headers.append("SLA")
+        numeric.append(False)
+    if has["rto"]:
+        headers.append("RTO")
+        numeric.append(False)
+    if has["rpo"] or any_loss:
+        headers.append("RPO / data loss")
+        numeric.append(False)
+    rows = []
+    for s in res.service_names:
+        a = res.availability(s)
+        d = res.mean_downtime(s)
+        p90, p99 = res.downtime_quantiles(s, (0.9, 0.99))
+        o = res.outages_per_replication(s)
+        am, aci = _avail(a.mean, a.low, a.high)
+        row = [
+            f"<b>{_e(s)}</b>",
+            _two(am, aci),
+            _two(_dur(d.mean), f"({_dur(p90)} · {_dur(p99)})"),
+            f"{o.mean:.3g}",
+            _dur(res.mean_outage_duration(s)),
+        ]
+        t = res.targets.get(s, {})
+        if any_planned:
+            pd_ = float(res.planned_downtime(s).mean())
+            row.append(_dur(pd_) if pd_ > 0 else "–")
+        if has["availability"]:
+            target = t.get("availability")
+            if target is None:
+                row.append("–")
+            else:
+                p = res.p_sla_met(s)
+                row.append(_two(_verdict(a.mean >= target, f"{100 * target:g}%"), f"met in {_pct(p.mean)} of {_e(per)}s" if per == "year"
+                                else f"met in {_pct(p.mean)} of horizons"))
+        if has["rto"]:
+            if t.get("rto") is None:
+                row.append("–")
+            else:
+                c = res.rto_compliance(s)
+                b = res.p_rto_breach(s)
+                ok = not math.isfinite(c.mean) or c.mean >= compliance
+                row.append(_two(_verdict(ok, _dur(t["rto"])), f"{_pct(c.mean)} of outages within; P(breach per {_e(per)}) {_pct(b.mean)}"))
+        if has["rpo"] or any_loss:
+            n_loss = float(res.data_loss_incidents(s).mean())
+            lost = float(res.data_lost(s).mean())
+            sub = f"{n_loss:.3g} incidents, {_dur(lost)} of writes lost per {_e(per)}" if n_loss > 0 else "no data-loss incident"
+            if t.get("rpo") is None:
+                row.append(_two("–", sub) if n_loss > 0 else "–")
+            else:
+                c = res.rpo_compliance(s)
+                ok = not math.isfinite(c.mean) or c.mean >= compliance
+                main = _verdict(ok, _dur(t["rpo"]))
+                if math.isfinite(c.mean):
+                    sub = f"{_pct(c.mean)} of incidents within; " + sub
+                row.append(_two(main, sub))
+        rows.append(row)
+    return f"<div>{header}{_table(headers, rows, numeric)}</div>"
+
+
+# --- Model -----------------------------------------------------------------------------------------
+
+
+def _dist(d: "Distribution", long: bool = False) -> str:
+    """'15 min exponential', '2.4 years weibull, shape 1.5' (``long``: hours spelled out)."""
+    kind = d.kind
+    p = d.params
+    extra = ""
+    if kind == "weibull":
+        extra = f", shape {p['shape']:g}"
+    elif kind == "gamma":
+        extra = f", shape {p['shape']:g}"
+    elif kind in ("uniform",):
+        extra = f" {_dur(p['low'])}–{_dur(p['high'])}"
+    elif kind == "triangular":
+        extra = f" {_dur(p['low'])}/{_dur(p['mode'])}/{_dur(p['high'])}"
+    elif kind == "lognormal" and d.mean > 0:
+        extra = f", std {_dur(d.std)}"
+    elif kind == "empirical":
+        extra = f", {len(p['values'])} observations"
+    mean = _long(d.mean) if long else _dur(d.mean)
+    if kind == "deterministic":
+        return _e(mean)
+    return f'{_e(mean)} <span style="{_SUB}">{_e(kind)}{_e(extra)}</span>'
+
+
+def _steps(proc: "Procedure") -> str:
+    parts = []
+    for st in proc.steps:
+        bits = [f"{_e(st.name)} {_dist(st.duration)}"]
+        notes = []
+        if st.every:
+            notes.append(f"after the check every {_dur(st.every)}")
+        if st.crew:
+            notes.append(f"crew {st.crew}")
+        if st.success != 1:
+            notes.append(f"succeeds {100 * st.success:g}%")
+        if st.max_attempts:
+            notes.append(f"{st.max_attempts} attempts")
+        if st.escalate:
+            notes.append(f"then {st.escalate}")
+        if notes:
+            bits.append(f'<span style="{_SUB}">({_e(", ".join(notes))})</span>')
+        parts.append(" ".join(bits))
+    return " → ".join(parts)
+
+
+def _selector(m: "Model", targets: Any) -> str:
+    try:
+        names = m.select(targets)
+    except Exception:  # pragma: no cover - reported by validation
+        names = []
+    if isinstance(targets, dict):
+        sel = ", ".join(f"{k}={v}" for k, v in targets.items())
+        return f"{_e(', '.join(names)) or '(none)'} <span style=\"{_SUB}\">(tags {_e(sel)})</span>"
+    return _e(", ".join(names))
+
+
+def _requirement(req: Any) -> str:
+    from .requirements import Requirement, Standby
+
+    if isinstance(req, str):
+        return _e(req)
+    if isinstance(req, Standby):
+        opts = []
+        if req.detection.mean:
+            opts.append(f"detect {_dur(req.detection.mean)}")
+        if req.switchover.mean:
+            opts.append(f"switch {_dur(req.switchover.mean)}")
+        if req.success != 1:
+            opts.append(f"succeeds {100 * req.success:g}%")
+        opts.append({0.0: "cold", 1.0: "hot"}.get(req.dormancy, f"warm {req.dormancy:g}"))
+        return f"standby({', '.join(_e(x) for x in req.members)}) <span style=\"{_SUB}\">{_e(', '.join(opts))}</span>"
+    if isinstance(req, Requirement):
+        inner = ", ".join(_requirement(x) for x in req.members)
+        if req.kind == "k_of_n":
+            ls = f", load sharing {req.load_sharing:g}" if req.load_sharing else ""
+            return f"{req.k} of ({inner}){_e(ls)}"
+        word = {"all_of": "all of", "any_of": "any of"}.get(req.kind, req.kind)
+        return f"{_e(word)} ({inner})"
+    return _e(repr(req))  # pragma: no cover
+
+
+def model_html(m: "Model") -> str:
+    """Components (failure modes, MTTF, MTTR, recovery steps, data protection, tags), services
+    (requirements and targets), crews, procedures, shocks and maintenance windows."""
+    counts = (
+        f"{len(m.components)} component{'s' if len(m.components) != 1 else ''}, {len(m.services)} service"
+        f"{'s' if len(m.services) != 1 else ''}"
+    )
+    extras = []
+    if m.crews:
+        extras.append("crews " + ", ".join(f"{_e(c.name)} ({c.size})" for c in m.crews.values()))
+    if not m.age_when_down:
+        extras.append("components do not age while every service above them is down")
+    out = [f'<div style="font-size:13px;margin-bottom:2px"><b>Model</b> <b>{_e(m.name)}</b>: {counts}'
+           + (f" · {' · '.join(extras)}" if extras else "") + "</div>"]
+    if m.components:
+        rows = []
+        for c in m.components.values():
+            prot = []
+            if c.backup is not None:
+                b = c.backup
+                prot.append(f"backup every {_dur(b.every)}" + (f", {100 * b.success:g}% succeed" if b.success != 1 else ""))
+            if c.replication is not None:
+                prot.append(f"replica lag {_dur(c.replication.lag.mean)}")
+            tags = ", ".join(f"{k}={v}" for k, v in c.tags.items())
+            for i, mode in enumerate(c.modes):
+                loss = {False: "", True: "since last recovery point", "backup": "back to the last backup"}[mode.data_loss]  # type: ignore[index]
+                casc = ", ".join(f"{cc.target} ({100 * cc.probability:g}%)" for cc in mode.cascades)
+                recovery = _steps(mode.repair)
+                if casc:
+                    recovery += f'<br><span style="{_SUB}">cascades to {_e(casc)}</span>'
+                rows.append([
+                    f"<b>{_e(c.name)}</b>" if i == 0 else "",
+                    _e(mode.name),
+                    _dist(mode.failure, long=True),
+                    _e(_dur(mode.repair.mean)),
+                    recovery,
+                    _e(loss) + (("<br>" if loss else "") + f'<span style="{_SUB}">{_e("; ".join(prot))}</span>' if prot and i == 0 else ""),
+                    _e(tags) if i == 0 else "",
+                ])
+        out.append(_table(["component", "failure mode", "MTTF", "MTTR<br><span style='font-weight:400'>(steps, no waits)</span>",
+                           "recovery", "data loss", "tags"], rows))
+    if m.services:
+        rows = []
+        for s in m.services.values():
+            t = []
+            if s.availability is not None:
+                t.append(f"availability {100 * s.availability:g}%")
+            if s.rto is not None:
+                t.append(f"RTO {_dur(s.rto)}")
+            if s.rpo is not None:
+                t.append(f"RPO {_dur(s.rpo)}")
+            rows.append([f"<b>{_e(s.name)}</b>", _requirement(s.requirement), _e(", ".join(t)) or "–"])
+        out.append(_table(["service", "requires", "targets"], rows))
+    if m.procedures:
+        rows = [[f"<b>{_e(p.name)}</b>", _steps(p)] for p in m.procedures.values()]
+        out.append(_table(["procedure", "steps"], rows))
+    if m.shocks:
+        rows = []
+        for sh in m.shocks.values():
+            if sh.outage is not None:
+                effect = f"holds them down {_dist(sh.outage)}"
+            else:
+                effect = f"triggers failure mode {_e(sh.mode or '(first)')}"
+            rows.append([
+                f"<b>{_e(sh.name)}</b>",
+                _dist(sh.every),
+                _selector(m, sh.targets),
+                f"{100 * sh.probability:g}%",
+                effect,
+            ])
+        out.append(_table(["shock", "every (mean)", "hits", "probability per target", "effect"], rows))
+    if m.maintenances:
+        rows = []
+        for w in m.maintenances.values():
+            rows.append([
+                f"<b>{_e(w.name)}</b>",
+                _selector(m, w.targets),
+                _e(_dur(w.every)),
+                _dist(w.duration),
+                _e(_dur(w.offset)) if w.offset else "0",
+                _e(w.crew or "–"),
+            ])
+        out.append(_table(["maintenance", "targets", "every", "duration", "first at", "crew"], rows))
+    return "<div>" + "".join(out) + "</div>"
+
+
+# --- ExactResults ----------------------------------------------------------------------------------
+
+
+def exact_html(ex: "ExactResults") -> str:
+    """The exact answers per service: steady-state availability, outages per year, mean outage,
+    mean time to the first outage."""
+    header = (
+        f'<div style="font-size:13px;margin-bottom:2px"><b>Exact solution</b> (Markov chain) of model '
+        f"<b>{_e(ex.model_name)}</b>: {ex.n_states:,} states</div>"
+    )
+    rows = []
+    for s in ex.service_names:
+        a = ex.availability(s)
+        f = ex.failure_frequency(s) * 8760
+        un = 1 - a
+        dec = 4 if un <= 0 else min(max(2, 2 - math.floor(math.log10(un * 100))), 10)
+        rows.append([
+            f"<b>{_e(s)}</b>",
+            f"{100 * a:.{dec}f}%",
+            _dur(un * 8760),
+            f"{f:.4g}",
+            _dur(ex.mean_outage_duration(s)) if f > 0 else "–",
+            _dur(ex.mttff(s)),
+        ])
+    table = _table(["service", "steady-state availability", "downtime per year", "outages per year", "mean outage",
+                    "mean time to first outage"], rows, [False, True, True, True, True, True])
+    return f"<div>{header}{table}</div>"
