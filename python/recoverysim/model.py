@@ -965,10 +965,20 @@ class Model:
             raise ValueError(f"horizon must be > 0, got {horizon!r}")
         replication = _count(replication, "replication", minimum=0)
         seed = _count(seed, "seed", minimum=0)
-        raw = _core.trace(
-            self.compile(), horizon=h, seed=seed, replication=replication, log_file="" if log_file is None else os.fspath(log_file)
-        )
-        return pd.DataFrame(raw)
+        compiled = self.compile()
+        raw = _core.trace(compiled, horizon=h, seed=seed, replication=replication, log_file="" if log_file is None else os.fspath(log_file))
+        df = pd.DataFrame(raw)
+        df.attrs = {
+            "model": self.name,
+            "seed": seed,
+            "replication": replication,
+            "horizon_h": h,
+            "services": list(compiled.service_names),
+            "components": list(compiled.component_names),
+            "shocks": list(compiled.shock_names),
+            "maintenance": list(self.maintenances),
+        }
+        return df
 
     # --- exact answers ----------------------------------------------------------------------------
 

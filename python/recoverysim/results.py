@@ -386,6 +386,11 @@ class Results:
 
     # --- tables ------------------------------------------------------------------------------------
 
+    @property
+    def model(self) -> "Model":
+        """A copy of the model that was simulated (later edits of the original do not leak in)."""
+        return self._model
+
     def trace(self, replication: int, log_file: str | None = None) -> pd.DataFrame:
         """Every event of one replication of this run (see :meth:`Model.trace`), e.g. the worst
         one: ``res.trace(int(res.downtime("trading").argmax()))``."""

@@ -44,6 +44,8 @@ def test_trace_reproduces_the_replication(run, which):
     i = {"first": 0, "worst": int(d.argmax()), "median": int(np.argsort(d)[len(d) // 2])}[which]
     tr = res.trace(i)
     assert list(tr.columns) == ["time_h", "event", "entity", "detail", "value"]
+    assert tr.attrs["horizon_h"] == res.horizon and tr.attrs["replication"] == i and tr.attrs["seed"] == res.seed
+    assert "trading" in tr.attrs["services"] and "db-a" in tr.attrs["components"]
     assert tr["time_h"].is_monotonic_increasing and tr["time_h"].iloc[-1] < res.horizon
     for s in ("trading", "database", "gateways"):
         total, count = outage_hours(tr, s, res.horizon)
