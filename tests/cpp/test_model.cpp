@@ -1,8 +1,12 @@
 // Model validation: every error names the culprit.
 #include "check.hpp"
+#include "spec_helpers.hpp"
 #include "recoverysim/model.hpp"
 
 using namespace recoverysim;
+using spec::gate;
+using spec::ref;
+using spec::svc;
 
 namespace {
 
@@ -16,24 +20,6 @@ ComponentSpec comp(const std::string& name) {
   return c;
 }
 
-RequirementSpec ref(const std::string& n) {
-  RequirementSpec r;
-  r.name = n;
-  return r;
-}
-RequirementSpec gate(GateKind k, std::vector<RequirementSpec> kids, int kk = 0) {
-  RequirementSpec r;
-  r.kind = k;
-  r.k = kk;
-  r.children = std::move(kids);
-  return r;
-}
-ServiceSpec svc(const std::string& name, RequirementSpec r) {
-  ServiceSpec s;
-  s.name = name;
-  s.requirement = std::move(r);
-  return s;
-}
 
 ModelSpec base() {
   ModelSpec m;

@@ -2,9 +2,13 @@
 #include <cstring>
 
 #include "check.hpp"
+#include "spec_helpers.hpp"
 #include "recoverysim/runner.hpp"
 
 using namespace recoverysim;
+using spec::gate;
+using spec::ref;
+using spec::svc;
 
 namespace {
 
@@ -19,24 +23,6 @@ ComponentSpec comp(const std::string& name, Distribution ttf, std::vector<StepSp
 }
 StepSpec step(Distribution d, std::string crew = "") {
   return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0};
-}
-RequirementSpec ref(const std::string& n) {
-  RequirementSpec r;
-  r.name = n;
-  return r;
-}
-RequirementSpec gate(GateKind k, std::vector<RequirementSpec> kids, int kk = 0) {
-  RequirementSpec r;
-  r.kind = k;
-  r.k = kk;
-  r.children = std::move(kids);
-  return r;
-}
-ServiceSpec svc(const std::string& name, RequirementSpec r) {
-  ServiceSpec s;
-  s.name = name;
-  s.requirement = std::move(r);
-  return s;
 }
 
 RunResults run1(const ModelSpec& spec, double horizon, int threads = 1, std::uint64_t reps = 1) {

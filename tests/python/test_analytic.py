@@ -34,46 +34,14 @@ import numpy as np
 import pytest
 
 import recoverysim as rs
-from recoverysim.stats import estimate
+from exactcheck import CONFIDENCE, check, check_steady_horizon
+from exactcheck import simulate as _simulate
 
-CONFIDENCE = 0.9999  # two-sided; the t quantile is ~3.9 for the replication counts used here
-THREADS = 2
-MAX_TRANSIENT_BIAS_SE = 0.1  # steady-state cases: |finite-horizon mean - steady state| < 0.1 SE
 
 
 # --------------------------------------------------------------------------------------------------
 # Checking helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _simulate(model: rs.Model, horizon: float, replications: int, seed: int) -> rs.Results:
-    return model.simulate(horizon=horizon, replications=replications, seed=seed, threads=THREADS, progress=False)
-
-
-def check(label: str, values: np.ndarray | rs.Estimate, exact: float) -> rs.Estimate:
-    """Assert that ``exact`` lies in the CONFIDENCE interval of the mean of ``values``.
-
-    ``values`` is one number per replication (or an Estimate already at CONFIDENCE).
-    """
-    est = values if isinstance(values, rs.Estimate) else estimate(np.asarray(values, dtype=float), CONFIDENCE)
-    assert est.confidence == CONFIDENCE
-    z = (est.mean - exact) / est.stderr if est.stderr > 0 else (0.0 if est.mean == exact else math.inf)
-    print(f"ANALYTIC {label:<58} exact={exact:.8g} est={est.mean:.8g} se={est.stderr:.3g} z={z:+.2f}")
-    assert est.contains(exact), (
-        f"{label}: exact {exact:.10g} outside the {CONFIDENCE:.2%} CI {est!r}; "
-        f"estimate - exact = {est.mean - exact:.4g} = {z:+.2f} standard errors"
-    )
-    return est
-
-
-def check_steady_horizon(label: str, finite_horizon_exact: float, steady: float, est: rs.Estimate) -> None:
-    """The horizon is long enough that the start-up transient is negligible (< 0.1 SE)."""
-    bias = finite_horizon_exact - steady
-    print(f"ANALYTIC {label:<58} steady={steady:.8g} transient bias={bias / est.stderr:+.3f} SE")
-    assert abs(bias) < MAX_TRANSIENT_BIAS_SE * est.stderr, (
-        f"{label}: horizon too short for a steady-state check: transient bias {bias:.3g} is "
-        f"{abs(bias) / est.stderr:.2f} standard errors (allowed {MAX_TRANSIENT_BIAS_SE})"
-    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -26,68 +26,24 @@ import numpy as np
 import pytest
 
 import recoverysim as rs
-from recoverysim.stats import estimate, ratio_estimate
+import exactcheck
+from exactcheck import CONFIDENCE, gauss_legendre
+from exactcheck import simulate as _simulate
+from recoverysim.stats import ratio_estimate
 
-CONFIDENCE = 0.9999  # two-sided; the t quantile is ~3.9 for the replication counts used here
-THREADS = 2
-MAX_TRANSIENT_BIAS_SE = 0.1  # steady-state cases: |finite-horizon mean - steady state| < 0.1 SE
+check = functools.partial(exactcheck.check, tag="CORRELATED")
+check_far = functools.partial(exactcheck.check_far, widths=3.0, tag="CORRELATED")  # > ~12 standard errors
+check_steady_horizon = functools.partial(exactcheck.check_steady_horizon, tag="CORRELATED")
+
 NEVER = rs.Deterministic(1e12)  # a time to failure far beyond every horizon used here
 D = rs.Deterministic
 
 
 # --------------------------------------------------------------------------------------------------
-# Checking helpers (as in test_analytic.py)
+# Checking helpers: see exactcheck.py
 # --------------------------------------------------------------------------------------------------
 
 
-def _simulate(model: rs.Model, horizon: float, replications: int, seed: int) -> rs.Results:
-    return model.simulate(horizon=horizon, replications=replications, seed=seed, threads=THREADS, progress=False)
-
-
-def check(label: str, values: np.ndarray | rs.Estimate, exact: float) -> rs.Estimate:
-    """Assert that ``exact`` lies in the CONFIDENCE interval of the mean of ``values``.
-
-    ``values`` is one number per replication (or an Estimate already at CONFIDENCE).
-    """
-    est = values if isinstance(values, rs.Estimate) else estimate(np.asarray(values, dtype=float), CONFIDENCE)
-    assert est.confidence == CONFIDENCE
-    z = (est.mean - exact) / est.stderr if est.stderr > 0 else (0.0 if est.mean == exact else math.inf)
-    print(f"CORRELATED {label:<62} exact={exact:.8g} est={est.mean:.8g} se={est.stderr:.3g} z={z:+.2f}")
-    assert est.contains(exact), (
-        f"{label}: exact {exact:.10g} outside the {CONFIDENCE:.2%} CI {est!r}; "
-        f"estimate - exact = {est.mean - exact:.4g} = {z:+.2f} standard errors"
-    )
-    return est
-
-
-def check_far(label: str, est: rs.Estimate, wrong: float, factor: float = 3.0) -> None:
-    """Power check: the estimate is far (> factor half-widths, i.e. > ~12 standard errors by
-    default) from a tempting wrong answer."""
-    dist = abs(est.mean - wrong) / est.half_width
-    print(f"CORRELATED {label:<62} wrong={wrong:.8g} est={est.mean:.8g} distance={dist:.1f} half-widths")
-    assert dist > factor, f"{label}: the estimate {est!r} cannot tell the wrong answer {wrong:.8g} apart"
-
-
-def check_steady_horizon(label: str, finite_horizon_exact: float, steady: float, est: rs.Estimate) -> None:
-    """The horizon is long enough that the start-up transient is negligible (< 0.1 SE)."""
-    bias = finite_horizon_exact - steady
-    print(f"CORRELATED {label:<62} steady={steady:.8g} transient bias={bias / est.stderr:+.3f} SE")
-    assert abs(bias) < MAX_TRANSIENT_BIAS_SE * est.stderr, (
-        f"{label}: horizon too short for a steady-state check: transient bias {bias:.3g} is "
-        f"{abs(bias) / est.stderr:.2f} standard errors (allowed {MAX_TRANSIENT_BIAS_SE})"
-    )
-
-
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(30)
-
-
-def gauss_legendre(f, lo: float, hi: float, panels: int = 8) -> float:
-    """integral_lo^hi f(t) dt by composite 30-point Gauss-Legendre (f smooth on [lo, hi])."""
-    edges = np.linspace(lo, hi, panels + 1)
-    mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
-    t = (mid[:, None] + half[:, None] * _GL_NODES[None, :]).ravel()
-    w = (half[:, None] * _GL_WEIGHTS[None, :]).ravel()
-    return float(np.sum(w * f(t)))
 
 
 # --------------------------------------------------------------------------------------------------

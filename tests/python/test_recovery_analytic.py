@@ -39,55 +39,18 @@ import numpy as np
 import pytest
 
 import recoverysim as rs
-from recoverysim.stats import estimate, ratio_estimate
+import exactcheck
+from exactcheck import CONFIDENCE, MAX_TRANSIENT_BIAS_SE, check, check_steady_horizon
+from recoverysim.stats import ratio_estimate
 
-CONFIDENCE = 0.9999  # two-sided; the t quantile is ~3.9-4.1 for the replication counts used here
-THREADS = 2
-MAX_TRANSIENT_BIAS_SE = 0.1  # steady-state cases: |finite-horizon value - steady state| < 0.1 SE
 
+
+check_far = functools.partial(exactcheck.check_far, widths=10.0)
+_simulate = functools.partial(exactcheck.simulate, keep=0)
 
 # --------------------------------------------------------------------------------------------------
-# Checking helpers (as in test_analytic.py)
+# Checking helpers: see exactcheck.py
 # --------------------------------------------------------------------------------------------------
-
-
-def _simulate(model: rs.Model, horizon: float, replications: int, seed: int, keep: int = 0) -> rs.Results:
-    return model.simulate(
-        horizon=horizon, replications=replications, seed=seed, threads=THREADS, progress=False, keep_outages=keep
-    )
-
-
-def check(label: str, values: np.ndarray | rs.Estimate, exact: float) -> rs.Estimate:
-    """Assert that ``exact`` lies in the CONFIDENCE interval of the mean of ``values``.
-
-    ``values`` is one number per replication (or an Estimate already at CONFIDENCE).
-    """
-    est = values if isinstance(values, rs.Estimate) else estimate(np.asarray(values, dtype=float), CONFIDENCE)
-    assert est.confidence == CONFIDENCE
-    z = (est.mean - exact) / est.stderr if est.stderr > 0 else (0.0 if est.mean == exact else math.inf)
-    print(f"ANALYTIC {label:<66} exact={exact:.8g} est={est.mean:.8g} se={est.stderr:.3g} z={z:+.2f}")
-    assert est.contains(exact), (
-        f"{label}: exact {exact:.10g} outside the {CONFIDENCE:.2%} CI {est!r}; "
-        f"estimate - exact = {est.mean - exact:.4g} = {z:+.2f} standard errors"
-    )
-    return est
-
-
-def check_steady_horizon(label: str, finite_horizon_exact: float, steady: float, est: rs.Estimate) -> None:
-    """The horizon is long enough that the finite-horizon correction is negligible (< 0.1 SE)."""
-    bias = finite_horizon_exact - steady
-    print(f"ANALYTIC {label:<66} steady={steady:.8g} transient bias={bias / est.stderr:+.3f} SE")
-    assert abs(bias) < MAX_TRANSIENT_BIAS_SE * est.stderr, (
-        f"{label}: horizon too short for a steady-state check: transient bias {bias:.3g} is "
-        f"{abs(bias) / est.stderr:.2f} standard errors (allowed {MAX_TRANSIENT_BIAS_SE})"
-    )
-
-
-def check_far(label: str, est: rs.Estimate, wrong: float, widths: float = 10.0) -> None:
-    """Power check: the estimate is far (> ``widths`` CI half-widths) from a plausible wrong answer."""
-    dist = abs(est.mean - wrong) / est.half_width
-    print(f"ANALYTIC {label:<66} wrong={wrong:.8g} est={est.mean:.8g} distance={dist:.1f} half-widths")
-    assert dist > widths, f"{label}: the estimate {est!r} cannot tell the wrong answer {wrong:.8g} apart"
 
 
 # --------------------------------------------------------------------------------------------------
