@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from .units import format_hours
 if TYPE_CHECKING:
     from .model import Model
 
-__all__ = ["Results"]
+__all__ = ["Results", "StreamedResults"]
 
 _HIST_EDGES = np.asarray(_core.histogram_edges())
 
@@ -67,6 +67,10 @@ class Results:
         self.kept_replications: int = kept
 
     # --- lookup -----------------------------------------------------------------------------------
+
+    def _column_mean(self, key: str) -> np.ndarray:
+        """Mean over replications of a per-replication engine array (entity dims kept)."""
+        return self.raw[key].mean(axis=0)
 
     def _svc(self, service: str) -> int:
         try:
@@ -258,7 +262,7 @@ class Results:
         ``planned=True`` gives the maintenance windows behind the planned downtime instead.
         Index: (source, cause) = (component, failure mode) or (shock name, "shock")."""
         i = self._svc(service)
-        per = self.raw["service_cause_downtime"][:, i, :].mean(axis=0)
+        per = self._column_mean("service_cause_downtime")[i]
         sources, causes, is_planned = self._cause_labels()
         keep = np.asarray(is_planned) == planned
         total = per[keep].sum()
@@ -294,7 +298,7 @@ class Results:
         crew_wait, restore, switchover, ...): where the time of an outage goes. ``other`` is time
         the service stayed down after the failure that began the outage had recovered."""
         i = self._svc(service)
-        per = self.raw["service_phase_downtime"][:, i, :].mean(axis=0)
+        per = self._column_mean("service_phase_downtime")[i]
         sr = pd.Series(per, index=pd.Index(self.phase_names, name="phase"), name="downtime_h")
         return sr[sr > 0].sort_values(ascending=False)
 
@@ -378,7 +382,7 @@ class Results:
     @property
     def events(self) -> int:
         """Total events processed by the engine."""
-        return int(self.raw["events"].sum())
+        return int(round(float(self._column_mean("events")) * self.replications))
 
     @property
     def events_per_second(self) -> float:
@@ -444,9 +448,10 @@ class Results:
             row["p_rto_breach"] = self.p_rto_breach(s).mean if t.get("rto") is not None else math.nan
             row["rpo_h"] = t.get("rpo") if t.get("rpo") is not None else math.nan
             row["rpo_compliance"] = self.rpo_compliance(s).mean if t.get("rpo") is not None else math.nan
-            row["planned_downtime_h"] = float(self.planned_downtime(s).mean())
-            row["data_loss_incidents"] = float(self.data_loss_incidents(s).mean())
-            row["data_lost_h"] = float(self.data_lost(s).mean())
+            i = self._svc(s)
+            row["planned_downtime_h"] = float(self._column_mean("service_planned_downtime")[i])
+            row["data_loss_incidents"] = float(self._column_mean("service_loss_incidents")[i])
+            row["data_lost_h"] = float(self._column_mean("service_data_lost")[i])
             rows.append(row)
         df = pd.DataFrame(rows).set_index("service")
         if exact:
@@ -461,16 +466,19 @@ class Results:
 
     def components(self) -> pd.DataFrame:
         """One row per component: failures per horizon, downtime (hours), availability."""
+        down = self._column_mean("component_downtime")
+        planned = self._column_mean("component_planned_downtime")
+        per_mode = self._column_mean("mode_failures")
         rows = []
-        for c in self.component_names:
-            dt = self.component_downtime(c)
+        for ci, c in enumerate(self.component_names):
+            failures = sum(per_mode[i] for i, (cc, _) in enumerate(self.mode_names) if cc == c and not self.planned_modes[i])
             rows.append(
                 {
                     "component": c,
-                    "failures": float(self.failures(c).mean()),
-                    "downtime_h": float(dt.mean()),
-                    "planned_downtime_h": float(self.raw["component_planned_downtime"][:, self._comp(c)].mean()),
-                    "availability": float(1 - dt.mean() / self.horizon),
+                    "failures": float(failures),
+                    "downtime_h": float(down[ci]),
+                    "planned_downtime_h": float(planned[ci]),
+                    "availability": float(1 - down[ci] / self.horizon),
                 }
             )
         return pd.DataFrame(rows).set_index("component")
@@ -511,11 +519,11 @@ class Results:
             )
             lines.append(f"  downtime tail     P50 {_dur(p50)}   P90 {_dur(p90)}   P99 {_dur(p99)}")
             lines.append(f"  outages           {o.mean:.3g} per {format_hours(self.horizon)}, mean length {_dur(self.mean_outage_duration(s))}")
-            planned = self.planned_downtime(s)
-            if planned.any():
-                n_planned = self.planned_outage_counts(s).mean()
+            planned = float(self._column_mean("service_planned_downtime")[self._svc(s)])
+            if planned > 0:
+                n_planned = float(self._column_mean("service_planned_outages")[self._svc(s)])
                 lines.append(
-                    f"  planned downtime  {_dur(planned.mean())} per {format_hours(self.horizon)} in {n_planned:.3g} windows "
+                    f"  planned downtime  {_dur(planned)} per {format_hours(self.horizon)} in {n_planned:.3g} windows "
                     "(not counted above)"
                 )
             target = self.targets.get(s, {}).get("availability")
@@ -530,7 +538,7 @@ class Results:
                     f"  RTO {format_hours(t['rto']):<13} {_pct(c.mean)} of outages restored within it (95% CI {_pct(c.low)} .. {_pct(c.high)}); "
                     f"P(at least one breach per {format_hours(self.horizon)}) {b.mean:.1%}"
                 )
-            n_loss = self.data_loss_incidents(s).mean()
+            n_loss = float(self._column_mean("service_loss_incidents")[self._svc(s)])
             if t.get("rpo") is not None or n_loss > 0:
                 lost = self.expected_data_lost(s)
                 line = (
@@ -586,3 +594,190 @@ def _dur(h: float) -> str:
     if a < 2:
         return f"{h * 60:.1f} min"
     return f"{h:.2f} h"
+
+
+class StreamedResults(Results):
+    """Results of a run too large to keep per-replication values (``per_replication=False``).
+
+    Every estimate (means with confidence intervals, probabilities, RTO/RPO compliance, causes,
+    phases, components, summary, report) is computed from fixed-size aggregates; quantiles of the
+    downtime come from a fixed histogram (within 2.9 %). Per-replication arrays
+    (``downtime(s)``...) raise ``ValueError``. Outage and data-loss records of the first
+    ``keep_outages`` replications are kept as usual.
+    """
+
+    def __init__(self, model: "Model", compiled: Any, agg: Any, *, horizon: float, seed: int, elapsed: float, threads: int, kept: int) -> None:
+        self.model_name = model.name
+        self._model = model.copy()
+        self.horizon = horizon
+        self.seed = seed
+        self.elapsed = elapsed
+        self.threads = threads
+        self.service_names = list(compiled.service_names)
+        self.component_names = list(compiled.component_names)
+        self.mode_names = [tuple(x) for x in compiled.mode_names]  # type: ignore[misc]
+        self.planned_modes = list(compiled.planned_modes)
+        self.shock_names = list(compiled.shock_names)
+        self.targets = {s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()}
+        self.phase_names = list(compiled.phases)
+        self.agg = agg
+        self.replications = int(agg.n)
+        self.kept_replications = kept
+        raw: dict[str, np.ndarray] = {"outage_histogram": agg.outage_histogram}
+        records = agg.merged_records()
+        if not records:
+            empty = _core.simulate(compiled, horizon=horizon, seed=seed, replications=1, threads=1, record_replications=0)
+            records = {f"{k}/{c}": v for k, d in empty.items() if isinstance(d, dict) for c, v in d.items()}
+        raw.update(records)
+        self.raw = raw
+
+    # --- what is not kept ----------------------------------------------------------------------
+
+    def _not_kept(self, what: str) -> NoReturn:
+        raise ValueError(
+            f"{what}: per-replication values are not kept for this run of {self.replications:,} replications "
+            "(per_replication=False); use the estimates (availability, mean_downtime, summary...), or simulate "
+            "with per_replication=True"
+        )
+
+    def downtime(self, service: str) -> np.ndarray:
+        self._not_kept("downtime")
+
+    def planned_downtime(self, service: str) -> np.ndarray:
+        self._not_kept("planned_downtime")
+
+    def planned_outage_counts(self, service: str) -> np.ndarray:
+        self._not_kept("planned_outage_counts")
+
+    def availabilities(self, service: str, include_planned: bool = False) -> np.ndarray:
+        self._not_kept("availabilities")
+
+    def outage_counts(self, service: str) -> np.ndarray:
+        self._not_kept("outage_counts")
+
+    def sla_met(self, service: str, target: float | None = None) -> np.ndarray:
+        self._not_kept("sla_met")
+
+    def rto_breaches(self, service: str) -> np.ndarray:
+        self._not_kept("rto_breaches")
+
+    def max_outage(self, service: str) -> np.ndarray:
+        self._not_kept("max_outage")
+
+    def data_loss_incidents(self, service: str) -> np.ndarray:
+        self._not_kept("data_loss_incidents")
+
+    def data_lost(self, service: str) -> np.ndarray:
+        self._not_kept("data_lost")
+
+    def rpo_breaches(self, service: str) -> np.ndarray:
+        self._not_kept("rpo_breaches")
+
+    def component_downtime(self, component: str) -> np.ndarray:
+        self._not_kept("component_downtime")
+
+    def failures(self, component: str, mode: str | None = None) -> np.ndarray:
+        self._not_kept("failures")
+
+    def to_pandas(self) -> pd.DataFrame:
+        self._not_kept("to_pandas")
+
+    def trace(self, replication: int, log_file: str | None = None) -> pd.DataFrame:
+        return self._model.trace(replication, seed=self.seed, horizon=self.horizon, log_file=log_file)
+
+    # --- estimates from the aggregates -------------------------------------------------------------
+
+    def _column_mean(self, key: str) -> np.ndarray:
+        return self.agg.s1[key] / self.agg.n
+
+    def _est(self, key: str, i: int, confidence: float, scale: float = 1.0, shift: float = 0.0) -> Estimate:
+        from ._streaming import estimate_from_sums
+
+        return estimate_from_sums(self.agg.n, float(self.agg.s1[key][i]), float(self.agg.s2[key][i]), confidence, scale, shift)
+
+    def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
+        from ._streaming import estimate_from_sums
+
+        i = self._svc(service)
+        a = self.agg
+        s1, s2 = float(a.s1["service_downtime"][i]), float(a.s2["service_downtime"][i])
+        if include_planned:
+            p1, p2 = float(a.s1["service_planned_downtime"][i]), float(a.s2["service_planned_downtime"][i])
+            dp = float(a.cross[("service_downtime", "service_planned_downtime")][i])
+            s1, s2 = s1 + p1, s2 + 2 * dp + p2
+        return estimate_from_sums(a.n, s1, s2, confidence, scale=-1.0 / self.horizon, shift=1.0)
+
+    def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
+        return self._est("service_downtime", self._svc(service), confidence)
+
+    def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
+        return self._est("service_outages", self._svc(service), confidence)
+
+    def mean_outage_duration(self, service: str) -> float:
+        i = self._svc(service)
+        n = float(self.agg.s1["service_outages"][i])
+        return float(self.agg.s1["service_downtime"][i]) / n if n > 0 else math.nan
+
+    def downtime_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
+        from ._streaming import DOWNTIME_EDGES
+
+        counts = self.agg.downtime_hist[self._svc(service)]
+        cum = np.cumsum(counts)
+        out = []
+        for p in np.asarray(q, dtype=float).ravel():
+            b = min(int(np.searchsorted(cum, p * cum[-1], side="left")), len(counts) - 1)
+            out.append(0.0 if b == 0 else math.sqrt(DOWNTIME_EDGES[b] * DOWNTIME_EDGES[b + 1]))
+        return np.asarray(out).reshape(np.shape(q))
+
+    def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
+        from ._streaming import estimate_from_sums
+
+        i = self._svc(service)
+        stored = self.targets.get(service, {}).get("availability")
+        if stored is None:
+            raise ValueError(f"service {service!r} has no availability target; pass target=")
+        if target is not None and target != stored:
+            self._not_kept("p_sla_met with another target than the service's")
+        k = float(self.agg.sla_met[i])
+        return estimate_from_sums(self.agg.n, k, k, confidence)
+
+    def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
+        from ._streaming import ratio_from_sums
+
+        i = self._svc(service)
+        self._target(service, "rto")
+        a = self.agg
+        m1, m2 = float(a.s1["service_rto_met"][i]), float(a.s2["service_rto_met"][i])
+        b1, b2 = float(a.s1["service_rto_breaches"][i]), float(a.s2["service_rto_breaches"][i])
+        mb = float(a.cross[("service_rto_met", "service_rto_breaches")][i])
+        return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence)
+
+    def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+        from ._streaming import estimate_from_sums
+
+        i = self._svc(service)
+        self._target(service, "rto")
+        k = float(self.agg.positive["service_rto_breaches"][i])
+        return estimate_from_sums(self.agg.n, k, k, confidence)
+
+    def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
+        from ._streaming import ratio_from_sums
+
+        i = self._svc(service)
+        self._target(service, "rpo")
+        a = self.agg
+        n1, n2 = float(a.s1["service_loss_incidents"][i]), float(a.s2["service_loss_incidents"][i])
+        b1, b2 = float(a.s1["service_rpo_breaches"][i]), float(a.s2["service_rpo_breaches"][i])
+        nb = float(a.cross[("service_loss_incidents", "service_rpo_breaches")][i])
+        return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence)
+
+    def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+        from ._streaming import estimate_from_sums
+
+        i = self._svc(service)
+        self._target(service, "rpo")
+        k = float(self.agg.positive["service_rpo_breaches"][i])
+        return estimate_from_sums(self.agg.n, k, k, confidence)
+
+    def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
+        return self._est("service_data_lost", self._svc(service), confidence)
