@@ -50,6 +50,28 @@ void register_exact(py::module_& m) {
       py::arg("model"), py::kw_only(), "max_states"_a = 200000,
       "Build and solve the continuous-time Markov chain of an exponential model.");
   m.def(
+      "importance_sampling",
+      [](std::shared_ptr<CompiledModel> model, std::uint64_t cycles, std::uint64_t plain_cycles,
+         double bias, std::uint64_t seed, std::int32_t target_service) {
+        RareEventResult r;
+        {
+          py::gil_scoped_release release;
+          r = importance_sampling(*model, RareEventOptions{cycles, plain_cycles, bias, seed, target_service});
+        }
+        py::list svcs;
+        for (const auto& x : r.services)
+          svcs.append(py::dict("down_per_cycle"_a = x.down_per_cycle,
+                               "down_per_cycle_se"_a = x.down_per_cycle_se,
+                               "crude_second_moment"_a = x.crude_second_moment));
+        return py::dict("cycle_length"_a = r.cycle_length, "cycle_length_se"_a = r.cycle_length_se,
+                        "services"_a = svcs, "cycles"_a = r.cycles,
+                        "plain_cycles"_a = r.plain_cycles, "steps"_a = r.steps);
+      },
+      py::arg("model"), py::kw_only(), "cycles"_a = 100000, "plain_cycles"_a = 20000,
+      "bias"_a = 0.5, "seed"_a = 0, "target_service"_a = -1,
+      "Steady-state unavailability by regenerative importance sampling (balanced failure "
+      "biasing) on the model's Markov chain, walked on the fly.");
+  m.def(
       "structure_availability",
       [](std::shared_ptr<CompiledModel> model, const std::vector<double>& availability) {
         return structure_availability(*model, availability);

@@ -40,7 +40,7 @@ from .distributions import (
 from .io import ModelFileError, load, loads
 from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
 from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
-from .exact import ExactResults, component_availability, exact, structure_availability
+from .exact import ExactResults, RareEventResults, component_availability, exact, rare_events, structure_availability
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .results import Results
 from .stats import Estimate
@@ -86,6 +86,8 @@ __all__ = [
     "exact",
     "structure_availability",
     "component_availability",
+    "rare_events",
+    "RareEventResults",
     "compare",
     "Comparison",
     "Difference",

@@ -190,3 +190,12 @@ class MarkovSolution:
 
 def solve_markov(model: CompiledModel, *, max_states: int = 200000) -> MarkovSolution: ...
 def structure_availability(model: CompiledModel, component_availability: list[float]) -> list[float]: ...
+def importance_sampling(
+    model: CompiledModel,
+    *,
+    cycles: int = 100000,
+    plain_cycles: int = 20000,
+    bias: float = 0.5,
+    seed: int = 0,
+    target_service: int = -1,
+) -> dict[str, Any]: ...

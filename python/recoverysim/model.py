@@ -1002,6 +1002,15 @@ class Model:
 
         return exact(self, max_states=max_states)
 
+    def rare_events(
+        self, service: str | None = None, *, cycles: int = 100_000, plain_cycles: int = 20_000, bias: float = 0.5, seed: int = 0
+    ) -> Any:
+        """Steady-state unavailability by importance sampling for highly available exponential
+        models (see :func:`recoverysim.exact.rare_events`)."""
+        from .exact import rare_events
+
+        return rare_events(self, service, cycles=cycles, plain_cycles=plain_cycles, bias=bias, seed=seed)
+
     def structure_availability(self, component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
         """Exact service availabilities for independent components (see :mod:`recoverysim.exact`)."""
         from .exact import structure_availability

@@ -20,6 +20,7 @@ enum class StreamKind : std::uint64_t {
   cascade = 5,     // component x failure mode: cascade hits and delays
   backup = 6,      // component: backup durations, success, replication lag
   sample = 7,      // Distribution.sample() from Python
+  importance = 8,  // rare-event cycles (importance sampling on the Markov chain)
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer.
