@@ -137,7 +137,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if total > _LIST_AT_MOST and config.option.verbose <= 0:
         tr.write_line(
             f"{total:,} statistical checks ran; {failed:,} of them raised StatisticalAssertionError "
-            "(a test may have expected that: pytest's own result above says which tests failed); -v lists them"
+            "(tests may expect that: pytest's result line says which tests failed); -v lists them"
         )
         return
     if total > len(checks):
