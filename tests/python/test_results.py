@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import recoverysim as rs
-from recoverysim.stats import estimate
+from recoverysim.stats import Estimate, estimate
 
 REPS = 400
 HORIZON = "1y"
@@ -392,3 +392,11 @@ def test_availability_estimate_covers_the_analytic_value():
 
 def test_estimate_repr_shows_a_999_confidence_level():
     assert repr(estimate(np.arange(10.0), 0.999)).endswith("(99.9% CI, n=10)")
+
+
+def test_estimate_repr_resolves_its_interval():
+    # Six significant digits would print 0.999999 [0.999998, 0.999999]: useless for five nines.
+    e = Estimate(0.9999987, 0.9999984, 0.9999990, 1.0, 10000)
+    assert repr(e) == "0.99999870 [0.99999840, 0.99999900] (95% CI, n=10000)"
+    assert repr(Estimate(6.4e-8, 6.3e-8, 6.5e-8, 1.0, 5)) == "6.4e-08 [6.3e-08, 6.5e-08] (95% CI, n=5)"
+    assert repr(Estimate(0.5, 0.4, 0.6, 1.0, 9)) == "0.5 [0.4, 0.6] (95% CI, n=9)"
