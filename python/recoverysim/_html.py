@@ -123,8 +123,12 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
         f"{events / 1e6:.3g} M events in {res.elapsed:.2f} s on {res.threads} thread{'s' if res.threads != 1 else ''}</div>"
     )
     has = {k: any(res.targets.get(s, {}).get(k) is not None for s in res.service_names) for k in ("availability", "rto", "rpo")}
-    any_planned = any(res.planned_downtime(s).any() for s in res.service_names)
-    any_loss = any(res.data_loss_incidents(s).any() for s in res.service_names)
+    # Means over replications (available for streamed runs too).
+    planned_mean = res._column_mean("service_planned_downtime")
+    loss_mean = res._column_mean("service_loss_incidents")
+    lost_mean = res._column_mean("service_data_lost")
+    any_planned = bool((planned_mean > 0).any())
+    any_loss = bool((loss_mean > 0).any())
     headers = ["service", "availability<br><span style='font-weight:400'>(95% CI)</span>", f"downtime per {_e(per)}<br>"
                "<span style='font-weight:400'>mean (P90 · P99)</span>", f"outages per {_e(per)}", "mean outage"]
     numeric = [False, True, True, True, True]
@@ -156,7 +160,7 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
         ]
         t = res.targets.get(s, {})
         if any_planned:
-            pd_ = float(res.planned_downtime(s).mean())
+            pd_ = float(planned_mean[res.service_names.index(s)])
             row.append(_dur(pd_) if pd_ > 0 else "–")
         if has["availability"]:
             target = t.get("availability")
@@ -175,8 +179,8 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
                 ok = not math.isfinite(c.mean) or c.mean >= compliance
                 row.append(_two(_verdict(ok, _dur(t["rto"])), f"{_pct(c.mean)} of outages within; P(breach per {_e(per)}) {_pct(b.mean)}"))
         if has["rpo"] or any_loss:
-            n_loss = float(res.data_loss_incidents(s).mean())
-            lost = float(res.data_lost(s).mean())
+            n_loss = float(loss_mean[res.service_names.index(s)])
+            lost = float(lost_mean[res.service_names.index(s)])
             sub = f"{n_loss:.3g} incidents, {_dur(lost)} of writes lost per {_e(per)}" if n_loss > 0 else "no data-loss incident"
             if t.get("rpo") is None:
                 row.append(_two("–", sub) if n_loss > 0 else "–")

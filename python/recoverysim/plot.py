@@ -996,7 +996,7 @@ def downtime_causes(
         raise ValueError(f"by must be 'component', 'cause' or 'phase', got {by!r}")
     one, many = _horizon_words(res.horizon)
     by_cause = res.downtime_by_cause(service)
-    total = float(res.downtime(service).mean())
+    total = float(res.mean_downtime(service).mean)  # also for streamed runs
     kinds: dict[str, str] = {}
     if by == "phase":
         hrs = res.downtime_by_phase(service)

@@ -125,3 +125,18 @@ def test_memory_does_not_grow_with_replications():
     n, grown_kb = map(int, p.stdout.split())
     assert n == 2_000_000
     assert grown_kb < 20 * 1024, f"peak memory grew by {grown_kb} kB"
+
+
+def test_streamed_results_render_and_plot_what_they_can(pair):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from recoverysim import plot
+
+    _, streamed = pair
+    html = streamed._repr_html_()
+    assert "trading" in html and "<table" in html
+    assert "fix" in plot.downtime_causes(streamed, "trading").get_title(loc="left")
+    assert plot.outage_durations(streamed, "trading").get_title(loc="left")  # from the kept records
+    with pytest.raises(ValueError, match="per-replication values are not kept"):
+        plot.downtime_distribution(streamed, "trading")
