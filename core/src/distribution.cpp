@@ -61,7 +61,7 @@ const char* dist_kind_name(DistKind k) noexcept {
 // ---------------------------------------------------------------------------------------------
 // Special functions
 
-double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+double normal_cdf(double x) noexcept { return 0.5 * dm::erfc(-x / std::numbers::sqrt2); }
 
 // Acklam's rational approximation (relative error 1.2e-9), then one Halley step on erfc, which
 // brings it to full double precision.
@@ -82,7 +82,7 @@ double normal_quantile(double p) noexcept {
   constexpr double plow = 0.02425;
   double x;
   if (p < plow) {
-    const double q = std::sqrt(-2 * std::log(p));
+    const double q = std::sqrt(-2 * dm::log(p));
     x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p <= 1 - plow) {
@@ -91,15 +91,15 @@ double normal_quantile(double p) noexcept {
     x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   } else {
-    const double q = std::sqrt(-2 * std::log1p(-p));
+    const double q = std::sqrt(-2 * dm::log1p(-p));
     x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   // Halley refinement on e = Phi(x) - p; in the upper tail e is computed from the complements
   // (1 - p) and erfc to keep precision.
-  const double e = (x > 0) ? (1.0 - p) - 0.5 * std::erfc(x / std::numbers::sqrt2)
-                           : 0.5 * std::erfc(-x / std::numbers::sqrt2) - p;
-  const double u = e * std::sqrt(2 * std::numbers::pi) * std::exp(x * x / 2);
+  const double e = (x > 0) ? (1.0 - p) - 0.5 * dm::erfc(x / std::numbers::sqrt2)
+                           : 0.5 * dm::erfc(-x / std::numbers::sqrt2) - p;
+  const double u = e * std::sqrt(2 * std::numbers::pi) * dm::exp(x * x / 2);
   return x - u / (1 + x * u / 2);
 }
 
@@ -236,12 +236,12 @@ double Distribution::sample_gamma(Stream& s) const {
     if (v <= 0) continue;
     v = v * v * v;
     const double u = s.uniform_pos();
-    if (std::log(u) < 0.5 * x * x + dd - dd * v + dd * std::log(v)) {
+    if (dm::log(u) < 0.5 * x * x + dd - dd * v + dd * dm::log(v)) {
       g = dd * v;
       break;
     }
   }
-  if (p_[0] < 1) g *= std::pow(s.uniform_pos(), aux_[2]);
+  if (p_[0] < 1) g *= dm::pow(s.uniform_pos(), aux_[2]);
   return g * p_[1];
 }
 

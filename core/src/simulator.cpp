@@ -1,5 +1,7 @@
 #include "recoverysim/simulator.hpp"
 
+#include "recoverysim/detmath.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,14 +13,15 @@ namespace recoverysim {
 
 int DurationHistogram::bin(double hours) noexcept {
   if (!(hours >= kMinHours)) return 0;
-  const double pos = std::log10(hours / kMinHours) * kPerDecade;
+  // Deterministic on every CPU (see detmath.hpp): log10(y) = ln(y) / ln(10).
+  const double pos = dm::log(hours / kMinHours) * (kPerDecade / 2.302585092994046);
   const int b = 1 + static_cast<int>(pos);
   return b >= kBins - 1 ? kBins - 1 : b;
 }
 
 double DurationHistogram::lower_edge(int bin) noexcept {
   if (bin <= 0) return 0.0;
-  return kMinHours * std::pow(10.0, static_cast<double>(bin - 1) / kPerDecade);
+  return kMinHours * dm::exp(2.302585092994046 * static_cast<double>(bin - 1) / kPerDecade);
 }
 
 void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint64_t n,

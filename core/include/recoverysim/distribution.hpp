@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "recoverysim/detmath.hpp"
 #include "recoverysim/random.hpp"
 
 namespace recoverysim {
@@ -75,11 +76,11 @@ double gamma_p(double a, double x) noexcept;  // regularised lower incomplete ga
 inline double Distribution::sample(Stream& s) const {
   switch (kind_) {
     case DistKind::exponential:
-      return -p_[0] * std::log(s.uniform_pos());
+      return -p_[0] * dm::log(s.uniform_pos());
     case DistKind::weibull:
-      return p_[1] * std::pow(-std::log(s.uniform_pos()), aux_[0]);
+      return p_[1] * dm::pow(-dm::log(s.uniform_pos()), aux_[0]);
     case DistKind::lognormal:
-      return std::exp(p_[0] + p_[1] * normal_quantile(s.uniform_pos()));
+      return dm::exp(p_[0] + p_[1] * normal_quantile(s.uniform_pos()));
     case DistKind::gamma:
       return sample_gamma(s);
     case DistKind::normal: {
