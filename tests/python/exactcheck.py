@@ -11,6 +11,7 @@ per check (exact, estimate, standard error, distance in standard errors).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -74,3 +75,62 @@ def gauss_legendre(f: Callable[[np.ndarray], np.ndarray], lo: float, hi: float, 
     t = (mid[:, None] + half[:, None] * _GL_NODES[None, :]).ravel()
     w = (half[:, None] * _GL_WEIGHTS[None, :]).ravel()
     return float(np.sum(w * f(t)))
+
+
+# Reference formulas shared by several test files.
+
+
+@dataclass(frozen=True)
+class Moments:
+    """First two moments of a duration."""
+
+    m1: float
+    m2: float
+
+
+def exp_moments(mean: float) -> Moments:
+    return Moments(mean, 2.0 * mean * mean)
+
+
+def deterministic_moments(value: float) -> Moments:
+    return Moments(value, value * value)
+
+
+@dataclass(frozen=True)
+class RenewalReference:
+    steady: float  # limiting availability E[X] / (E[X] + E[Y])
+    mean_availability: float  # expected uptime / T, to o(1/T)
+    expected_failures: float  # expected number of failures in [0, T], to o(1)
+    cycles: float  # T / E[cycle]
+
+
+def alternating_renewal(up: Moments, down: Moments, T: float) -> RenewalReference:
+    """Alternating renewal process started at the beginning of an up period.
+
+    Up times X and down times Y independent, cycle C = X + Y, m = E[C], non-lattice C.
+
+    * Steady state: A = E[X] / (E[X] + E[Y]) (renewal-reward theorem; Barlow & Proschan,
+      Mathematical Theory of Reliability, ch. 7; Ross, Stochastic Processes, sec. 3.4).
+    * Expected uptime in [0, T]: E[U(T)] = A T + b + o(1), with
+        b = E[X] E[C^2] / (2 m^2) - E[X^2] / (2 m).
+      Derivation: the cycles started by T are 1..N(T)+1, a stopping time, so by Wald's identity
+      the uptime they contain is E[X] (E[N(T)] + 1), and E[N(T)] + 1 = T/m + E[C^2]/(2 m^2) + o(1)
+      (second-order renewal theorem: Smith 1954, "Asymptotic renewal theorems"; Cox, Renewal
+      Theory, ch. 4; Ross, Stochastic Processes, ch. 3). Subtract the uptime of the cycle in
+      progress that is still to come after T: that cycle is length-biased with a uniform position
+      in it, so the expectation tends to E[X^2] / (2 m). (Check: for exponential X, Y this gives
+      b = lam/(lam+mu)^2, the exact transient term of Exp2State.mean_availability.)
+    * Expected failures in [0, T]: completed cycles plus one if T falls in a down period:
+        E[F(T)] = E[N(T)] + P(down at T) = T/m + E[C^2]/(2 m^2) - 1 + E[Y]/m + o(1).
+    """
+    m = up.m1 + down.m1
+    c2 = up.m2 + 2 * up.m1 * down.m1 + down.m2  # X and Y independent
+    a = up.m1 / m
+    b = up.m1 * c2 / (2 * m * m) - up.m2 / (2 * m)
+    failures = T / m + c2 / (2 * m * m) - 1.0 + down.m1 / m
+    return RenewalReference(steady=a, mean_availability=a + b / T, expected_failures=failures, cycles=T / m)
+
+
+def sum_moments(a: Moments, b: Moments) -> Moments:
+    # Independent durations: E[(X+Y)^2] = E[X^2] + 2 E[X] E[Y] + E[Y^2].
+    return Moments(a.m1 + b.m1, a.m2 + 2 * a.m1 * b.m1 + b.m2)

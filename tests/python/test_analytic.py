@@ -34,7 +34,16 @@ import numpy as np
 import pytest
 
 import recoverysim as rs
-from exactcheck import CONFIDENCE, check, check_steady_horizon
+from exactcheck import (
+    CONFIDENCE,
+    Moments,
+    RenewalReference,
+    alternating_renewal,
+    check,
+    check_steady_horizon,
+    deterministic_moments,
+    exp_moments,
+)
 from exactcheck import simulate as _simulate
 
 
@@ -161,22 +170,6 @@ def h_k_of_n(k: int) -> Callable[[Sequence[np.ndarray]], np.ndarray]:
     return h
 
 
-@dataclass(frozen=True)
-class Moments:
-    """First two moments of a duration."""
-
-    m1: float
-    m2: float
-
-
-def exp_moments(mean: float) -> Moments:
-    return Moments(mean, 2.0 * mean * mean)
-
-
-def deterministic_moments(value: float) -> Moments:
-    return Moments(value, value * value)
-
-
 def weibull_moments(shape: float, scale: float) -> Moments:
     # E[X^r] = scale^r * Gamma(1 + r/shape).
     return Moments(scale * math.gamma(1 + 1 / shape), scale**2 * math.gamma(1 + 2 / shape))
@@ -192,41 +185,6 @@ def mixture_moments(weights: Sequence[float], parts: Sequence[Moments]) -> Momen
     return Moments(
         sum(w * p.m1 for w, p in zip(weights, parts)) / tot, sum(w * p.m2 for w, p in zip(weights, parts)) / tot
     )
-
-
-@dataclass(frozen=True)
-class RenewalReference:
-    steady: float  # limiting availability E[X] / (E[X] + E[Y])
-    mean_availability: float  # expected uptime / T, to o(1/T)
-    expected_failures: float  # expected number of failures in [0, T], to o(1)
-    cycles: float  # T / E[cycle]
-
-
-def alternating_renewal(up: Moments, down: Moments, T: float) -> RenewalReference:
-    """Alternating renewal process started at the beginning of an up period.
-
-    Up times X and down times Y independent, cycle C = X + Y, m = E[C], non-lattice C.
-
-    * Steady state: A = E[X] / (E[X] + E[Y]) (renewal-reward theorem; Barlow & Proschan,
-      Mathematical Theory of Reliability, ch. 7; Ross, Stochastic Processes, sec. 3.4).
-    * Expected uptime in [0, T]: E[U(T)] = A T + b + o(1), with
-        b = E[X] E[C^2] / (2 m^2) - E[X^2] / (2 m).
-      Derivation: the cycles started by T are 1..N(T)+1, a stopping time, so by Wald's identity
-      the uptime they contain is E[X] (E[N(T)] + 1), and E[N(T)] + 1 = T/m + E[C^2]/(2 m^2) + o(1)
-      (second-order renewal theorem: Smith 1954, "Asymptotic renewal theorems"; Cox, Renewal
-      Theory, ch. 4; Ross, Stochastic Processes, ch. 3). Subtract the uptime of the cycle in
-      progress that is still to come after T: that cycle is length-biased with a uniform position
-      in it, so the expectation tends to E[X^2] / (2 m). (Check: for exponential X, Y this gives
-      b = lam/(lam+mu)^2, the exact transient term of Exp2State.mean_availability.)
-    * Expected failures in [0, T]: completed cycles plus one if T falls in a down period:
-        E[F(T)] = E[N(T)] + P(down at T) = T/m + E[C^2]/(2 m^2) - 1 + E[Y]/m + o(1).
-    """
-    m = up.m1 + down.m1
-    c2 = up.m2 + 2 * up.m1 * down.m1 + down.m2  # X and Y independent
-    a = up.m1 / m
-    b = up.m1 * c2 / (2 * m * m) - up.m2 / (2 * m)
-    failures = T / m + c2 / (2 * m * m) - 1.0 + down.m1 / m
-    return RenewalReference(steady=a, mean_availability=a + b / T, expected_failures=failures, cycles=T / m)
 
 
 # --------------------------------------------------------------------------------------------------

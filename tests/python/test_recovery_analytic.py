@@ -40,7 +40,17 @@ import pytest
 
 import recoverysim as rs
 import exactcheck
-from exactcheck import CONFIDENCE, MAX_TRANSIENT_BIAS_SE, check, check_steady_horizon
+from exactcheck import (
+    CONFIDENCE,
+    MAX_TRANSIENT_BIAS_SE,
+    Moments,
+    alternating_renewal,
+    check,
+    check_steady_horizon,
+    deterministic_moments,
+    exp_moments,
+    sum_moments,
+)
 from recoverysim.stats import ratio_estimate
 
 
@@ -111,51 +121,6 @@ class BirthDeath:
         e0[0] = 1.0
         row = ((e0 / s_half) @ u) * g @ u.T * s_half
         return row / T
-
-
-@dataclass(frozen=True)
-class Moments:
-    """First two moments of a duration."""
-
-    m1: float
-    m2: float
-
-
-def exp_moments(mean: float) -> Moments:
-    return Moments(mean, 2.0 * mean * mean)
-
-
-def deterministic_moments(value: float) -> Moments:
-    return Moments(value, value * value)
-
-
-def sum_moments(a: Moments, b: Moments) -> Moments:
-    # Independent durations: E[(X+Y)^2] = E[X^2] + 2 E[X] E[Y] + E[Y^2].
-    return Moments(a.m1 + b.m1, a.m2 + 2 * a.m1 * b.m1 + b.m2)
-
-
-@dataclass(frozen=True)
-class RenewalReference:
-    steady: float  # limiting availability E[X] / (E[X] + E[Y])
-    mean_availability: float  # expected uptime / T, to o(1/T)
-    expected_failures: float  # expected number of failures in [0, T], to o(1)
-    cycles: float  # T / E[cycle]
-
-
-def alternating_renewal(up: Moments, down: Moments, T: float) -> RenewalReference:
-    """Alternating renewal process started at the beginning of an up period (copied from
-    test_analytic.py, which derives it and checks it against the exact exponential transient).
-
-    A = E[X] / (E[X] + E[Y]); E[U(T)] = A T + b + o(1) with b = E[X] E[C^2] / (2 m^2) - E[X^2] / (2 m);
-    E[F(T)] = T/m + E[C^2]/(2 m^2) - 1 + E[Y]/m + o(1) (Smith 1954; Cox, Renewal Theory, ch. 4;
-    Ross, Stochastic Processes, ch. 3). C = X + Y, m = E[C], non-lattice.
-    """
-    m = up.m1 + down.m1
-    c2 = up.m2 + 2 * up.m1 * down.m1 + down.m2
-    a = up.m1 / m
-    b = up.m1 * c2 / (2 * m * m) - up.m2 / (2 * m)
-    failures = T / m + c2 / (2 * m * m) - 1.0 + down.m1 / m
-    return RenewalReference(steady=a, mean_availability=a + b / T, expected_failures=failures, cycles=T / m)
 
 
 def renewal_reward(r1: float, ru: float, up: Moments, down: Moments, T: float) -> float:
