@@ -93,6 +93,7 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
   phase_.resize(nn);
   phase_start_.resize(nn);
   phase_acc_.resize(nn * np_);
+  blamed_open_.resize(nn);
   svc_down_since_.resize(ns);
   svc_cause_.resize(ns);
   svc_blame_.resize(ns);
@@ -146,6 +147,7 @@ void Replicator::reset(std::uint64_t rep) {
   std::fill(phase_.begin(), phase_.end(), -1);
   std::fill(phase_acc_.begin(), phase_acc_.end(), 0.0);
   std::fill(svc_frozen_.begin(), svc_frozen_.end(), 0);
+  std::fill(blamed_open_.begin(), blamed_open_.end(), 0);
   for (std::uint32_t c = 0; c < nc(); ++c) {
     up_[c] = 1;
     failed_[c] = 0;
@@ -550,10 +552,12 @@ void Replicator::set_phase(std::uint32_t node, std::int32_t phase, double t) {
 // The incident of `node` ended: service outages blamed on it keep its breakdown as of now.
 void Replicator::incident_over(std::uint32_t node, double t) {
   set_phase(node, -1, t);
+  if (blamed_open_[node] == 0) return;  // the common case: no open outage is blamed on it
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
     if (svc_frozen_[s] || svc_blame_[s] != node) continue;
     if (gate_up_[m_.services[s].node - nc()]) continue;  // not in an outage
     svc_frozen_[s] = 1;
+    --blamed_open_[node];
     for (std::size_t p = 0; p < np_; ++p)
       svc_breakdown_[s * np_ + p] = phase_acc_[node * np_ + p] - svc_snapshot_[s * np_ + p];
   }
@@ -690,6 +694,7 @@ void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t
   svc_cause_[si] = cause;
   svc_blame_[si] = blame;
   svc_frozen_[si] = 0;
+  ++blamed_open_[blame];
   const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
                        m_.modes[static_cast<std::size_t>(cause)].planned;
   ++(planned ? out_->service_planned_outages : out_->service_outages)[row_ * out_->n_services + si];
@@ -703,6 +708,7 @@ void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t
 void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   const auto si = static_cast<std::size_t>(s);
   const std::size_t row = row_ * out_->n_services + si;
+  if (!svc_frozen_[si]) --blamed_open_[svc_blame_[si]];
   const double d = t - svc_down_since_[si];
   const std::int32_t cause = svc_cause_[si];
   const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&

@@ -231,6 +231,7 @@ class Replicator {
   std::vector<std::int32_t> svc_cause_;
   std::vector<std::uint32_t> svc_blame_;
   std::vector<std::uint8_t> svc_frozen_;
+  std::vector<std::int32_t> blamed_open_;  // per node: open, unfrozen outages blamed on it
   std::vector<double> svc_snapshot_, svc_breakdown_;
   // Crews: free units and FIFO queues of waiting components.
   std::vector<std::int32_t> crew_free_;
