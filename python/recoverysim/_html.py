@@ -259,14 +259,8 @@ def _requirement(req: Any) -> str:
     if isinstance(req, str):
         return _e(req)
     if isinstance(req, Standby):
-        opts = []
-        if req.detection.mean:
-            opts.append(f"detect {_dur(req.detection.mean)}")
-        if req.switchover.mean:
-            opts.append(f"switch {_dur(req.switchover.mean)}")
-        if req.success != 1:
-            opts.append(f"succeeds {100 * req.success:g}%")
-        opts.append({0.0: "cold", 1.0: "hot"}.get(req.dormancy, f"warm {req.dormancy:g}"))
+        temperature, opts = req.describe(_dur)
+        opts.append(temperature)
         return f"standby({', '.join(_e(x) for x in req.members)}) <span style=\"{_SUB}\">{_e(', '.join(opts))}</span>"
     if isinstance(req, Requirement):
         inner = ", ".join(_requirement(x) for x in req.members)

@@ -346,15 +346,8 @@ def _dot_label(lines: Sequence[str]) -> str:
 
 def _gate_lines(r: Requirement) -> list[str]:
     if isinstance(r, Standby):
-        opts = []
-        if r.detection.mean:
-            opts.append(f"detect {format_hours(r.detection.mean)}")
-        if r.switchover.mean:
-            opts.append(f"switchover {format_hours(r.switchover.mean)}")
-        if r.success != 1:
-            opts.append(f"success {r.success:.3g}")
-        temp = "cold" if r.dormancy == 0 else "hot" if r.dormancy == 1 else f"warm ({r.dormancy:g})"
-        return [f"standby, {temp}", *([", ".join(opts)] if opts else [])]
+        temperature, opts = r.describe(format_hours)
+        return [f"standby, {temperature}", *([", ".join(opts)] if opts else [])]
     if r.kind == "k_of_n":
         return [f"{r.k} of {len(r.members)}" + (f", load sharing {r.load_sharing:g}" if r.load_sharing else "")]
     return ["all of" if r.kind == "all_of" else "any of"]

@@ -138,6 +138,19 @@ class Standby(Requirement):
             out["dormancy"] = self.dormancy
         return out
 
+    def describe(self, duration: Any) -> tuple[str, list[str]]:
+        """For people: ("cold" | "hot" | "warm (d)", ["detect 5m", "switchover 2m", "success 95%"]),
+        durations formatted by ``duration`` (hours -> text). Used by the HTML table and the graph."""
+        temperature = {0.0: "cold", 1.0: "hot"}.get(self.dormancy, f"warm ({self.dormancy:g})")
+        options = []
+        if self.detection.mean:
+            options.append(f"detect {duration(self.detection.mean)}")
+        if self.switchover.mean:
+            options.append(f"switchover {duration(self.switchover.mean)}")
+        if self.success != 1:
+            options.append(f"success {100 * self.success:g}%")
+        return temperature, options
+
     def to_data(self) -> dict[str, Any]:
         body: dict[str, Any] = {"members": list(self.members)}
         for k, v in self._options().items():

@@ -269,7 +269,7 @@ def test_main_graph_labels_standby_groups_and_gates(capsys):
     assert (code, err) == (0, "")
     check_dot(out, rs.load(EXAMPLES / "exchange.yaml"))
     assert '"matching\\nstandby, hot\\ndetect 30s, switchover 1m\\nRTO 15m"' in out
-    assert '"database\\nstandby, warm (0.5)\\ndetect 5m, switchover 2m, success 0.95\\nRTO 30m, RPO 1h"' in out
+    assert '"database\\nstandby, warm (0.5)\\ndetect 5m, switchover 2m, success 95%\\nRTO 30m, RPO 1h"' in out
     assert '[label="2 of 3", shape=diamond]' in out
     assert '"service:matching" -> "component:match-a" [label="primary"];' in out
     assert '"service:withdrawals" -> "service:trading";' in out

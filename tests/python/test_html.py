@@ -116,7 +116,7 @@ def test_model_html_lists_everything(model):
     markup = model._repr_html_()
     text = text_of(markup)
     for word in ("db", "db-2", "db-svc", WEB, "crash", "restart", "restore", "deploy", "zone<a>", "on<call>",
-                 "standby(db, db-2)", "succeeds 95%", "warm 0.5", "availability 99.9%", "RTO 1 h", "RPO 15 min",
+                 "standby(db, db-2)", "success 95%", "warm (0.5)", "availability 99.9%", "RTO 1 h", "RPO 15 min",
                  "backup every 1 h", "back to the last backup", "after the check every 6 h", "zone=a&b", "2,000 h"):
         assert word in text, word
     assert "MTTF" in text and "MTTR" in text
