@@ -57,16 +57,6 @@ class Requirement:
             kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
 
-    def to_data(self) -> dict[str, Any]:
-        """Plain data for model files: ``{"all_of": [...]}`` or ``{"k_of_n": {"k": 2, "of": [...]}}``."""
-        members = [m if isinstance(m, str) else m.to_data() for m in self.members]
-        if self.kind == "k_of_n":
-            body: dict[str, Any] = {"k": self.k, "of": members}
-            if self.load_sharing:
-                body["load_sharing"] = self.load_sharing
-            return {"k_of_n": body}
-        return {self.kind: members}
-
     def __repr__(self) -> str:
         inner = ", ".join(repr(m) for m in self.members)
         if self.kind == "k_of_n":
@@ -150,12 +140,6 @@ class Standby(Requirement):
         if self.success != 1:
             options.append(f"success {100 * self.success:g}%")
         return temperature, options
-
-    def to_data(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"members": list(self.members)}
-        for k, v in self._options().items():
-            body[k] = v.to_dict() if hasattr(v, "to_dict") else v
-        return {"standby": body}
 
     def __repr__(self) -> str:
         opts = "".join(f", {k}={v!r}" for k, v in self._options().items())
