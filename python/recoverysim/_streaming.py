@@ -95,7 +95,9 @@ class Aggregate:
 
 
 def blocks(replications: int) -> list[tuple[int, int]]:
-    return [(first, min(BLOCK, replications - first)) for first in range(0, replications, BLOCK)]
+    from ._distributed import chunks
+
+    return chunks(replications, BLOCK)
 
 
 def run_streaming(

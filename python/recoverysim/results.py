@@ -682,9 +682,6 @@ class StreamedResults(Results):
     def to_pandas(self) -> pd.DataFrame:
         self._not_kept("to_pandas")
 
-    def trace(self, replication: int, log_file: str | None = None) -> pd.DataFrame:
-        return self._model.trace(replication, seed=self.seed, horizon=self.horizon, log_file=log_file)
-
     # --- estimates from the aggregates -------------------------------------------------------------
 
     def _column_mean(self, key: str) -> np.ndarray:
