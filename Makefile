@@ -10,12 +10,27 @@ STAMP := $(VENV)/.installed
 PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true -Ceditable.verbose=false \
   -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
 
-.PHONY: demo test test-cpp test-python bench sysdeps install build clean
+.PHONY: demo test test-cpp test-python lint format bench sysdeps install build clean
+
+CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp)
+PY_SOURCES = python tests benchmarks examples notebooks
 
 demo: $(STAMP)
 	@$(PY) examples/demo.py
 
-test: test-cpp test-python
+test: lint test-cpp test-python
+
+# Lint and format as habits: ruff (lint and format) and clang-format, configured for the style in use.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check $(PY_SOURCES)
+	$(VENV)/bin/clang-format --dry-run -Werror $(CXX_SOURCES)
+
+# Rewrites the sources in the project's style.
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix $(PY_SOURCES)
+	$(VENV)/bin/ruff format $(PY_SOURCES)
+	$(VENV)/bin/clang-format -i $(CXX_SOURCES)
 
 test-cpp: build
 	$(VENV)/bin/ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error

@@ -25,8 +25,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import recoverysim as rs  # noqa: E402
 import simpy_reference as peer  # noqa: E402
+
+import recoverysim as rs  # noqa: E402
 
 
 def reference_model() -> rs.Model:

@@ -51,19 +51,17 @@ import simpy
 
 N_GROUPS = 10
 GROUP_SIZE = 5
-K_NEEDED = 3          # group is up while >= K_NEEDED components are up
-MTTF = 1000.0         # hours
-MTTR = 4.0            # hours
-HORIZON = 8760.0      # hours
+K_NEEDED = 3  # group is up while >= K_NEEDED components are up
+MTTF = 1000.0  # hours
+MTTR = 4.0  # hours
+HORIZON = 8760.0  # hours
 
 
-def exact_steady_unavailability(mttf=MTTF, mttr=MTTR, n_groups=N_GROUPS,
-                                group_size=GROUP_SIZE, k_needed=K_NEEDED):
+def exact_steady_unavailability(mttf=MTTF, mttr=MTTR, n_groups=N_GROUPS, group_size=GROUP_SIZE, k_needed=K_NEEDED):
     """Steady-state service unavailability 1 - P(group up)^n_groups."""
     q = mttr / (mttf + mttr)
-    p_group_up = sum(math.comb(group_size, i) * (1.0 - q) ** i * q ** (group_size - i)
-                     for i in range(k_needed, group_size + 1))
-    return 1.0 - p_group_up ** n_groups
+    p_group_up = sum(math.comb(group_size, i) * (1.0 - q) ** i * q ** (group_size - i) for i in range(k_needed, group_size + 1))
+    return 1.0 - p_group_up**n_groups
 
 
 class Replication:
@@ -93,22 +91,22 @@ class Replication:
     def fail(self, g):
         self.events += 1
         self.up_count[g] -= 1
-        if self.up_count[g] == K_NEEDED - 1:      # group just went down
+        if self.up_count[g] == K_NEEDED - 1:  # group just went down
             self.groups_down += 1
-            if self.groups_down == 1:             # service just went down
+            if self.groups_down == 1:  # service just went down
                 self.outages += 1
                 self.down_since = self.env.now
 
     def repair(self, g):
         self.events += 1
         self.up_count[g] += 1
-        if self.up_count[g] == K_NEEDED:          # group just came back up
+        if self.up_count[g] == K_NEEDED:  # group just came back up
             self.groups_down -= 1
-            if self.groups_down == 0:             # service just came back up
+            if self.groups_down == 0:  # service just came back up
                 self.downtime += self.env.now - self.down_since
 
     def finish(self, horizon):
-        if self.groups_down > 0:                  # outage in progress at horizon
+        if self.groups_down > 0:  # outage in progress at horizon
             self.downtime += horizon - self.down_since
 
 
@@ -116,7 +114,7 @@ def run_replication(seed, horizon=HORIZON):
     """Simulate one replication; returns (downtime, outages, events)."""
     env = simpy.Environment()
     rep = Replication(env, np.random.default_rng(seed))
-    env.run(until=horizon)                        # events at t >= horizon are not processed
+    env.run(until=horizon)  # events at t >= horizon are not processed
     rep.finish(horizon)
     return rep.downtime, rep.outages, rep.events
 
@@ -129,8 +127,7 @@ def simulate(replications: int, seed: int = 1, horizon: float = HORIZON) -> dict
     events = np.empty(replications, dtype=np.int64)
     for r in range(replications):
         downtime[r], outages[r], events[r] = run_replication(seed + r, horizon)
-    return {"downtime": downtime, "outages": outages, "events": events,
-            "seconds": time.perf_counter() - t0}
+    return {"downtime": downtime, "outages": outages, "events": events, "seconds": time.perf_counter() - t0}
 
 
 def main():
@@ -147,11 +144,9 @@ def main():
     u = exact_steady_unavailability()
     print(f"replications      : {n} in {secs:.3f} s")
     print(f"replications/s    : {n / secs:.1f}")
-    print(f"events/s          : {res['events'].sum() / secs:.0f} "
-          f"(mean {res['events'].mean():.1f} events/replication)")
+    print(f"events/s          : {res['events'].sum() / secs:.0f} (mean {res['events'].mean():.1f} events/replication)")
     print(f"mean outages      : {res['outages'].mean():.4f}")
-    print(f"mean downtime [h] : {mean:.5f} +/- {half:.5f} (95% CI "
-          f"[{mean - half:.5f}, {mean + half:.5f}])")
+    print(f"mean downtime [h] : {mean:.5f} +/- {half:.5f} (95% CI [{mean - half:.5f}, {mean + half:.5f}])")
     print(f"exact steady [h]  : {HORIZON * u:.5f} (unavailability {u:.4e})")
 
 

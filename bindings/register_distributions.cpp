@@ -20,7 +20,8 @@ void register_distributions(py::module_& m) {
       .def_property_readonly("variance", &Distribution::variance)
       .def(
           "cdf",
-          [](const Distribution& d, py::array_t<double, py::array::c_style | py::array::forcecast> x) {
+          [](const Distribution& d,
+             py::array_t<double, py::array::c_style | py::array::forcecast> x) {
             auto out = py::array_t<double>(x.request().shape);
             const double* in = x.data();
             double* o = out.mutable_data();

@@ -8,16 +8,16 @@ void register_exact(py::module_& m) {
   py::class_<MarkovSolution>(m, "MarkovSolution")
       .def_property_readonly("n_states", &MarkovSolution::n_states)
       .def_property_readonly("n_transitions", &MarkovSolution::n_transitions)
-      .def_property_readonly("services",
-                             [](const MarkovSolution& s) {
-                               py::list out;
-                               for (const auto& x : s.services())
-                                 out.append(py::dict("availability"_a = x.availability,
-                                                     "failure_frequency"_a = x.failure_frequency,
-                                                     "mean_outage"_a = x.mean_outage,
-                                                     "mttff"_a = x.mttff));
-                               return out;
-                             })
+      .def_property_readonly(
+          "services",
+          [](const MarkovSolution& s) {
+            py::list out;
+            for (const auto& x : s.services())
+              out.append(py::dict("availability"_a = x.availability,
+                                  "failure_frequency"_a = x.failure_frequency,
+                                  "mean_outage"_a = x.mean_outage, "mttff"_a = x.mttff));
+            return out;
+          })
       .def(
           "point_availability",
           [](const MarkovSolution& s, const std::vector<double>& times) {
@@ -56,7 +56,8 @@ void register_exact(py::module_& m) {
         RareEventResult r;
         {
           py::gil_scoped_release release;
-          r = importance_sampling(*model, RareEventOptions{cycles, plain_cycles, bias, seed, target_service});
+          r = importance_sampling(
+              *model, RareEventOptions{cycles, plain_cycles, bias, seed, target_service});
         }
         py::list svcs;
         for (const auto& x : r.services)

@@ -19,11 +19,16 @@ GateKind gate_kind(const std::string& s) {
 
 const char* gate_kind_name(GateKind k) {
   switch (k) {
-    case GateKind::ref: return "ref";
-    case GateKind::all: return "all_of";
-    case GateKind::any: return "any_of";
-    case GateKind::k_of_n: return "k_of_n";
-    case GateKind::standby: return "standby";
+    case GateKind::ref:
+      return "ref";
+    case GateKind::all:
+      return "all_of";
+    case GateKind::any:
+      return "any_of";
+    case GateKind::k_of_n:
+      return "k_of_n";
+    case GateKind::standby:
+      return "standby";
   }
   return "?";
 }
@@ -44,9 +49,9 @@ void register_model(py::module_& m) {
       .def(py::init([](std::string name, Distribution duration, std::string crew, double success,
                        int max_attempts, std::string escalate, double inspection_interval,
                        double inspection_offset) {
-             return StepSpec{std::move(name), std::move(duration), std::move(crew), success,
-                             max_attempts, std::move(escalate), inspection_interval,
-                             inspection_offset};
+             return StepSpec{
+                 std::move(name), std::move(duration), std::move(crew),     success,
+                 max_attempts,    std::move(escalate), inspection_interval, inspection_offset};
            }),
            py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
            "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
@@ -59,7 +64,8 @@ void register_model(py::module_& m) {
            py::kw_only(), "name"_a, "steps"_a);
 
   py::class_<CascadeSpec>(m, "CascadeSpec")
-      .def(py::init([](std::string target, std::string mode, double probability, Distribution delay) {
+      .def(py::init([](std::string target, std::string mode, double probability,
+                       Distribution delay) {
              return CascadeSpec{std::move(target), std::move(mode), probability, std::move(delay)};
            }),
            py::kw_only(), "target"_a, "mode"_a = "", "probability"_a = 1.0,
@@ -68,8 +74,13 @@ void register_model(py::module_& m) {
   py::class_<ShockSpec>(m, "ShockSpec")
       .def(py::init([](std::string name, Distribution every, std::vector<std::string> targets,
                        double probability, std::string mode, std::optional<Distribution> outage) {
-             ShockSpec s{std::move(name), std::move(every), std::move(targets), probability,
-                         outage.has_value(), std::move(mode), Distribution::deterministic(0.0)};
+             ShockSpec s{std::move(name),
+                         std::move(every),
+                         std::move(targets),
+                         probability,
+                         outage.has_value(),
+                         std::move(mode),
+                         Distribution::deterministic(0.0)};
              if (outage) s.outage = *outage;
              return s;
            }),
@@ -79,8 +90,8 @@ void register_model(py::module_& m) {
   py::class_<MaintenanceSpec>(m, "MaintenanceSpec")
       .def(py::init([](std::string name, std::vector<std::string> targets, double every,
                        double offset, Distribution duration, std::string crew) {
-             return MaintenanceSpec{std::move(name), std::move(targets), every, offset,
-                                    std::move(duration), std::move(crew)};
+             return MaintenanceSpec{std::move(name), std::move(targets),  every,
+                                    offset,          std::move(duration), std::move(crew)};
            }),
            py::kw_only(), "name"_a, "targets"_a, "every"_a, "offset"_a = 0.0, "duration"_a,
            "crew"_a = "");
@@ -121,16 +132,19 @@ void register_model(py::module_& m) {
                        std::vector<RequirementSpec> children, Distribution detection,
                        Distribution switchover, double success, double dormancy,
                        double load_sharing) {
-             return RequirementSpec{gate_kind(kind), std::move(name), k, std::move(children),
-                                    StandbySpec{std::move(detection), std::move(switchover),
-                                                success, dormancy},
-                                    load_sharing};
+             return RequirementSpec{
+                 gate_kind(kind),
+                 std::move(name),
+                 k,
+                 std::move(children),
+                 StandbySpec{std::move(detection), std::move(switchover), success, dormancy},
+                 load_sharing};
            }),
            py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
            "children"_a = std::vector<RequirementSpec>{},
            "detection"_a = Distribution::deterministic(0.0),
-           "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0,
-           "dormancy"_a = 0.0, "load_sharing"_a = 0.0);
+           "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0, "dormancy"_a = 0.0,
+           "load_sharing"_a = 0.0);
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
@@ -145,14 +159,14 @@ void register_model(py::module_& m) {
                        std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
                        std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
                        std::vector<MaintenanceSpec> maintenance, bool age_when_down) {
-             return ModelSpec{std::move(name),     std::move(components), std::move(crews),
-                              std::move(procedures), std::move(services), std::move(shocks),
+             return ModelSpec{std::move(name),        std::move(components), std::move(crews),
+                              std::move(procedures),  std::move(services),   std::move(shocks),
                               std::move(maintenance), age_when_down};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
-           "procedures"_a = std::vector<ProcedureSpec>{},
-           "services"_a = std::vector<ServiceSpec>{}, "shocks"_a = std::vector<ShockSpec>{},
-           "maintenance"_a = std::vector<MaintenanceSpec>{}, "age_when_down"_a = true);
+           "procedures"_a = std::vector<ProcedureSpec>{}, "services"_a = std::vector<ServiceSpec>{},
+           "shocks"_a = std::vector<ShockSpec>{}, "maintenance"_a = std::vector<MaintenanceSpec>{},
+           "age_when_down"_a = true);
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)
@@ -196,9 +210,8 @@ void register_model(py::module_& m) {
             for (std::size_t g = 0; g < c.gates.size(); ++g) {
               std::vector<std::uint32_t> kids(c.children.begin() + c.child_offset[g],
                                               c.children.begin() + c.child_offset[g + 1]);
-              out.append(py::dict("kind"_a = gate_kind_name(c.gates[g].kind),
-                                  "k"_a = c.gates[g].k, "service"_a = c.gates[g].service,
-                                  "children"_a = kids));
+              out.append(py::dict("kind"_a = gate_kind_name(c.gates[g].kind), "k"_a = c.gates[g].k,
+                                  "service"_a = c.gates[g].service, "children"_a = kids));
             }
             return out;
           },
@@ -207,10 +220,9 @@ void register_model(py::module_& m) {
 
   m.def(
       "compile",
-      [](const ModelSpec& spec) {
-        return std::const_pointer_cast<CompiledModel>(compile(spec));
-      },
-      py::arg("spec"), "Validate a ModelSpec and compile it; raises ValueError naming the culprit.");
+      [](const ModelSpec& spec) { return std::const_pointer_cast<CompiledModel>(compile(spec)); },
+      py::arg("spec"),
+      "Validate a ModelSpec and compile it; raises ValueError naming the culprit.");
 }
 
 }  // namespace recoverysim::bind

@@ -66,22 +66,25 @@ void register_simulation(py::module_& m) {
         out["service_rto_breaches"] = to_numpy(std::move(r.service_rto_breaches), {n, ns});
         out["service_planned_downtime"] = to_numpy(std::move(r.service_planned_downtime), {n, ns});
         out["service_planned_outages"] = to_numpy(std::move(r.service_planned_outages), {n, ns});
-        out["component_planned_downtime"] = to_numpy(std::move(r.component_planned_downtime), {n, nc});
+        out["component_planned_downtime"] =
+            to_numpy(std::move(r.component_planned_downtime), {n, nc});
         out["service_max_outage"] = to_numpy(std::move(r.service_max_outage), {n, ns});
         out["service_loss_incidents"] = to_numpy(std::move(r.service_loss_incidents), {n, ns});
         out["service_rpo_breaches"] = to_numpy(std::move(r.service_rpo_breaches), {n, ns});
         out["service_data_lost"] = to_numpy(std::move(r.service_data_lost), {n, ns});
         out["service_max_loss"] = to_numpy(std::move(r.service_max_loss), {n, ns});
         const auto ncause = static_cast<py::ssize_t>(r.n_causes);
-        out["service_cause_downtime"] = to_numpy(std::move(r.service_cause_downtime), {n, ns, ncause});
+        out["service_cause_downtime"] =
+            to_numpy(std::move(r.service_cause_downtime), {n, ns, ncause});
         out["service_phase_downtime"] = to_numpy(std::move(r.service_phase_downtime), {n, ns, np});
         out["component_downtime"] = to_numpy(std::move(r.component_downtime), {n, nc});
         out["component_loss_incidents"] = to_numpy(std::move(r.component_loss_incidents), {n, nc});
         out["component_data_lost"] = to_numpy(std::move(r.component_data_lost), {n, nc});
         out["mode_failures"] = to_numpy(std::move(r.mode_failures), {n, nm});
         out["events"] = to_numpy(std::move(r.events), {n});
-        out["outage_histogram"] = to_numpy(std::move(r.outage_histogram),
-                                           {ns, static_cast<py::ssize_t>(DurationHistogram::kBins)});
+        out["outage_histogram"] =
+            to_numpy(std::move(r.outage_histogram),
+                     {ns, static_cast<py::ssize_t>(DurationHistogram::kBins)});
         // Records as columns.
         const auto no = static_cast<py::ssize_t>(r.outages.size());
         std::vector<std::uint64_t> o_rep;
@@ -134,14 +137,17 @@ void register_simulation(py::module_& m) {
       "Run replications [first_replication, first_replication + replications) of a compiled "
       "model. Releases the GIL; Ctrl-C stops the run and raises KeyboardInterrupt.");
 
-  m.def("histogram_edges", [] {
-    std::vector<double> e;
-    for (int b = 0; b <= DurationHistogram::kBins; ++b)
-      e.push_back(b == DurationHistogram::kBins ? std::numeric_limits<double>::infinity()
-                                                : DurationHistogram::lower_edge(b));
-    const auto size = static_cast<py::ssize_t>(e.size());
-    return to_numpy(std::move(e), {size});
-  }, "Lower edges of the outage-duration histogram bins (hours), with +inf appended.");
+  m.def(
+      "histogram_edges",
+      [] {
+        std::vector<double> e;
+        for (int b = 0; b <= DurationHistogram::kBins; ++b)
+          e.push_back(b == DurationHistogram::kBins ? std::numeric_limits<double>::infinity()
+                                                    : DurationHistogram::lower_edge(b));
+        const auto size = static_cast<py::ssize_t>(e.size());
+        return to_numpy(std::move(e), {size});
+      },
+      "Lower edges of the outage-duration histogram bins (hours), with +inf appended.");
 
   m.def(
       "trace",

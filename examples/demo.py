@@ -17,12 +17,19 @@ for i in (1, 2, 3):
 
 # Matching engine: a crash restarts automatically; a hardware fault needs the on-call engineer.
 for name in ("match-a", "match-b"):
-    m.component(name, modes=[
-        rs.FailureMode("crash", rs.Exponential("2000h"), rs.Procedure(rs.Step("detect", "1m"), rs.Step("restart", rs.Exponential("5m")))),
-        rs.FailureMode("hardware", rs.Weibull(shape=1.5, scale="3y"), rs.Procedure(
-            rs.Step("detect", "5m"),
-            rs.Step("replace", rs.LogNormal.from_mean_std("4h", "2h"), crew="oncall"))),
-    ])
+    m.component(
+        name,
+        modes=[
+            rs.FailureMode(
+                "crash", rs.Exponential("2000h"), rs.Procedure(rs.Step("detect", "1m"), rs.Step("restart", rs.Exponential("5m")))
+            ),
+            rs.FailureMode(
+                "hardware",
+                rs.Weibull(shape=1.5, scale="3y"),
+                rs.Procedure(rs.Step("detect", "5m"), rs.Step("replace", rs.LogNormal.from_mean_std("4h", "2h"), crew="oncall")),
+            ),
+        ],
+    )
 
 # Database: 5-minute detection, failover in 2 minutes that fails 5% of the time; corruption is
 # restored from hourly backups in 1-3 hours by the on-call engineer, and the replica is useless.
@@ -32,10 +39,15 @@ restore = rs.Procedure(
     rs.Step("restore", rs.Uniform("1h", "3h"), crew="oncall"),
 )
 for name in ("db-a", "db-b"):
-    m.component(name, modes=[
-        rs.FailureMode("crash", rs.Exponential("1500h"), rs.Procedure(rs.Step("restart", rs.Exponential("15m"), crew="oncall"))),
-        rs.FailureMode("corruption", rs.Exponential("2y"), restore, data_loss="backup"),
-    ], backup=rs.Backup(every="1h", duration="5m", success=0.98), replication=rs.Replication(lag=rs.Exponential("2s")))
+    m.component(
+        name,
+        modes=[
+            rs.FailureMode("crash", rs.Exponential("1500h"), rs.Procedure(rs.Step("restart", rs.Exponential("15m"), crew="oncall"))),
+            rs.FailureMode("corruption", rs.Exponential("2y"), restore, data_loss="backup"),
+        ],
+        backup=rs.Backup(every="1h", duration="5m", success=0.98),
+        replication=rs.Replication(lag=rs.Exponential("2s")),
+    )
 
 for i in range(1, 5):
     m.component(f"validator-{i}", mttf="1500h", mttr=rs.Triangular("10m", "30m", "3h").mean)
@@ -51,12 +63,17 @@ res = m.simulate(horizon="1y", replications=20_000, seed=7)
 print(res.report())
 print()
 table = res.summary()[["availability", "downtime_h", "downtime_h_p99", "outages", "p_sla_met", "rto_compliance", "rpo_compliance"]]
-print(table.to_string(formatters={
-    "availability": "{:.5%}".format,
-    "downtime_h": "{:.3f}".format,
-    "downtime_h_p99": "{:.3f}".format,
-    "outages": "{:.2f}".format,
-    "p_sla_met": "{:.1%}".format,
-    "rto_compliance": "{:.1%}".format,
-    "rpo_compliance": "{:.1%}".format,
-}, na_rep="-"))
+print(
+    table.to_string(
+        formatters={
+            "availability": "{:.5%}".format,
+            "downtime_h": "{:.3f}".format,
+            "downtime_h_p99": "{:.3f}".format,
+            "outages": "{:.2f}".format,
+            "p_sla_met": "{:.1%}".format,
+            "rto_compliance": "{:.1%}".format,
+            "rpo_compliance": "{:.1%}".format,
+        },
+        na_rep="-",
+    )
+)

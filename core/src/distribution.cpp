@@ -45,15 +45,24 @@ double normal_pdf(double x) noexcept {
 
 const char* dist_kind_name(DistKind k) noexcept {
   switch (k) {
-    case DistKind::exponential: return "Exponential";
-    case DistKind::weibull: return "Weibull";
-    case DistKind::lognormal: return "LogNormal";
-    case DistKind::gamma: return "Gamma";
-    case DistKind::normal: return "Normal";
-    case DistKind::uniform: return "Uniform";
-    case DistKind::triangular: return "Triangular";
-    case DistKind::deterministic: return "Deterministic";
-    case DistKind::empirical: return "Empirical";
+    case DistKind::exponential:
+      return "Exponential";
+    case DistKind::weibull:
+      return "Weibull";
+    case DistKind::lognormal:
+      return "LogNormal";
+    case DistKind::gamma:
+      return "Gamma";
+    case DistKind::normal:
+      return "Normal";
+    case DistKind::uniform:
+      return "Uniform";
+    case DistKind::triangular:
+      return "Triangular";
+    case DistKind::deterministic:
+      return "Deterministic";
+    case DistKind::empirical:
+      return "Empirical";
   }
   return "?";
 }
@@ -209,8 +218,7 @@ Distribution Distribution::empirical(std::vector<double> values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i]) || values[i] < 0)
       throw std::invalid_argument("Empirical: values[" + std::to_string(i) +
-                                  "] must be a finite duration >= 0 (got " + fmt(values[i]) +
-                                  ")");
+                                  "] must be a finite duration >= 0 (got " + fmt(values[i]) + ")");
   }
   std::sort(values.begin(), values.end());
   Distribution d{DistKind::empirical, static_cast<double>(values.size())};
@@ -250,17 +258,24 @@ double Distribution::sample_gamma(Stream& s) const {
 
 double Distribution::mean() const {
   switch (kind_) {
-    case DistKind::exponential: return p_[0];
-    case DistKind::weibull: return p_[1] * std::tgamma(1 + 1 / p_[0]);
-    case DistKind::lognormal: return std::exp(p_[0] + p_[1] * p_[1] / 2);
-    case DistKind::gamma: return p_[0] * p_[1];
+    case DistKind::exponential:
+      return p_[0];
+    case DistKind::weibull:
+      return p_[1] * std::tgamma(1 + 1 / p_[0]);
+    case DistKind::lognormal:
+      return std::exp(p_[0] + p_[1] * p_[1] / 2);
+    case DistKind::gamma:
+      return p_[0] * p_[1];
     case DistKind::normal: {
       const double z = p_[0] / p_[1];
       return p_[0] + p_[1] * normal_pdf(z) / aux_[0];
     }
-    case DistKind::uniform: return (p_[0] + p_[1]) / 2;
-    case DistKind::triangular: return (p_[0] + p_[1] + p_[2]) / 3;
-    case DistKind::deterministic: return p_[0];
+    case DistKind::uniform:
+      return (p_[0] + p_[1]) / 2;
+    case DistKind::triangular:
+      return (p_[0] + p_[1] + p_[2]) / 3;
+    case DistKind::deterministic:
+      return p_[0];
     case DistKind::empirical: {
       const auto& v = *values_;
       return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
@@ -271,7 +286,8 @@ double Distribution::mean() const {
 
 double Distribution::variance() const {
   switch (kind_) {
-    case DistKind::exponential: return p_[0] * p_[0];
+    case DistKind::exponential:
+      return p_[0] * p_[0];
     case DistKind::weibull: {
       const double g1 = std::tgamma(1 + 1 / p_[0]), g2 = std::tgamma(1 + 2 / p_[0]);
       return p_[1] * p_[1] * (g2 - g1 * g1);
@@ -280,18 +296,21 @@ double Distribution::variance() const {
       const double s2 = p_[1] * p_[1];
       return std::expm1(s2) * std::exp(2 * p_[0] + s2);
     }
-    case DistKind::gamma: return p_[0] * p_[1] * p_[1];
+    case DistKind::gamma:
+      return p_[0] * p_[1] * p_[1];
     case DistKind::normal: {
       const double a = -p_[0] / p_[1];
       const double lam = normal_pdf(a) / aux_[0];
       return p_[1] * p_[1] * (1 + a * lam - lam * lam);
     }
-    case DistKind::uniform: return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12;
+    case DistKind::uniform:
+      return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12;
     case DistKind::triangular: {
       const double a = p_[0], c = p_[1], b = p_[2];
       return (a * a + b * b + c * c - a * b - a * c - b * c) / 18;
     }
-    case DistKind::deterministic: return 0.0;
+    case DistKind::deterministic:
+      return 0.0;
     case DistKind::empirical: {
       const auto& v = *values_;
       const double m = mean();
@@ -306,15 +325,19 @@ double Distribution::variance() const {
 double Distribution::cdf(double x) const {
   if (std::isnan(x)) return x;
   switch (kind_) {
-    case DistKind::exponential: return x <= 0 ? 0.0 : -std::expm1(-x / p_[0]);
-    case DistKind::weibull: return x <= 0 ? 0.0 : -std::expm1(-std::pow(x / p_[1], p_[0]));
+    case DistKind::exponential:
+      return x <= 0 ? 0.0 : -std::expm1(-x / p_[0]);
+    case DistKind::weibull:
+      return x <= 0 ? 0.0 : -std::expm1(-std::pow(x / p_[1], p_[0]));
     case DistKind::lognormal:
       return x <= 0 ? 0.0 : normal_cdf((std::log(x) - p_[0]) / p_[1]);
-    case DistKind::gamma: return gamma_p(p_[0], x / p_[1]);
+    case DistKind::gamma:
+      return gamma_p(p_[0], x / p_[1]);
     case DistKind::normal:
       if (x < 0) return 0.0;
       return std::clamp((aux_[0] - normal_cdf((p_[0] - x) / p_[1])) / aux_[0], 0.0, 1.0);
-    case DistKind::uniform: return std::clamp((x - p_[0]) / (p_[1] - p_[0]), 0.0, 1.0);
+    case DistKind::uniform:
+      return std::clamp((x - p_[0]) / (p_[1] - p_[0]), 0.0, 1.0);
     case DistKind::triangular: {
       const double a = p_[0], c = p_[1], b = p_[2];
       if (x <= a) return 0.0;
@@ -322,7 +345,8 @@ double Distribution::cdf(double x) const {
       if (x <= c) return (x - a) * (x - a) / ((b - a) * (c - a));
       return 1 - (b - x) * (b - x) / ((b - a) * (b - c));
     }
-    case DistKind::deterministic: return x >= p_[0] ? 1.0 : 0.0;
+    case DistKind::deterministic:
+      return x >= p_[0] ? 1.0 : 0.0;
     case DistKind::empirical: {
       const auto& v = *values_;
       const auto n = std::upper_bound(v.begin(), v.end(), x) - v.begin();
@@ -337,17 +361,33 @@ std::string Distribution::repr() const {
   os.precision(6);
   os << dist_kind_name(kind_) << "(";
   switch (kind_) {
-    case DistKind::exponential: os << "mean=" << p_[0]; break;
-    case DistKind::weibull: os << "shape=" << p_[0] << ", scale=" << p_[1]; break;
-    case DistKind::lognormal: os << "mu=" << p_[0] << ", sigma=" << p_[1]; break;
-    case DistKind::gamma: os << "shape=" << p_[0] << ", scale=" << p_[1]; break;
-    case DistKind::normal: os << "mu=" << p_[0] << ", sigma=" << p_[1]; break;
-    case DistKind::uniform: os << "low=" << p_[0] << ", high=" << p_[1]; break;
+    case DistKind::exponential:
+      os << "mean=" << p_[0];
+      break;
+    case DistKind::weibull:
+      os << "shape=" << p_[0] << ", scale=" << p_[1];
+      break;
+    case DistKind::lognormal:
+      os << "mu=" << p_[0] << ", sigma=" << p_[1];
+      break;
+    case DistKind::gamma:
+      os << "shape=" << p_[0] << ", scale=" << p_[1];
+      break;
+    case DistKind::normal:
+      os << "mu=" << p_[0] << ", sigma=" << p_[1];
+      break;
+    case DistKind::uniform:
+      os << "low=" << p_[0] << ", high=" << p_[1];
+      break;
     case DistKind::triangular:
       os << "low=" << p_[0] << ", mode=" << p_[1] << ", high=" << p_[2];
       break;
-    case DistKind::deterministic: os << "value=" << p_[0]; break;
-    case DistKind::empirical: os << "n=" << values_->size(); break;
+    case DistKind::deterministic:
+      os << "value=" << p_[0];
+      break;
+    case DistKind::empirical:
+      os << "n=" << values_->size();
+      break;
   }
   os << ")";
   return os.str();

@@ -48,7 +48,8 @@ class ChainBuilder {
       if (m_.gates[g].kind == GateKind::standby) standby_.push_back(g);
     for (const auto& c : m_.components)
       for (std::uint32_t i = 0; i < c.n_modes; ++i) {
-        const Procedure& p = m_.procedures[static_cast<std::size_t>(m_.modes[c.first_mode + i].procedure)];
+        const Procedure& p =
+            m_.procedures[static_cast<std::size_t>(m_.modes[c.first_mode + i].procedure)];
         max_steps_ = std::max<std::size_t>(max_steps_, p.n_steps);
         max_modes_ = std::max<std::size_t>(max_modes_, c.n_modes);
       }
@@ -112,7 +113,8 @@ class ChainBuilder {
  private:
   // --- what the chain can express ------------------------------------------------------------
   void check() {
-    if (!m_.shocks.empty()) unsupported("shock " + q(m_.shocks[0].name) + " (shocks are not in the chain)");
+    if (!m_.shocks.empty())
+      unsupported("shock " + q(m_.shocks[0].name) + " (shocks are not in the chain)");
     if (!m_.maintenance.empty())
       unsupported("maintenance windows (deterministic schedules are not Markovian)");
     if (!m_.cascades.empty()) unsupported("cascades (their delays are not in the chain)");
@@ -130,7 +132,8 @@ class ChainBuilder {
           if (!st.duration.is_exponential())
             unsupported(sw + ": duration is " + dist_kind_name(st.duration.kind()) +
                         ", not exponential");
-          if (st.inspection_interval > 0) unsupported(sw + ": periodic inspections are not Markovian");
+          if (st.inspection_interval > 0)
+            unsupported(sw + ": periodic inspections are not Markovian");
           if (st.escalate >= 0) unsupported(sw + ": escalation to another procedure");
           if (!(st.success > 0)) unsupported(sw + ": success probability 0");
         }
@@ -142,7 +145,8 @@ class ChainBuilder {
         return d.kind() == DistKind::deterministic && d.mean() == 0;
       };
       if (!zero(g.standby.detection) || !zero(g.standby.switchover))
-        unsupported("a standby group with a detection or switchover time (only instant switchover)");
+        unsupported(
+            "a standby group with a detection or switchover time (only instant switchover)");
     }
   }
 
@@ -167,8 +171,8 @@ class ChainBuilder {
   };
   Where decode(std::uint16_t code) const {
     const std::uint32_t x = code - 1u;
-    return {static_cast<std::uint32_t>(x / 2 / max_steps_), static_cast<std::uint32_t>(x / 2 % max_steps_),
-            (x % 2) == 1};
+    return {static_cast<std::uint32_t>(x / 2 / max_steps_),
+            static_cast<std::uint32_t>(x / 2 % max_steps_), (x % 2) == 1};
   }
   std::uint16_t encode(std::uint32_t mode, std::uint32_t step, bool in_service) const {
     return static_cast<std::uint16_t>(1 + (mode * max_steps_ + step) * 2 + (in_service ? 1 : 0));
@@ -203,7 +207,8 @@ class ChainBuilder {
     const std::size_t base = crew_base_ + static_cast<std::size_t>(crew) * nc_;
     if (s[base] == kEmpty) return;
     const std::size_t next = s[base];
-    std::copy(s.begin() + static_cast<std::ptrdiff_t>(base + 1), s.begin() + static_cast<std::ptrdiff_t>(base + nc_),
+    std::copy(s.begin() + static_cast<std::ptrdiff_t>(base + 1),
+              s.begin() + static_cast<std::ptrdiff_t>(base + nc_),
               s.begin() + static_cast<std::ptrdiff_t>(base));
     s[base + nc_ - 1] = kEmpty;
     const Where w = decode(s[next]);
@@ -219,7 +224,8 @@ class ChainBuilder {
     }
   }
   std::size_t sb_slot(std::size_t g) const {
-    return sb_base_ + 2 * static_cast<std::size_t>(std::find(standby_.begin(), standby_.end(), g) - standby_.begin());
+    return sb_base_ + 2 * static_cast<std::size_t>(std::find(standby_.begin(), standby_.end(), g) -
+                                                   standby_.begin());
   }
 
   // --- services ---------------------------------------------------------------------------------
@@ -237,7 +243,8 @@ class ChainBuilder {
         r = s[slot + 1] == 0 && s[m_.children[m_.child_offset[g] + s[slot]]] == 0;
       } else {
         int n = 0;
-        for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i) n += up(m_.children[i]);
+        for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+          n += up(m_.children[i]);
         r = n >= gate.k;
       }
       memo[node] = r;
@@ -258,12 +265,14 @@ class ChainBuilder {
   double rate_factor(const State& s, std::size_t c, const std::vector<std::uint8_t>& nodes) const {
     const Component& comp = m_.components[c];
     double r = 1.0;
-    if (comp.standby_gate >= 0 && s[sb_slot(static_cast<std::size_t>(comp.standby_gate))] != comp.standby_member)
+    if (comp.standby_gate >= 0 &&
+        s[sb_slot(static_cast<std::size_t>(comp.standby_gate))] != comp.standby_member)
       r = m_.gates[static_cast<std::size_t>(comp.standby_gate)].standby.dormancy;
     if (comp.load_gate >= 0) {
       const auto g = static_cast<std::size_t>(comp.load_gate);
       int down = 0;
-      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i) down += s[m_.children[i]] != 0;
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        down += s[m_.children[i]] != 0;
       r *= 1.0 + m_.gates[g].load_sharing * down;
     }
     if (!m_.age_when_down && m_.sa_offset[c + 1] > m_.sa_offset[c]) {
@@ -390,10 +399,12 @@ RareEventResult importance_sampling(const CompiledModel& model, const RareEventO
   // Components whose failures are biased.
   std::vector<std::uint8_t> relevant(model.components.size(), 1);
   if (opt.target_service >= 0) {
-    if (static_cast<std::size_t>(opt.target_service) >= ns) throw std::invalid_argument("unknown target service");
+    if (static_cast<std::size_t>(opt.target_service) >= ns)
+      throw std::invalid_argument("unknown target service");
     std::fill(relevant.begin(), relevant.end(), 0);
     const auto s = static_cast<std::size_t>(opt.target_service);
-    for (std::uint32_t i = model.cb_offset[s]; i < model.cb_offset[s + 1]; ++i) relevant[model.components_below[i]] = 1;
+    for (std::uint32_t i = model.cb_offset[s]; i < model.cb_offset[s + 1]; ++i)
+      relevant[model.components_below[i]] = 1;
   }
   const auto relevant_failure = [&](const State& from, const State& to) {
     for (std::size_t c = 0; c < relevant.size(); ++c)
@@ -408,20 +419,22 @@ RareEventResult importance_sampling(const CompiledModel& model, const RareEventO
   std::vector<Tr> trs;
   // One cycle from s0 back to s0. Returns the per-service weighted downtime (sum over down states
   // of L_entry / q), the unweighted downtime, the final likelihood ratio and the cycle length.
-  auto cycle = [&](Stream& rng, bool biased, std::vector<double>& weighted, std::vector<double>& raw,
-                   double& lr, double& length) {
+  auto cycle = [&](Stream& rng, bool biased, std::vector<double>& weighted,
+                   std::vector<double>& raw, double& lr, double& length) {
     std::fill(weighted.begin(), weighted.end(), 0.0);
     std::fill(raw.begin(), raw.end(), 0.0);
     lr = 1.0;
     length = 0.0;
     State s = s0;
     for (std::uint64_t step = 0;; ++step) {
-      if (step > 10000000) throw std::runtime_error("a regenerative cycle did not return to all up");
+      if (step > 10000000)
+        throw std::runtime_error("a regenerative cycle did not return to all up");
       ++out.steps;
       trs.clear();
       const std::size_t failed = chain.failed_count(s);
       chain.outgoing(s, [&](double rate, const State& t) {
-        if (rate > 0) trs.push_back({rate, t, chain.failed_count(t) > failed && relevant_failure(s, t)});
+        if (rate > 0)
+          trs.push_back({rate, t, chain.failed_count(t) > failed && relevant_failure(s, t)});
       });
       if (trs.empty()) throw std::runtime_error("a state of the chain has no way out");
       double q = 0, qf = 0;
@@ -452,7 +465,7 @@ RareEventResult importance_sampling(const CompiledModel& model, const RareEventO
       double p_true = 0, p_used = 0;
       for (std::size_t j = 0; j < trs.size(); ++j) {
         const double pt = trs[j].rate / q;
-        const double pu = !mix ? pt
+        const double pu = !mix             ? pt
                           : trs[j].failure ? pf / static_cast<double>(nf)
                                            : (1 - pf) * trs[j].rate / (q - qf);
         acc += pu;
@@ -485,7 +498,8 @@ RareEventResult importance_sampling(const CompiledModel& model, const RareEventO
   }
   const auto np = static_cast<double>(opt.plain_cycles);
   out.cycle_length = t1 / np;
-  out.cycle_length_se = std::sqrt(std::max(t2 / np - out.cycle_length * out.cycle_length, 0.0) / (np - 1));
+  out.cycle_length_se =
+      std::sqrt(std::max(t2 / np - out.cycle_length * out.cycle_length, 0.0) / (np - 1));
   // Downtime per cycle, from biased cycles.
   std::vector<double> d1(ns, 0), d2(ns, 0), m2(ns, 0);
   for (std::uint64_t i = 0; i < opt.cycles; ++i) {
@@ -519,14 +533,16 @@ MarkovSolution solve_markov(const CompiledModel& model, const MarkovOptions& opt
   for (std::size_t k = 0; k < sol.rate_.size(); ++k)
     if (static_cast<Eigen::Index>(sol.to_[k]) != n - 1)
       tr.emplace_back(sol.to_[k], sol.from_[k], sol.rate_[k]);
-  for (Eigen::Index i = 0; i < n - 1; ++i) tr.emplace_back(i, i, -sol.exit_[static_cast<std::size_t>(i)]);
+  for (Eigen::Index i = 0; i < n - 1; ++i)
+    tr.emplace_back(i, i, -sol.exit_[static_cast<std::size_t>(i)]);
   for (Eigen::Index j = 0; j < n; ++j) tr.emplace_back(n - 1, j, 1.0);
   SpMat a(n, n);
   a.setFromTriplets(tr.begin(), tr.end());
   Eigen::SparseLU<SpMat> lu;
   lu.compute(a);
   if (lu.info() != Eigen::Success)
-    throw std::runtime_error("the Markov chain's steady state could not be solved (singular system)");
+    throw std::runtime_error(
+        "the Markov chain's steady state could not be solved (singular system)");
   Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
   b(n - 1) = 1.0;
   Eigen::VectorXd pi = lu.solve(b);
@@ -587,7 +603,8 @@ void MarkovSolution::uniformize(double t, F&& on_term) const {
   double cum = 0;
   const std::size_t kmax = static_cast<std::size_t>(lt + 12 * std::sqrt(lt) + 50);
   for (std::size_t k = 0; k <= kmax; ++k) {
-    const double w = std::exp(-lt + static_cast<double>(k) * std::log(lt) - std::lgamma(static_cast<double>(k) + 1));
+    const double w = std::exp(-lt + static_cast<double>(k) * std::log(lt) -
+                              std::lgamma(static_cast<double>(k) + 1));
     cum += w;
     on_term(w, std::min(cum, 1.0), v, false);
     double diff = 0;
@@ -607,7 +624,8 @@ std::vector<std::vector<double>> MarkovSolution::point_availability(
     const std::vector<double>& times) const {
   std::vector<std::vector<double>> out;
   for (double t : times) {
-    if (!(t >= 0) || !std::isfinite(t)) throw std::invalid_argument("times must be finite and >= 0");
+    if (!(t >= 0) || !std::isfinite(t))
+      throw std::invalid_argument("times must be finite and >= 0");
     std::vector<double> a(n_services_, 0.0);
     uniformize(t, [&](double w, double, const std::vector<double>& v, bool) {
       for (std::size_t i = 0; i < n_states_; ++i)
@@ -643,8 +661,7 @@ std::vector<double> MarkovSolution::mean_availability(double horizon) const {
 // ---------------------------------------------------------------------------------------------
 // Structure function of independent components, exact with shared components.
 
-std::vector<double> structure_availability(const CompiledModel& m,
-                                           const std::vector<double>& a) {
+std::vector<double> structure_availability(const CompiledModel& m, const std::vector<double>& a) {
   const std::size_t nc = m.components.size();
   if (a.size() != nc)
     throw std::invalid_argument("structure_availability: need one availability per component");
@@ -660,7 +677,8 @@ std::vector<double> structure_availability(const CompiledModel& m,
   // Components beneath each node.
   const std::size_t nn = m.n_nodes();
   std::vector<std::set<std::uint32_t>> below(nn);
-  std::function<const std::set<std::uint32_t>&(std::uint32_t)> comps = [&](std::uint32_t node) -> const std::set<std::uint32_t>& {
+  std::function<const std::set<std::uint32_t>&(std::uint32_t)> comps =
+      [&](std::uint32_t node) -> const std::set<std::uint32_t>& {
     auto& b = below[node];
     if (!b.empty()) return b;
     if (node < nc) {

@@ -46,7 +46,8 @@ void write_trace_log(const std::vector<TraceRecord>& trace, const std::string& p
     if (std::isnan(r.value))
       file->info("{:14.6f} h  {:<16} {:<24} {}", r.time, r.event, r.entity, r.detail);
     else
-      file->info("{:14.6f} h  {:<16} {:<24} {} ({:.6f} h)", r.time, r.event, r.entity, r.detail, r.value);
+      file->info("{:14.6f} h  {:<16} {:<24} {} ({:.6f} h)", r.time, r.event, r.entity, r.detail,
+                 r.value);
   }
   file->flush();
 }

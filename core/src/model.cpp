@@ -98,7 +98,8 @@ class Compiler {
       if (s.name.empty()) fail("a service has an empty name");
       if (!svc.insert(s.name).second) fail("duplicate service name " + quote(s.name));
       if (seen.count(s.name))
-        fail("service " + quote(s.name) + " has the same name as a component; names must be unique");
+        fail("service " + quote(s.name) +
+             " has the same name as a component; names must be unique");
     }
   }
 
@@ -137,9 +138,9 @@ class Compiler {
   std::int32_t add_procedure(const ProcedureSpec& p, const std::string& where) {
     if (p.steps.empty()) fail(where + ": the recovery procedure has no steps");
     const auto id = static_cast<std::int32_t>(out_->procedures.size());
-    out_->procedures.push_back(
-        {p.name.empty() ? where : p.name, static_cast<std::uint32_t>(out_->steps.size()),
-         static_cast<std::uint32_t>(p.steps.size())});
+    out_->procedures.push_back({p.name.empty() ? where : p.name,
+                                static_cast<std::uint32_t>(out_->steps.size()),
+                                static_cast<std::uint32_t>(p.steps.size())});
     for (std::size_t i = 0; i < p.steps.size(); ++i) {
       const StepSpec& s = p.steps[i];
       const std::string at = where + ", step " + std::to_string(i + 1) + " (" + s.name + ")";
@@ -170,8 +171,8 @@ class Compiler {
         fail(at + ": inspection interval must be >= 0");
       if (!std::isfinite(s.inspection_offset) || s.inspection_offset < 0)
         fail(at + ": inspection offset must be >= 0");
-      out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1,
-                             s.inspection_interval, s.inspection_offset, step_kind(s.name)});
+      out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1, s.inspection_interval,
+                             s.inspection_offset, step_kind(s.name)});
       pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at});
     }
     return id;
@@ -190,17 +191,22 @@ class Compiler {
       const ComponentSpec& c = spec_.components[ci];
       const std::string where = "component " + quote(c.name);
       if (c.modes.empty()) fail(where + " has no failure modes");
-      Component comp{c.name,        hash_name(c.name),
+      Component comp{c.name,
+                     hash_name(c.name),
                      static_cast<std::uint32_t>(out_->modes.size()),
                      static_cast<std::uint32_t>(c.modes.size()),
-                     c.tags,        BackupSpec{},
-                     false,         Distribution{},
-                     -1,            -1};
+                     c.tags,
+                     BackupSpec{},
+                     false,
+                     Distribution{},
+                     -1,
+                     -1};
       std::set<std::string> mode_names;
       for (const auto& m : c.modes) {
         const std::string mw = where + ", failure mode " + quote(m.name);
         if (m.name.empty()) fail(where + ": a failure mode has an empty name");
-        if (!mode_names.insert(m.name).second) fail(where + ": duplicate failure mode " + quote(m.name));
+        if (!mode_names.insert(m.name).second)
+          fail(where + ": duplicate failure mode " + quote(m.name));
         if (!(m.ttf.mean() > 0)) fail(mw + ": time to failure must have a positive mean");
         const std::int32_t proc = add_procedure(m.procedure, mw);
         out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
@@ -236,7 +242,8 @@ class Compiler {
     for (const auto& e : pending_escalations_) {
       if (e.target.empty()) continue;
       auto it = procedure_index_.find(e.target);
-      if (it == procedure_index_.end()) fail(e.where + ": escalates to unknown procedure " + quote(e.target));
+      if (it == procedure_index_.end())
+        fail(e.where + ": escalates to unknown procedure " + quote(e.target));
       out_->steps[e.step].escalate = it->second;
       boost::add_edge(step_proc[e.step], static_cast<std::size_t>(it->second), g);
     }
@@ -279,11 +286,14 @@ class Compiler {
         const auto c = static_cast<std::uint32_t>(component_index(t, where));
         ProcedureSpec proc{w.name, {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0}}};
         const std::int32_t p = add_procedure(proc, where);
-        Mode mode{w.name, hash_name("maintenance:" + w.name), c, Distribution::deterministic(0),
-                  p, DataLoss::none, true, 0, 0};
+        Mode mode{w.name, hash_name("maintenance:" + w.name),
+                  c,      Distribution::deterministic(0),
+                  p,      DataLoss::none,
+                  true,   0,
+                  0};
         out_->modes.push_back(mode);
-        out_->maintenance.push_back({c, static_cast<std::int32_t>(out_->modes.size() - 1),
-                                     w.every, w.offset});
+        out_->maintenance.push_back(
+            {c, static_cast<std::int32_t>(out_->modes.size() - 1), w.every, w.offset});
       }
     }
   }
@@ -300,7 +310,8 @@ class Compiler {
         if (!valid_probability(cs.probability))
           fail(where + ": probability must be in [0, 1] (got " + std::to_string(cs.probability) +
                ")");
-        out_->cascades.push_back({target, mode_of(target, cs.mode, where), cs.probability, cs.delay});
+        out_->cascades.push_back(
+            {target, mode_of(target, cs.mode, where), cs.probability, cs.delay});
       }
       mode.n_cascades = static_cast<std::uint32_t>(pc.specs->size());
     }
@@ -314,9 +325,11 @@ class Compiler {
       if (!names.insert(sh.name).second) fail("duplicate shock name " + quote(sh.name));
       if (component_index_.count(sh.name))
         fail(where + ": has the same name as a component; names must be unique");
-      if (!(sh.every.mean() > 0)) fail(where + ": the time between shocks must have a positive mean");
+      if (!(sh.every.mean() > 0))
+        fail(where + ": the time between shocks must have a positive mean");
       if (!valid_probability(sh.probability))
-        fail(where + ": probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");
+        fail(where + ": probability must be in [0, 1] (got " + std::to_string(sh.probability) +
+             ")");
       if (sh.targets.empty()) fail(where + ": has no targets");
       Shock out{sh.name, hash_name(sh.name), sh.every, {}, {}, sh.probability, sh.hold, sh.outage};
       std::set<std::string> seen;
@@ -340,11 +353,16 @@ class Compiler {
 
   std::string describe(const RequirementSpec& r) {
     switch (r.kind) {
-      case GateKind::ref: return quote(r.name);
-      case GateKind::all: return "all_of(...)";
-      case GateKind::any: return "any_of(...)";
-      case GateKind::k_of_n: return "k_of_n(" + std::to_string(r.k) + ", ...)";
-      case GateKind::standby: return "standby(...)";
+      case GateKind::ref:
+        return quote(r.name);
+      case GateKind::all:
+        return "all_of(...)";
+      case GateKind::any:
+        return "any_of(...)";
+      case GateKind::k_of_n:
+        return "k_of_n(" + std::to_string(r.k) + ", ...)";
+      case GateKind::standby:
+        return "standby(...)";
     }
     return "?";
   }
@@ -426,7 +444,8 @@ class Compiler {
       for (int i = 0; i < n; ++i) {
         const std::uint32_t node = kids[static_cast<std::size_t>(i)];
         if (node >= out_->components.size())
-          fail(at + "[" + std::to_string(i) + "]: members of a load-sharing group must be components");
+          fail(at + "[" + std::to_string(i) +
+               "]: members of a load-sharing group must be components");
         Component& comp = out_->components[node];
         if (comp.load_gate >= 0)
           fail(at + ": component " + quote(comp.name) +
@@ -444,7 +463,8 @@ class Compiler {
 
   void services() {
     const std::size_t ns = spec_.services.size();
-    for (std::size_t s = 0; s < ns; ++s) service_index_[spec_.services[s].name] = static_cast<int>(s);
+    for (std::size_t s = 0; s < ns; ++s)
+      service_index_[spec_.services[s].name] = static_cast<int>(s);
     // Service s owns root gate s, so references to a service can be resolved in any order.
     for (std::size_t s = 0; s < ns; ++s) new_gate(GateKind::all, 1, 1, static_cast<int>(s));
     for (std::size_t s = 0; s < ns; ++s) {

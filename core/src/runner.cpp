@@ -27,18 +27,20 @@ void merge_records(std::vector<RecordBuffer>& buffers, RunResults& out) {
   std::vector<Ref> refs;
   for (const auto& b : buffers)
     for (const auto& blk : b.blocks) refs.push_back({&b, &blk});
-  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
-    return a.block->replication < b.block->replication;
-  });
+  std::sort(refs.begin(), refs.end(),
+            [](const Ref& a, const Ref& b) { return a.block->replication < b.block->replication; });
   const std::size_t np = out.n_phases;
   for (const Ref& r : refs) {
     const auto& blk = *r.block;
-    out.outages.insert(out.outages.end(), r.buf->outages.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin),
+    out.outages.insert(out.outages.end(),
+                       r.buf->outages.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin),
                        r.buf->outages.begin() + static_cast<std::ptrdiff_t>(blk.outage_end));
-    out.outage_phases.insert(out.outage_phases.end(),
-                             r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin * np),
-                             r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_end * np));
-    out.losses.insert(out.losses.end(), r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_begin),
+    out.outage_phases.insert(
+        out.outage_phases.end(),
+        r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_begin * np),
+        r.buf->outage_phases.begin() + static_cast<std::ptrdiff_t>(blk.outage_end * np));
+    out.losses.insert(out.losses.end(),
+                      r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_begin),
                       r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_end));
   }
 }
@@ -51,14 +53,15 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
   out.allocate(model, options.first_replication, options.replications, options.horizon);
   const std::uint64_t n = options.replications;
   int threads = options.threads > 0 ? options.threads : default_threads();
-  threads = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(threads),
-                                                     std::max<std::uint64_t>(n, 1)));
+  threads = static_cast<int>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(threads), std::max<std::uint64_t>(n, 1)));
   logger()->debug("run '{}': replications [{}, {}), horizon {} h, seed {}, {} thread(s)",
                   model.name, options.first_replication, options.first_replication + n,
                   options.horizon, options.seed, threads);
 
   // Small blocks balance the load; the block a replication lands in does not affect its result.
-  const std::uint64_t block = std::clamp<std::uint64_t>(n / (static_cast<std::uint64_t>(threads) * 64), 1, 256);
+  const std::uint64_t block =
+      std::clamp<std::uint64_t>(n / (static_cast<std::uint64_t>(threads) * 64), 1, 256);
   std::atomic<std::uint64_t> next{0}, done{0};
   std::atomic<bool> stop{false};
   std::atomic<int> running{threads};
@@ -66,7 +69,8 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
   std::condition_variable cv;
   std::exception_ptr error;
   std::vector<std::vector<std::uint64_t>> hists(
-      static_cast<std::size_t>(threads), std::vector<std::uint64_t>(out.outage_histogram.size(), 0));
+      static_cast<std::size_t>(threads),
+      std::vector<std::uint64_t>(out.outage_histogram.size(), 0));
   std::vector<RecordBuffer> records(static_cast<std::size_t>(threads));
 
   auto worker = [&](int w) {

@@ -24,8 +24,7 @@ double DurationHistogram::lower_edge(int bin) noexcept {
   return kMinHours * dm::exp(2.302585092994046 * static_cast<double>(bin - 1) / kPerDecade);
 }
 
-void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint64_t n,
-                          double h) {
+void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint64_t n, double h) {
   first_replication = first;
   replications = n;
   n_services = m.services.size();
@@ -109,8 +108,10 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
     recovery_key_.push_back(entity_key(StreamKind::recovery, comp, mode.name_hash));
     cascade_key_.push_back(entity_key(StreamKind::cascade, comp, mode.name_hash));
   }
-  for (const Shock& sh : m_.shocks) shock_key_.push_back(entity_key(StreamKind::shock, sh.name_hash));
-  for (const Gate& g : m_.gates) gate_key_.push_back(entity_key(StreamKind::switchover, g.name_hash));
+  for (const Shock& sh : m_.shocks)
+    shock_key_.push_back(entity_key(StreamKind::shock, sh.name_hash));
+  for (const Gate& g : m_.gates)
+    gate_key_.push_back(entity_key(StreamKind::switchover, g.name_hash));
   for (const Component& c : m_.components)
     data_key_.push_back(entity_key(StreamKind::backup, c.name_hash, ~0ULL));
 }
@@ -188,7 +189,8 @@ std::string Replicator::cause_name(std::int32_t cause) const {
 }
 
 std::string Replicator::gate_name(std::uint32_t g) const {
-  if (m_.gates[g].service >= 0) return m_.services[static_cast<std::size_t>(m_.gates[g].service)].name;
+  if (m_.gates[g].service >= 0)
+    return m_.services[static_cast<std::size_t>(m_.gates[g].service)].name;
   std::string out = "standby(";
   for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
     out += (i > m_.child_offset[g] ? "," : "") + m_.components[m_.children[i]].name;
@@ -210,8 +212,7 @@ double Replicator::nominal_rate(std::uint32_t c) const noexcept {
     const Gate& g = m_.gates[comp.load_gate];
     r *= 1.0 + g.load_sharing * (g.n - up_count_[comp.load_gate]);
   }
-  if (!m_.age_when_down && svc_up_above_[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c])
-    r = 0.0;
+  if (!m_.age_when_down && svc_up_above_[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c]) r = 0.0;
   return r;
 }
 
@@ -387,7 +388,8 @@ void Replicator::back_in_service(std::uint32_t c, double t) {
 void Replicator::went_up(std::uint32_t c, double t) {
   if (trace_) trace(t, "recovered", m_.components[c].name);
   const std::size_t ci = row_ * out_->n_components + c;
-  const bool planned = active_mode_[c] >= 0 && m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
+  const bool planned =
+      active_mode_[c] >= 0 && m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
   (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] += t - down_since_[c];
   incident_over(c, t);
   up_[c] = 1;
@@ -423,7 +425,9 @@ void Replicator::acquire_crew(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.crew >= 0) {
     if (crew_free_[st.crew] == 0) {
-      if (trace_) trace(t, "crew_wait", m_.components[c].name, m_.crew_names[static_cast<std::size_t>(st.crew)]);
+      if (trace_)
+        trace(t, "crew_wait", m_.components[c].name,
+              m_.crew_names[static_cast<std::size_t>(st.crew)]);
       set_phase(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
       crew_queue_[st.crew].push_back(c);  // FIFO: waiting for a crew member is downtime
       return;
@@ -505,8 +509,8 @@ double Replicator::recovery_point(std::uint32_t c, double t) {
   for (double k = kmax; k >= 0; k -= 1) {
     const double start = b.offset + k * b.every;
     if (start < up_since_[c] || start <= rp) break;  // backups run only while up
-    Stream s(combine(rep_key_, entity_key(StreamKind::backup, comp.name_hash,
-                                          static_cast<std::uint64_t>(k))));
+    Stream s(combine(
+        rep_key_, entity_key(StreamKind::backup, comp.name_hash, static_cast<std::uint64_t>(k))));
     const double d = b.duration.sample(s);
     const bool ok = b.success >= 1.0 || s.uniform() < b.success;
     if (ok && start + d <= t) return start;
@@ -677,7 +681,9 @@ void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t
 void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
                                  std::uint32_t blame) {
   const auto si = static_cast<std::size_t>(s);
-  if (trace_) trace(t, up ? "service_up" : "service_down", m_.services[si].name, up ? std::string{} : cause_name(cause));
+  if (trace_)
+    trace(t, up ? "service_up" : "service_down", m_.services[si].name,
+          up ? std::string{} : cause_name(cause));
   if (!m_.age_when_down) {
     // Components beneath stop ageing while every service above them is down.
     for (std::uint32_t i = m_.cb_offset[si]; i < m_.cb_offset[si + 1]; ++i) {
@@ -760,8 +766,8 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
 
   if (recording_ && n_records_ < opt_.max_records_per_replication) {
     ++n_records_;
-    rec_->outages.push_back({rep_, static_cast<std::uint32_t>(s), svc_down_since_[si], d,
-                             censored, cause, planned});
+    rec_->outages.push_back(
+        {rep_, static_cast<std::uint32_t>(s), svc_down_since_[si], d, censored, cause, planned});
     rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np_);
   }
 }
@@ -799,12 +805,24 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     ++events;
     if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
     switch (e.type) {
-      case EventType::failure: fail(e.target, e.time, fail_mode_[e.target], fail_mode_[e.target]); break;
-      case EventType::step_end: end_step(e.target, e.time); break;
-      case EventType::step_ready: acquire_crew(e.target, e.time); break;
-      case EventType::standby_detected: standby_detected(e.target, e.time); break;
-      case EventType::standby_switched: standby_switched(e.target, e.time); break;
-      case EventType::shock: shock_arrives(e.target, e.time); break;
+      case EventType::failure:
+        fail(e.target, e.time, fail_mode_[e.target], fail_mode_[e.target]);
+        break;
+      case EventType::step_end:
+        end_step(e.target, e.time);
+        break;
+      case EventType::step_ready:
+        acquire_crew(e.target, e.time);
+        break;
+      case EventType::standby_detected:
+        standby_detected(e.target, e.time);
+        break;
+      case EventType::standby_switched:
+        standby_switched(e.target, e.time);
+        break;
+      case EventType::shock:
+        shock_arrives(e.target, e.time);
+        break;
       case EventType::shock_end: {
         for (std::uint32_t c : hold_pool_[e.target]) release(c, e.time);
         hold_free_.push_back(e.target);
@@ -833,8 +851,8 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     if (up_[c]) continue;
     const bool planned = active_mode_[c] >= 0 && failed_[c] &&
                          m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
-    (planned ? out.component_planned_downtime : out.component_downtime)[row_ * out.n_components + c] +=
-        h - down_since_[c];
+    (planned ? out.component_planned_downtime
+             : out.component_downtime)[row_ * out.n_components + c] += h - down_since_[c];
   }
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (!gate_up_[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);

@@ -25,6 +25,7 @@ except ImportError as e:  # pragma: no cover - only without a build
         "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
     ) from e
 
+from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .distributions import (
     Deterministic,
     Distribution,
@@ -37,11 +38,10 @@ from .distributions import (
     Uniform,
     Weibull,
 )
+from .exact import ExactResults, RareEventResults, component_availability, exact, rare_events, structure_availability
 from .io import ModelFileError, load, loads
 from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
 from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
-from .exact import ExactResults, RareEventResults, component_availability, exact, rare_events, structure_availability
-from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .results import Results
 from .stats import Estimate
 from .units import hours

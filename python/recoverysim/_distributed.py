@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,9 +19,7 @@ from . import _core
 __all__ = ["run_chunk", "merge", "run_on_executor"]
 
 
-def run_chunk(
-    model_data: dict[str, Any], horizon: float, seed: int, first: int, count: int, threads: int, keep: int
-) -> dict[str, Any]:
+def run_chunk(model_data: dict[str, Any], horizon: float, seed: int, first: int, count: int, threads: int, keep: int) -> dict[str, Any]:
     """Run replications [first, first + count) of a model given as data (executed on a worker)."""
     from .io import from_data
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .units import format_hours
 
@@ -86,8 +87,9 @@ def _avail(mean: float, low: float, high: float) -> tuple[str, str]:
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool] | None = None) -> str:
     """A table from already-escaped cell HTML."""
     numeric = list(numeric or [False] * len(headers))
-    head = "".join(f'<th style="{_TH.replace("text-align:left", "text-align:right") if n else _TH}">{h}</th>'
-                   for h, n in zip(headers, numeric))
+    head = "".join(
+        f'<th style="{_TH.replace("text-align:left", "text-align:right") if n else _TH}">{h}</th>' for h, n in zip(headers, numeric)
+    )
     body = []
     for row in rows:
         cells = "".join(f'<td style="{_NUM if n else _TD}">{c}</td>' for c, n in zip(row, numeric))
@@ -110,7 +112,7 @@ def _per(h: float) -> str:
 # --- Results ---------------------------------------------------------------------------------------
 
 
-def results_html(res: "Results", compliance: float = 0.95) -> str:
+def results_html(res: Results, compliance: float = 0.95) -> str:
     """The one-look summary of a run: availability with its 95% CI, downtime per horizon and its
     tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` judges:
     mean availability at or above the SLA, at least ``compliance`` of outages within the RTO and
@@ -129,8 +131,13 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
     lost_mean = res._column_mean("service_data_lost")
     any_planned = bool((planned_mean > 0).any())
     any_loss = bool((loss_mean > 0).any())
-    headers = ["service", "availability<br><span style='font-weight:400'>(95% CI)</span>", f"downtime per {_e(per)}<br>"
-               "<span style='font-weight:400'>mean (P90 · P99)</span>", f"outages per {_e(per)}", "mean outage"]
+    headers = [
+        "service",
+        "availability<br><span style='font-weight:400'>(95% CI)</span>",
+        f"downtime per {_e(per)}<br><span style='font-weight:400'>mean (P90 · P99)</span>",
+        f"outages per {_e(per)}",
+        "mean outage",
+    ]
     numeric = [False, True, True, True, True]
     if any_planned:
         headers.append(f"planned per {_e(per)}")
@@ -168,8 +175,12 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
                 row.append("–")
             else:
                 p = res.p_sla_met(s)
-                row.append(_two(_verdict(a.mean >= target, f"{100 * target:g}%"), f"met in {_pct(p.mean)} of {_e(per)}s" if per == "year"
-                                else f"met in {_pct(p.mean)} of horizons"))
+                row.append(
+                    _two(
+                        _verdict(a.mean >= target, f"{100 * target:g}%"),
+                        f"met in {_pct(p.mean)} of {_e(per)}s" if per == "year" else f"met in {_pct(p.mean)} of horizons",
+                    )
+                )
         if has["rto"]:
             if t.get("rto") is None:
                 row.append("–")
@@ -198,7 +209,7 @@ def results_html(res: "Results", compliance: float = 0.95) -> str:
 # --- Model -----------------------------------------------------------------------------------------
 
 
-def _dist(d: "Distribution", long: bool = False) -> str:
+def _dist(d: Distribution, long: bool = False) -> str:
     """'15 min exponential', '2.4 years weibull, shape 1.5' (``long``: hours spelled out)."""
     kind = d.kind
     p = d.params
@@ -221,7 +232,7 @@ def _dist(d: "Distribution", long: bool = False) -> str:
     return f'{_e(mean)} <span style="{_SUB}">{_e(kind)}{_e(extra)}</span>'
 
 
-def _steps(proc: "Procedure") -> str:
+def _steps(proc: Procedure) -> str:
     parts = []
     for st in proc.steps:
         bits = [f"{_e(st.name)} {_dist(st.duration)}"]
@@ -242,14 +253,14 @@ def _steps(proc: "Procedure") -> str:
     return " → ".join(parts)
 
 
-def _selector(m: "Model", targets: Any) -> str:
+def _selector(m: Model, targets: Any) -> str:
     try:
         names = m.select(targets)
     except Exception:  # pragma: no cover - reported by validation
         names = []
     if isinstance(targets, dict):
         sel = ", ".join(f"{k}={v}" for k, v in targets.items())
-        return f"{_e(', '.join(names)) or '(none)'} <span style=\"{_SUB}\">(tags {_e(sel)})</span>"
+        return f'{_e(", ".join(names)) or "(none)"} <span style="{_SUB}">(tags {_e(sel)})</span>'
     return _e(", ".join(names))
 
 
@@ -261,7 +272,7 @@ def _requirement(req: Any) -> str:
     if isinstance(req, Standby):
         temperature, opts = req.describe(_dur)
         opts.append(temperature)
-        return f"standby({', '.join(_e(x) for x in req.members)}) <span style=\"{_SUB}\">{_e(', '.join(opts))}</span>"
+        return f'standby({", ".join(_e(x) for x in req.members)}) <span style="{_SUB}">{_e(", ".join(opts))}</span>'
     if isinstance(req, Requirement):
         inner = ", ".join(_requirement(x) for x in req.members)
         if req.kind == "k_of_n":
@@ -272,7 +283,7 @@ def _requirement(req: Any) -> str:
     return _e(repr(req))  # pragma: no cover
 
 
-def model_html(m: "Model") -> str:
+def model_html(m: Model) -> str:
     """Components (failure modes, MTTF, MTTR, recovery steps, data protection, tags), services
     (requirements and targets), crews, procedures, shocks and maintenance windows."""
     counts = (
@@ -284,8 +295,11 @@ def model_html(m: "Model") -> str:
         extras.append("crews " + ", ".join(f"{_e(c.name)} ({c.size})" for c in m.crews.values()))
     if not m.age_when_down:
         extras.append("components do not age while every service above them is down")
-    out = [f'<div style="font-size:13px;margin-bottom:2px"><b>Model</b> <b>{_e(m.name)}</b>: {counts}'
-           + (f" · {' · '.join(extras)}" if extras else "") + "</div>"]
+    out = [
+        f'<div style="font-size:13px;margin-bottom:2px"><b>Model</b> <b>{_e(m.name)}</b>: {counts}'
+        + (f" · {' · '.join(extras)}" if extras else "")
+        + "</div>"
+    ]
     if m.components:
         rows = []
         for c in m.components.values():
@@ -302,17 +316,32 @@ def model_html(m: "Model") -> str:
                 recovery = _steps(mode.repair)
                 if casc:
                     recovery += f'<br><span style="{_SUB}">cascades to {_e(casc)}</span>'
-                rows.append([
-                    f"<b>{_e(c.name)}</b>" if i == 0 else "",
-                    _e(mode.name),
-                    _dist(mode.failure, long=True),
-                    _e(_dur(mode.repair.mean)),
-                    recovery,
-                    _e(loss) + (("<br>" if loss else "") + f'<span style="{_SUB}">{_e("; ".join(prot))}</span>' if prot and i == 0 else ""),
-                    _e(tags) if i == 0 else "",
-                ])
-        out.append(_table(["component", "failure mode", "MTTF", "MTTR<br><span style='font-weight:400'>(steps, no waits)</span>",
-                           "recovery", "data loss", "tags"], rows))
+                rows.append(
+                    [
+                        f"<b>{_e(c.name)}</b>" if i == 0 else "",
+                        _e(mode.name),
+                        _dist(mode.failure, long=True),
+                        _e(_dur(mode.repair.mean)),
+                        recovery,
+                        _e(loss)
+                        + (("<br>" if loss else "") + f'<span style="{_SUB}">{_e("; ".join(prot))}</span>' if prot and i == 0 else ""),
+                        _e(tags) if i == 0 else "",
+                    ]
+                )
+        out.append(
+            _table(
+                [
+                    "component",
+                    "failure mode",
+                    "MTTF",
+                    "MTTR<br><span style='font-weight:400'>(steps, no waits)</span>",
+                    "recovery",
+                    "data loss",
+                    "tags",
+                ],
+                rows,
+            )
+        )
     if m.services:
         rows = []
         for s in m.services.values():
@@ -335,25 +364,29 @@ def model_html(m: "Model") -> str:
                 effect = f"holds them down {_dist(sh.outage)}"
             else:
                 effect = f"triggers failure mode {_e(sh.mode or '(first)')}"
-            rows.append([
-                f"<b>{_e(sh.name)}</b>",
-                _dist(sh.every),
-                _selector(m, sh.targets),
-                f"{100 * sh.probability:g}%",
-                effect,
-            ])
+            rows.append(
+                [
+                    f"<b>{_e(sh.name)}</b>",
+                    _dist(sh.every),
+                    _selector(m, sh.targets),
+                    f"{100 * sh.probability:g}%",
+                    effect,
+                ]
+            )
         out.append(_table(["shock", "every (mean)", "hits", "probability per target", "effect"], rows))
     if m.maintenances:
         rows = []
         for w in m.maintenances.values():
-            rows.append([
-                f"<b>{_e(w.name)}</b>",
-                _selector(m, w.targets),
-                _e(_dur(w.every)),
-                _dist(w.duration),
-                _e(_dur(w.offset)) if w.offset else "0",
-                _e(w.crew or "–"),
-            ])
+            rows.append(
+                [
+                    f"<b>{_e(w.name)}</b>",
+                    _selector(m, w.targets),
+                    _e(_dur(w.every)),
+                    _dist(w.duration),
+                    _e(_dur(w.offset)) if w.offset else "0",
+                    _e(w.crew or "–"),
+                ]
+            )
         out.append(_table(["maintenance", "targets", "every", "duration", "first at", "crew"], rows))
     return "<div>" + "".join(out) + "</div>"
 
@@ -361,7 +394,7 @@ def model_html(m: "Model") -> str:
 # --- ExactResults ----------------------------------------------------------------------------------
 
 
-def exact_html(ex: "ExactResults") -> str:
+def exact_html(ex: ExactResults) -> str:
     """The exact answers per service: steady-state availability, outages per year, mean outage,
     mean time to the first outage."""
     header = (
@@ -374,14 +407,19 @@ def exact_html(ex: "ExactResults") -> str:
         f = ex.failure_frequency(s) * 8760
         un = 1 - a
         dec = 4 if un <= 0 else min(max(2, 2 - math.floor(math.log10(un * 100))), 10)
-        rows.append([
-            f"<b>{_e(s)}</b>",
-            f"{100 * a:.{dec}f}%",
-            _dur(un * 8760),
-            f"{f:.4g}",
-            _dur(ex.mean_outage_duration(s)) if f > 0 else "–",
-            _dur(ex.mttff(s)),
-        ])
-    table = _table(["service", "steady-state availability", "downtime per year", "outages per year", "mean outage",
-                    "mean time to first outage"], rows, [False, True, True, True, True, True])
+        rows.append(
+            [
+                f"<b>{_e(s)}</b>",
+                f"{100 * a:.{dec}f}%",
+                _dur(un * 8760),
+                f"{f:.4g}",
+                _dur(ex.mean_outage_duration(s)) if f > 0 else "–",
+                _dur(ex.mttff(s)),
+            ]
+        )
+    table = _table(
+        ["service", "steady-state availability", "downtime per year", "outages per year", "mean outage", "mean time to first outage"],
+        rows,
+        [False, True, True, True, True, True],
+    )
     return f"<div>{header}{table}</div>"

@@ -20,7 +20,7 @@ class Progress:
         self._start = time.perf_counter()
         self._last = 0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def update(self, done: int) -> None:

@@ -15,7 +15,8 @@ quantile (the geometric midpoint of its bin), or exactly 0.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

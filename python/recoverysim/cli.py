@@ -20,9 +20,10 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from . import __version__
 from .io import ModelFileError, load
@@ -248,7 +249,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     common = [s for s in a.services if s in b.services]
     for s in args.service or []:
         if s not in common:
-            where = "either model" if s not in a.services and s not in b.services else ("the candidate" if s in a.services else "the baseline")
+            where = (
+                "either model" if s not in a.services and s not in b.services else ("the candidate" if s in a.services else "the baseline")
+            )
             raise _UsageError(f"service {s!r} is not in {where}; services in both: {', '.join(common) or '(none)'}")
     if not common:
         raise _UsageError("the two models have no service in common")
@@ -275,7 +278,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         head = f"baseline  {args.baseline}\ncandidate {args.candidate}\n"
         text = head + cmp.report()
         if args.check:
-            text += "\n" + (f"{len(worse)} metric(s) worse in the candidate" if worse else "no metric is significantly worse in the candidate") + "\n"
+            text += (
+                "\n"
+                + (f"{len(worse)} metric(s) worse in the candidate" if worse else "no metric is significantly worse in the candidate")
+                + "\n"
+            )
         print(text, end="", file=report_to, flush=True)
     table = cmp.table()
     if args.json:
@@ -457,12 +464,36 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a model file and print a report", description="Simulate a model file and print a report.")
     run.add_argument("model", help="model file (.yaml, .yml or .json)")
-    run.add_argument("-n", "--replications", type=_int_at_least(1), default=10_000, metavar="N", help="independent replications (default: 10000)")
-    run.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication: 1y, 30d, 720h... (default: 1y)")
-    run.add_argument("--seed", type=_int_at_least(0), default=None, metavar="S", help="random seed; the same seed gives the same results (default: a fresh seed, printed)")
-    run.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores); results do not depend on it")
-    run.add_argument("--json", metavar="FILE", help="write the summary (one record per service) as JSON; '-' for standard output (the report then goes to standard error)")
-    run.add_argument("--csv", metavar="FILE", help="write the summary (one row per service) as CSV; '-' for standard output (the report then goes to standard error)")
+    run.add_argument(
+        "-n", "--replications", type=_int_at_least(1), default=10_000, metavar="N", help="independent replications (default: 10000)"
+    )
+    run.add_argument(
+        "--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication: 1y, 30d, 720h... (default: 1y)"
+    )
+    run.add_argument(
+        "--seed",
+        type=_int_at_least(0),
+        default=None,
+        metavar="S",
+        help="random seed; the same seed gives the same results (default: a fresh seed, printed)",
+    )
+    run.add_argument(
+        "--threads",
+        type=_int_at_least(0),
+        default=None,
+        metavar="T",
+        help="worker threads (default: all cores); results do not depend on it",
+    )
+    run.add_argument(
+        "--json",
+        metavar="FILE",
+        help="write the summary (one record per service) as JSON; '-' for standard output (the report then goes to standard error)",
+    )
+    run.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="write the summary (one row per service) as CSV; '-' for standard output (the report then goes to standard error)",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="print no report and no progress bar")
     run.add_argument(
         "--check",
@@ -470,7 +501,13 @@ def _parser() -> argparse.ArgumentParser:
         help="exit with status 4 if a target is missed: mean availability below its target, or "
         "fewer than --compliance of outages (RTO) or data-loss incidents (RPO) within the target",
     )
-    run.add_argument("--compliance", type=_share, default=0.95, metavar="SHARE", help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)")
+    run.add_argument(
+        "--compliance",
+        type=_share,
+        default=0.95,
+        metavar="SHARE",
+        help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)",
+    )
     run.set_defaults(func=_cmd_run)
 
     from .compare import METRICS
@@ -484,11 +521,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("baseline", help="model file of the baseline (.yaml, .yml or .json)")
     cmp.add_argument("candidate", help="model file of the candidate")
-    cmp.add_argument("-n", "--replications", type=_int_at_least(2), default=10_000, metavar="N", help="paired replications (default: 10000)")
+    cmp.add_argument(
+        "-n", "--replications", type=_int_at_least(2), default=10_000, metavar="N", help="paired replications (default: 10000)"
+    )
     cmp.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication (default: 1y)")
-    cmp.add_argument("--seed", type=_int_at_least(0), default=None, metavar="S", help="random seed, the same for both models (default: a fresh seed, printed)")
-    cmp.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores); results do not depend on it")
-    cmp.add_argument("--service", action="append", metavar="NAME", help="compare only this service (repeatable; default: every service in both)")
+    cmp.add_argument(
+        "--seed",
+        type=_int_at_least(0),
+        default=None,
+        metavar="S",
+        help="random seed, the same for both models (default: a fresh seed, printed)",
+    )
+    cmp.add_argument(
+        "--threads",
+        type=_int_at_least(0),
+        default=None,
+        metavar="T",
+        help="worker threads (default: all cores); results do not depend on it",
+    )
+    cmp.add_argument(
+        "--service", action="append", metavar="NAME", help="compare only this service (repeatable; default: every service in both)"
+    )
     cmp.add_argument(
         "--metric",
         action="append",
@@ -498,8 +551,12 @@ def _parser() -> argparse.ArgumentParser:
         f"metrics of the targets both set); one of: {', '.join(METRICS)}",
     )
     cmp.add_argument("--confidence", type=_confidence, default=0.95, metavar="LEVEL", help="confidence of the intervals (default: 0.95)")
-    cmp.add_argument("--json", metavar="FILE", help="write the differences as JSON; '-' for standard output (the report then goes to standard error)")
-    cmp.add_argument("--csv", metavar="FILE", help="write the differences as CSV; '-' for standard output (the report then goes to standard error)")
+    cmp.add_argument(
+        "--json", metavar="FILE", help="write the differences as JSON; '-' for standard output (the report then goes to standard error)"
+    )
+    cmp.add_argument(
+        "--csv", metavar="FILE", help="write the differences as CSV; '-' for standard output (the report then goes to standard error)"
+    )
     cmp.add_argument("-q", "--quiet", action="store_true", help="print no report and no progress bar")
     cmp.add_argument(
         "--check",
@@ -509,11 +566,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp.set_defaults(func=_cmd_compare)
 
-    val = sub.add_parser("validate", help="check a model file", description="Check a model file: print one line OK with counts, or the error.")
+    val = sub.add_parser(
+        "validate", help="check a model file", description="Check a model file: print one line OK with counts, or the error."
+    )
     val.add_argument("model", help="model file (.yaml, .yml or .json)")
     val.set_defaults(func=_cmd_validate)
 
-    gr = sub.add_parser("graph", help="print the dependency graph as Graphviz DOT", description="Print the dependency graph as Graphviz DOT (render with: dot -Tsvg).")
+    gr = sub.add_parser(
+        "graph",
+        help="print the dependency graph as Graphviz DOT",
+        description="Print the dependency graph as Graphviz DOT (render with: dot -Tsvg).",
+    )
     gr.add_argument("model", help="model file (.yaml, .yml or .json)")
     gr.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     gr.set_defaults(func=_cmd_graph)

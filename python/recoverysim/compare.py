@@ -39,8 +39,9 @@ import itertools
 import math
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import pandas as pd
@@ -454,8 +455,7 @@ class Comparison:
                 else:
                     before, after = m.format(d.baseline.mean), m.format(d.candidate.mean)
                 lines.append(
-                    f"  {label:<{w}}  {before:>12} -> {after:<12} "
-                    f"{m.format_difference(diff.mean):>11} {interval:<26} {d.verdict}{vr}"
+                    f"  {label:<{w}}  {before:>12} -> {after:<12} {m.format_difference(diff.mean):>11} {interval:<26} {d.verdict}{vr}"
                 )
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
@@ -513,7 +513,9 @@ def compare(
     if seed is None:
         seed = _fresh_seed()
     ra = a.simulate(horizon, replications, seed, threads=threads, progress=progress, keep_outages=0)
-    rb = b.simulate(horizon, replications, seed if common_random_numbers else _other_seed(seed), threads=threads, progress=progress, keep_outages=0)
+    rb = b.simulate(
+        horizon, replications, seed if common_random_numbers else _other_seed(seed), threads=threads, progress=progress, keep_outages=0
+    )
     return _comparison(ra, rb, services, metrics, confidence, common_random_numbers)
 
 
@@ -529,7 +531,9 @@ def _comparison(
     common = [s for s in ra.service_names if s in rb.service_names]
     if services is None:
         if not common:
-            raise ValueError(f"the two models have no service in common ({ra.model_name!r}: {', '.join(ra.service_names)}; {rb.model_name!r}: {', '.join(rb.service_names)})")
+            raise ValueError(
+                f"the two models have no service in common ({ra.model_name!r}: {', '.join(ra.service_names)}; {rb.model_name!r}: {', '.join(rb.service_names)})"
+            )
         services = common
     else:
         services = [services] if isinstance(services, str) else list(services)
@@ -547,10 +551,13 @@ def _comparison(
             chosen[s] = [m.name for m in ms if m.available(ra, s) and m.available(rb, s)]
     if not any(chosen.values()):
         raise ValueError("nothing to compare: the services have none of the requested metrics' targets")
-    return Comparison(ra, rb, confidence=confidence, paired=paired, services=[s for s in services if chosen[s]], metrics=chosen, names=names)
+    return Comparison(
+        ra, rb, confidence=confidence, paired=paired, services=[s for s in services if chosen[s]], metrics=chosen, names=names
+    )
 
 
 # --- runs in batches (adaptive precision) ------------------------------------------------------------
+
 
 class _Run:
     """Replications [0, n) of one model and seed, extended batch by batch. Replication i depends
@@ -853,7 +860,9 @@ def sweep(
                 else:
                     row.update(difference=math.nan, difference_low=math.nan, difference_high=math.nan)
                 rows.append(row)
-    df = pd.DataFrame(rows, columns=[*keys, "service", "metric", "estimate", "low", "high", "difference", "difference_low", "difference_high"])
+    df = pd.DataFrame(
+        rows, columns=[*keys, "service", "metric", "estimate", "low", "high", "difference", "difference_low", "difference_high"]
+    )
     df.attrs.update(
         seed=seed,
         horizon=base.horizon,
@@ -1080,13 +1089,22 @@ def plot_sweep(
     metric: str | None = None,
     service: str | None = None,
     difference: bool = False,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """Plot a :func:`sweep`: ``metric`` of ``service`` against parameter ``x``, one line per
     value of parameter ``hue``, with confidence intervals as error bars. ``difference=True``
     plots the paired difference from the sweep's baseline point instead. Other parameters must
     have one value in ``df`` (filter it first). Returns the matplotlib Axes."""
-    params = list(df.attrs.get("parameters", [c for c in df.columns if c not in ("service", "metric", "estimate", "low", "high", "difference", "difference_low", "difference_high")]))
+    params = list(
+        df.attrs.get(
+            "parameters",
+            [
+                c
+                for c in df.columns
+                if c not in ("service", "metric", "estimate", "low", "high", "difference", "difference_low", "difference_high")
+            ],
+        )
+    )
     if x not in params:
         raise ValueError(f"plot_sweep: x={x!r} is not a parameter of the sweep ({', '.join(params)})")
     if hue is not None and (hue not in params or hue == x):
@@ -1123,7 +1141,7 @@ def plot_sweep(
     return ax
 
 
-def plot_tornado(df: pd.DataFrame, *, top: int = 12, ax: "Axes | None" = None) -> "Axes":
+def plot_tornado(df: pd.DataFrame, *, top: int = 12, ax: Axes | None = None) -> Axes:
     """A tornado chart of a :func:`sensitivity` table: for each parameter (the ``top`` largest
     swings, largest at the top) a bar from the base value to the metric with the parameter
     times the low factor and one to the metric times the high factor, with the confidence

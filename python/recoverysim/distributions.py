@@ -33,7 +33,8 @@ distribution                        parameters                                  
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -220,7 +221,7 @@ class LogNormal(Distribution):
         self._init(_core.Distribution.lognormal(m, s), mu=m, sigma=s)
 
     @classmethod
-    def from_mean_std(cls, mean: Duration, std: Duration) -> "LogNormal":
+    def from_mean_std(cls, mean: Duration, std: Duration) -> LogNormal:
         """The log-normal whose duration has this mean and standard deviation.
 
         sigma^2 = ln(1 + (std/mean)^2), mu = ln(mean) - sigma^2/2.
@@ -248,7 +249,7 @@ class Gamma(Distribution):
         self._init(_core.Distribution.gamma(a, t), shape=a, scale=t)
 
     @classmethod
-    def from_mean_std(cls, mean: Duration, std: Duration) -> "Gamma":
+    def from_mean_std(cls, mean: Duration, std: Duration) -> Gamma:
         """The gamma distribution with this mean and standard deviation."""
         m = hours(mean, name="Gamma mean")
         s = hours(std, name="Gamma std")
@@ -332,8 +333,7 @@ class Empirical(Distribution):
 
 
 _KINDS: dict[str, type[Distribution]] = {
-    cls.kind: cls
-    for cls in (Exponential, Weibull, LogNormal, Gamma, Normal, Uniform, Triangular, Deterministic, Empirical)
+    cls.kind: cls for cls in (Exponential, Weibull, LogNormal, Gamma, Normal, Uniform, Triangular, Deterministic, Empirical)
 }
 
 
@@ -369,8 +369,7 @@ def as_distribution(value: Any, *, name: str, allow_constant: bool = True) -> Di
     if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating)) and not isinstance(value, bool):
         return Deterministic(hours(value, name=name))
     hint = (
-        " (a bare duration would be a fixed time to failure; write mttf=... for an exponential "
-        "or rs.Deterministic(...) if you mean it)"
+        " (a bare duration would be a fixed time to failure; write mttf=... for an exponential or rs.Deterministic(...) if you mean it)"
         if not allow_constant and isinstance(value, (int, float, str))
         else ""
     )

@@ -28,7 +28,8 @@ exactly (components shared by several branches are conditioned on):
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ __all__ = ["ExactResults", "exact", "structure_availability", "component_availab
 class ExactResults:
     """The solved Markov chain of a model: steady-state and transient answers per service."""
 
-    def __init__(self, model: "Model", solution: Any, service_names: Sequence[str]) -> None:
+    def __init__(self, model: Model, solution: Any, service_names: Sequence[str]) -> None:
         self.model_name = model.name
         self._sol = solution
         self.service_names = list(service_names)
@@ -124,7 +125,7 @@ class ExactResults:
         return f"ExactResults(model={self.model_name!r}, states={self.n_states}, services={self.service_names})"
 
 
-def exact(model: "Model", *, max_states: int = 200_000) -> ExactResults:
+def exact(model: Model, *, max_states: int = 200_000) -> ExactResults:
     """Solve the continuous-time Markov chain of an exponential model.
 
     Raises ``ValueError`` naming what the chain cannot express (a non-exponential time, an
@@ -138,7 +139,7 @@ def exact(model: "Model", *, max_states: int = 200_000) -> ExactResults:
     return ExactResults(model, sol, compiled.service_names)
 
 
-def component_availability(model: "Model", names: Sequence[str] | None = None) -> dict[str, float]:
+def component_availability(model: Model, names: Sequence[str] | None = None) -> dict[str, float]:
     """Steady availability of each component on its own: mean up time / (mean up + mean down).
 
     One failure mode: MTTF/(MTTF+MTTR) for any distributions (alternating renewal). Several modes
@@ -178,7 +179,7 @@ def component_availability(model: "Model", names: Sequence[str] | None = None) -
 component_availability_of = component_availability
 
 
-def structure_availability(model: "Model", component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
+def structure_availability(model: Model, component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
     """Exact availability of every service for independent components.
 
     ``component_availability`` maps component names to availabilities; missing ones (or all,
@@ -268,7 +269,7 @@ class RareEventResults:
 
 
 def rare_events(
-    model: "Model",
+    model: Model,
     service: str | None = None,
     *,
     cycles: int = 100_000,
@@ -312,7 +313,5 @@ def rare_events(
         if service not in compiled.service_names:
             raise KeyError(f"unknown service {service!r}; services: {', '.join(compiled.service_names)}")
         target = list(compiled.service_names).index(service)
-    raw = _core.importance_sampling(
-        compiled, cycles=cycles, plain_cycles=plain_cycles, bias=float(bias), seed=seed, target_service=target
-    )
+    raw = _core.importance_sampling(compiled, cycles=cycles, plain_cycles=plain_cycles, bias=float(bias), seed=seed, target_service=target)
     return RareEventResults(model.name, compiled.service_names, raw, time.perf_counter() - t0)

@@ -29,9 +29,10 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, NoReturn, Sequence, Union
+from typing import Any, NoReturn, Union
 
 import yaml
 
@@ -82,7 +83,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
 class _Path(tuple):  # type: ignore[type-arg]
     """Where a value sits in the file: ``components.db-1.modes[0].repair[2].crew``."""
 
-    def __truediv__(self, part: str | int) -> "_Path":
+    def __truediv__(self, part: str | int) -> _Path:
         return _Path((*self, part))
 
     def __str__(self) -> str:
@@ -602,7 +603,7 @@ class _Loader:
             return self.group("all_of", v, path, where)
         if isinstance(v, dict):
             if len(v) == 1:
-                (kind, body), = v.items()
+                ((kind, body),) = v.items()
                 if kind in _GROUPS:
                     return self.group(kind, body, path / kind, where)
                 if isinstance(kind, str):
@@ -680,12 +681,12 @@ class _Loader:
                     return ModelFileError(str(path), message)
         best: tuple[str, _Path] | None = None
         for where, path in self.where:
-            if message.startswith(where) and message[len(where): len(where) + 1] in (":", ",", " ", ""):
+            if message.startswith(where) and message[len(where) : len(where) + 1] in (":", ",", " ", ""):
                 if best is None or len(where) > len(best[0]):
                     best = (where, path)
         if best is None:
             return ModelFileError("(model)", message)
-        rest = message[len(best[0]):]
+        rest = message[len(best[0]) :]
         reason = rest[1:].strip() if rest.startswith(":") else rest.split(": ", 1)[-1].strip()
         return ModelFileError(str(best[1]), reason or message)
 
@@ -772,7 +773,10 @@ def _load_shocks(ld: _Loader, v: Any, path: _Path) -> None:
         if "probability" in d:
             kwargs["probability"] = _probability(d["probability"], p / "probability")
         if "mode" in d and "outage" in d:
-            _fail(p / "outage", "cannot be combined with mode: a shock either triggers a failure mode (mode) or holds its targets down (outage)")
+            _fail(
+                p / "outage",
+                "cannot be combined with mode: a shock either triggers a failure mode (mode) or holds its targets down (outage)",
+            )
         if "mode" in d:
             kwargs["mode"] = _text(d["mode"], p / "mode", "a failure mode name")
             for c in ld.model.select(kwargs["targets"]):
@@ -794,7 +798,10 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
             "duration": _distribution(d["duration"], p / "duration", fixed=True),
         }
         if kwargs["duration"].mean >= kwargs["every"]:
-            _fail(p / "duration", f"the mean duration ({format_hours(kwargs['duration'].mean)}) must be shorter than every ({format_hours(kwargs['every'])})")
+            _fail(
+                p / "duration",
+                f"the mean duration ({format_hours(kwargs['duration'].mean)}) must be shorter than every ({format_hours(kwargs['every'])})",
+            )
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], p / "offset", minimum=">= 0")
         if "crew" in d:
@@ -848,9 +855,7 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
         except TypeError:
             continue  # an unhashable key: the constructor reports it
         if first is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {first + 1})", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (first on line {first + 1})", key_node.start_mark)
         seen[key] = key_node.start_mark.line
     mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     return mapping
@@ -925,6 +930,7 @@ def _dur(h: float) -> str:
     """A duration as a person would write it, reading back exactly: whole years, weeks or days
     up to 99 (``1y``, ``30d``), else hours when short (``2000h``, ``2.5h``); below an hour whole
     minutes or seconds (``15m``, ``2s``); else the shortest exact string."""
+
     def whole(unit: str, limit: float) -> str | None:
         n = h / UNITS[unit]
         text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
@@ -1214,9 +1220,9 @@ def dumps(model: Model, *, format: str = "yaml") -> str:
     if format != "yaml":
         raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
     styled = {
-        key: value if not isinstance(value, dict) else (
-            _styled(value, 2, len(key) + 2) if key == "crews" else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()}
-        )
+        key: value
+        if not isinstance(value, dict)
+        else (_styled(value, 2, len(key) + 2) if key == "crews" else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()})
         for key, value in data.items()
     }
     text = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, width=_WIDTH, allow_unicode=True)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ __all__ = [
 
 # Which components an event applies to: a name, a list of names, or tags that must all match
 # ({"region": "eu-1"}).
-Selector = Union[str, Sequence[str], Mapping[str, str]]
+Selector = str | Sequence[str] | Mapping[str, str]
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -310,7 +311,11 @@ class FailureMode:
 
     def __repr__(self) -> str:
         steps = self.repair.steps
-        rep = repr(steps[0].duration) if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1 else repr(self.repair)
+        rep = (
+            repr(steps[0].duration)
+            if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1
+            else repr(self.repair)
+        )
         dl = f", data_loss={self.data_loss!r}" if self.data_loss else ""
         dl += f", cascades={self.cascades!r}" if self.cascades else ""
         return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"
@@ -439,9 +444,7 @@ class Service:
     availability: float | None = None
 
     def __repr__(self) -> str:
-        t = "".join(
-            f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None
-        )
+        t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
         return f"Service({self.name!r}, {self.requirement!r}{t})"
 
 
@@ -592,7 +595,15 @@ class Model:
         if name in self.services:
             raise ValueError(f"component {name!r}: a service has that name; names must be unique")
         where = f"component {name!r}"
-        given = [k for k, v in (("mttf/mttr", mttf if mttf is not None else mttr), ("failure/repair", failure if failure is not None else repair), ("modes", modes)) if v is not None]
+        given = [
+            k
+            for k, v in (
+                ("mttf/mttr", mttf if mttf is not None else mttr),
+                ("failure/repair", failure if failure is not None else repair),
+                ("modes", modes),
+            )
+            if v is not None
+        ]
         if len(given) != 1:
             raise TypeError(
                 f"{where}: say how it fails with exactly one of mttf= and mttr=, failure= and repair=, "
@@ -748,7 +759,7 @@ class Model:
             raise ValueError(f"{where}: targets {targets!r} select no component")
         return names
 
-    def copy(self, name: str | None = None) -> "Model":
+    def copy(self, name: str | None = None) -> Model:
         """A copy to modify into a variant (components, crews, procedures, services).
 
         Keep component names: variants that share names share random numbers, so their
@@ -785,7 +796,9 @@ class Model:
             services=[
                 _core.ServiceSpec(
                     name=s.name,
-                    requirement=s.requirement.to_spec() if isinstance(s.requirement, Requirement) else _core.RequirementSpec(kind="ref", name=s.requirement),
+                    requirement=s.requirement.to_spec()
+                    if isinstance(s.requirement, Requirement)
+                    else _core.RequirementSpec(kind="ref", name=s.requirement),
                     rto=s.rto,
                     rpo=s.rpo,
                 )
@@ -820,7 +833,7 @@ class Model:
         """Validate the whole model; raises ``ValueError`` naming the offending entity."""
         return _core.compile(self.to_spec())
 
-    def validate(self) -> "Model":
+    def validate(self) -> Model:
         """Check the model (unknown names, cycles, bad k, empty groups...); returns ``self``."""
         self.compile()
         return self
@@ -837,7 +850,7 @@ class Model:
         executor: Any = None,
         chunk_size: int | None = None,
         per_replication: bool | None = None,
-    ) -> "Results":
+    ) -> Results:
         """Run ``replications`` independent replications over ``horizon`` and return Results.
 
         Parameters
@@ -926,7 +939,14 @@ class Model:
                 )
         elapsed = time.perf_counter() - t0
         return Results(
-            self, compiled, raw, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads(), kept=min(keep, replications)
+            self,
+            compiled,
+            raw,
+            horizon=h,
+            seed=seed,
+            elapsed=elapsed,
+            threads=threads or _core.default_threads(),
+            kept=min(keep, replications),
         )
 
     # --- model files --------------------------------------------------------------------------------
@@ -958,7 +978,7 @@ class Model:
         seed: int,
         horizon: Duration = "1y",
         log_file: str | os.PathLike[str] | None = None,
-    ) -> "pd.DataFrame":
+    ) -> pd.DataFrame:
         """Every event of one replication, as a DataFrame (and, with ``log_file``, as a text log
         written through the engine's spdlog).
 
@@ -994,7 +1014,7 @@ class Model:
 
     # --- exact answers ----------------------------------------------------------------------------
 
-    def exact(self, *, max_states: int = 200_000) -> "ExactResults":
+    def exact(self, *, max_states: int = 200_000) -> ExactResults:
         """Solve the model's continuous-time Markov chain (all times exponential): steady-state
         availability, outage frequency, mean outage, mean time to first outage, A(t). See
         :mod:`recoverysim.exact`."""
@@ -1019,7 +1039,7 @@ class Model:
 
     def _simulate_streaming(
         self, compiled: Any, h: float, replications: int, seed: int, threads: int, keep: int, progress: bool | None, executor: Any
-    ) -> "Results":
+    ) -> Results:
         from ._progress import Progress
         from ._streaming import run_streaming
         from .results import StreamedResults
@@ -1040,7 +1060,14 @@ class Model:
             )
         elapsed = time.perf_counter() - t0
         return StreamedResults(
-            self, compiled, agg, horizon=h, seed=seed, elapsed=elapsed, threads=threads or _core.default_threads(), kept=min(keep, replications)
+            self,
+            compiled,
+            agg,
+            horizon=h,
+            seed=seed,
+            elapsed=elapsed,
+            threads=threads or _core.default_threads(),
+            kept=min(keep, replications),
         )
 
     # --- display ----------------------------------------------------------------------------------

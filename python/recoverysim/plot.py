@@ -24,7 +24,8 @@ says so instead of an error.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -143,7 +144,7 @@ def _fmt_pct(p: float, max_decimals: int = 9) -> str:
     dec = min(max(0, 1 - math.floor(math.log10(small))), max_decimals)
     text = f"{x:.{dec}f}"
     if float(text) == 0:
-        return f"<{10.0 ** -dec:.{dec}f}%"
+        return f"<{10.0**-dec:.{dec}f}%"
     if dec >= 2 and text.endswith("0"):  # 99.60% -> 99.6%, but 99.0% keeps its precision
         text = text[:-1]
     return f"{text}%"
@@ -247,7 +248,7 @@ def _duration_log_axis(axis: Any, lo: float, hi: float) -> None:
 # --- axes helpers ---------------------------------------------------------------------------------
 
 
-def _new_ax(ax: "Axes | None", figsize: tuple[float, float] = (8.0, 4.2)) -> "Axes":
+def _new_ax(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.2)) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -256,7 +257,7 @@ def _new_ax(ax: "Axes | None", figsize: tuple[float, float] = (8.0, 4.2)) -> "Ax
     return new
 
 
-def _style(ax: "Axes", grid: Literal["x", "y", ""] = "y") -> None:
+def _style(ax: Axes, grid: Literal["x", "y", ""] = "y") -> None:
     """Quiet axes: no top/right frame, a light grid on the value axis only, behind the data."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -270,17 +271,17 @@ def _style(ax: "Axes", grid: Literal["x", "y", ""] = "y") -> None:
     ax.yaxis.label.set_color(_TEXT)
 
 
-def _title(ax: "Axes", headline: str, detail: str = "") -> None:
+def _title(ax: Axes, headline: str, detail: str = "") -> None:
     ax.set_title(headline + (f"\n{detail}" if detail else ""), loc="left", fontsize=11, color="#111111")
 
 
-def _message(ax: "Axes", text: str) -> None:
+def _message(ax: Axes, text: str) -> None:
     """A chart with nothing to plot says why, in the middle, instead of failing."""
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=11, color=_TEXT, wrap=True)
     ax.set_yticks([])
 
 
-def _legend(ax: "Axes", **kw: Any) -> None:
+def _legend(ax: Axes, **kw: Any) -> None:
     kw.setdefault("frameon", False)
     kw.setdefault("fontsize", 9)
     ax.legend(**kw)
@@ -300,7 +301,7 @@ def _percent_axis(axis: Any, span: float | None = None) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=min(decimals, 6)))
 
 
-def _check_service(res: "Results", service: str) -> None:
+def _check_service(res: Results, service: str) -> None:
     res._svc(service)  # KeyError: unknown service 'x'; services: ...
 
 
@@ -311,7 +312,7 @@ def _who(model_name: str, service: str) -> str:
     return f"{service} ({model_name})"
 
 
-def _target(res: "Results", service: str, key: str) -> float | None:
+def _target(res: Results, service: str, key: str) -> float | None:
     v = res.targets.get(service, {}).get(key)
     return None if v is None else float(v)
 
@@ -338,7 +339,7 @@ def _sla_text(a: float) -> str:
 
 
 def downtime_distribution(
-    res: "Results",
+    res: Results,
     service: str,
     sla: float | str | None = None,
     *,
@@ -346,8 +347,8 @@ def downtime_distribution(
     log: bool = False,
     include_planned: bool = False,
     bins: int = 60,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """Distribution of a service's downtime per horizon, with the SLA budget and P(miss).
 
     Each simulated horizon (a year, usually) contributes its downtime. The red line is the
@@ -464,11 +465,27 @@ def downtime_distribution(
             counts, edges = np.histogram(pos, bins=edges)
             left, width = edges[:-1], np.diff(edges)
             over = np.zeros(left.shape, dtype=bool) if budget is None else left >= budget * (1 - 1e-9)
-            ax.bar(left[~over], counts[~over], width=width[~over], align="edge", color=_DATA, edgecolor="white", linewidth=0.3,
-                   label=f"{many} within budget" if budget is not None else f"{n:,} simulated {many}")
+            ax.bar(
+                left[~over],
+                counts[~over],
+                width=width[~over],
+                align="edge",
+                color=_DATA,
+                edgecolor="white",
+                linewidth=0.3,
+                label=f"{many} within budget" if budget is not None else f"{n:,} simulated {many}",
+            )
             if over.any():
-                ax.bar(left[over], counts[over], width=width[over], align="edge", color=miss_colour, edgecolor="white",
-                       linewidth=0.3, label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})")
+                ax.bar(
+                    left[over],
+                    counts[over],
+                    width=width[over],
+                    align="edge",
+                    color=miss_colour,
+                    edgecolor="white",
+                    linewidth=0.3,
+                    label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})",
+                )
             ax.set_ylabel(f"simulated {many} (of {n:,})")
             if zero.any():
                 detail += f"; {int(zero.sum()):,} {many} without downtime not shown"
@@ -486,19 +503,38 @@ def downtime_distribution(
             ax.set_ylabel(f"share of {many} with more downtime than x")
             if budget is not None:
                 ax.plot([budget], [max(p_miss, ymin)], "o", color=TARGET_COLOR, ms=5, zorder=4)
-                ax.annotate(f"P(miss) = {_fmt_pct(p_miss)}", (budget, max(p_miss, ymin)), xytext=(8, 6),
-                            textcoords="offset points", fontsize=9, color=TARGET_COLOR)
+                ax.annotate(
+                    f"P(miss) = {_fmt_pct(p_miss)}",
+                    (budget, max(p_miss, ymin)),
+                    xytext=(8, 6),
+                    textcoords="offset points",
+                    fontsize=9,
+                    color=TARGET_COLOR,
+                )
         else:
             y = (np.count_nonzero(zero) + np.arange(1, pos.size + 1)) / n
-            ax.step(np.concatenate([[lo], pos]), np.concatenate([[zero.mean()], y]), where="post", color=_DATA, lw=1.8,
-                    label=f"{n:,} simulated {many}")
+            ax.step(
+                np.concatenate([[lo], pos]),
+                np.concatenate([[zero.mean()], y]),
+                where="post",
+                color=_DATA,
+                lw=1.8,
+                label=f"{n:,} simulated {many}",
+            )
             ax.set_ylim(0, 1.02)
             _percent_axis(ax.yaxis, 1.0)
             ax.set_ylabel(f"share of {many} with at most x")
             if budget is not None:
                 ax.axhline(1 - p_miss, color=TARGET_COLOR, lw=0.8, ls=":")
-                ax.annotate(f"{_fmt_pct(1 - p_miss)} of {many} within budget", (budget, 1 - p_miss), xytext=(-6, -16),
-                            textcoords="offset points", fontsize=9, color=TARGET_COLOR, ha="right")
+                ax.annotate(
+                    f"{_fmt_pct(1 - p_miss)} of {many} within budget",
+                    (budget, 1 - p_miss),
+                    xytext=(-6, -16),
+                    textcoords="offset points",
+                    fontsize=9,
+                    color=TARGET_COLOR,
+                    ha="right",
+                )
         ax.set_xscale("log")
         ax.set_xlim(lo, hi)
         _duration_log_axis(ax.xaxis, lo, hi)
@@ -524,11 +560,27 @@ def downtime_distribution(
         counts, edges = np.histogram(x[x <= edges[-1]], bins=edges)
         left, width = edges[:-1], np.diff(edges)
         over = np.zeros(left.shape, dtype=bool) if b is None else left >= b * (1 - 1e-9)
-        ax.bar(left[~over], counts[~over], width=width[~over], align="edge", color=_DATA, edgecolor="white", linewidth=0.3,
-               label=f"{many} within budget" if b is not None else (f"{many} with downtime" if rare else f"{n:,} simulated {many}"))
+        ax.bar(
+            left[~over],
+            counts[~over],
+            width=width[~over],
+            align="edge",
+            color=_DATA,
+            edgecolor="white",
+            linewidth=0.3,
+            label=f"{many} within budget" if b is not None else (f"{many} with downtime" if rare else f"{n:,} simulated {many}"),
+        )
         if over.any():
-            ax.bar(left[over], counts[over], width=width[over], align="edge", color=miss_colour, edgecolor="white", linewidth=0.3,
-                   label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})")
+            ax.bar(
+                left[over],
+                counts[over],
+                width=width[over],
+                align="edge",
+                color=miss_colour,
+                edgecolor="white",
+                linewidth=0.3,
+                label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})",
+            )
         if rare:
             ax.set_ylabel(f"{many} with downtime ({x.size:,} of {n:,})")
             detail += f"; the {n - x.size:,} {many} without downtime are not drawn"
@@ -563,14 +615,14 @@ def _outage_groups(o: pd.DataFrame, by: str) -> pd.Series:
 
 
 def outage_durations(
-    res: "Results",
+    res: Results,
     service: str,
     rto: Duration | None = None,
     *,
     by: str | None = None,
     top: int = 5,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """How long the outages of a service last: the share restored within each duration.
 
     An empirical CDF of the outage durations (log time axis) from the outage records of the
@@ -673,8 +725,14 @@ def outage_durations(
         lo_h, hi_h = float(edges[nz[0]]) if edges[nz[0]] > 0 else float(edges[nz[0] + 1]) / 2, float(edges[nz[-1] + 1])
         cum = np.cumsum(counts) / counts.sum()
         x = edges[1:][: nz[-1] + 1]
-        ax.step(np.concatenate([[lo_h], x]), np.concatenate([[0.0], cum[: nz[-1] + 1]]), where="post", color=_DATA, lw=1.8,
-                label=f"{n_out:,} outages (from the duration histogram)")
+        ax.step(
+            np.concatenate([[lo_h], x]),
+            np.concatenate([[0.0], cum[: nz[-1] + 1]]),
+            where="post",
+            color=_DATA,
+            lw=1.8,
+            label=f"{n_out:,} outages (from the duration histogram)",
+        )
         q50, q99 = res.outage_duration_quantiles(service, (0.5, 0.99))
     else:
         pos = all_done[all_done > 0]
@@ -685,10 +743,22 @@ def outage_durations(
                 continue
             y = np.arange(1, d.size + 1) / d.size
             colour = _DATA if by is None else (_MUTED if name.endswith(" other causes") else _CATEGORICAL[i % len(_CATEGORICAL)])
-            label = f"{d.size:,} outages" if by is None else f"{name}: {d.size:,} outages, {_fmt_dur(float(d.sum()) / max(res.kept_replications, 1))} per {one}"
+            label = (
+                f"{d.size:,} outages"
+                if by is None
+                else f"{name}: {d.size:,} outages, {_fmt_dur(float(d.sum()) / max(res.kept_replications, 1))} per {one}"
+            )
             style = "-" if by is None else ["-", "--", "-", "-.", "-", ":"][i % 6]  # identical curves stay visible
-            ax.step(np.concatenate([[d[0]], d]), np.concatenate([[0.0], y]), where="post", color=colour, lw=1.8, ls=style,
-                    label=label, zorder=2.5 if style != "-" else 2)
+            ax.step(
+                np.concatenate([[d[0]], d]),
+                np.concatenate([[0.0], y]),
+                where="post",
+                color=colour,
+                lw=1.8,
+                ls=style,
+                label=label,
+                zorder=2.5 if style != "-" else 2,
+            )
         q50, q99 = np.quantile(all_done, [0.5, 0.99])
     lo = lo_h / 1.5
     hi = hi_h * 1.5
@@ -708,9 +778,17 @@ def outage_durations(
         share = res.rto_compliance(service).mean if own_rto else met / (met + breach)
         ax.axvline(rto_h, color=TARGET_COLOR, lw=2, label=f"RTO {_fmt_dur(rto_h)}")
         ax.axhline(share, color=TARGET_COLOR, lw=0.8, ls=":")
-        ax.annotate(f"{_fmt_pct(share)} within the RTO", (rto_h, share), xytext=(6, -26), textcoords="offset points",
-                    fontsize=9, color=TARGET_COLOR, ha="left", va="top",
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
+        ax.annotate(
+            f"{_fmt_pct(share)} within the RTO",
+            (rto_h, share),
+            xytext=(6, -26),
+            textcoords="offset points",
+            fontsize=9,
+            color=TARGET_COLOR,
+            ha="left",
+            va="top",
+            bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85),
+        )
         headline = f"{who}: {_fmt_pct(share)} of outages are restored within the {_fmt_dur(rto_h)} RTO"
         if own_rto or records:
             p = res.p_rto_breach(service).mean if own_rto else reps_with_breach / res.kept_replications
@@ -754,7 +832,7 @@ def _bin_word(width: float) -> str:
     return f"{text}-{unit} bin"
 
 
-def binned_downtime(res: "Results", service: str, edges: np.ndarray, include_planned: bool = False) -> np.ndarray:
+def binned_downtime(res: Results, service: str, edges: np.ndarray, include_planned: bool = False) -> np.ndarray:
     """Downtime (hours) of ``service`` in each time bin, per kept replication: an array shaped
     ``(kept replications, bins)`` built from the outage records."""
     _check_service(res, service)
@@ -780,15 +858,15 @@ def binned_downtime(res: "Results", service: str, edges: np.ndarray, include_pla
 
 
 def availability_over_time(
-    res: "Results | Model",
+    res: Results | Model,
     service: str,
     bins: int | Duration = 52,
     *,
     horizon: Duration | None = None,
     exact: bool | None = None,
     include_planned: bool = False,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """Availability of a service in each time bin of the horizon, with a 95% band.
 
     The engine reports whole-horizon totals, so the curve is rebuilt from the outage records of
@@ -884,8 +962,9 @@ def availability_over_time(
         a = 1.0 - mean_b
         lo_b, hi_b = a - half, np.minimum(a + half, 1.0)
         xs = edges / tscale
-        ax.fill_between(xs, np.append(lo_b, lo_b[-1]), np.append(hi_b, hi_b[-1]), step="post", color=_DATA, alpha=0.2, lw=0,
-                        label="95% band")
+        ax.fill_between(
+            xs, np.append(lo_b, lo_b[-1]), np.append(hi_b, hi_b[-1]), step="post", color=_DATA, alpha=0.2, lw=0, label="95% band"
+        )
         runs = f"{n_kept:,} runs" if n_kept == r.replications else f"first {n_kept:,} of {r.replications:,} runs"
         ax.step(xs, np.append(a, a[-1]), where="post", color=_DATA, lw=1.6, label=f"simulated ({runs})")
         lows.append(float(lo_b.min()))
@@ -904,25 +983,28 @@ def availability_over_time(
             headline = f"{who}: no trend {over}, {_fmt_pct(overall)} available on average"
         else:
             verb = "falls" if slope > 0 else "rises"
-            headline = (f"{who}: availability {verb} {over}, from {_fmt_pct(float(a[0]))} in the first {word} "
-                        f"to {_fmt_pct(float(a[-1]))} in the last")
+            headline = (
+                f"{who}: availability {verb} {over}, from {_fmt_pct(float(a[0]))} in the first {word} "
+                f"to {_fmt_pct(float(a[-1]))} in the last"
+            )
         if target is not None:
             below = int(np.sum(hi_b < target))
-            detail = (f"{below} of {len(a)} {word}s below the {_sla_text(target)} target" if below
-                      else f"no {word} below the {_sla_text(target)} target")
+            detail = (
+                f"{below} of {len(a)} {word}s below the {_sla_text(target)} target"
+                if below
+                else f"no {word} below the {_sla_text(target)} target"
+            )
         else:
             detail = f"{len(a)} {word}s"
     if ex is not None:
         k = 16
         ts = (edges[:-1, None] + (np.arange(k)[None, :] + 0.5) / k * width[:, None]).ravel()
         pa = np.asarray(ex.point_availability(service, ts)).reshape(len(mid), k).mean(axis=1)
-        ax.step(edges / tscale, np.append(pa, pa[-1]), where="post", color=PALETTE["black"], lw=1.2, ls="--",
-                label="exact")
+        ax.step(edges / tscale, np.append(pa, pa[-1]), where="post", color=PALETTE["black"], lw=1.2, ls="--", label="exact")
         lows.append(float(pa.min()))
         highs.append(float(pa.max()))
         if is_model:
-            headline = (f"{who}: exact availability averages {_fmt_pct(float(ex.mean_availability(service, H)))} "
-                        f"over {format_hours(H)}")
+            headline = f"{who}: exact availability averages {_fmt_pct(float(ex.mean_availability(service, H)))} over {format_hours(H)}"
             detail = f"mean over each {word}, from all components new; steady state {_fmt_pct(ex.availability(service))}"
         else:
             inside = int(np.sum((pa >= lo_b) & (pa <= hi_b)))
@@ -934,8 +1016,16 @@ def availability_over_time(
             ax.axhline(target, color=TARGET_COLOR, lw=2, label=f"target {_sla_text(target)}")
             lo = min(lo, target)
         else:
-            ax.text(0.01, 0.02, f"target {_sla_text(target)}: below the chart", transform=ax.transAxes, fontsize=9,
-                    color=TARGET_COLOR, ha="left", va="bottom")
+            ax.text(
+                0.01,
+                0.02,
+                f"target {_sla_text(target)}: below the chart",
+                transform=ax.transAxes,
+                fontsize=9,
+                color=TARGET_COLOR,
+                ha="left",
+                va="bottom",
+            )
     pad = max((hi - lo) * 0.1, 1e-9)
     ax.set_ylim(lo - pad, min(hi + 3 * pad, 1.0) if hi < 1.0 else hi + pad)
     _percent_axis(ax.yaxis, hi - lo)
@@ -948,14 +1038,14 @@ def availability_over_time(
 
 
 def downtime_causes(
-    res: "Results",
+    res: Results,
     service: str,
     *,
     by: str = "component",
     phases: bool = False,
     top: int = 8,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """What to fix first: each root cause's share of a service's unplanned downtime.
 
     Horizontal bars, largest first, labelled with the share and the hours per horizon; shocks
@@ -1046,10 +1136,14 @@ def downtime_causes(
         pcols = sorted(pcols, key=lambda c: -float(sums[c].sum()))  # largest phase first, in every bar
         left = np.zeros(len(names))
         for pc in pcols:
-            pname = pc[len("phase_"):-2]
+            pname = pc[len("phase_") : -2]
             widths = np.zeros(len(names))
             for i, nm in enumerate(names):
-                rows = sums.index.isin(share.index[top:].astype(str)) if nm.endswith(" others") and i == len(names) - 1 and n_items > top else sums.index == nm
+                rows = (
+                    sums.index.isin(share.index[top:].astype(str))
+                    if nm.endswith(" others") and i == len(names) - 1 and n_items > top
+                    else sums.index == nm
+                )
                 tot = sums.loc[rows].to_numpy().sum()
                 if tot > 0:
                     widths[i] = vals_pct[i] * sums.loc[rows, pc].sum() / tot
@@ -1065,8 +1159,15 @@ def downtime_causes(
             for bar, nm in zip(bars, names):
                 bar.set_color(phase_color(nm) if not nm.endswith(" others") else _MUTED)
     for yi, v, h in zip(y, vals_pct, hvals):
-        ax.text(v + vals_pct.max() * 0.01, yi, f"{_fmt_pct(v / 100, 2)}  ·  {_fmt_dur(h)} per {one}",
-                va="center", ha="left", fontsize=9, color=_TEXT)
+        ax.text(
+            v + vals_pct.max() * 0.01,
+            yi,
+            f"{_fmt_pct(v / 100, 2)}  ·  {_fmt_dur(h)} per {one}",
+            va="center",
+            ha="left",
+            fontsize=9,
+            color=_TEXT,
+        )
     ax.set_yticks(y)
     ax.set_yticklabels(names)
     pad = max(0.0, (4 - len(names)) / 2)  # a few bars stay bar-sized
@@ -1105,7 +1206,9 @@ _TRACE_COLUMNS = ("time_h", "event", "entity", "detail", "value")
 _DOWN_EVENTS = {"failure", "step_start", "crew_wait", "inspection_wait", "maintenance"}
 
 
-def _trace_intervals(trace: pd.DataFrame, end: float) -> tuple[dict[str, list[tuple[float, float, str]]], dict[str, list[tuple[float, float, str]]], dict[str, list[tuple[float, float, str]]]]:
+def _trace_intervals(
+    trace: pd.DataFrame, end: float
+) -> tuple[dict[str, list[tuple[float, float, str]]], dict[str, list[tuple[float, float, str]]], dict[str, list[tuple[float, float, str]]]]:
     """Per component: (start, end, phase) of down intervals and of shock holds; per service:
     (start, end, cause) of outages."""
     comp: dict[str, list[tuple[float, float, str]]] = {}
@@ -1121,11 +1224,19 @@ def _trace_intervals(trace: pd.DataFrame, end: float) -> tuple[dict[str, list[tu
             if t > t0:
                 comp.setdefault(entity, []).append((t0, t, ph))
 
-    for t, ev, ent, det in zip(trace["time_h"].to_numpy(dtype=float), trace["event"].astype(str), trace["entity"].astype(str),
-                               trace["detail"].fillna("").astype(str)):
+    for t, ev, ent, det in zip(
+        trace["time_h"].to_numpy(dtype=float),
+        trace["event"].astype(str),
+        trace["entity"].astype(str),
+        trace["detail"].fillna("").astype(str),
+    ):
         if ev in _DOWN_EVENTS:
-            phase = {"failure": "failure", "crew_wait": "crew_wait", "inspection_wait": "inspection_wait",
-                     "maintenance": "maintenance"}.get(ev, det or "repair")
+            phase = {
+                "failure": "failure",
+                "crew_wait": "crew_wait",
+                "inspection_wait": "inspection_wait",
+                "maintenance": "maintenance",
+            }.get(ev, det or "repair")
             close(ent, t)
             phase_now[ent] = (t, phase)
             comp.setdefault(ent, [])
@@ -1161,7 +1272,9 @@ def _trace_intervals(trace: pd.DataFrame, end: float) -> tuple[dict[str, list[tu
     return comp, holds, svc
 
 
-def _split(spans: list[tuple[float, float, str]], cover: list[tuple[float, float, str]]) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str]]]:
+def _split(
+    spans: list[tuple[float, float, str]], cover: list[tuple[float, float, str]]
+) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str]]]:
     """The parts of ``spans`` outside and inside the union of ``cover``."""
     alone: list[tuple[float, float, str]] = []
     over: list[tuple[float, float, str]] = []
@@ -1190,8 +1303,8 @@ def timeline(
     end: Duration | None = None,
     horizon: Duration | None = None,
     min_width: float = 0.004,
-    ax: "Axes | None" = None,
-) -> "Axes":
+    ax: Axes | None = None,
+) -> Axes:
     """One replication as a Gantt chart: when each component was down and in which recovery
     phase, and when the services were down.
 
@@ -1257,8 +1370,10 @@ def timeline(
         if known is not None and service not in known:
             raise KeyError(f"unknown service {service!r}; services: {', '.join(known) or '(none)'}")
         if service in set(trace["entity"].astype(str)) and (known is None or service not in known):
-            raise KeyError(f"{service!r} is not a service in this trace (it is a component, shock or standby group); "
-                           f"services with outages: {', '.join(svc) or '(none)'}")
+            raise KeyError(
+                f"{service!r} is not a service in this trace (it is a component, shock or standby group); "
+                f"services with outages: {', '.join(svc) or '(none)'}"
+            )
     t0 = 0.0 if start is None else hours(start, name="start")
     t1 = H if end is None else hours(end, name="end")
     if t1 <= t0:
@@ -1291,7 +1406,9 @@ def timeline(
     ax.set_xlim(t0 / scale, t1 / scale)
     ax.set_xlabel(f"time since the start of the replication ({unit})")
     if not rows:
-        _message(ax, "nothing went down in this window" if (start is not None or end is not None) else "nothing went down in this replication")
+        _message(
+            ax, "nothing went down in this window" if (start is not None or end is not None) else "nothing went down in this replication"
+        )
         _title(ax, "no failures and no outages")
         return ax
     ypos = {name: len(rows) - 1 - i for i, name in enumerate(rows)}
@@ -1313,7 +1430,9 @@ def timeline(
         spans = visible(svc.get(s, []))
         draw(s, spans, lambda c: planned_colour if is_planned(c) else outage_colour)
         for _a, _b, c in spans:
-            used.setdefault("planned (maintenance)" if is_planned(c) else "service down", planned_colour if is_planned(c) else outage_colour)
+            used.setdefault(
+                "planned (maintenance)" if is_planned(c) else "service down", planned_colour if is_planned(c) else outage_colour
+            )
     phase_entries: dict[str, str] = {}
     for c in comp_names:
         spans = visible(comp.get(c, []))
@@ -1340,8 +1459,18 @@ def timeline(
     for ev, (mk, col, lab) in markers.items():
         sel = trace[(trace["event"] == ev) & trace["entity"].isin(rows) & (trace["time_h"] >= t0) & (trace["time_h"] <= t1)]
         if len(sel):
-            point_handles.append(ax.scatter(sel["time_h"] / scale, [ypos[e] + 0.45 for e in sel["entity"]], marker=mk, color=col,
-                                            s=30, zorder=4, label=lab, clip_on=False))
+            point_handles.append(
+                ax.scatter(
+                    sel["time_h"] / scale,
+                    [ypos[e] + 0.45 for e in sel["entity"]],
+                    marker=mk,
+                    color=col,
+                    s=30,
+                    zorder=4,
+                    label=lab,
+                    clip_on=False,
+                )
+            )
     shocks = trace[(trace["event"] == "shock") & (trace["time_h"] >= t0) & (trace["time_h"] <= t1)]
     for i, (t, ent) in enumerate(zip(shocks["time_h"], shocks["entity"])):
         line = ax.axvline(t / scale, color=phase_color("shock"), lw=1, ls=":", zorder=1, label="shock arrival")
@@ -1367,7 +1496,7 @@ def timeline(
     if widened:
         ax.set_xlabel(ax.get_xlabel() + f"; intervals shorter than {_fmt_dur(wmin)} drawn {_fmt_dur(wmin)} wide")
     zoomed = start is not None or end is not None
-    where = (f" between {t0 / scale:.4g} and {t1 / scale:.4g} {unit}" if zoomed else (f" in {_fmt_dur(H)}" if known_h else ""))
+    where = f" between {t0 / scale:.4g} and {t1 / scale:.4g} {unit}" if zoomed else (f" in {_fmt_dur(H)}" if known_h else "")
     if service is not None:
         down = sum(min(b, t1) - max(a, t0) for a, b, _c in outages)
         headline = f"{service}: {len(outages)} unplanned outage{'s' if len(outages) != 1 else ''}, {_fmt_dur(down)} down{where}"
@@ -1403,7 +1532,7 @@ def _gate_label(req: Any) -> str:
     return str(req.kind)
 
 
-def dependency_graph(model: "Model | Results", *, shocks: bool = True, ax: "Axes | None" = None) -> "Axes":
+def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | None = None) -> Axes:
     """The architecture as a layered graph: services on top, components at the bottom.
 
     A service box says which gate it applies to its members (``all of``, ``any of``,
@@ -1595,8 +1724,7 @@ def dependency_graph(model: "Model | Results", *, shocks: bool = True, ax: "Axes
         for ch in kids:
             if ch not in x:
                 continue
-            ax.plot([x[p], x[ch]], [yv[p] - 0.22, yv[ch] + 0.22], color="#9A9A9A", lw=1.0, zorder=1,
-                    solid_capstyle="round")
+            ax.plot([x[p], x[ch]], [yv[p] - 0.22, yv[ch] + 0.22], color="#9A9A9A", lw=1.0, zorder=1, solid_capstyle="round")
     for nid, targets in shock_nodes:
         for t in targets:
             ax.plot([x[nid], x[("c", t)]], [yv[nid] + 0.22, yv[("c", t)] - 0.22], color=_SHOCK, lw=1.0, ls=":", zorder=1)
@@ -1611,14 +1739,27 @@ def dependency_graph(model: "Model | Results", *, shocks: bool = True, ax: "Axes
         kind = nid[0]
         text = label[nid] if not sub.get(nid) else f"{label[nid]}\n{sub[nid]}"
         weight = "bold" if kind == "s" else "normal"
-        box = ax.text(x[nid], yv[nid], text, ha="center", va="center", fontsize=fs if kind != "g" else fs - 0.5,
-                      bbox=styles[kind], zorder=3, color="#111111", linespacing=1.15)
+        box = ax.text(
+            x[nid],
+            yv[nid],
+            text,
+            ha="center",
+            va="center",
+            fontsize=fs if kind != "g" else fs - 0.5,
+            bbox=styles[kind],
+            zorder=3,
+            color="#111111",
+            linespacing=1.15,
+        )
         if kind == "s":
             box.set_fontweight(weight)
     n_svc = len(services)
-    _title(ax, f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(comps)} components"
-           + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
-           "services (gate · targets) on top, components below")
+    _title(
+        ax,
+        f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(comps)} components"
+        + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
+        "services (gate · targets) on top, components below",
+    )
     return ax
 
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["RecoverySim", "baseline_ref"]
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("recoverysim", "recoverysim statistical checks")
     group.addoption(
@@ -50,7 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SEED",
         help="seed of the recoverysim.testing assertions (default: 0, fixed); 'random' draws a fresh one, shown in the header",
     )
-    group.addoption("--recoverysim-threads", default=None, type=int, metavar="T", help="worker threads of the simulations (default: all cores)")
+    group.addoption(
+        "--recoverysim-threads", default=None, type=int, metavar="T", help="worker threads of the simulations (default: all cores)"
+    )
     group.addoption(
         "--recoverysim-baseline",
         default=None,
@@ -119,7 +122,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     if config.getoption("--recoverysim-seed", None) is None and config.getoption("--recoverysim-baseline", None) is None:
         return []
     t = _testing()
-    return [f"recoverysim: assertions use seed {t.defaults.seed}; baselines from {baseline_ref(config.getoption('--recoverysim-baseline', None))}"]
+    return [
+        f"recoverysim: assertions use seed {t.defaults.seed}; baselines from {baseline_ref(config.getoption('--recoverysim-baseline', None))}"
+    ]
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -165,13 +170,13 @@ class RecoverySim:
         p = Path(path)
         return p if p.is_absolute() else self.root / p
 
-    def load(self, path: str | os.PathLike[str]) -> "Model":
+    def load(self, path: str | os.PathLike[str]) -> Model:
         """The model in ``path`` (relative to pytest's root directory), as it is now."""
         from .io import load
 
         return load(self.path(path))
 
-    def baseline(self, path: str | os.PathLike[str], ref: str | None = None) -> "Model":
+    def baseline(self, path: str | os.PathLike[str], ref: str | None = None) -> Model:
         """The model in ``path`` as it is at the baseline revision ``ref`` (default: the
         plugin's ``--recoverysim-baseline``). Skips the test when the file did not exist there
         (a new model has nothing to compare with) and when the revision is unknown (e.g. a

@@ -16,7 +16,8 @@ all_of('lb', any_of('api-1', 'api-2'), k_of_n(2, 'db-1', 'db-2', 'db-3'))
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Union
+from collections.abc import Iterable
+from typing import Any
 
 from . import _core
 
@@ -28,17 +29,14 @@ class Requirement:
 
     __slots__ = ("kind", "k", "members", "load_sharing")
 
-    def __init__(self, kind: str, members: Iterable["Member"], k: int = 0, load_sharing: float = 0.0) -> None:
+    def __init__(self, kind: str, members: Iterable[Member], k: int = 0, load_sharing: float = 0.0) -> None:
         self.kind = kind
         self.k = k
         self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
         for i, m in enumerate(self.members):
             if not isinstance(m, (str, Requirement)):
-                raise TypeError(
-                    f"{self._label()}: member {i} must be a component/service name or a requirement, "
-                    f"got {type(m).__name__}"
-                )
+                raise TypeError(f"{self._label()}: member {i} must be a component/service name or a requirement, got {type(m).__name__}")
 
     def _label(self) -> str:
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
@@ -65,10 +63,11 @@ class Requirement:
         return f"{self.kind}({inner})"
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Requirement)
-            and (self.kind, self.k, self.members, self.load_sharing)
-            == (other.kind, other.k, other.members, other.load_sharing)
+        return isinstance(other, Requirement) and (self.kind, self.k, self.members, self.load_sharing) == (
+            other.kind,
+            other.k,
+            other.members,
+            other.load_sharing,
         )
 
     def __hash__(self) -> int:
@@ -152,7 +151,7 @@ class Standby(Requirement):
         return hash(repr(self))
 
 
-Member = Union[str, Requirement]
+Member = str | Requirement
 
 
 def _member_spec(m: Member) -> Any:
@@ -229,7 +228,7 @@ def requirement_from(value: Any, *, where: str) -> Member:
     if isinstance(value, (str, Requirement)):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (kind, body), = value.items()
+        ((kind, body),) = value.items()
         if kind in ("all_of", "any_of"):
             if not isinstance(body, list):
                 raise ValueError(f"{where}.{kind}: expected a list of members")
@@ -260,6 +259,5 @@ def requirement_from(value: Any, *, where: str) -> Member:
             except (TypeError, ValueError) as e:
                 raise ValueError(f"{where}.standby: {e}") from None
     raise ValueError(
-        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}, "
-        f"standby: {{members, ...}}; got {value!r}"
+        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}, standby: {{members, ...}}; got {value!r}"
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NoReturn, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ class Results:
 
     def __init__(
         self,
-        model: "Model",
+        model: Model,
         compiled: Any,
         raw: dict[str, np.ndarray],
         *,
@@ -76,9 +77,7 @@ class Results:
         try:
             return self.service_names.index(service)
         except ValueError:
-            raise KeyError(
-                f"unknown service {service!r}; services: {', '.join(self.service_names) or '(none)'}"
-            ) from None
+            raise KeyError(f"unknown service {service!r}; services: {', '.join(self.service_names) or '(none)'}") from None
 
     def _comp(self, component: str) -> int:
         try:
@@ -270,8 +269,10 @@ class Results:
             {
                 "source": sources,
                 "cause": causes,
-                "kind": ["maintenance" if p else ("shock" if c == "shock" and j >= len(self.mode_names) else "failure")
-                         for j, (c, p) in enumerate(zip(causes, is_planned))],
+                "kind": [
+                    "maintenance" if p else ("shock" if c == "shock" and j >= len(self.mode_names) else "failure")
+                    for j, (c, p) in enumerate(zip(causes, is_planned))
+                ],
                 "downtime_h": per,
                 "share": per / total if total > 0 else np.full(per.shape, np.nan),
             }
@@ -342,7 +343,7 @@ class Results:
 
     def _records(self, kind: str) -> dict[str, np.ndarray]:
         prefix = kind + "/"
-        return {k[len(prefix):]: v for k, v in self.raw.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.raw.items() if k.startswith(prefix)}
 
     def data_losses(self) -> pd.DataFrame:
         """Every data-loss incident of the kept replications: replication, component, failure
@@ -351,7 +352,9 @@ class Results:
         return pd.DataFrame(
             {
                 "replication": rec["replication"].astype(np.int64),
-                "component": np.asarray(self.component_names, dtype=object)[rec["component"]] if len(rec["component"]) else np.array([], dtype=object),
+                "component": np.asarray(self.component_names, dtype=object)[rec["component"]]
+                if len(rec["component"])
+                else np.array([], dtype=object),
                 "mode": np.array([self.mode_names[m][1] for m in rec["mode"]], dtype=object),
                 "time_h": rec["time"],
                 "loss_h": rec["loss"],
@@ -391,7 +394,7 @@ class Results:
     # --- tables ------------------------------------------------------------------------------------
 
     @property
-    def model(self) -> "Model":
+    def model(self) -> Model:
         """A copy of the model that was simulated (later edits of the original do not leak in)."""
         return self._model
 
@@ -458,9 +461,7 @@ class Results:
             ex = self.exact()
             mean = ex._sol.mean_availability(self.horizon)
             df["exact_availability"] = [mean[ex.service_names.index(s)] for s in df.index]
-            df["exact_in_ci"] = (df["availability_low"] <= df["exact_availability"]) & (
-                df["exact_availability"] <= df["availability_high"]
-            )
+            df["exact_in_ci"] = (df["availability_low"] <= df["exact_availability"]) & (df["exact_availability"] <= df["availability_high"])
             df["exact_steady_availability"] = [ex.availability(s) for s in df.index]
         return df
 
@@ -513,18 +514,16 @@ class Results:
             o = self.outages_per_replication(s)
             lines.append(f"service {s}")
             lines.append(f"  availability      {a.mean:.6%}  (95% CI {a.low:.6%} .. {a.high:.6%})")
-            lines.append(
-                f"  downtime          {_dur(d.mean)} per {format_hours(self.horizon)}  "
-                f"(95% CI {_dur(d.low)} .. {_dur(d.high)})"
-            )
+            lines.append(f"  downtime          {_dur(d.mean)} per {format_hours(self.horizon)}  (95% CI {_dur(d.low)} .. {_dur(d.high)})")
             lines.append(f"  downtime tail     P50 {_dur(p50)}   P90 {_dur(p90)}   P99 {_dur(p99)}")
-            lines.append(f"  outages           {o.mean:.3g} per {format_hours(self.horizon)}, mean length {_dur(self.mean_outage_duration(s))}")
+            lines.append(
+                f"  outages           {o.mean:.3g} per {format_hours(self.horizon)}, mean length {_dur(self.mean_outage_duration(s))}"
+            )
             planned = float(self._column_mean("service_planned_downtime")[self._svc(s)])
             if planned > 0:
                 n_planned = float(self._column_mean("service_planned_outages")[self._svc(s)])
                 lines.append(
-                    f"  planned downtime  {_dur(planned)} per {format_hours(self.horizon)} in {n_planned:.3g} windows "
-                    "(not counted above)"
+                    f"  planned downtime  {_dur(planned)} per {format_hours(self.horizon)} in {n_planned:.3g} windows (not counted above)"
                 )
             target = self.targets.get(s, {}).get("availability")
             if target is not None:
@@ -548,7 +547,9 @@ class Results:
                 lines.append(line)
                 if t.get("rpo") is not None:
                     c = self.rpo_compliance(s)
-                    lines.append(f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})")
+                    lines.append(
+                        f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})"
+                    )
             causes = self.downtime_by_component(s)
             causes = causes[causes >= 0.005]
             if len(causes):
@@ -606,7 +607,9 @@ class StreamedResults(Results):
     ``keep_outages`` replications are kept as usual.
     """
 
-    def __init__(self, model: "Model", compiled: Any, agg: Any, *, horizon: float, seed: int, elapsed: float, threads: int, kept: int) -> None:
+    def __init__(
+        self, model: Model, compiled: Any, agg: Any, *, horizon: float, seed: int, elapsed: float, threads: int, kept: int
+    ) -> None:
         self.model_name = model.name
         self._model = model.copy()
         self.horizon = horizon

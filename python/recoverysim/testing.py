@@ -51,8 +51,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -96,7 +97,7 @@ class Defaults:
 defaults = Defaults()
 
 # The latest checks, numbered (the pytest plugin's summary shows those of its session).
-_history: "deque[tuple[int, CheckResult]]" = deque(maxlen=1000)
+_history: deque[tuple[int, CheckResult]] = deque(maxlen=1000)
 _counter = 0  # checks run by this process
 _failures = 0  # of which failed
 
@@ -104,7 +105,7 @@ _failures = 0  # of which failed
 class StatisticalAssertionError(AssertionError):
     """A statistical assertion failed; ``.result`` is the :class:`CheckResult`."""
 
-    def __init__(self, result: "CheckResult") -> None:
+    def __init__(self, result: CheckResult) -> None:
         super().__init__(result.message)
         self.result = result
 
@@ -520,7 +521,11 @@ def assert_availability(model: ModelLike | Results, service: str, at_least: floa
     """
     __tracebackhide__ = True
     if at_least is None:
-        targets = model.targets if isinstance(model, Results) else {n: {"availability": s.availability} for n, s in _as_model(model).services.items()}
+        targets = (
+            model.targets
+            if isinstance(model, Results)
+            else {n: {"availability": s.availability} for n, s in _as_model(model).services.items()}
+        )
         if service not in targets:
             raise KeyError(f"unknown service {service!r}; services: {', '.join(targets)}")
         at_least = targets[service].get("availability")
@@ -629,7 +634,11 @@ def assert_not_worse(
     margin_ = lk.margin(conf_used)
     low, high = lk.value - margin_, lk.value + margin_
     est = Estimate(lk.value, low, high, lk.sd, lk.n, 2 * confidence - 1)
-    indep = math.sqrt(float(np.var(m.influence(res_a, service)[1], ddof=1)) + float(np.var(m.influence(res_b, service)[1], ddof=1))) if lk.n > 1 else math.nan
+    indep = (
+        math.sqrt(float(np.var(m.influence(res_a, service)[1], ddof=1)) + float(np.var(m.influence(res_b, service)[1], ddof=1)))
+        if lk.n > 1
+        else math.nan
+    )
     vr = math.nan
     if math.isfinite(lk.sd) and math.isfinite(indep):
         vr = (indep / lk.sd) ** 2 if lk.sd > 0 else (math.inf if indep > 0 else math.nan)
@@ -663,7 +672,9 @@ def assert_not_worse(
         extra = f"   ({_dur(abs(more))} {'more' if more > 0 else 'less'} downtime per {format_hours(h)})"
     lines.append(f"  difference  {fd(lk.value)}{extra}")
     if math.isfinite(lk.value):
-        lines.append(f"  bounds      {fd(low)} .. {fd(high)}   (one-sided {_conf(conf_used)} lower and upper bounds of candidate - baseline)")
+        lines.append(
+            f"  bounds      {fd(low)} .. {fd(high)}   (one-sided {_conf(conf_used)} lower and upper bounds of candidate - baseline)"
+        )
     if not math.isfinite(lk.value):
         verdict = f"nothing to measure in {lk.n:,} replications (e.g. no outage in one of the models): passed"
     elif lk.sd == 0 and lk.value == 0:
@@ -680,9 +691,13 @@ def assert_not_worse(
     vr_txt = f"; variance reduction {vr:.3g}x against independent runs" if math.isfinite(vr) else ""
     lines.append(f"  run         {_run_text('paired on common random numbers', lk.n, h, sd, vr_txt)}; {_stopped_text(why, looks, max_r)}")
     if mode == "detect":
-        lines.append(f"  meaning     failing shows the candidate is worse: one that is not fails with probability at most {1 - confidence:.3g}")
+        lines.append(
+            f"  meaning     failing shows the candidate is worse: one that is not fails with probability at most {1 - confidence:.3g}"
+        )
     else:
-        lines.append(f"  meaning     passing shows the candidate is not worse: one that is passes with probability at most {1 - confidence:.3g}")
+        lines.append(
+            f"  meaning     passing shows the candidate is not worse: one that is passes with probability at most {1 - confidence:.3g}"
+        )
     result = CheckResult(
         passed=bool(passed),
         kind="not_worse",

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Union
 
 import numpy as np
 
 __all__ = ["Duration", "hours", "format_hours", "exact_duration", "UNITS"]
 
-Duration = Union[int, float, str]
+Duration = int | float | str
 
 UNITS: dict[str, float] = {
     "s": 1.0 / 3600.0,
@@ -74,18 +73,13 @@ def hours(value: Duration, *, name: str = "duration") -> float:
             raise ValueError(f"{name}: 'M' in {value!r} is ambiguous (months or minutes?); write 'm' for minutes")
         unit = unit.lower() or "h"
         if unit not in UNITS:
-            raise ValueError(
-                f"{name}: unknown time unit {m.group(2)!r} in {value!r} (expected s, m, h, d, w or y)"
-            )
+            raise ValueError(f"{name}: unknown time unit {m.group(2)!r} in {value!r} (expected s, m, h, d, w or y)")
         v = float(number) * UNITS[unit]
     else:
         try:
             v = float(value)  # numpy scalars
         except (TypeError, ValueError):
-            raise TypeError(
-                f"{name}: expected a duration (hours or a string like '30m'), "
-                f"got {type(value).__name__}"
-            ) from None
+            raise TypeError(f"{name}: expected a duration (hours or a string like '30m'), got {type(value).__name__}") from None
     if not math.isfinite(v):
         raise ValueError(f"{name}: duration must be finite, got {value!r}")
     return v

@@ -18,7 +18,9 @@ inline std::vector<std::pair<const char*, std::function<void()>>>& registry() {
   return r;
 }
 struct Register {
-  Register(const char* name, std::function<void()> f) { registry().emplace_back(name, std::move(f)); }
+  Register(const char* name, std::function<void()> f) {
+    registry().emplace_back(name, std::move(f));
+  }
 };
 
 inline int run_all() {
@@ -38,9 +40,9 @@ inline int run_all() {
 
 }  // namespace check
 
-#define TEST_CASE(name)                                              \
-  static void name();                                                \
-  static check::Register reg_##name(#name, name);                    \
+#define TEST_CASE(name)                           \
+  static void name();                             \
+  static check::Register reg_##name(#name, name); \
   static void name()
 
 #define CHECK(cond)                                                          \
@@ -51,33 +53,33 @@ inline int run_all() {
     }                                                                        \
   } while (0)
 
-#define CHECK_NEAR(a, b, tol)                                                              \
-  do {                                                                                     \
-    const double va_ = (a), vb_ = (b);                                                     \
-    if (!(std::fabs(va_ - vb_) <= (tol))) {                                                \
-      std::printf("  %s:%d: |%s - %s| = |%.17g - %.17g| > %g\n", __FILE__, __LINE__, #a, #b, \
-                  va_, vb_, static_cast<double>(tol));                                     \
-      ++check::failures();                                                                 \
-    }                                                                                      \
+#define CHECK_NEAR(a, b, tol)                                                                     \
+  do {                                                                                            \
+    const double va_ = (a), vb_ = (b);                                                            \
+    if (!(std::fabs(va_ - vb_) <= (tol))) {                                                       \
+      std::printf("  %s:%d: |%s - %s| = |%.17g - %.17g| > %g\n", __FILE__, __LINE__, #a, #b, va_, \
+                  vb_, static_cast<double>(tol));                                                 \
+      ++check::failures();                                                                        \
+    }                                                                                             \
   } while (0)
 
-#define CHECK_THROWS_WITH(expr, fragment)                                                   \
-  do {                                                                                     \
-    bool thrown_ = false;                                                                  \
-    try {                                                                                  \
-      (void)(expr);                                                                        \
-    } catch (const std::exception& e_) {                                                   \
-      thrown_ = true;                                                                      \
-      if (std::string(e_.what()).find(fragment) == std::string::npos) {                    \
-        std::printf("  %s:%d: message '%s' lacks '%s'\n", __FILE__, __LINE__, e_.what(),   \
-                    fragment);                                                             \
-        ++check::failures();                                                               \
-      }                                                                                    \
-    }                                                                                      \
-    if (!thrown_) {                                                                        \
-      std::printf("  %s:%d: %s did not throw\n", __FILE__, __LINE__, #expr);               \
-      ++check::failures();                                                                 \
-    }                                                                                      \
+#define CHECK_THROWS_WITH(expr, fragment)                                                \
+  do {                                                                                   \
+    bool thrown_ = false;                                                                \
+    try {                                                                                \
+      (void)(expr);                                                                      \
+    } catch (const std::exception& e_) {                                                 \
+      thrown_ = true;                                                                    \
+      if (std::string(e_.what()).find(fragment) == std::string::npos) {                  \
+        std::printf("  %s:%d: message '%s' lacks '%s'\n", __FILE__, __LINE__, e_.what(), \
+                    fragment);                                                           \
+        ++check::failures();                                                             \
+      }                                                                                  \
+    }                                                                                    \
+    if (!thrown_) {                                                                      \
+      std::printf("  %s:%d: %s did not throw\n", __FILE__, __LINE__, #expr);             \
+      ++check::failures();                                                               \
+    }                                                                                    \
   } while (0)
 
 #define TEST_MAIN() \

@@ -1,7 +1,7 @@
 // Model validation: every error names the culprit.
 #include "check.hpp"
-#include "spec_helpers.hpp"
 #include "recoverysim/model.hpp"
+#include "spec_helpers.hpp"
 
 using namespace recoverysim;
 using spec::gate;
@@ -15,11 +15,11 @@ ComponentSpec comp(const std::string& name) {
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(100);
-  m.procedure.steps.push_back(StepSpec{"repair", Distribution::exponential(1), "", 1.0, 0, "", 0, 0});
+  m.procedure.steps.push_back(
+      StepSpec{"repair", Distribution::exponential(1), "", 1.0, 0, "", 0, 0});
   c.modes.push_back(m);
   return c;
 }
-
 
 ModelSpec base() {
   ModelSpec m;
@@ -32,7 +32,8 @@ ModelSpec base() {
 TEST_CASE(compiles_nested_services) {
   ModelSpec m = base();
   m.services.push_back(svc("db", gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c")}, 2)));
-  m.services.push_back(svc("app", gate(GateKind::all, {ref("db"), gate(GateKind::any, {ref("a"), ref("c")})})));
+  m.services.push_back(
+      svc("app", gate(GateKind::all, {ref("db"), gate(GateKind::any, {ref("a"), ref("c")})})));
   auto cm = compile(m);
   CHECK(cm->services.size() == 2);
   CHECK(cm->gates.size() == 3);
@@ -48,7 +49,8 @@ TEST_CASE(compiles_nested_services) {
 TEST_CASE(unknown_name) {
   ModelSpec m = base();
   m.services.push_back(svc("svc", gate(GateKind::all, {ref("a"), ref("db-4")})));
-  CHECK_THROWS_WITH(compile(m), "service 'svc' > all_of(...)[1]: unknown component or service 'db-4'");
+  CHECK_THROWS_WITH(compile(m),
+                    "service 'svc' > all_of(...)[1]: unknown component or service 'db-4'");
 }
 
 TEST_CASE(cycle_is_spelled_out) {
@@ -86,7 +88,8 @@ TEST_CASE(duplicates) {
 TEST_CASE(procedure_errors) {
   ModelSpec m = base();
   m.components[0].modes[0].procedure.steps[0].crew = "oncall";
-  CHECK_THROWS_WITH(compile(m), "component 'a', failure mode 'failure', step 1 (repair): unknown crew 'oncall'");
+  CHECK_THROWS_WITH(
+      compile(m), "component 'a', failure mode 'failure', step 1 (repair): unknown crew 'oncall'");
   ModelSpec p = base();
   p.components[1].modes[0].procedure.steps[0].success = 1.5;
   CHECK_THROWS_WITH(compile(p), "success probability must be in [0, 1]");

@@ -8,7 +8,7 @@
 using namespace recoverysim;
 
 TEST_CASE(splitmix_and_fnv_known_answers) {
-  CHECK(mix64(0) == 0xE220A8397B1DCDAFULL);  // SplitMix64 seeded with 0, first output
+  CHECK(mix64(0) == 0xE220A8397B1DCDAFULL);       // SplitMix64 seeded with 0, first output
   CHECK(hash_name("") == 0xCBF29CE484222325ULL);  // FNV-1a offset basis
   CHECK(hash_name("a") == 0xAF63DC4C8601EC8CULL);
 }

@@ -2,8 +2,8 @@
 #include <cstring>
 
 #include "check.hpp"
-#include "spec_helpers.hpp"
 #include "recoverysim/runner.hpp"
+#include "spec_helpers.hpp"
 
 using namespace recoverysim;
 using spec::gate;
@@ -41,7 +41,8 @@ TEST_CASE(deterministic_renewal_schedule) {
   // Fails every 10 h of age, repaired in 2 h: failures at 10, 22, ..., 94; the last repair
   // (94 -> 96) is cut by the horizon at 95. Downtime = 7 * 2 + 1 = 15 h, 8 failures.
   ModelSpec s;
-  s.components.push_back(comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(2))}));
+  s.components.push_back(
+      comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(2))}));
   s.services.push_back(svc("svc", ref("a")));
   auto r = run1(s, 95.0);
   CHECK(r.mode_failures[0] == 8);
@@ -55,8 +56,10 @@ TEST_CASE(shared_crew_is_fifo) {
   // a fails at 10, b at 11; one crew; repairs take 3 h. a: 10..13; b waits 11..13, then 13..16.
   ModelSpec s;
   s.crews.push_back({"oncall", 1});
-  s.components.push_back(comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(3), "oncall")}));
-  s.components.push_back(comp("b", Distribution::deterministic(11), {step(Distribution::deterministic(3), "oncall")}));
+  s.components.push_back(
+      comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(3), "oncall")}));
+  s.components.push_back(
+      comp("b", Distribution::deterministic(11), {step(Distribution::deterministic(3), "oncall")}));
   s.services.push_back(svc("both", gate(GateKind::all, {ref("a"), ref("b")})));
   s.services.push_back(svc("either", gate(GateKind::any, {ref("a"), ref("b")})));
   auto r = run1(s, 18.0);
@@ -71,7 +74,8 @@ TEST_CASE(multi_step_procedure_and_inspection) {
   // two-step procedure: inspect-wait + 1 h, then 2 h repair. Down 5 -> 11.
   ModelSpec s;
   StepSpec insp{"detect", Distribution::deterministic(1), "", 1.0, 0, "", 4.0, 0.0};
-  s.components.push_back(comp("a", Distribution::deterministic(5), {insp, step(Distribution::deterministic(2))}));
+  s.components.push_back(
+      comp("a", Distribution::deterministic(5), {insp, step(Distribution::deterministic(2))}));
   auto r = run1(s, 12.0);
   CHECK_NEAR(r.component_downtime[0], 6.0, 1e-12);
 }
@@ -79,8 +83,12 @@ TEST_CASE(multi_step_procedure_and_inspection) {
 TEST_CASE(results_do_not_depend_on_threads) {
   ModelSpec s;
   for (int i = 0; i < 6; ++i)
-    s.components.push_back(comp(std::string(1, static_cast<char>('a' + i)), Distribution::weibull(1.5, 50), {step(Distribution::lognormal(0, 1))}));
-  s.services.push_back(svc("q", gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c"), ref("d"), ref("e"), ref("f")}, 4)));
+    s.components.push_back(comp(std::string(1, static_cast<char>('a' + i)),
+                                Distribution::weibull(1.5, 50),
+                                {step(Distribution::lognormal(0, 1))}));
+  s.services.push_back(
+      svc("q",
+          gate(GateKind::k_of_n, {ref("a"), ref("b"), ref("c"), ref("d"), ref("e"), ref("f")}, 4)));
   auto a = run1(s, 1000, 1, 500);
   for (int t : {2, 3, 7}) {
     auto b = run1(s, 1000, t, 500);
@@ -104,7 +112,8 @@ TEST_CASE(results_do_not_depend_on_threads) {
 
 TEST_CASE(stop_flag_stops_run) {
   ModelSpec s;
-  s.components.push_back(comp("a", Distribution::exponential(1), {step(Distribution::exponential(0.1))}));
+  s.components.push_back(
+      comp("a", Distribution::exponential(1), {step(Distribution::exponential(0.1))}));
   auto m = compile(s);
   RunOptions o;
   o.horizon = 1e6;

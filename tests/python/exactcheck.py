@@ -11,8 +11,8 @@ per check (exact, estimate, standard error, distance in standard errors).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -26,9 +26,7 @@ MAX_TRANSIENT_BIAS_SE = 0.1  # steady-state cases: |finite-horizon mean - steady
 
 def simulate(model: rs.Model, horizon: float, replications: int, seed: int, keep: int | None = None) -> rs.Results:
     """``keep``: outage records to keep (``keep_outages``; None: the default 10,000)."""
-    return model.simulate(
-        horizon=horizon, replications=replications, seed=seed, threads=THREADS, progress=False, keep_outages=keep
-    )
+    return model.simulate(horizon=horizon, replications=replications, seed=seed, threads=THREADS, progress=False, keep_outages=keep)
 
 
 def check(label: str, values: np.ndarray | rs.Estimate, exact: float, tag: str = "ANALYTIC") -> rs.Estimate:

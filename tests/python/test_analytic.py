@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pytest
-
-import recoverysim as rs
 from exactcheck import (
     CONFIDENCE,
     Moments,
@@ -46,7 +44,7 @@ from exactcheck import (
 )
 from exactcheck import simulate as _simulate
 
-
+import recoverysim as rs
 
 # --------------------------------------------------------------------------------------------------
 # Checking helpers
@@ -101,9 +99,7 @@ class Exp2State:
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)
 
 
-def structure_mean_availability(
-    h: Callable[[Sequence[np.ndarray]], np.ndarray], comps: Sequence[Exp2State], T: float
-) -> float:
+def structure_mean_availability(h: Callable[[Sequence[np.ndarray]], np.ndarray], comps: Sequence[Exp2State], T: float) -> float:
     """(1/T) * integral_0^T h(A_1(t), ..., A_n(t)) dt for independent exponential components.
 
     With independent components (one repairer each), the component states at time t are independent,
@@ -182,9 +178,7 @@ def lognormal_moments(mean: float, std: float) -> Moments:
 
 def mixture_moments(weights: Sequence[float], parts: Sequence[Moments]) -> Moments:
     tot = sum(weights)
-    return Moments(
-        sum(w * p.m1 for w, p in zip(weights, parts)) / tot, sum(w * p.m2 for w, p in zip(weights, parts)) / tot
-    )
+    return Moments(sum(w * p.m1 for w, p in zip(weights, parts)) / tot, sum(w * p.m2 for w, p in zip(weights, parts)) / tot)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -364,14 +358,9 @@ _TRIO = {f"n{i}": Exp2State(30.0, 6.0) for i in range(3)}
 _SEVEN = {f"v{i}": Exp2State(40.0, 8.0) for i in range(7)}
 _MIXED3 = {"x": Exp2State(20.0, 4.0), "y": Exp2State(30.0, 10.0), "z": Exp2State(60.0, 5.0)}
 _NESTED = {"a": Exp2State(10.0, 5.0), "b": Exp2State(20.0, 10.0), "c": Exp2State(15.0, 5.0), "d": Exp2State(25.0, 10.0)}
-_BRIDGE = {
-    k: Exp2State(mttf, mttr)
-    for k, mttf, mttr in [("a", 10, 3), ("b", 12, 2), ("c", 8, 4), ("d", 15, 5), ("e", 9, 2)]
-}
+_BRIDGE = {k: Exp2State(mttf, mttr) for k, mttf, mttr in [("a", 10, 3), ("b", 12, 2), ("c", 8, 4), ("d", 15, 5), ("e", 9, 2)]}
 # Minimal path sets of the bridge, written as a nested requirement that shares components.
-_BRIDGE_REQ = rs.any_of(
-    rs.all_of("a", "d"), rs.all_of("b", "e"), rs.all_of("a", "c", "e"), rs.all_of("b", "c", "d")
-)
+_BRIDGE_REQ = rs.any_of(rs.all_of("a", "d"), rs.all_of("b", "e"), rs.all_of("a", "c", "e"), rs.all_of("b", "c", "d"))
 
 
 def h_nested(p: Sequence[np.ndarray]) -> np.ndarray:
@@ -487,9 +476,7 @@ def _structure(idx: int) -> rs.Results:
     return _simulate(m, case.horizon, case.replications, case.seed)
 
 
-@pytest.mark.parametrize(
-    "idx,service", STRUCTURE_CHECKS, ids=[f"{STRUCTURE_CASES[i].id}:{s}" for i, s in STRUCTURE_CHECKS]
-)
+@pytest.mark.parametrize("idx,service", STRUCTURE_CHECKS, ids=[f"{STRUCTURE_CASES[i].id}:{s}" for i, s in STRUCTURE_CHECKS])
 def test_structure_availability(idx: int, service: str) -> None:
     case = STRUCTURE_CASES[idx]
     h, names = case.refs[service]
@@ -537,9 +524,7 @@ COMPETING_T, COMPETING_N, COMPETING_SEED = 400_000.0, 400, 701
 @functools.cache
 def _competing() -> rs.Results:
     m = rs.Model("competing-modes")
-    m.component(
-        "c", modes=[rs.FailureMode(k, rs.Exponential(mttf), repair) for k, (mttf, repair, _) in COMPETING_MODES.items()]
-    )
+    m.component("c", modes=[rs.FailureMode(k, rs.Exponential(mttf), repair) for k, (mttf, repair, _) in COMPETING_MODES.items()])
     m.service("svc", rs.all_of("c"))
     return _simulate(m, COMPETING_T, COMPETING_N, COMPETING_SEED)
 
@@ -565,9 +550,7 @@ def test_competing_modes_availability() -> None:
     _, _, ref = _competing_reference()
     assert ref.cycles >= 200
     res = _competing()
-    est = check(
-        "7 competing modes: 1/(1 + sum lam_i MTTR_i) (+b/T)", res.availability("svc", CONFIDENCE), ref.mean_availability
-    )
+    est = check("7 competing modes: 1/(1 + sum lam_i MTTR_i) (+b/T)", res.availability("svc", CONFIDENCE), ref.mean_availability)
     check_steady_horizon("7 competing modes: steady", ref.mean_availability, ref.steady, est)
     check("7 competing modes: E[failures] renewal", res.failures("c"), ref.expected_failures)
 

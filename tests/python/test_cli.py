@@ -224,11 +224,29 @@ def test_main_same_seed_same_summary(capsys):
         (["run", "{misses}", "--check", "-q", *FAST], 4, "recoverysim: error: 2 target(s) missed: web availability"),
         (["run", "{single}", "-q", *FAST, "--json", "{nowhere}"], 1, "recoverysim: error: cannot write {nowhere}: no such directory"),
         (["run", "{single}", "-q", *FAST, "--json", "{tmp}"], 1, "recoverysim: error: cannot write {tmp}: Is a directory"),
-        (["run", "{single}", "--json", "-", "--csv", "-"], 2, "recoverysim: error: only one of --json and --csv can write to standard output ('-')"),
-        (["run", "{single}", "--seed", "-1"], 2, "recoverysim: error: argument --seed: must be >= 0, got -1 (see 'recoverysim run --help')"),
+        (
+            ["run", "{single}", "--json", "-", "--csv", "-"],
+            2,
+            "recoverysim: error: only one of --json and --csv can write to standard output ('-')",
+        ),
+        (
+            ["run", "{single}", "--seed", "-1"],
+            2,
+            "recoverysim: error: argument --seed: must be >= 0, got -1 (see 'recoverysim run --help')",
+        ),
         (["run", "{single}", "--compliance", "2"], 2, "recoverysim: error: argument --compliance: must be in (0, 1], got '2'"),
     ],
-    ids=["invalid-model", "missing-file", "graph-invalid-model", "target-missed", "no-such-directory", "unwritable-output", "two-on-stdout", "bad-seed", "bad-compliance"],
+    ids=[
+        "invalid-model",
+        "missing-file",
+        "graph-invalid-model",
+        "target-missed",
+        "no-such-directory",
+        "unwritable-output",
+        "two-on-stdout",
+        "bad-seed",
+        "bad-compliance",
+    ],
 )
 def test_main_exit_codes(args, code, stderr, tmp_path, capsys, bad_model, missing_target):
     paths = {
@@ -328,9 +346,11 @@ def test_broken_pipe_is_quiet(monkeypatch, capsys):
 
 # --- compare ------------------------------------------------------------------------------------------
 
-BETTER = MISSES.replace("name: misses", "name: better").replace(
-    "  server: {mttf: 100h, mttr: 10h}\n", "  server: {mttf: 100h, mttr: 10h}\n  spare: {mttf: 100h, mttr: 10h}\n"
-).replace("requires: server", "requires: {any_of: [server, spare]}")
+BETTER = (
+    MISSES.replace("name: misses", "name: better")
+    .replace("  server: {mttf: 100h, mttr: 10h}\n", "  server: {mttf: 100h, mttr: 10h}\n  spare: {mttf: 100h, mttr: 10h}\n")
+    .replace("requires: server", "requires: {any_of: [server, spare]}")
+)
 
 
 @pytest.fixture
@@ -343,8 +363,12 @@ def better(tmp_path: Path) -> Path:
 def test_compare_reports_paired_differences_and_checks_for_worse(missing_target, better):
     r = recoverysim("compare", str(missing_target), str(better), *FAST, "--check")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith(f"baseline  {missing_target}\ncandidate {better}\nrecoverysim compare: baseline 'misses' vs candidate 'better', 200 replications of 1y on common random numbers")
-    assert re.search(r"  availability +90\.\d+% -> 99\.\d+% +\+8\.\d+ pp \[\+8\.\d+ pp, \+8\.\d+ pp\] +better  variance reduction", r.stdout)
+    assert r.stdout.startswith(
+        f"baseline  {missing_target}\ncandidate {better}\nrecoverysim compare: baseline 'misses' vs candidate 'better', 200 replications of 1y on common random numbers"
+    )
+    assert re.search(
+        r"  availability +90\.\d+% -> 99\.\d+% +\+8\.\d+ pp \[\+8\.\d+ pp, \+8\.\d+ pp\] +better  variance reduction", r.stdout
+    )
     assert "RTO compliance (RTO 1h)" in r.stdout and "no metric is significantly worse in the candidate" in r.stdout
     r = recoverysim("compare", str(better), str(missing_target), *FAST, "--check", "--metric", "availability", "-q")
     assert (r.returncode, r.stdout) == (4, "")
@@ -361,7 +385,9 @@ def test_compare_a_file_with_itself_is_identical(capsys):
     assert doc["differences"] and all(d["difference"] in (0.0, None) for d in doc["differences"])
     assert {d["verdict"] for d in doc["differences"]} <= {"identical", "n/a"}
     assert "identical" in err  # the report goes to standard error when the JSON is on standard output
-    code, out, _ = run_main(["compare", single, single, *FAST, "--csv", "-", "-q", "--metric", "availability", "--metric", "outages"], capsys)
+    code, out, _ = run_main(
+        ["compare", single, single, *FAST, "--csv", "-", "-q", "--metric", "availability", "--metric", "outages"], capsys
+    )
     table = pd.read_csv(io.StringIO(out))
     assert code == 0 and list(table["metric"].unique()) == ["availability", "outages"] and "variance_reduction" in table.columns
 
@@ -371,7 +397,11 @@ def test_compare_a_file_with_itself_is_identical(capsys):
     [
         (["compare", "{single}", "{single}", "--service", "nope"], 2, "recoverysim: error: service 'nope' is not in either model"),
         (["compare", "{single}", "{quorum}"], 2, "recoverysim: error: the two models have no service in common"),
-        (["compare", "{single}", "{single}", "--confidence", "1"], 2, "recoverysim: error: argument --confidence: must be in (0, 1), got '1'"),
+        (
+            ["compare", "{single}", "{single}", "--confidence", "1"],
+            2,
+            "recoverysim: error: argument --confidence: must be in (0, 1), got '1'",
+        ),
         (["compare", "{single}", "{single}", "--metric", "uptime"], 2, "recoverysim: error: argument --metric: invalid choice: 'uptime'"),
         (["compare", "{single}", "{bad}"], 3, "recoverysim: error: {bad}: services.trading.requires[1]"),
         (["compare", "{single}"], 2, "recoverysim: error: the following arguments are required: candidate"),

@@ -151,7 +151,9 @@ def test_a_real_improvement_is_detected_with_fewer_replications_than_with_indepe
 
     def detected(crn: bool) -> int:
         return sum(
-            rs.compare(base, cand, replications=8000, seed=s, threads=T, progress=False, metrics=["availability"], common_random_numbers=crn)
+            rs.compare(
+                base, cand, replications=8000, seed=s, threads=T, progress=False, metrics=["availability"], common_random_numbers=crn
+            )
             .difference("trading", "availability")
             .verdict
             == "better"
@@ -169,7 +171,9 @@ def test_compare_report_and_table():
     assert list(table.index.get_level_values("metric")) == [
         "availability", "downtime_h", "outages", "mean_outage_h", "p_sla_met", "rto_compliance", "p_rto_breach",
     ]  # fmt: skip
-    assert {"baseline", "baseline_low", "candidate_high", "difference", "difference_low", "verdict", "variance_reduction"} <= set(table.columns)
+    assert {"baseline", "baseline_low", "candidate_high", "difference", "difference_low", "verdict", "variance_reduction"} <= set(
+        table.columns
+    )
     assert table.loc[("trading", "rto_compliance"), "verdict"] == "better"
     text = cmp.report()
     assert text.startswith("recoverysim compare: baseline 'exchange' vs candidate 'exchange', 2,000 replications of 1y")
@@ -202,7 +206,9 @@ def test_compare_errors():
 
 def test_simulate_until_is_a_fixed_run_of_the_same_length():
     m = rs.load(EXAMPLES / "exchange.yaml")
-    res = rs.simulate_until(m, "trading", "downtime_h", rel=0.08, horizon="90d", seed=9, min_replications=200, threads=T, progress=False, keep_outages=300)
+    res = rs.simulate_until(
+        m, "trading", "downtime_h", rel=0.08, horizon="90d", seed=9, min_replications=200, threads=T, progress=False, keep_outages=300
+    )
     assert isinstance(res, rs.AdaptiveResults) and res.converged
     assert len(res.looks) >= 2 and res.looks == sorted(res.looks) and res.looks[-1] == res.replications
     assert res.half_widths["trading"] <= res.required["trading"] == pytest.approx(0.08 * res.mean_downtime("trading").mean)
@@ -215,7 +221,9 @@ def test_simulate_until_is_a_fixed_run_of_the_same_length():
 
 def test_simulate_until_stops_at_max_replications_and_checks_its_arguments():
     m = quorum()
-    res = rs.simulate_until(m, metric="availability", abs=1e-9, seed=1, min_replications=100, max_replications=700, threads=T, progress=False)
+    res = rs.simulate_until(
+        m, metric="availability", abs=1e-9, seed=1, min_replications=100, max_replications=700, threads=T, progress=False
+    )
     assert not res.converged and res.replications == 700 and res.half_widths["consensus"] > 1e-9
     with pytest.raises(ValueError, match="give rel="):
         rs.simulate_until(m, seed=1)
@@ -239,7 +247,9 @@ def test_simulate_until_intervals_cover_the_exact_value():
     seeds = 2000
     misses = 0
     for seed in range(seeds):
-        res = rs.simulate_until(m, "s", rel=0.03, horizon=horizon, seed=seed, min_replications=200, threads=T, progress=False, keep_outages=0)
+        res = rs.simulate_until(
+            m, "s", rel=0.03, horizon=horizon, seed=seed, min_replications=200, threads=T, progress=False, keep_outages=0
+        )
         assert res.converged
         misses += not res.availability("s").contains(exact)
     lo, hi = _binomial_interval(misses, seeds)
@@ -272,7 +282,18 @@ def test_sweep_is_tidy_paired_and_exact():
         threads=T,
         progress=False,
     )
-    assert list(df.columns) == ["n", "mttr", "service", "metric", "estimate", "low", "high", "difference", "difference_low", "difference_high"]
+    assert list(df.columns) == [
+        "n",
+        "mttr",
+        "service",
+        "metric",
+        "estimate",
+        "low",
+        "high",
+        "difference",
+        "difference_low",
+        "difference_high",
+    ]
     assert len(df) == 4 * 2
     assert df.attrs["seed"] == 6 and df.attrs["parameters"] == ["n", "mttr"] and df.attrs["baseline"] == {"n": 3, "mttr": "24h"}
     base_exact = exact_availability(quorum(3, "24h"), "consensus", horizon)
@@ -283,7 +304,15 @@ def test_sweep_is_tidy_paired_and_exact():
     first = df.iloc[0]
     assert (first["difference"], first["difference_low"], first["difference_high"]) == (0.0, 0.0, 0.0)
     # Explicit points, the baseline given as a point: a repeated point differs by exactly zero.
-    pts = rs.sweep(quorum, [{"n": 3, "mttr": "8h"}, {"n": 3, "mttr": "8h"}], replications=500, seed=6, baseline={"n": 3, "mttr": "8h"}, threads=T, progress=False)
+    pts = rs.sweep(
+        quorum,
+        [{"n": 3, "mttr": "8h"}, {"n": 3, "mttr": "8h"}],
+        replications=500,
+        seed=6,
+        baseline={"n": 3, "mttr": "8h"},
+        threads=T,
+        progress=False,
+    )
     assert (pts["difference"] == 0).all() and (pts["difference_high"] == 0).all()
 
 
@@ -314,7 +343,9 @@ def series() -> rs.Model:
 def test_sensitivity_ranks_parameters_and_matches_exact_changes():
     horizon = 1000.0
     m = series()
-    df = rs.sensitivity(m, "s", metric="downtime_h", horizon=horizon, replications=3000, seed=4, confidence=CONFIDENCE, threads=T, progress=False)
+    df = rs.sensitivity(
+        m, "s", metric="downtime_h", horizon=horizon, replications=3000, seed=4, confidence=CONFIDENCE, threads=T, progress=False
+    )
     assert list(df.index[:2]) == ["app MTTR", "app MTTF"] or list(df.index[:2]) == ["app MTTF", "app MTTR"]
     assert df.attrs["metric"] == "downtime_h" and df.attrs["factors"] == (0.5, 2.0) and df.attrs["service"] == "s"
     batch = df.loc[["batch MTTF", "batch MTTR"]]
@@ -328,7 +359,14 @@ def test_sensitivity_ranks_parameters_and_matches_exact_changes():
             c = m.components[comp]
             mttf, mttr = c.modes[0].failure.mean, c.modes[0].repair.mean
             v = m.copy()
-            v.components[comp] = rs.Component(comp, [rs.FailureMode("failure", rs.Exponential(mttf * (f if q == "mttf" else 1)), rs.Exponential(mttr * (f if q == "mttr" else 1)))])
+            v.components[comp] = rs.Component(
+                comp,
+                [
+                    rs.FailureMode(
+                        "failure", rs.Exponential(mttf * (f if q == "mttf" else 1)), rs.Exponential(mttr * (f if q == "mttr" else 1))
+                    )
+                ],
+            )
             exact_change = (1 - exact_availability(v, "s", horizon)) * horizon - base_down
             assert row[f"change_{tag}_ci_low"] - 1e-9 <= exact_change <= row[f"change_{tag}_ci_high"] + 1e-9, (param, tag, exact_change)
     assert df.loc["app MTTR", "change_high"] > 0 > df.loc["app MTTF", "change_high"]
@@ -341,7 +379,16 @@ def test_sensitivity_of_shocks():
     m.shock("eu-outage", every="500h", targets={"region": "eu"}, outage=rs.Uniform("2h", "6h"))
     m.shock("bad-deploy", every="1000h", targets=["a", "c"], mode="failure")
     m.service("s", rs.any_of(rs.all_of("a", "b"), "c"))
-    df = rs.sensitivity(m, "s", horizon="1y", replications=2000, seed=3, threads=T, progress=False, parameters=["eu-outage:frequency", ("eu-outage", "duration"), "bad-deploy:frequency", "c:mttr"])
+    df = rs.sensitivity(
+        m,
+        "s",
+        horizon="1y",
+        replications=2000,
+        seed=3,
+        threads=T,
+        progress=False,
+        parameters=["eu-outage:frequency", ("eu-outage", "duration"), "bad-deploy:frequency", "c:mttr"],
+    )
     assert list(df.index) == sorted(df.index, key=lambda p: -df.loc[p, "swing"])
     assert set(df.index) == {"eu-outage frequency", "eu-outage outage duration", "bad-deploy frequency", "c MTTR"}
     freq = df.loc["eu-outage frequency"]

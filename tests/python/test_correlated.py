@@ -22,13 +22,13 @@ import functools
 import math
 from dataclasses import dataclass
 
+import exactcheck
 import numpy as np
 import pytest
-
-import recoverysim as rs
-import exactcheck
 from exactcheck import CONFIDENCE, gauss_legendre
 from exactcheck import simulate as _simulate
+
+import recoverysim as rs
 from recoverysim.stats import ratio_estimate
 
 check = functools.partial(exactcheck.check, tag="CORRELATED")
@@ -42,8 +42,6 @@ D = rs.Deterministic
 # --------------------------------------------------------------------------------------------------
 # Checking helpers: see exactcheck.py
 # --------------------------------------------------------------------------------------------------
-
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -202,13 +200,9 @@ def test_hold_reference_formulas() -> None:
     # m(t) is continuous at lo and hi.
     assert uniform_m(np.array([HOLD_HI]), HOLD_LO, HOLD_HI)[0] == pytest.approx((HOLD_LO + HOLD_HI) / 2)
     # p = 1: any_of is down iff a shock is in progress.
-    assert any_of_held_down(HOLD_NU, 1.0, HOLD_N, None) == pytest.approx(
-        -math.expm1(-HOLD_NU * (HOLD_LO + HOLD_HI) / 2), rel=1e-12
-    )
+    assert any_of_held_down(HOLD_NU, 1.0, HOLD_N, None) == pytest.approx(-math.expm1(-HOLD_NU * (HOLD_LO + HOLD_HI) / 2), rel=1e-12)
     # n = 1: held iff a hitting shock is in progress: 1 - exp(-nu p E[D]).
-    assert any_of_held_down(HOLD_NU, 0.4, 1, None) == pytest.approx(
-        -math.expm1(-HOLD_NU * 0.4 * (HOLD_LO + HOLD_HI) / 2), rel=1e-12
-    )
+    assert any_of_held_down(HOLD_NU, 0.4, 1, None) == pytest.approx(-math.expm1(-HOLD_NU * 0.4 * (HOLD_LO + HOLD_HI) / 2), rel=1e-12)
 
 
 @functools.cache
@@ -218,8 +212,7 @@ def _hold(p: float, seed: int) -> rs.Results:
     for c in names:
         m.component(c, failure=NEVER, repair=D(1.0), tags={"zone": "z1"})
     # A bare duration means exponential inter-arrival times with that mean (Poisson arrivals).
-    m.shock("zone-outage", every=1.0 / HOLD_NU, targets={"zone": "z1"}, probability=p,
-            outage=rs.Uniform(HOLD_LO, HOLD_HI))
+    m.shock("zone-outage", every=1.0 / HOLD_NU, targets={"zone": "z1"}, probability=p, outage=rs.Uniform(HOLD_LO, HOLD_HI))
     m.service("any", rs.any_of(*names))
     m.service("all", rs.all_of(*names))
     return _simulate(m, HOLD_T, HOLD_REPS, seed)
@@ -500,16 +493,38 @@ def _series_ab(age_when_down: bool) -> rs.Results:
 #   U=40 a: [52,54)   U=48 b: [62,65)   U=50 a: [67,69)   U=60 a: [79,81)   U=64 b: [85,88)
 #   U=70 a: [94,96)   (U=80 would be t = 106 > 100)
 # -> 11 outages, a 7 failures, b 4, downtime 7 x 2 + 4 x 3 = 26 h.
-FROZEN_OUTAGES = [(10, 2, "a"), (18, 3, "b"), (25, 2, "a"), (37, 2, "a"), (41, 3, "b"), (52, 2, "a"),
-                  (62, 3, "b"), (67, 2, "a"), (79, 2, "a"), (85, 3, "b"), (94, 2, "a")]
+FROZEN_OUTAGES = [
+    (10, 2, "a"),
+    (18, 3, "b"),
+    (25, 2, "a"),
+    (37, 2, "a"),
+    (41, 3, "b"),
+    (52, 2, "a"),
+    (62, 3, "b"),
+    (67, 2, "a"),
+    (79, 2, "a"),
+    (85, 3, "b"),
+    (94, 2, "a"),
+]
 # age_when_down=True (default): a and b are independent alternating processes:
 #   a down [12k+10, 12k+12): 10, 22, 34, 46, 58, 70, 82, 94 (8 failures)
 #   b down [19k+16, 19k+19): 16, 35, 54, 73, 92              (5 failures)
 # Union: [10,12) [16,19) [22,24) [34,38) [46,48) [54,57) [58,60) [70,72) [73,76) [82,84) [92,96)
 # -> 11 outages, downtime 8 x 2 + 5 x 3 - 2 (overlaps [35,36) and [94,95)) = 29 h; the outage
 # [34,38) is begun by a, [92,96) by b.
-AGEING_OUTAGES = [(10, 2, "a"), (16, 3, "b"), (22, 2, "a"), (34, 4, "a"), (46, 2, "a"), (54, 3, "b"),
-                  (58, 2, "a"), (70, 2, "a"), (73, 3, "b"), (82, 2, "a"), (92, 4, "b")]
+AGEING_OUTAGES = [
+    (10, 2, "a"),
+    (16, 3, "b"),
+    (22, 2, "a"),
+    (34, 4, "a"),
+    (46, 2, "a"),
+    (54, 3, "b"),
+    (58, 2, "a"),
+    (70, 2, "a"),
+    (73, 3, "b"),
+    (82, 2, "a"),
+    (92, 4, "b"),
+]
 
 
 @pytest.mark.parametrize(
@@ -579,9 +594,7 @@ def windows_reference(every: float, duration: float, offset: float, T: float) ->
     return len(starts), sum(min(duration, T - s) for s in starts)
 
 
-@pytest.mark.parametrize(
-    "T", [1000.0, 842.25, 2.0, 2.3, 8760.0], ids=lambda T: f"T={T:g}"
-)
+@pytest.mark.parametrize("T", [1000.0, 842.25, 2.0, 2.3, 8760.0], ids=lambda T: f"T={T:g}")
 def test_maintenance_planned_downtime_arithmetic(T: float) -> None:
     # every 168 h, 0.5 h, offset 2 h: windows at 2, 170, 338, 506, 674, 842, 1010, ...
     # T = 1000: 6 windows, 3 h; T = 842.25: 6 windows, the last cut to 0.25 h: 2.75 h;

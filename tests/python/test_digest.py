@@ -30,7 +30,7 @@ REPS = 300
 SEED = 20261202
 
 
-def _h(update: "hashlib._Hash", x: object) -> None:
+def _h(update: hashlib._Hash, x: object) -> None:
     if isinstance(x, pd.DataFrame):
         update.update(repr(list(x.columns)).encode())
         update.update(repr(list(map(str, x.index))).encode())

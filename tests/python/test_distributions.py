@@ -172,7 +172,12 @@ def test_sample_zero_draws_and_large_seed():
 
 @pytest.mark.parametrize(
     ("n", "exc", "msg"),
-    [(-1, ValueError, "n must be >= 0"), (1.5, TypeError, "n must be an integer"), (True, TypeError, "n must be an integer"), ("3", TypeError, "n must be an integer")],
+    [
+        (-1, ValueError, "n must be >= 0"),
+        (1.5, TypeError, "n must be an integer"),
+        (True, TypeError, "n must be an integer"),
+        ("3", TypeError, "n must be an integer"),
+    ],
     ids=["negative", "float", "bool", "str"],
 )
 def test_sample_bad_n(n, exc, msg):
@@ -289,8 +294,18 @@ def test_cdf_types_and_shapes():
         (lambda: rs.LogNormal.from_mean_std("120m", "60m"), lambda: rs.LogNormal.from_mean_std(2.0, 1.0)),
         (lambda: rs.Gamma.from_mean_std("1d", "12h"), lambda: rs.Gamma.from_mean_std(24.0, 12.0)),
     ],
-    ids=["exponential", "weibull", "gamma", "normal", "uniform", "triangular", "deterministic",
-         "empirical", "lognormal-from-mean-std", "gamma-from-mean-std"],
+    ids=[
+        "exponential",
+        "weibull",
+        "gamma",
+        "normal",
+        "uniform",
+        "triangular",
+        "deterministic",
+        "empirical",
+        "lognormal-from-mean-std",
+        "gamma-from-mean-std",
+    ],
 )
 def test_units_in_parameters(with_units, in_hours):
     assert with_units() == in_hours()

@@ -10,9 +10,9 @@ import pytest
 
 import recoverysim as rs
 
-MODULES = sorted(
-    m.name for m in pkgutil.iter_modules(rs.__path__, "recoverysim.") if not m.name.split(".")[-1].startswith("_")
-) + ["recoverysim"]
+MODULES = sorted(m.name for m in pkgutil.iter_modules(rs.__path__, "recoverysim.") if not m.name.split(".")[-1].startswith("_")) + [
+    "recoverysim"
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -257,7 +257,13 @@ def test_structure_function_with_shared_components_matches_enumeration(seed: int
 def test_component_availability_from_mttf_and_mttr() -> None:
     m = rs.Model("c")
     m.component("w", failure=rs.Weibull(2, 100.0), repair=rs.Deterministic(5.0))
-    m.component("two", modes=[rs.FailureMode("x", rs.Exponential(100.0), rs.Exponential(2.0)), rs.FailureMode("y", rs.Exponential(400.0), rs.Exponential(8.0))])
+    m.component(
+        "two",
+        modes=[
+            rs.FailureMode("x", rs.Exponential(100.0), rs.Exponential(2.0)),
+            rs.FailureMode("y", rs.Exponential(400.0), rs.Exponential(8.0)),
+        ],
+    )
     m.service("s", rs.all_of("w", "two"))
     a = rs.component_availability(m)
     mttf_w = 100 * math.gamma(1.5)
@@ -291,9 +297,23 @@ def test_structure_function_refuses_dependent_components() -> None:
 @pytest.mark.parametrize(
     ("build", "match"),
     [
-        (lambda m: m.component("w", failure=rs.Weibull(2, 100.0), repair=rs.Exponential(1.0)), "component 'w', failure mode 'failure': time to failure is Weibull"),
-        (lambda m: m.component("w", mttf=10, mttr=1) and None or m.components.pop("w") and m.component("w", failure=rs.Exponential(10.0), repair=rs.LogNormal(0, 1)), "step 1: duration is LogNormal"),
-        (lambda m: m.component("w", failure=rs.Exponential(10.0), repair=rs.Step("i", rs.Exponential(1.0), every=24)), "periodic inspections are not Markovian"),
+        (
+            lambda m: m.component("w", failure=rs.Weibull(2, 100.0), repair=rs.Exponential(1.0)),
+            "component 'w', failure mode 'failure': time to failure is Weibull",
+        ),
+        (
+            lambda m: (
+                m.component("w", mttf=10, mttr=1)
+                and None
+                or m.components.pop("w")
+                and m.component("w", failure=rs.Exponential(10.0), repair=rs.LogNormal(0, 1))
+            ),
+            "step 1: duration is LogNormal",
+        ),
+        (
+            lambda m: m.component("w", failure=rs.Exponential(10.0), repair=rs.Step("i", rs.Exponential(1.0), every=24)),
+            "periodic inspections are not Markovian",
+        ),
         (lambda m: m.shock("region", every="1y", targets=["a"], outage="2h"), "shock 'region'"),
         (lambda m: m.maintenance("deploy", targets=["a"], every="1w", duration="30m"), "maintenance windows"),
         (lambda m: m.service("sb", rs.standby("a", "b", switchover="2m")), "only instant switchover"),
@@ -338,7 +358,11 @@ def random_model(seed: int) -> rs.Model:
     for name in names:
         mttf = rng.uniform(20, 200)
         mttr = rng.uniform(1, 20)
-        steps = [rs.Step("repair", rs.Exponential(mttr), crew="oncall" if crew and rng.random() < 0.7 else None, success=rng.choice([1.0, 1.0, 0.8]))]
+        steps = [
+            rs.Step(
+                "repair", rs.Exponential(mttr), crew="oncall" if crew and rng.random() < 0.7 else None, success=rng.choice([1.0, 1.0, 0.8])
+            )
+        ]
         if rng.random() < 0.3:
             steps.insert(0, rs.Step("detect", rs.Exponential(rng.uniform(0.1, 2))))
         m.component(name, failure=rs.Exponential(mttf), repair=steps)

@@ -62,11 +62,19 @@ def build() -> rs.Model:
     m = rs.Model("shop & co")
     m.crew("on<call>", 1)
     m.component(NASTY, mttf="2000h", mttr="30m", tags={"zone": "a&b"})
-    m.component("db", modes=[
-        rs.FailureMode("crash", rs.Exponential("1500h"), rs.Step("restart", "15m", crew="on<call>")),
-        rs.FailureMode("corrupt\"ion", rs.Exponential("2y"), rs.Procedure(rs.Step("detect", "5m", every="6h"), rs.Step("restore", rs.Uniform("1h", "3h"))),
-                       data_loss="backup"),
-    ], backup=rs.Backup(every="1h", duration="5m", success=0.98))
+    m.component(
+        "db",
+        modes=[
+            rs.FailureMode("crash", rs.Exponential("1500h"), rs.Step("restart", "15m", crew="on<call>")),
+            rs.FailureMode(
+                'corrupt"ion',
+                rs.Exponential("2y"),
+                rs.Procedure(rs.Step("detect", "5m", every="6h"), rs.Step("restore", rs.Uniform("1h", "3h"))),
+                data_loss="backup",
+            ),
+        ],
+        backup=rs.Backup(every="1h", duration="5m", success=0.98),
+    )
     m.component("db-2", mttf="1500h", mttr="15m")
     m.service("db-svc", rs.standby("db", "db-2", detection="5m", switchover="2m", success=0.95, dormancy=0.5), rpo="15m", rto="30m")
     m.service(WEB, rs.all_of(NASTY, "db-svc"), availability=0.999, rto="1h")
@@ -115,9 +123,29 @@ def test_results_verdicts_follow_the_check_rule(res):
 def test_model_html_lists_everything(model):
     markup = model._repr_html_()
     text = text_of(markup)
-    for word in ("db", "db-2", "db-svc", WEB, "crash", "restart", "restore", "deploy", "zone<a>", "on<call>",
-                 "standby(db, db-2)", "success 95%", "warm (0.5)", "availability 99.9%", "RTO 1 h", "RPO 15 min",
-                 "backup every 1 h", "back to the last backup", "after the check every 6 h", "zone=a&b", "2,000 h"):
+    for word in (
+        "db",
+        "db-2",
+        "db-svc",
+        WEB,
+        "crash",
+        "restart",
+        "restore",
+        "deploy",
+        "zone<a>",
+        "on<call>",
+        "standby(db, db-2)",
+        "success 95%",
+        "warm (0.5)",
+        "availability 99.9%",
+        "RTO 1 h",
+        "RPO 15 min",
+        "backup every 1 h",
+        "back to the last backup",
+        "after the check every 6 h",
+        "zone=a&b",
+        "2,000 h",
+    ):
         assert word in text, word
     assert "MTTF" in text and "MTTR" in text
 

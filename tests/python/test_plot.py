@@ -31,7 +31,11 @@ def build() -> rs.Model:
     m.component(
         "db",
         modes=[
-            rs.FailureMode("crash", rs.Exponential("1500h"), rs.Procedure(rs.Step("detect", "5m"), rs.Step("restart", rs.Exponential("20m"), crew="ops"))),
+            rs.FailureMode(
+                "crash",
+                rs.Exponential("1500h"),
+                rs.Procedure(rs.Step("detect", "5m"), rs.Step("restart", rs.Exponential("20m"), crew="ops")),
+            ),
             rs.FailureMode("disk", rs.Weibull(1.3, "1y"), rs.Step("replace", rs.Uniform("2h", "6h"), crew="ops")),
         ],
     )
@@ -90,7 +94,16 @@ def texts(ax) -> str:
 
 @pytest.mark.parametrize(
     ("p", "text"),
-    [(0.0037, "0.37%"), (0.046, "4.6%"), (0.5, "50%"), (0.996, "99.6%"), (0.98997, "99.0%"), (0.9998772, "99.988%"), (0, "0%"), (1, "100%")],
+    [
+        (0.0037, "0.37%"),
+        (0.046, "4.6%"),
+        (0.5, "50%"),
+        (0.996, "99.6%"),
+        (0.98997, "99.0%"),
+        (0.9998772, "99.988%"),
+        (0, "0%"),
+        (1, "100%"),
+    ],
 )
 def test_percentages_keep_two_significant_digits_where_they_matter(p, text):
     assert _fmt_pct(p) == text
@@ -98,7 +111,16 @@ def test_percentages_keep_two_significant_digits_where_they_matter(p, text):
 
 @pytest.mark.parametrize(
     ("h", "text"),
-    [(30 / 3600, "30 s"), (0.5, "30 min"), (65 / 60, "65 min"), (1.0, "1 h"), (4.4, "4.4 h"), (72, "3 days"), (8760, "1 year"), (17520, "2 years")],
+    [
+        (30 / 3600, "30 s"),
+        (0.5, "30 min"),
+        (65 / 60, "65 min"),
+        (1.0, "1 h"),
+        (4.4, "4.4 h"),
+        (72, "3 days"),
+        (8760, "1 year"),
+        (17520, "2 years"),
+    ],
 )
 def test_durations_read_in_a_natural_unit(h, text):
     assert _fmt_dur(h) == text

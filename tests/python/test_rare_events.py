@@ -63,7 +63,9 @@ def test_importance_sampling_covers_the_exact_unavailability(model, service, pre
     res = model.rare_events(service, cycles=40_000, plain_cycles=20_000, seed=11)
     est = res.unavailability(service, CONFIDENCE)
     z = (est.mean - exact) / (est.half_width / 3.29)
-    print(f"RARE {model.name}/{service}: exact {exact:.4e} IS {est.mean:.4e} z={z:+.2f} rel.half-width {est.half_width / est.mean:.3f} gain {res.gain(service):.3g}")
+    print(
+        f"RARE {model.name}/{service}: exact {exact:.4e} IS {est.mean:.4e} z={z:+.2f} rel.half-width {est.half_width / est.mean:.3f} gain {res.gain(service):.3g}"
+    )
     assert est.contains(exact)
     if precise:
         assert est.half_width / est.mean < 0.2
@@ -113,7 +115,10 @@ def test_reproducible_by_seed():
 
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
-    [({"bias": 1.0}, ValueError, "bias must be a probability strictly between 0 and 1"), ({"cycles": 1}, ValueError, "cycles must be >= 2")],
+    [
+        ({"bias": 1.0}, ValueError, "bias must be a probability strictly between 0 and 1"),
+        ({"cycles": 1}, ValueError, "cycles must be >= 2"),
+    ],
     ids=["bias-1", "one-cycle"],
 )
 def test_bad_arguments(kwargs, exc, match):

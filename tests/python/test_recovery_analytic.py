@@ -32,14 +32,12 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
+import exactcheck
 import numpy as np
 import pytest
-
-import recoverysim as rs
-import exactcheck
 from exactcheck import (
     CONFIDENCE,
     MAX_TRANSIENT_BIAS_SE,
@@ -51,9 +49,9 @@ from exactcheck import (
     exp_moments,
     sum_moments,
 )
+
+import recoverysim as rs
 from recoverysim.stats import ratio_estimate
-
-
 
 check_far = functools.partial(exactcheck.check_far, widths=10.0)
 _simulate = functools.partial(exactcheck.simulate, keep=0)
@@ -222,9 +220,7 @@ def _crew_model(name: str, lam: float, mu: float) -> rs.Model:
     m = rs.Model(name)
     m.crew("oncall", size=1)
     for c in ("a", "b"):
-        m.component(
-            c, failure=rs.Exponential(1 / lam), repair=rs.Procedure(rs.Step("repair", rs.Exponential(1 / mu), crew="oncall"))
-        )
+        m.component(c, failure=rs.Exponential(1 / lam), repair=rs.Procedure(rs.Step("repair", rs.Exponential(1 / mu), crew="oncall")))
     return m
 
 
@@ -455,7 +451,11 @@ def test_standby_without_repair_reliability(case: tuple) -> None:
 def test_standby_instant_switchover_is_not_an_outage() -> None:
     name, p, alpha, T, n, seed = STANDBY_NO_REPAIR[0]
     res = _standby_no_repair(p, alpha, T, n, seed)
-    check(f"4 standby {name}: P(no outage in [0,T]) = R(T)", (res.outage_counts("s") == 0).astype(float), standby_reliability(T, 1.0, p, alpha))
+    check(
+        f"4 standby {name}: P(no outage in [0,T]) = R(T)",
+        (res.outage_counts("s") == 0).astype(float),
+        standby_reliability(T, 1.0, p, alpha),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -703,13 +703,15 @@ TEXTBOOK: dict[str, tuple[tuple[float, float], bool]] = {
 }
 
 
-def report_textbook(case: "LossCase", what: str, steady: float, which: int, est: rs.Estimate) -> None:
+def report_textbook(case: LossCase, what: str, steady: float, which: int, est: rs.Estimate) -> None:
     if case.id not in TEXTBOOK:
         return
     values, negligible = TEXTBOOK[case.id]
     effect = steady - values[which]
-    print(f"ANALYTIC {case.id + ': ' + what + ' baseline effect':<66} textbook={values[which]:.8g} "
-          f"effect={effect:.3g} = {effect / est.stderr:+.3f} SE")
+    print(
+        f"ANALYTIC {case.id + ': ' + what + ' baseline effect':<66} textbook={values[which]:.8g} "
+        f"effect={effect:.3g} = {effect / est.stderr:+.3f} SE"
+    )
     if negligible:
         assert abs(effect) < MAX_TRANSIENT_BIAS_SE * est.stderr, f"{case.id}: baseline effect not negligible"
 
@@ -803,9 +805,7 @@ def test_mean_data_loss(idx: int) -> None:
     res = _loss(idx)
     _, exact, n_all = case.pooled()
     incidents = res.data_loss_incidents("s")
-    est = check(
-        f"{case.id}: mean loss int_0^inf e^(-lam y) S(y) dy", ratio_estimate(res.data_lost("s"), incidents, CONFIDENCE), exact
-    )
+    est = check(f"{case.id}: mean loss int_0^inf e^(-lam y) S(y) dy", ratio_estimate(res.data_lost("s"), incidents, CONFIDENCE), exact)
     check_steady_horizon(f"{case.id}: mean loss (steady)", exact, case.mean_loss(), est)
     report_textbook(case, "mean loss", case.mean_loss(), 1, est)
     _, bound = case.phase_bias_bound(n_all)
@@ -858,7 +858,7 @@ def test_periodic_inspection(case: tuple) -> None:
     # failure on demand of a periodically tested item (Rausand & Hoyland, System Reliability
     # Theory, 2nd ed., ch. 10, reliability of safety systems; IEC 61508-6 Annex B: PFD_avg ~ lam tau / 2).
     lengths = inspection_intervals(tau, offset, k)
-    uptime = sum(-math.expm1(-lam * l) / lam for l in lengths)
+    uptime = sum(-math.expm1(-lam * length) / lam for length in lengths)
     exact = uptime / T
     steady = -math.expm1(-lam * tau) / (lam * tau)
     est = check(f"9 inspection {name}: A = sum (1-e^(-lam l))/lam / T", res.availability("s", CONFIDENCE), exact)
@@ -867,7 +867,9 @@ def test_periodic_inspection(case: tuple) -> None:
         print(f"ANALYTIC {'9 inspection ' + name + ': equals (1-e^(-lam tau))/(lam tau) exactly':<66} steady={steady:.8g}")
     else:
         check_steady_horizon(f"9 inspection {name}: (1-e^(-lam tau))/(lam tau)", exact, steady, est)
-    check(f"9 inspection {name}: E[failures] = sum (1 - e^(-lam l))", res.failures("a"), sum(-math.expm1(-lam * l) for l in lengths))
+    check(
+        f"9 inspection {name}: E[failures] = sum (1 - e^(-lam l))", res.failures("a"), sum(-math.expm1(-lam * length) for length in lengths)
+    )
     # All the downtime is spent waiting for the inspection (the steps take no time).
     phases = res.raw["service_phase_downtime"][:, 0, :]
     np.testing.assert_allclose(phases[:, res.phase_names.index("inspection_wait")], res.downtime("s"), rtol=1e-9, atol=1e-9)
@@ -884,7 +886,9 @@ RETRY_T, RETRY_N, RETRY_SEED = 20_000.0, 400, 2001
 @functools.cache
 def _retry() -> rs.Results:
     m = rs.Model("retry")
-    m.component("a", failure=rs.Exponential(RETRY_MTTF), repair=rs.Procedure(rs.Step("restore", rs.Exponential(RETRY_STEP_MEAN), success=RETRY_P)))
+    m.component(
+        "a", failure=rs.Exponential(RETRY_MTTF), repair=rs.Procedure(rs.Step("restore", rs.Exponential(RETRY_STEP_MEAN), success=RETRY_P))
+    )
     m.service("s", rs.all_of("a"))
     return _simulate(m, RETRY_T, RETRY_N, RETRY_SEED)
 
@@ -918,9 +922,7 @@ def _escalation() -> rs.Results:
     m.component(
         "a",
         failure=rs.Exponential(ESC_MTTF),
-        repair=rs.Procedure(
-            rs.Step("restore", rs.Exponential(ESC_STEP_MEAN), success=ESC_P, max_attempts=ESC_K, escalate="rebuild")
-        ),
+        repair=rs.Procedure(rs.Step("restore", rs.Exponential(ESC_STEP_MEAN), success=ESC_P, max_attempts=ESC_K, escalate="rebuild")),
     )
     m.service("s", rs.all_of("a"))
     return _simulate(m, ESC_T, ESC_N, ESC_SEED)

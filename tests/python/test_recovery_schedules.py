@@ -30,7 +30,7 @@ def sim(m: rs.Model, horizon: float, **kw) -> rs.Results:
 def phases(o: pd.DataFrame, row: int) -> dict[str, float]:
     """Non-zero phase hours of outage record ``row``."""
     cols = [c for c in o.columns if c.startswith("phase_")]
-    return {c[len("phase_"):-2]: float(o.loc[row, c]) for c in cols if o.loc[row, c] != 0}
+    return {c[len("phase_") : -2]: float(o.loc[row, c]) for c in cols if o.loc[row, c] != 0}
 
 
 def by_phase(res: rs.Results, s: str) -> dict[str, float]:

@@ -31,7 +31,11 @@ def run(m: rs.Model) -> rs.Results:
         (lambda m: rs.Backup(every=0), ValueError, "backup: every must be > 0"),
         (lambda m: rs.Backup(every="1h", success=2), ValueError, r"backup success: probability must be in \[0, 1\]"),
         (lambda m: rs.Backup(every="1h", duration="-5m"), ValueError, "value must be >= 0"),
-        (lambda m: rs.FailureMode("x", rs.Exponential(1), rs.Exponential(1), data_loss="all"), ValueError, "data_loss must be False, True or 'backup'"),
+        (
+            lambda m: rs.FailureMode("x", rs.Exponential(1), rs.Exponential(1), data_loss="all"),
+            ValueError,
+            "data_loss must be False, True or 'backup'",
+        ),
         (lambda m: m.component("c", mttf=1, mttr=1, backup="hourly"), TypeError, r"backup must be rs.Backup\(...\)"),
         (lambda m: rs.Step("restore", "1h", success=-0.1), ValueError, r"probability must be in \[0, 1\]"),
         (lambda m: rs.Step("restore", "1h", max_attempts=0), ValueError, "max_attempts must be an integer >= 1"),
@@ -41,10 +45,24 @@ def run(m: rs.Model) -> rs.Results:
         (lambda m: m.crew("oncall", size=0), ValueError, "size must be an integer >= 1"),
     ],
     ids=[
-        "standby-one-member", "standby-success", "standby-dormancy", "standby-negative-switchover",
-        "standby-nested-group", "rto-negative", "rpo-negative", "backup-every-0", "backup-success",
-        "backup-negative-duration", "data-loss-kind", "backup-type", "step-success", "step-attempts",
-        "step-every-0", "empty-procedure", "procedure-of-strings", "crew-size-0",
+        "standby-one-member",
+        "standby-success",
+        "standby-dormancy",
+        "standby-negative-switchover",
+        "standby-nested-group",
+        "rto-negative",
+        "rpo-negative",
+        "backup-every-0",
+        "backup-success",
+        "backup-negative-duration",
+        "data-loss-kind",
+        "backup-type",
+        "step-success",
+        "step-attempts",
+        "step-every-0",
+        "empty-procedure",
+        "procedure-of-strings",
+        "crew-size-0",
     ],
 )
 def test_bad_definitions_raise_at_once(build, exc, match):
@@ -60,7 +78,9 @@ def test_bad_definitions_raise_at_once(build, exc, match):
             r"component 'c', failure mode 'failure', step 1 \(restore\): unknown crew 'oncall'",
         ),
         (
-            lambda m: m.component("c", failure=rs.Exponential(10), repair=rs.Step("restore", 1, success=0.5, max_attempts=2, escalate="rebuild")),
+            lambda m: m.component(
+                "c", failure=rs.Exponential(10), repair=rs.Step("restore", 1, success=0.5, max_attempts=2, escalate="rebuild")
+            ),
             r"step 1 \(restore\): escalates to unknown procedure 'rebuild'",
         ),
         (
@@ -88,8 +108,16 @@ def test_bad_definitions_raise_at_once(build, exc, match):
             "component 'b' is already a member of another standby group",
         ),
     ],
-    ids=["unknown-crew", "unknown-escalation", "escalation-loop", "never-recovers", "attempts-without-escalation",
-         "standby-unknown-member", "standby-service-member", "standby-shared-member"],
+    ids=[
+        "unknown-crew",
+        "unknown-escalation",
+        "escalation-loop",
+        "never-recovers",
+        "attempts-without-escalation",
+        "standby-unknown-member",
+        "standby-service-member",
+        "standby-shared-member",
+    ],
 )
 def test_bad_models_are_rejected_when_compiled(build, match):
     m = base()

@@ -228,8 +228,7 @@ def test_to_pandas(res):
         lambda r: r.outage_duration_quantiles("nope"),
         lambda r: r.p_sla_met("nope", target=0.9),
     ],
-    ids=["downtime", "availability", "availabilities", "outage_counts", "downtime_quantiles",
-         "outage_duration_quantiles", "p_sla_met"],
+    ids=["downtime", "availability", "availabilities", "outage_counts", "downtime_quantiles", "outage_duration_quantiles", "p_sla_met"],
 )
 def test_unknown_service_is_a_key_error_naming_it(res, call):
     with pytest.raises(KeyError, match="unknown service 'nope'; services: api, db, shop"):

@@ -78,7 +78,10 @@ def test_assert_availability_passes_a_model_that_meets_and_fails_one_that_misses
     assert lines[1].startswith("  estimate   99.17") and "h of downtime per 1y; the target allows 63.52 h" in lines[1]
     assert lines[2].startswith("  bounds     99.1") and "(one-sided 99.9% lower and upper bounds)" in lines[2]
     assert lines[3].startswith("  target     >= 99.2748%: even the upper bound 99.1") and lines[3].endswith("the target is missed")
-    assert lines[4] == "  run        'pair', 2,000 replications of 1y, seed 0; stopped after 2,000 replications: a 99.9% bound was already clear of the threshold"
+    assert (
+        lines[4]
+        == "  run        'pair', 2,000 replications of 1y, seed 0; stopped after 2,000 replications: a 99.9% bound was already clear of the threshold"
+    )
     assert lines[5].startswith("  meaning    ")
     assert r.bound < exact + 0.001 and r.estimate.high == r.bound  # the upper bound shows the miss
 
@@ -100,7 +103,10 @@ def test_inconclusive_verdicts_say_so():
             assert_availability(res, "s", at_least=target, mode="demonstrate")
         head, *_ = info.value.result.message.splitlines()
         assert head.startswith("s: availability is not shown to be >= ")
-        assert f"the interval contains the target; the estimate is {side} but 500 replications cannot demonstrate it" in info.value.result.message
+        assert (
+            f"the interval contains the target; the estimate is {side} but 500 replications cannot demonstrate it"
+            in info.value.result.message
+        )
         ok = assert_availability(res, "s", at_least=target)  # detect, the default
         assert ok.passed and ok.stopped == "fixed" and ok.replications == 500 and "not shown to miss it" in ok.message
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -91,8 +90,7 @@ def test_services_may_reference_services_defined_later():
         (lambda: rs.all_of("a", 3), TypeError, r"all_of\(\.\.\.\): member 1"),
         (lambda: rs.any_of(None), TypeError, r"any_of\(\.\.\.\): member 0"),
     ],
-    ids=["k-0", "k-above-n", "k-negative", "no-members", "k-str", "k-float", "k-bool",
-         "member-int", "member-none"],
+    ids=["k-0", "k-above-n", "k-negative", "no-members", "k-str", "k-float", "k-bool", "member-int", "member-none"],
 )
 def test_requirement_construction_errors(make, exc, match):
     with pytest.raises(exc, match=match):
@@ -189,13 +187,24 @@ def test_group_with_the_same_member_twice(req, match):
         (dict(mttr="1h"), "mttf= and mttr= go together"),
         (dict(failure=rs.Exponential(1000)), "failure= and repair= go together"),
         (dict(repair=rs.Exponential(1)), "failure= and repair= go together"),
-        (dict(mttf="1000h", mttr="1h", failure=rs.Exponential(1000), repair=rs.Exponential(1)), r"exactly one of.*got mttf/mttr, failure/repair"),
+        (
+            dict(mttf="1000h", mttr="1h", failure=rs.Exponential(1000), repair=rs.Exponential(1)),
+            r"exactly one of.*got mttf/mttr, failure/repair",
+        ),
         (dict(mttf="1000h", failure=rs.Exponential(1000)), r"exactly one of.*got mttf/mttr, failure/repair"),
         (dict(mttf="1000h", mttr="1h", modes=[]), r"exactly one of.*got mttf/mttr, modes"),
         ({}, r"exactly one of.*got none"),
     ],
-    ids=["mttf-without-mttr", "mttr-without-mttf", "failure-without-repair", "repair-without-failure",
-         "mttf-and-failure", "mttf-and-failure-half", "mttf-and-modes", "nothing"],
+    ids=[
+        "mttf-without-mttr",
+        "mttr-without-mttf",
+        "failure-without-repair",
+        "repair-without-failure",
+        "mttf-and-failure",
+        "mttf-and-failure-half",
+        "mttf-and-modes",
+        "nothing",
+    ],
 )
 def test_how_it_fails_must_be_said_exactly_once(kwargs, match):
     with pytest.raises(TypeError, match=match) as info:
@@ -240,8 +249,16 @@ def test_repair_as_a_bare_duration_is_a_fixed_repair_time():
         (lambda m: m.service("s", ["a", "b"]), ValueError, "service 's': expected a name"),
         (lambda m: m.service("s", "a", availability=1.5), ValueError, "service 's' availability target"),
     ],
-    ids=["no-modes", "mode-not-a-failuremode", "name-int", "name-blank", "crew-size-0",
-         "requirement-int", "requirement-list", "availability-target"],
+    ids=[
+        "no-modes",
+        "mode-not-a-failuremode",
+        "name-int",
+        "name-blank",
+        "crew-size-0",
+        "requirement-int",
+        "requirement-list",
+        "availability-target",
+    ],
 )
 def test_other_building_errors(make, exc, match):
     with pytest.raises(exc, match=match):
@@ -286,9 +303,23 @@ def test_model_without_components():
         (dict(threads=-1), ValueError, r"threads \(None or 0 = all cores\) must be >= 0"),
         (dict(threads=1.5), TypeError, "threads .* must be an integer"),
     ],
-    ids=["horizon-0", "horizon-negative", "horizon-negative-str", "horizon-abc", "horizon-none",
-         "replications-0", "replications-negative", "replications-float", "replications-bool",
-         "seed-negative", "seed-2**64", "seed-float", "seed-str", "threads-negative", "threads-float"],
+    ids=[
+        "horizon-0",
+        "horizon-negative",
+        "horizon-negative-str",
+        "horizon-abc",
+        "horizon-none",
+        "replications-0",
+        "replications-negative",
+        "replications-float",
+        "replications-bool",
+        "seed-negative",
+        "seed-2**64",
+        "seed-float",
+        "seed-str",
+        "threads-negative",
+        "threads-float",
+    ],
 )
 def test_bad_simulate_arguments(kwargs, exc, match):
     m = two_dbs()
@@ -325,8 +356,7 @@ def test_known_crew_is_fine():
         (lambda: rs.Procedure(), ValueError, "a procedure needs at least one step"),
         (lambda: rs.Procedure(rs.Step("a", 1), "b"), TypeError, "procedure step 1: expected rs.Step"),
     ],
-    ids=["success-1.5", "success-negative", "success-str", "max-attempts-0", "every-0", "empty-name",
-         "empty-procedure", "not-a-step"],
+    ids=["success-1.5", "success-negative", "success-str", "max-attempts-0", "every-0", "empty-name", "empty-procedure", "not-a-step"],
 )
 def test_step_errors(make, exc, match):
     with pytest.raises(exc, match=match):

@@ -90,7 +90,8 @@ inline double log(double x) noexcept {
   const detail::LogTable& t = detail::kLogTable;
   const double r = (m - (1.0 + i / 256.0)) * t.inv[i];  // m - c is exact
   const double r2 = r * r;
-  const double p = r + r2 * (-0.5 + r * (1.0 / 3)) + (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6));
+  const double p =
+      r + r2 * (-0.5 + r * (1.0 / 3)) + (r2 * r2) * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6));
   const double de = static_cast<double>(e + (i >= detail::kHalfFrom));
   return de * kLn2Hi + (t.logc[i] + (de * kLn2Lo + p));
 }
@@ -109,9 +110,9 @@ inline double exp(double x) noexcept {
   if (x < -745.1332191019412) return 0.0;
   const double n = std::nearbyint(x * 1.4426950408889634);  // x / ln 2, to nearest
   const double r = (x - n * kLn2Hi) - n * kLn2Lo;
-  static constexpr double inv_k[16] = {0,        1.0,       1.0 / 2,   1.0 / 3,  1.0 / 4,  1.0 / 5,
-                                       1.0 / 6,  1.0 / 7,   1.0 / 8,   1.0 / 9,  1.0 / 10, 1.0 / 11,
-                                       1.0 / 12, 1.0 / 13,  1.0 / 14,  1.0 / 15};
+  static constexpr double inv_k[16] = {0,        1.0,      1.0 / 2,  1.0 / 3, 1.0 / 4,  1.0 / 5,
+                                       1.0 / 6,  1.0 / 7,  1.0 / 8,  1.0 / 9, 1.0 / 10, 1.0 / 11,
+                                       1.0 / 12, 1.0 / 13, 1.0 / 14, 1.0 / 15};
   double p = 1.0;
   for (int k = 15; k >= 1; --k) p = 1.0 + p * r * inv_k[k];
   return std::ldexp(p, static_cast<int>(n));  // exact scaling (gradual underflow included)

@@ -69,7 +69,7 @@ class Distribution {
 
 // Special functions, exposed for tests.
 double normal_cdf(double x) noexcept;
-double normal_quantile(double p) noexcept;  // full double precision on (0, 1)
+double normal_quantile(double p) noexcept;    // full double precision on (0, 1)
 double gamma_p(double a, double x) noexcept;  // regularised lower incomplete gamma P(a, x)
 
 // Inline: the event loop samples on every step; the common kinds are one or two calls.

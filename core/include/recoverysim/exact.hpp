@@ -19,10 +19,10 @@ struct MarkovOptions {
 };
 
 struct ServiceExact {
-  double availability;     // steady state
+  double availability;       // steady state
   double failure_frequency;  // outages per hour in steady state
-  double mean_outage;      // hours: unavailability / frequency
-  double mttff;            // mean time to the first outage from all up (hours)
+  double mean_outage;        // hours: unavailability / frequency
+  double mttff;              // mean time to the first outage from all up (hours)
 };
 
 class MarkovSolution {
@@ -63,8 +63,8 @@ MarkovSolution solve_markov(const CompiledModel& model, const MarkovOptions& opt
 // from plain cycles; holding times enter through their means (conditional Monte Carlo). The chain
 // is walked on the fly: no state space is enumerated.
 struct RareEventOptions {
-  std::uint64_t cycles = 100000;        // biased cycles (numerator)
-  std::uint64_t plain_cycles = 20000;   // unbiased cycles (cycle length)
+  std::uint64_t cycles = 100000;       // biased cycles (numerator)
+  std::uint64_t plain_cycles = 20000;  // unbiased cycles (cycle length)
   double bias = 0.5;
   std::uint64_t seed = 0;
   // Bias only failures of the components beneath this service (-1: every component). Biasing

@@ -18,10 +18,10 @@ namespace recoverysim {
 struct StepSpec {
   std::string name = "repair";  // detect, diagnose, failover, restore, repair, verify, ...
   Distribution duration;
-  std::string crew;             // empty: needs no crew
-  double success = 1.0;         // probability that one attempt succeeds
-  int max_attempts = 0;         // attempts before escalating; 0 = retry until success
-  std::string escalate;         // procedure to run when attempts are exhausted
+  std::string crew;                // empty: needs no crew
+  double success = 1.0;            // probability that one attempt succeeds
+  int max_attempts = 0;            // attempts before escalating; 0 = retry until success
+  std::string escalate;            // procedure to run when attempts are exhausted
   double inspection_interval = 0;  // > 0: the step first waits for the next periodic inspection
   double inspection_offset = 0;
 };
@@ -65,7 +65,7 @@ struct ShockSpec {
   std::vector<std::string> targets;
   double probability = 1.0;
   bool hold = false;
-  std::string mode;  // trigger effect: failure mode of each target (first mode if empty)
+  std::string mode;     // trigger effect: failure mode of each target (first mode if empty)
   Distribution outage;  // hold effect
 };
 
@@ -216,7 +216,7 @@ struct Component {
 };
 
 struct Gate {
-  GateKind kind;  // all / any / k_of_n / standby (a ref at the root becomes an all-of-one)
+  GateKind kind;   // all / any / k_of_n / standby (a ref at the root becomes an all-of-one)
   std::int32_t k;  // up when at least k children are up
   std::int32_t n;
   std::int32_t service;  // index of the service whose root this gate is, or -1

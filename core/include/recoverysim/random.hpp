@@ -89,9 +89,7 @@ class Stream {
   // Uniform on [0, 1) with 53 random bits.
   double uniform() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Uniform on (0, 1): never 0, safe for logarithms.
-  double uniform_pos() noexcept {
-    return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
-  }
+  double uniform_pos() noexcept { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
@@ -109,9 +107,8 @@ constexpr std::uint64_t entity_key(StreamKind kind, std::uint64_t entity,
 constexpr std::uint64_t replication_key(std::uint64_t seed, std::uint64_t replication) noexcept {
   return combine(seed, replication);
 }
-constexpr std::uint64_t stream_key(std::uint64_t seed, std::uint64_t replication,
-                                   StreamKind kind, std::uint64_t entity,
-                                   std::uint64_t sub = 0) noexcept {
+constexpr std::uint64_t stream_key(std::uint64_t seed, std::uint64_t replication, StreamKind kind,
+                                   std::uint64_t entity, std::uint64_t sub = 0) noexcept {
   return combine(replication_key(seed, replication), entity_key(kind, entity, sub));
 }
 

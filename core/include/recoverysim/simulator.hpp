@@ -27,9 +27,9 @@ struct RunOptions {
 // Fixed log-spaced histogram of outage durations, pooled over replications. Counts are integers,
 // so merging partial histograms is exact and order-independent.
 struct DurationHistogram {
-  static constexpr double kMinHours = 1e-4;  // 0.36 s
-  static constexpr int kDecades = 10;        // up to 1e6 h
-  static constexpr int kPerDecade = 40;      // bin width ratio 10^(1/40) = 1.059
+  static constexpr double kMinHours = 1e-4;                // 0.36 s
+  static constexpr int kDecades = 10;                      // up to 1e6 h
+  static constexpr int kPerDecade = 40;                    // bin width ratio 10^(1/40) = 1.059
   static constexpr int kBins = kDecades * kPerDecade + 2;  // + underflow, overflow
   static int bin(double hours) noexcept;
   static double lower_edge(int bin) noexcept;  // bin 0 is [0, kMinHours)
@@ -66,23 +66,23 @@ struct RunResults {
   bool completed = true;
 
   // [rep, service]
-  std::vector<double> service_downtime;           // hours
-  std::vector<std::uint32_t> service_outages;     // outages begun in the horizon
-  std::vector<std::uint32_t> service_rto_met;     // completed outages no longer than the RTO
+  std::vector<double> service_downtime;             // hours
+  std::vector<std::uint32_t> service_outages;       // outages begun in the horizon
+  std::vector<std::uint32_t> service_rto_met;       // completed outages no longer than the RTO
   std::vector<std::uint32_t> service_rto_breaches;  // outages longer than the RTO (incl. open)
-  std::vector<double> service_planned_downtime;   // outages begun by a maintenance window
+  std::vector<double> service_planned_downtime;     // outages begun by a maintenance window
   std::vector<std::uint32_t> service_planned_outages;
-  std::vector<double> service_max_outage;         // longest outage (hours, open ones so far)
+  std::vector<double> service_max_outage;             // longest outage (hours, open ones so far)
   std::vector<std::uint32_t> service_loss_incidents;  // data-loss incidents beneath it
   std::vector<std::uint32_t> service_rpo_breaches;
-  std::vector<double> service_data_lost;          // sum of loss windows, hours of writes
+  std::vector<double> service_data_lost;  // sum of loss windows, hours of writes
   std::vector<double> service_max_loss;
   // [rep, service, cause]: downtime by root cause (modes, then shocks), planned included
   std::vector<double> service_cause_downtime;
   // [rep, service, phase]: downtime by phase of the recovery that kept it down
   std::vector<double> service_phase_downtime;
   // [rep, component]
-  std::vector<double> component_downtime;          // unplanned
+  std::vector<double> component_downtime;  // unplanned
   std::vector<double> component_planned_downtime;
   std::vector<std::uint32_t> component_loss_incidents;
   std::vector<double> component_data_lost;
@@ -170,8 +170,7 @@ class Replicator {
   void standby_detected(std::uint32_t g, double t);
   void standby_switched(std::uint32_t g, double t);
   void standby_activate(std::uint32_t g, std::int32_t member, double t);
-  void service_changed(std::int32_t s, bool up, double t, std::int32_t cause,
-                       std::uint32_t blame);
+  void service_changed(std::int32_t s, bool up, double t, std::int32_t cause, std::uint32_t blame);
   void close_outage(std::int32_t s, double t, bool censored);
 
   void trace(double t, const char* event, const std::string& entity, std::string detail = {},

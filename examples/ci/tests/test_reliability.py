@@ -1,6 +1,7 @@
 """Reliability checks of architecture.yaml, run by CI on every pull request (see README.md)."""
 
 import pytest
+
 from recoverysim.testing import assert_availability, assert_not_worse, assert_rto_compliance
 
 MODEL = "architecture.yaml"
