@@ -25,7 +25,10 @@ except ImportError as e:  # pragma: no cover - only without a build
         "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
     ) from e
 
+from ._version import __version__
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
+from .components import Backup, Component, Crew, Replication
+from .correlated import Maintenance, Shock
 from .distributions import (
     Deterministic,
     Distribution,
@@ -40,13 +43,12 @@ from .distributions import (
 )
 from .exact import ExactResults, RareEventResults, component_availability, exact, rare_events, structure_availability
 from .io import ModelFileError, load, loads
-from .model import Backup, Cascade, Component, Crew, FailureMode, Maintenance, Model, Procedure, Replication, Service, Shock, Step
-from .requirements import Requirement, Standby, all_of, any_of, k_of_n, standby
+from .model import Model
+from .recovery import Cascade, FailureMode, Procedure, Step
+from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
 from .stats import Estimate
 from .units import hours
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Model",

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _engine
 
 __all__ = ["run_chunk", "merge", "run_on_executor"]
 
@@ -24,14 +24,8 @@ def run_chunk(model_data: dict[str, Any], horizon: float, seed: int, first: int,
     from .io import from_data
 
     model = from_data(model_data)
-    return _core.simulate(
-        model.compile(),
-        horizon=horizon,
-        seed=seed,
-        first_replication=first,
-        replications=count,
-        threads=threads,
-        record_replications=keep,
+    return _engine.simulate(
+        model.compile(), horizon=horizon, seed=seed, first_replication=first, replications=count, threads=threads, keep=keep
     )
 
 

@@ -11,12 +11,14 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .units import format_hours
+from . import formatting as fmt
+from .requirements import Requirement, Standby
 
 if TYPE_CHECKING:  # pragma: no cover
     from .distributions import Distribution
     from .exact import ExactResults
-    from .model import Model, Procedure
+    from .model import Model
+    from .recovery import Procedure
     from .results import Results
 
 __all__ = ["results_html", "model_html", "exact_html"]
@@ -32,56 +34,6 @@ _MISS = "color:#c62828;font-weight:600"
 
 def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
-
-
-def _dur(h: float | None) -> str:
-    """A readable duration: seconds, minutes, hours, days or years."""
-    if h is None or not math.isfinite(h):
-        return "–"
-    a = abs(h)
-    if a == 0:
-        return "0"
-    if a < 1 / 60:
-        return f"{h * 3600:.3g} s"
-    if a < 2 and not (a >= 1 and abs(a - round(a)) < 1e-9):
-        return f"{h * 60:.3g} min"
-    if a < 48:
-        return f"{h:.3g} h"
-    if a < 24 * 60:
-        return f"{h / 24:.3g} days"
-    if a < 8760:
-        return f"{h / 168:.3g} weeks"
-    y = f"{h / 8760:.3g}"
-    return f"{y} year{'' if y == '1' else 's'}"
-
-
-def _long(h: float) -> str:
-    """A time to failure: hours as people quote them, with a readable equivalent."""
-    if not math.isfinite(h) or h < 48:
-        return _dur(h)
-    return f"{h:,.0f} h ({_dur(h)})" if h < 1e6 else _dur(h)
-
-
-def _pct(p: float, decimals: int | None = None) -> str:
-    if p is None or not math.isfinite(p):
-        return "–"
-    if decimals is None:
-        x = 100 * p
-        small = min(x, 100 - x)
-        decimals = 1 if small <= 0 else min(max(1, 1 - math.floor(math.log10(small))), 8)
-    return f"{100 * p:.{decimals}f}%"
-
-
-def _avail(mean: float, low: float, high: float) -> tuple[str, str]:
-    """Availability and its interval with enough decimals to see the interval's width."""
-    low, high = max(low, 0.0), min(high, 1.0)
-    half = (high - low) / 2 if math.isfinite(high - low) else math.nan
-    if math.isfinite(half) and half > 0:
-        dec = min(max(2, 1 - math.floor(math.log10(half * 100))), 8)
-    else:
-        un = 100 * (1 - mean)
-        dec = 4 if un <= 0 else min(max(2, 1 - math.floor(math.log10(un))), 8)
-    return f"{100 * mean:.{dec}f}%", f"{100 * low:.{dec}f} – {100 * high:.{dec}f}%"
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool] | None = None) -> str:
@@ -105,10 +57,6 @@ def _verdict(ok: bool, text: str) -> str:
     return f'<span style="{_OK if ok else _MISS}">{"✓" if ok else "✗"} {text}</span>'
 
 
-def _per(h: float) -> str:
-    return "year" if abs(h - 8760) < 1e-9 else format_hours(h)
-
-
 # --- Results ---------------------------------------------------------------------------------------
 
 
@@ -117,11 +65,11 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
     tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` judges:
     mean availability at or above the SLA, at least ``compliance`` of outages within the RTO and
     of data-loss incidents within the RPO)."""
-    per = _per(res.horizon)
+    per = fmt.per_horizon(res.horizon)
     events = res.events
     header = (
         f'<div style="font-size:13px;margin-bottom:2px"><b>Results</b> of model <b>{_e(res.model_name)}</b>: '
-        f"{res.replications:,} replications of {_e(format_hours(res.horizon))} · seed {res.seed} · "
+        f"{res.replications:,} replications of {_e(fmt.duration(res.horizon))} · seed {res.seed} · "
         f"{events / 1e6:.3g} M events in {res.elapsed:.2f} s on {res.threads} thread{'s' if res.threads != 1 else ''}</div>"
     )
     has = {k: any(res.targets.get(s, {}).get(k) is not None for s in res.service_names) for k in ("availability", "rto", "rpo")}
@@ -157,18 +105,18 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
         d = res.mean_downtime(s)
         p90, p99 = res.downtime_quantiles(s, (0.9, 0.99))
         o = res.outages_per_replication(s)
-        am, aci = _avail(a.mean, a.low, a.high)
+        am, aci = fmt.percent_interval(a.mean, a.low, a.high)
         row = [
             f"<b>{_e(s)}</b>",
             _two(am, aci),
-            _two(_dur(d.mean), f"({_dur(p90)} · {_dur(p99)})"),
+            _two(fmt.duration(d.mean), f"({fmt.duration(p90)} · {fmt.duration(p99)})"),
             f"{o.mean:.3g}",
-            _dur(res.mean_outage_duration(s)),
+            fmt.duration(res.mean_outage_duration(s)),
         ]
         t = res.targets.get(s, {})
         if any_planned:
             pd_ = float(planned_mean[res.service_names.index(s)])
-            row.append(_dur(pd_) if pd_ > 0 else "–")
+            row.append(fmt.duration(pd_) if pd_ > 0 else "–")
         if has["availability"]:
             target = t.get("availability")
             if target is None:
@@ -178,7 +126,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 row.append(
                     _two(
                         _verdict(a.mean >= target, f"{100 * target:g}%"),
-                        f"met in {_pct(p.mean)} of {_e(per)}s" if per == "year" else f"met in {_pct(p.mean)} of horizons",
+                        f"met in {fmt.percent(p.mean)} of {_e(per)}s" if per == "year" else f"met in {fmt.percent(p.mean)} of horizons",
                     )
                 )
         if has["rto"]:
@@ -188,19 +136,24 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 c = res.rto_compliance(s)
                 b = res.p_rto_breach(s)
                 ok = not math.isfinite(c.mean) or c.mean >= compliance
-                row.append(_two(_verdict(ok, _dur(t["rto"])), f"{_pct(c.mean)} of outages within; P(breach per {_e(per)}) {_pct(b.mean)}"))
+                row.append(
+                    _two(
+                        _verdict(ok, fmt.duration(t["rto"])),
+                        f"{fmt.percent(c.mean)} of outages within; P(breach per {_e(per)}) {fmt.percent(b.mean)}",
+                    )
+                )
         if has["rpo"] or any_loss:
             n_loss = float(loss_mean[res.service_names.index(s)])
             lost = float(lost_mean[res.service_names.index(s)])
-            sub = f"{n_loss:.3g} incidents, {_dur(lost)} of writes lost per {_e(per)}" if n_loss > 0 else "no data-loss incident"
+            sub = f"{n_loss:.3g} incidents, {fmt.duration(lost)} of writes lost per {_e(per)}" if n_loss > 0 else "no data-loss incident"
             if t.get("rpo") is None:
                 row.append(_two("–", sub) if n_loss > 0 else "–")
             else:
                 c = res.rpo_compliance(s)
                 ok = not math.isfinite(c.mean) or c.mean >= compliance
-                main = _verdict(ok, _dur(t["rpo"]))
+                main = _verdict(ok, fmt.duration(t["rpo"]))
                 if math.isfinite(c.mean):
-                    sub = f"{_pct(c.mean)} of incidents within; " + sub
+                    sub = f"{fmt.percent(c.mean)} of incidents within; " + sub
                 row.append(_two(main, sub))
         rows.append(row)
     return f"<div>{header}{_table(headers, rows, numeric)}</div>"
@@ -219,14 +172,14 @@ def _dist(d: Distribution, long: bool = False) -> str:
     elif kind == "gamma":
         extra = f", shape {p['shape']:g}"
     elif kind in ("uniform",):
-        extra = f" {_dur(p['low'])}–{_dur(p['high'])}"
+        extra = f" {fmt.duration(p['low'])}–{fmt.duration(p['high'])}"
     elif kind == "triangular":
-        extra = f" {_dur(p['low'])}/{_dur(p['mode'])}/{_dur(p['high'])}"
+        extra = f" {fmt.duration(p['low'])}/{fmt.duration(p['mode'])}/{fmt.duration(p['high'])}"
     elif kind == "lognormal" and d.mean > 0:
-        extra = f", std {_dur(d.std)}"
+        extra = f", std {fmt.duration(d.std)}"
     elif kind == "empirical":
         extra = f", {len(p['values'])} observations"
-    mean = _long(d.mean) if long else _dur(d.mean)
+    mean = fmt.duration_long(d.mean) if long else fmt.duration(d.mean)
     if kind == "deterministic":
         return _e(mean)
     return f'{_e(mean)} <span style="{_SUB}">{_e(kind)}{_e(extra)}</span>'
@@ -238,7 +191,7 @@ def _steps(proc: Procedure) -> str:
         bits = [f"{_e(st.name)} {_dist(st.duration)}"]
         notes = []
         if st.every:
-            notes.append(f"after the check every {_dur(st.every)}")
+            notes.append(f"after the check every {fmt.duration(st.every)}")
         if st.crew:
             notes.append(f"crew {st.crew}")
         if st.success != 1:
@@ -265,12 +218,10 @@ def _selector(m: Model, targets: Any) -> str:
 
 
 def _requirement(req: Any) -> str:
-    from .requirements import Requirement, Standby
-
     if isinstance(req, str):
         return _e(req)
     if isinstance(req, Standby):
-        temperature, opts = req.describe(_dur)
+        temperature, opts = req.describe()
         opts.append(temperature)
         return f'standby({", ".join(_e(x) for x in req.members)}) <span style="{_SUB}">{_e(", ".join(opts))}</span>'
     if isinstance(req, Requirement):
@@ -306,9 +257,9 @@ def model_html(m: Model) -> str:
             prot = []
             if c.backup is not None:
                 b = c.backup
-                prot.append(f"backup every {_dur(b.every)}" + (f", {100 * b.success:g}% succeed" if b.success != 1 else ""))
+                prot.append(f"backup every {fmt.duration(b.every)}" + (f", {100 * b.success:g}% succeed" if b.success != 1 else ""))
             if c.replication is not None:
-                prot.append(f"replica lag {_dur(c.replication.lag.mean)}")
+                prot.append(f"replica lag {fmt.duration(c.replication.lag.mean)}")
             tags = ", ".join(f"{k}={v}" for k, v in c.tags.items())
             for i, mode in enumerate(c.modes):
                 loss = {False: "", True: "since last recovery point", "backup": "back to the last backup"}[mode.data_loss]  # type: ignore[index]
@@ -321,7 +272,7 @@ def model_html(m: Model) -> str:
                         f"<b>{_e(c.name)}</b>" if i == 0 else "",
                         _e(mode.name),
                         _dist(mode.failure, long=True),
-                        _e(_dur(mode.repair.mean)),
+                        _e(fmt.duration(mode.repair.mean)),
                         recovery,
                         _e(loss)
                         + (("<br>" if loss else "") + f'<span style="{_SUB}">{_e("; ".join(prot))}</span>' if prot and i == 0 else ""),
@@ -349,9 +300,9 @@ def model_html(m: Model) -> str:
             if s.availability is not None:
                 t.append(f"availability {100 * s.availability:g}%")
             if s.rto is not None:
-                t.append(f"RTO {_dur(s.rto)}")
+                t.append(f"RTO {fmt.duration(s.rto)}")
             if s.rpo is not None:
-                t.append(f"RPO {_dur(s.rpo)}")
+                t.append(f"RPO {fmt.duration(s.rpo)}")
             rows.append([f"<b>{_e(s.name)}</b>", _requirement(s.requirement), _e(", ".join(t)) or "–"])
         out.append(_table(["service", "requires", "targets"], rows))
     if m.procedures:
@@ -381,9 +332,9 @@ def model_html(m: Model) -> str:
                 [
                     f"<b>{_e(w.name)}</b>",
                     _selector(m, w.targets),
-                    _e(_dur(w.every)),
+                    _e(fmt.duration(w.every)),
                     _dist(w.duration),
-                    _e(_dur(w.offset)) if w.offset else "0",
+                    _e(fmt.duration(w.offset)) if w.offset else "0",
                     _e(w.crew or "–"),
                 ]
             )
@@ -411,10 +362,10 @@ def exact_html(ex: ExactResults) -> str:
             [
                 f"<b>{_e(s)}</b>",
                 f"{100 * a:.{dec}f}%",
-                _dur(un * 8760),
+                fmt.duration(un * 8760),
                 f"{f:.4g}",
-                _dur(ex.mean_outage_duration(s)) if f > 0 else "–",
-                _dur(ex.mttff(s)),
+                fmt.duration(ex.mean_outage_duration(s)) if f > 0 else "–",
+                fmt.duration(ex.mttff(s)),
             ]
         )
     table = _table(

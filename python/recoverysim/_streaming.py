@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _engine
+from ._distributed import chunks, run_chunk
+from .stats import Estimate, t_quantile
 
 __all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES"]
 
@@ -96,8 +98,6 @@ class Aggregate:
 
 
 def blocks(replications: int) -> list[tuple[int, int]]:
-    from ._distributed import chunks
-
     return chunks(replications, BLOCK)
 
 
@@ -125,22 +125,13 @@ def run_streaming(
             def tick(n: int, base: int = base) -> None:
                 progress(base + n)
 
-            raw = _core.simulate(
-                compiled,
-                horizon=horizon,
-                seed=seed,
-                first_replication=first,
-                replications=count,
-                threads=threads,
-                progress=tick,
-                record_replications=keep,
+            raw = _engine.simulate(
+                compiled, horizon=horizon, seed=seed, first_replication=first, replications=count, threads=threads, keep=keep, progress=tick
             )
             agg.add(raw)
             done += count
             progress(done)
         return agg
-    from ._distributed import run_chunk
-
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"executor must have a submit() method, got {type(executor).__name__}")
     data = model_data()
@@ -158,8 +149,6 @@ def run_streaming(
 
 def estimate_from_sums(n: int, s1: float, s2: float, confidence: float, scale: float = 1.0, shift: float = 0.0) -> Any:
     """The Student-t estimate of shift + scale * mean from the sum and sum of squares."""
-    from .stats import Estimate, t_quantile
-
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, 0, confidence)
     mean = s1 / n
@@ -174,8 +163,6 @@ def estimate_from_sums(n: int, s1: float, s2: float, confidence: float, scale: f
 
 def ratio_from_sums(n: int, num: float, den: float, num2: float, den2: float, numden: float, confidence: float) -> Any:
     """sum(num)/sum(den) with the delta-method interval of stats.ratio_estimate, from sums."""
-    from .stats import Estimate, t_quantile
-
     if n == 0 or den <= 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, n, confidence)
     r = num / den

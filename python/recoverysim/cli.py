@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
+from . import formatting as fmt
+from ._version import __version__
+from .compare import METRICS, compare
 from .io import ModelFileError, load
 from .model import Model
 from .requirements import Member, Requirement, Standby
-from .units import format_hours, hours
+from .units import hours
 
 __all__ = ["main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INVALID_MODEL", "EXIT_TARGET_MISSED", "EXIT_INTERRUPTED"]
 
@@ -132,7 +134,7 @@ def check_targets(res: Any, compliance: float = 0.95) -> list[Check]:
             if t.get(key) is None:
                 continue
             c = share(s).mean
-            target = f"{key.upper()} {format_hours(t[key])}"
+            target = f"{key.upper()} {fmt.duration(t[key])}"
             if math.isnan(c):
                 out.append(Check(s, key, target, f"no {what} to measure", True))
             else:
@@ -242,7 +244,6 @@ def _check_outputs(args: argparse.Namespace) -> Any:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import METRICS, compare
 
     report_to = _check_outputs(args)
     a, b = load(args.baseline), load(args.candidate)
@@ -353,7 +354,7 @@ def _dot_label(lines: Sequence[str]) -> str:
 
 def _gate_lines(r: Requirement) -> list[str]:
     if isinstance(r, Standby):
-        temperature, opts = r.describe(format_hours)
+        temperature, opts = r.describe()
         return [f"standby, {temperature}", *([", ".join(opts)] if opts else [])]
     if r.kind == "k_of_n":
         return [f"{r.k} of {len(r.members)}" + (f", load sharing {r.load_sharing:g}" if r.load_sharing else "")]
@@ -401,9 +402,9 @@ def graph(model: Model) -> str:
         if s.availability is not None:
             targets.append(f"SLA {s.availability:.4%}")
         if s.rto is not None:
-            targets.append(f"RTO {format_hours(s.rto)}")
+            targets.append(f"RTO {fmt.duration(s.rto)}")
         if s.rpo is not None:
-            targets.append(f"RPO {format_hours(s.rpo)}")
+            targets.append(f"RPO {fmt.duration(s.rpo)}")
         if targets:
             lines.append(", ".join(targets))
         style = 'shape=box, style="rounded,bold,dashed"' if isinstance(req, Standby) else 'shape=box, style="rounded,bold"'
@@ -423,8 +424,8 @@ def graph(model: Model) -> str:
         out.append("  // shocks")
     for sh in model.shocks.values():
         sid = _dot_id(f"shock:{sh.name}")
-        effect = f"outage {format_hours(sh.outage.mean)}" if sh.outage is not None else f"triggers {sh.mode or 'first mode'}"
-        lines = [sh.name, f"every {format_hours(sh.every.mean)}, {effect}"]
+        effect = f"outage {fmt.duration(sh.outage.mean)}" if sh.outage is not None else f"triggers {sh.mode or 'first mode'}"
+        lines = [sh.name, f"every {fmt.duration(sh.every.mean)}, {effect}"]
         if sh.probability != 1:
             lines.append(f"hits each with p={sh.probability:.3g}")
         out.append(f'  {sid} [label={_dot_label(lines)}, shape=octagon, color="#b22222"];')
@@ -432,7 +433,7 @@ def graph(model: Model) -> str:
     for c in model.components.values():
         for fm in c.modes:
             for cas in fm.cascades:
-                label = f"cascade p={cas.probability:.3g}" + (f", after {format_hours(cas.delay.mean)}" if cas.delay.mean else "")
+                label = f"cascade p={cas.probability:.3g}" + (f", after {fmt.duration(cas.delay.mean)}" if cas.delay.mean else "")
                 edges.append(f"  {node_of(c.name)} -> {node_of(cas.target)} [label={_dot_id(label)}, {hit}];")
     out.append("  // dependencies")
     out += edges
@@ -509,8 +510,6 @@ def _parser() -> argparse.ArgumentParser:
         help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)",
     )
     run.set_defaults(func=_cmd_run)
-
-    from .compare import METRICS
 
     cmp = sub.add_parser(
         "compare",

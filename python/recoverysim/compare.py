@@ -46,12 +46,15 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _distributed, _engine
+from . import formatting as fmt
+from ._progress import Progress
 from .distributions import Distribution
+from .io import load
 from .model import Component, FailureMode, Model, Procedure
-from .results import Results, _dur
+from .results import Results
 from .stats import Estimate, t_quantile
-from .units import Duration, format_hours, hours
+from .units import Duration, hours
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -78,51 +81,11 @@ def _as_model(m: Any, what: str = "model") -> Model:
     if isinstance(m, Model):
         return m
     if isinstance(m, (str, os.PathLike)):
-        from .io import load
-
         return load(m)
     raise TypeError(f"{what}: expected an rs.Model or the path of a model file, got {type(m).__name__}")
 
 
 # --- metrics ---------------------------------------------------------------------------------------
-
-
-def _share_digits(*xs: float, minimum: int = 4) -> int:
-    """Decimals of a percentage that show a share close to 1 (99.9995 %) with three
-    significant digits of its shortfall; at least ``minimum``."""
-    digits = minimum
-    for x in xs:
-        gap = (1.0 - x) * 100
-        if math.isfinite(gap) and 0 < gap < 1:
-            digits = max(digits, min(10, 2 - math.floor(math.log10(gap))))
-    return digits
-
-
-def _pct(x: float, digits: int | None = None) -> str:
-    if not math.isfinite(x):
-        return "n/a"
-    return f"{x:.{_share_digits(x) if digits is None else digits}%}"
-
-
-def _fixed(v: float, sig: int = 3) -> str:
-    """``v`` with ``sig`` significant digits in fixed-point notation and a sign (+0.0000971)."""
-    if v == 0:
-        return "0"
-    digits = max(0, sig - 1 - math.floor(math.log10(abs(v))))
-    return f"{v:+.{digits}f}"
-
-
-def _pp(d: float) -> str:
-    """A difference of shares in percentage points, with enough digits for small changes."""
-    if not math.isfinite(d):
-        return "n/a"
-    return "0 pp" if d == 0 else f"{_fixed(d * 100)} pp"
-
-
-def _hours_diff(d: float) -> str:
-    if not math.isfinite(d):
-        return "n/a"
-    return "0 s" if d == 0 else ("+" if d > 0 else "-") + _dur(abs(d))
 
 
 @dataclass(frozen=True)
@@ -173,32 +136,32 @@ class Metric:
 
     def digits(self, *xs: float) -> int:
         """Decimals of the percentages of a share metric: availability needs more (99.9995 %)."""
-        return _share_digits(*xs, minimum=4 if self.name == "availability" else 2)
+        return fmt.share_decimals(*xs, minimum=4 if self.name == "availability" else 2)
 
     def format(self, x: float, digits: int | None = None) -> str:
         if self.unit == "share":
-            return "n/a" if not math.isfinite(x) else f"{x:.{self.digits(x) if digits is None else digits}%}"
+            return fmt.NA if not math.isfinite(x) else f"{x:.{self.digits(x) if digits is None else digits}%}"
         if self.unit == "hours":
-            return _dur(x)
+            return fmt.duration(x)
         return "n/a" if not math.isfinite(x) else f"{x:.4g}"
 
     def format_difference(self, d: float) -> str:
         if self.unit == "share":
-            return _pp(d)
+            return fmt.percentage_points(d)
         if self.unit == "hours":
-            return _hours_diff(d)
-        return "n/a" if not math.isfinite(d) else _fixed(d, 4)
+            return fmt.signed_duration(d)
+        return fmt.signed(d, 4)
 
     def describe(self, res: Results | None, service: str) -> str:
         """What the metric is for this service, with its target where it has one."""
         if res is not None and self.target in ("rto", "rpo"):
             v = res.targets.get(service, {}).get(self.target)
             if v is not None:
-                return f"{self.label} ({self.target.upper()} {format_hours(v)})"
+                return f"{self.label} ({self.target.upper()} {fmt.duration(v)})"
         if res is not None and self.target == "availability":
             v = res.targets.get(service, {}).get("availability")
             if v is not None:
-                return f"{self.label} ({_pct(v)})"
+                return f"{self.label} ({fmt.percent(v)})"
         return self.label
 
 
@@ -433,7 +396,7 @@ class Comparison:
         how = "common random numbers (paired)" if self.paired else "independent runs"
         lines = [
             f"recoverysim compare: {self.names[0]} {b.model_name!r} vs {self.names[1]} {c.model_name!r}, "
-            f"{self.replications:,} replications of {format_hours(self.horizon)} on {how} (seed {self.seed})",
+            f"{self.replications:,} replications of {fmt.duration(self.horizon)} on {how} (seed {self.seed})",
             f"differences are {self.names[1]} - {self.names[0]} with {self.confidence:.0%} confidence intervals",
             "",
         ]
@@ -463,7 +426,7 @@ class Comparison:
     def __repr__(self) -> str:
         return (
             f"Comparison({self.baseline.model_name!r} vs {self.candidate.model_name!r}, "
-            f"{self.replications} replications of {format_hours(self.horizon)}, "
+            f"{self.replications} replications of {fmt.duration(self.horizon)}, "
             f"{'paired' if self.paired else 'independent'}, services={self.services})"
         )
 
@@ -577,24 +540,20 @@ class _Run:
         self._results: Results | None = None
 
     def extend(self, total: int) -> None:
-        from ._progress import Progress
-
         if total <= self.n:
             return
-        from .model import _check_memory
-
-        _check_memory(self.compiled, 2 * total)  # the batches and their merge coexist for a moment
+        _engine.check_memory(self.compiled, 2 * total)  # the batches and their merge coexist for a moment
         t0 = time.perf_counter()
         with Progress(total - self.n, enabled=self.progress, desc=self.model.name) as bar:
-            raw = _core.simulate(
+            raw = _engine.simulate(
                 self.compiled,
                 horizon=self.horizon,
                 seed=self.seed,
                 first_replication=self.n,
                 replications=total - self.n,
                 threads=self.threads,
+                keep=self.keep,
                 progress=bar.update,
-                record_replications=self.keep,
             )
         self.elapsed += time.perf_counter() - t0
         self.parts.append(raw)
@@ -603,9 +562,7 @@ class _Run:
 
     def results(self, cls: type[Results] = Results) -> Results:
         if self._results is None or type(self._results) is not cls:
-            from ._distributed import merge
-
-            merged = merge(self.parts) if len(self.parts) > 1 else self.parts[0]
+            merged = _distributed.merge(self.parts) if len(self.parts) > 1 else self.parts[0]
             self.parts = [merged]
             self._results = cls(
                 self.model,
@@ -614,7 +571,7 @@ class _Run:
                 horizon=self.horizon,
                 seed=self.seed,
                 elapsed=self.elapsed,
-                threads=self.threads or _core.default_threads(),
+                threads=self.threads or _engine.default_threads(),
                 kept=min(self.keep, self.n),
             )
         return self._results

@@ -28,15 +28,17 @@ exactly (components shared by several branches are conditioned on):
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import _core
-from .stats import Estimate
+from . import _core, _html
+from .stats import Estimate, normal_quantile
 from .units import Duration, hours
+from .validation import check_count
 
 if TYPE_CHECKING:
     from .model import Model
@@ -117,9 +119,7 @@ class ExactResults:
 
     def _repr_html_(self) -> str:
         """Jupyter: the exact answers as a table (see ``recoverysim._html``)."""
-        from ._html import exact_html
-
-        return exact_html(self)
+        return _html.exact_html(self)
 
     def __repr__(self) -> str:
         return f"ExactResults(model={self.model_name!r}, states={self.n_states}, services={self.service_names})"
@@ -220,8 +220,6 @@ class RareEventResults:
     def unavailability(self, service: str, confidence: float = 0.95) -> Estimate:
         """Steady-state unavailability with a confidence interval (ratio estimator, delta method:
         the biased and plain cycles are independent)."""
-        from .stats import Estimate, normal_quantile
-
         d = self.raw["services"][self._i(service)]
         t, tse = self.raw["cycle_length"], self.raw["cycle_length_se"]
         u = d["down_per_cycle"] / t
@@ -232,8 +230,6 @@ class RareEventResults:
 
     def availability(self, service: str, confidence: float = 0.95) -> Estimate:
         """1 - unavailability, with the same interval."""
-        from .stats import Estimate
-
         u = self.unavailability(service, confidence)
         return Estimate(1 - u.mean, 1 - u.high, 1 - u.low, u.std, u.n, confidence)
 
@@ -297,16 +293,12 @@ def rare_events(
     >>> est.contains(1 - m.exact().availability("s"))   # about 6.3e-8
     True
     """
-    from .model import _count
-
-    cycles = _count(cycles, "cycles", minimum=2)
-    plain_cycles = _count(plain_cycles, "plain_cycles", minimum=2)
-    seed = _count(seed, "seed", minimum=0)
+    cycles = check_count(cycles, "cycles", minimum=2)
+    plain_cycles = check_count(plain_cycles, "plain_cycles", minimum=2)
+    seed = check_count(seed, "seed", minimum=0)
     if isinstance(bias, bool) or not isinstance(bias, (int, float)) or not 0 < bias < 1:
         raise ValueError(f"bias must be a probability strictly between 0 and 1, got {bias!r}")
     compiled = model.compile()
-    import time
-
     t0 = time.perf_counter()
     target = -1
     if service is not None:

@@ -36,6 +36,10 @@ from typing import Any, NoReturn, Union
 
 import yaml
 
+from . import formatting as fmt
+from . import writer
+from .components import Backup, Replication
+from .correlated import Selector
 from .distributions import (
     Deterministic,
     Distribution,
@@ -48,11 +52,16 @@ from .distributions import (
     Uniform,
     Weibull,
 )
-from .model import Backup, Cascade, FailureMode, Model, Procedure, Replication, Selector, Step
+from .model import Model
+from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, k_of_n
-from .units import UNITS, exact_duration, format_hours, hours
+from .units import hours
 
 __all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
+
+# Writing lives one layer down (recoverysim.writer) so that Model.save can use it; it is part of
+# this module's API too.
+save, dumps, to_data = writer.save, writer.dumps, writer.to_data
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -495,7 +504,7 @@ class _Loader:
                     _fail(path / k, f"expected a text label, got {_got(t)}")
             selector = {k: str(t) for k, t in tags.items()}
             if not self.model.select(selector):
-                _fail(path, f"selects no component (none has the tags {_flow_text(selector)})")
+                _fail(path, f"selects no component (none has the tags {writer.flow_text(selector)})")
             return selector
         _fail(path, f"expected a component name, a list of names, or tags such as {{region: eu-1}}; got {_got(v)}")
 
@@ -800,7 +809,7 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
         if kwargs["duration"].mean >= kwargs["every"]:
             _fail(
                 p / "duration",
-                f"the mean duration ({format_hours(kwargs['duration'].mean)}) must be shorter than every ({format_hours(kwargs['every'])})",
+                f"the mean duration ({fmt.duration(kwargs['duration'].mean)}) must be shorter than every ({fmt.duration(kwargs['every'])})",
             )
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], p / "offset", minimum=">= 0")
@@ -923,346 +932,27 @@ def load(path: PathLike) -> Model:
         raise ModelFileError(str(path), e.strerror or str(e), file=str(path)) from None
 
 
-# --- writing ----------------------------------------------------------------------------------
-
-
-def _dur(h: float) -> str:
-    """A duration as a person would write it, reading back exactly: whole years, weeks or days
-    up to 99 (``1y``, ``30d``), else hours when short (``2000h``, ``2.5h``); below an hour whole
-    minutes or seconds (``15m``, ``2s``); else the shortest exact string."""
-
-    def whole(unit: str, limit: float) -> str | None:
-        n = h / UNITS[unit]
-        text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
-        return text if text and hours(text) == h else None
-
-    if h >= 1:
-        for unit in ("y", "w", "d"):
-            if text := whole(unit, 99):
-                return text
-        text = exact_duration(h)
-        if text.endswith("h") and len(text) <= 7:
-            return text
-    else:
-        for unit in ("m", "s"):
-            if text := whole(unit, math.inf):
-                return text
-    best = exact_duration(h)
-    for unit in ("h", "m", "s", "d", "w", "y"):
-        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
-        if len(text) < len(best) and hours(text) == h:
-            best = text
-    return best
-
-
-def _num_out(x: float) -> int | float:
-    return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
-
-
-def _short(x: float, digits: int) -> float:
-    return float(f"{x:.{digits}g}")
-
-
-def _mean_std_form(d: Distribution) -> dict[str, Any] | None:
-    """``{type, mean, std}`` when short numbers give back exactly the same parameters."""
-    cls = type(d)
-    for digits in (4, 6, 9, 12):
-        mean, std = _short(d.mean, digits), _short(d.std, digits)
-        try:
-            again = cls.from_mean_std(mean, std)  # type: ignore[attr-defined]
-        except (TypeError, ValueError):
-            return None
-        if again == d:
-            return {"type": d.kind, "mean": _dur(mean), "std": _dur(std)}
-    return None
-
-
-def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
-    """A distribution as data; a bare duration string where a fixed duration is accepted."""
-    params = d.params
-    if fixed and isinstance(d, Deterministic):
-        return _dur(params["value"])
-    if isinstance(d, LogNormal) or (isinstance(d, Gamma) and len(repr(params["shape"])) > 6):
-        nice = _mean_std_form(d)
-        if nice is not None:
-            return nice
-    out: dict[str, Any] = {"type": d.kind}
-    for k, v in params.items():
-        if isinstance(v, list):
-            out[k] = [_dur(x) for x in v]
-        elif k in type(d)._time_params:
-            out[k] = _dur(v)
-        else:
-            out[k] = _num_out(v)
-    return out
-
-
-def _dump_step(s: Step) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": s.name, "duration": _dump_dist(s.duration, fixed=True)}
-    if s.crew:
-        out["crew"] = s.crew
-    if s.success != 1.0:
-        out["success"] = _num_out(s.success)
-    if s.max_attempts:
-        out["max_attempts"] = s.max_attempts
-    if s.escalate:
-        out["escalate"] = s.escalate
-    if s.every:
-        out["every"] = _dur(s.every)
-    if s.offset:
-        out["offset"] = _dur(s.offset)
-    return out
-
-
-def _plain_repair(p: Procedure) -> Distribution | None:
-    """The duration of a procedure that is one plain 'repair' step, else None."""
-    if len(p.steps) != 1:
-        return None
-    s = p.steps[0]
-    plain = s.name == "repair" and not s.crew and s.success == 1.0 and not s.max_attempts and not s.escalate
-    return s.duration if plain and not s.every and not s.offset else None
-
-
-def _dump_repair(p: Procedure) -> Any:
-    d = _plain_repair(p)
-    return _dump_dist(d, fixed=True) if d is not None else [_dump_step(s) for s in p.steps]
-
-
-def _dump_cascade(c: Cascade) -> dict[str, Any]:
-    out: dict[str, Any] = {"target": c.target}
-    if c.probability != 1.0:
-        out["probability"] = _num_out(c.probability)
-    if not (isinstance(c.delay, Deterministic) and c.delay.mean == 0):
-        out["delay"] = _dump_dist(c.delay, fixed=True)
-    if c.mode:
-        out["mode"] = c.mode
-    return out
-
-
-def _dump_selector(t: Selector) -> Any:
-    return t if isinstance(t, str) else dict(t) if isinstance(t, Mapping) else list(t)
-
-
-def _dump_components(m: Model) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for c in m.components.values():
-        d: dict[str, Any] = {}
-        if len(c.modes) == 1 and c.modes[0].name == "failure":
-            fm = c.modes[0]
-            rep = _plain_repair(fm.repair)
-            if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
-                d["mttf"] = _dur(fm.failure.mean)
-                d["mttr"] = _dur(rep.mean)
-            else:
-                d["failure"] = _dump_dist(fm.failure, fixed=False)
-                d["repair"] = _dump_repair(fm.repair)
-            if fm.data_loss:
-                d["data_loss"] = fm.data_loss
-            if getattr(fm, "cascades", None):
-                d["cascades"] = [_dump_cascade(x) for x in fm.cascades]
-        else:
-            modes = []
-            for fm in c.modes:
-                md: dict[str, Any] = {"name": fm.name, "failure": _dump_dist(fm.failure, fixed=False), "repair": _dump_repair(fm.repair)}
-                if fm.data_loss:
-                    md["data_loss"] = fm.data_loss
-                if getattr(fm, "cascades", None):
-                    md["cascades"] = [_dump_cascade(x) for x in fm.cascades]
-                modes.append(md)
-            d["modes"] = modes
-        if c.backup is not None:
-            b = c.backup
-            bd: dict[str, Any] = {"every": _dur(b.every)}
-            if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
-                bd["duration"] = _dump_dist(b.duration, fixed=True)
-            if b.success != 1.0:
-                bd["success"] = _num_out(b.success)
-            if b.offset:
-                bd["offset"] = _dur(b.offset)
-            d["backup"] = bd
-        if c.replication is not None:
-            d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
-        if c.tags:
-            d["tags"] = dict(c.tags)
-        out[c.name] = d
-    return out
-
-
-def _dump_requirement(r: Member, *, top: bool = False) -> Any:
-    if isinstance(r, str):
-        return r
-    if isinstance(r, Standby):
-        body: dict[str, Any] = {"members": list(r.members)}
-        for k in ("detection", "switchover"):
-            dist: Distribution = getattr(r, k)
-            if not (isinstance(dist, Deterministic) and dist.mean == 0):
-                body[k] = _dump_dist(dist, fixed=True)
-        if r.success != 1.0:
-            body["success"] = _num_out(r.success)
-        if r.dormancy != 0.0:
-            body["dormancy"] = _num_out(r.dormancy)
-        return {"standby": body}
-    members = [_dump_requirement(x) for x in r.members]
-    if r.kind == "k_of_n":
-        body = {"k": r.k, "of": members}
-        if getattr(r, "load_sharing", 0):
-            body["load_sharing"] = _num_out(r.load_sharing)
-        return {"k_of_n": body}
-    if r.kind == "all_of" and top and members:
-        return members
-    return {r.kind: members}
-
-
-def _dump_services(m: Model) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for s in m.services.values():
-        d: dict[str, Any] = {"requires": _dump_requirement(s.requirement, top=True)}
-        if s.availability is not None:
-            d["availability"] = _num_out(s.availability)
-        if s.rto is not None:
-            d["rto"] = _dur(s.rto)
-        if s.rpo is not None:
-            d["rpo"] = _dur(s.rpo)
-        out[s.name] = d
-    return out
-
-
-def _dump_crews(m: Model) -> dict[str, int]:
-    return {c.name: c.size for c in m.crews.values()}
-
-
-def _dump_procedures(m: Model) -> dict[str, Any]:
-    return {p.name: [_dump_step(s) for s in p.steps] for p in m.procedures.values()}
-
-
-def _dump_shocks(m: Model) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for sh in m.shocks.values():
-        every = _dur(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
-        d: dict[str, Any] = {"every": every, "targets": _dump_selector(sh.targets)}
-        if sh.probability != 1.0:
-            d["probability"] = _num_out(sh.probability)
-        if sh.mode:
-            d["mode"] = sh.mode
-        if sh.outage is not None:
-            d["outage"] = _dump_dist(sh.outage, fixed=True)
-        out[sh.name] = d
-    return out
-
-
-def _dump_maintenance(m: Model) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for w in m.maintenances.values():
-        d: dict[str, Any] = {"targets": _dump_selector(w.targets), "every": _dur(w.every), "duration": _dump_dist(w.duration, fixed=True)}
-        if w.offset:
-            d["offset"] = _dur(w.offset)
-        if w.crew:
-            d["crew"] = w.crew
-        out[w.name] = d
-    return out
-
-
-def to_data(model: Model) -> dict[str, Any]:
-    """The model as plain data: dicts, lists, strings and numbers (durations as strings with units),
-    in the model-file format, without defaults. ``from_data(to_data(m))`` rebuilds the same model."""
-    out: dict[str, Any] = {}
-    for section in SECTIONS:
-        value = section.dump(model)
-        if value is not None and value != {}:
-            out[section.key] = value
-    return out
-
-
-_HEADER = "# recoverysim model file (reference: docs/model-files.md)\n"
-_WIDTH = 100
-
-
-class _FlowDict(dict):  # type: ignore[type-arg]
-    pass
-
-
-class _FlowList(list):  # type: ignore[type-arg]
-    pass
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style for sections and entities, one-line flow style for whatever fits in a line."""
-
-
-_Dumper.add_representer(_FlowDict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
-_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
-_Dumper.add_representer(dict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=False))
-_Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
-
-
-def _flow_text(v: Any) -> str:
-    text: str = yaml.dump(v, Dumper=yaml.SafeDumper, default_flow_style=True, sort_keys=False, width=10**9, allow_unicode=True)
-    return text.strip()
-
-
-def _styled(v: Any, indent: int, lead: int) -> Any:
-    """Mark each collection flow or block: flow when it fits in the line (``lead`` characters
-    come before it on its line). ``indent``: the indentation of its children."""
-    if not isinstance(v, (dict, list)):
-        return v
-    if v and lead + len(_flow_text(v)) <= _WIDTH:
-        return _FlowDict(v) if isinstance(v, dict) else _FlowList(v)
-    if isinstance(v, dict):
-        return {k: _styled(x, indent + 2, indent + len(str(k)) + 2) for k, x in v.items()}
-    return [_styled(x, indent + 2, indent + 2) for x in v]
-
-
-def dumps(model: Model, *, format: str = "yaml") -> str:
-    """The text of a model file (``format``: ``"yaml"`` or ``"json"``)."""
-    data = to_data(model)
-    if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    if format != "yaml":
-        raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
-    styled = {
-        key: value
-        if not isinstance(value, dict)
-        else (_styled(value, 2, len(key) + 2) if key == "crews" else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()})
-        for key, value in data.items()
-    }
-    text = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, width=_WIDTH, allow_unicode=True)
-    lines = text.splitlines()
-    out = [_HEADER.rstrip("\n")]
-    for i, line in enumerate(lines):
-        if i > 0 and line[:1] not in ("", " ", "-", "#"):
-            out.append("")  # a blank line between top-level sections
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def save(model: Model, path: PathLike) -> None:
-    """Write ``model`` to ``path``: YAML for ``.yaml``/``.yml``, JSON for ``.json``."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        fmt = "yaml"
-    elif suffix == ".json":
-        fmt = "json"
-    else:
-        raise ValueError(f"cannot tell the format of {os.fspath(path)!r} from its suffix: use .yaml, .yml or .json")
-    Path(path).write_text(dumps(model, format=fmt), encoding="utf-8")
-
-
 # --- the sections, in reading order ---------------------------------------------------------------
 #
-# To add a section (shocks, maintenance...): write _load_x(ld, value, path), which reads the
-# section with the helpers above and calls the Model's builder, and _dump_x(model), its inverse;
-# add Section("x", _load_x, _dump_x) after the sections it refers to; describe it in
-# schema/model.schema.json and docs/model-files.md (tests check that the three agree).
+# To add a section (shocks, maintenance...): write _load_x(ld, value, path) here, which reads the
+# section with the helpers above and calls the Model's builder, and _dump_x(model), its inverse,
+# in recoverysim.writer; add ("x", _dump_x) to writer.SECTIONS_OUT after the sections it refers
+# to and _load_x to _LOADERS; describe it in schema/model.schema.json and docs/model-files.md
+# (tests check that the three agree).
 
-SECTIONS: tuple[Section, ...] = (
-    Section("name", _load_name, lambda m: m.name, entities=False),
-    Section("age_when_down", _load_age_when_down, lambda m: None if m.age_when_down else False, entities=False),
-    Section("crews", _load_crews, _dump_crews),
-    Section("procedures", _load_procedures, _dump_procedures),
-    Section("components", _load_components, _dump_components),
-    Section("services", _load_services, _dump_services),
-    Section("shocks", _load_shocks, _dump_shocks),
-    Section("maintenance", _load_maintenance, _dump_maintenance),
+_LOADERS: dict[str, Callable[[_Loader, Any, _Path], None]] = {
+    "name": _load_name,
+    "age_when_down": _load_age_when_down,
+    "crews": _load_crews,
+    "procedures": _load_procedures,
+    "components": _load_components,
+    "services": _load_services,
+    "shocks": _load_shocks,
+    "maintenance": _load_maintenance,
+}
+
+SECTIONS: tuple[Section, ...] = tuple(
+    Section(key, _LOADERS[key], dump, entities=key not in ("name", "age_when_down")) for key, dump in writer.SECTIONS_OUT
 )
 """Top-level sections in the order they are read. The names of every entity section are known
 before any section is read, so references may point forwards."""

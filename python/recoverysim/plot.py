@@ -30,12 +30,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .units import Duration, format_hours, hours
+from . import formatting as fmt
+from .compare import plot_sweep, plot_tornado
+from .model import Model
+from .requirements import Requirement, Standby
+from .units import Duration, hours
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .model import Model
     from .results import Results
 
 __all__ = [
@@ -49,6 +52,8 @@ __all__ = [
     "PALETTE",
     "TARGET_COLOR",
     "phase_color",
+    "plot_tornado",
+    "plot_sweep",
 ]
 
 # --- colours ------------------------------------------------------------------------------------
@@ -103,77 +108,6 @@ def phase_color(phase: str) -> str:
 
 
 # --- text: durations, probabilities, horizons -----------------------------------------------------
-
-
-def _fmt_dur(h: float | None) -> str:
-    """A duration a person reads: ``'45 s'``, ``'5.4 min'``, ``'3.8 h'``, ``'2.1 days'``."""
-    if h is None or not math.isfinite(h):
-        return "n/a"
-    a = abs(h)
-    if a == 0:
-        return "0"
-    if a < 1 / 60:
-        v, u = h * 3600, "s"
-    elif a < 2 and not (a >= 1 and abs(a - round(a)) < 1e-9):
-        v, u = h * 60, "min"
-    elif a < 48:
-        v, u = h, "h"
-    elif a < 24 * 60:
-        v, u = h / 24, "days"
-    elif a < 24 * 182:
-        v, u = h / 168, "weeks"
-    else:
-        v, u = h / 8760, "years"
-    text = f"{v:.0f}" if abs(v) >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
-    if text == "1" and u.endswith("s") and u != "s":
-        u = u[:-1]  # 1 day, 1 week, 1 year
-    return f"{text} {u}"
-
-
-def _fmt_pct(p: float, max_decimals: int = 9) -> str:
-    """A share as a percentage with two significant digits on the side that matters:
-    ``0.0037 -> '0.37%'``, ``0.046 -> '4.6%'``, ``0.996 -> '99.60%'``, ``0.9998772 -> '99.988%'``."""
-    if p is None or not math.isfinite(p):
-        return "n/a"
-    x = 100.0 * p
-    if x <= 0:
-        return "0%"
-    if x >= 100:
-        return "100%"
-    small = float(f"{min(x, 100.0 - x):.10g}")  # 0.0099999999 (rounding noise) counts as 0.01
-    dec = min(max(0, 1 - math.floor(math.log10(small))), max_decimals)
-    text = f"{x:.{dec}f}"
-    if float(text) == 0:
-        return f"<{10.0**-dec:.{dec}f}%"
-    if dec >= 2 and text.endswith("0"):  # 99.60% -> 99.6%, but 99.0% keeps its precision
-        text = text[:-1]
-    return f"{text}%"
-
-
-def _nice_int(x: float) -> str:
-    """Two significant digits, thousands separated: 268.7 -> '270', 12345 -> '12,000'."""
-    if x < 10:
-        return f"{x:.0f}"
-    digits = int(math.floor(math.log10(x))) - 1
-    return f"{round(x, -digits):,.0f}"
-
-
-def _one_in(p: float, unit: str) -> str:
-    """``' (about 1 year in 270)'`` for rare events, else ``''``."""
-    if 0 < p < 0.2:
-        return f" (about 1 {unit} in {_nice_int(1 / p)})" if not any(ch.isdigit() for ch in unit) else f" (about 1 in {_nice_int(1 / p)})"
-    return ""
-
-
-def _horizon_words(h: float) -> tuple[str, str]:
-    """('year', 'years') for a 1-year horizon, else ('horizon', 'horizons') qualified by length."""
-    words = {8760.0: ("year", "years"), 168.0: ("week", "weeks"), 24.0: ("day", "days"), 730.0: ("month", "months")}
-    for k, v in words.items():
-        if abs(h - k) < 1e-9:
-            return v
-    text, unit = _fmt_dur(h).split(" ", 1)
-    unit = {"s": "second", "min": "minute", "h": "hour"}.get(unit, unit.rstrip("s"))
-    return (f"{text}-{unit} period", f"{text}-{unit} periods")
 
 
 def _unit_for(h: float) -> tuple[str, float]:
@@ -399,7 +333,7 @@ def downtime_distribution(
     if include_planned:
         dt = dt + res.planned_downtime(service)
     n = dt.size
-    one, many = _horizon_words(res.horizon)
+    one, many = fmt.horizon_words(res.horizon)
     ax = _new_ax(ax)
     _style(ax)
     budget = None if target is None else res.horizon * (1.0 - target)
@@ -409,7 +343,7 @@ def downtime_distribution(
         p_miss = float(1.0 - met.mean())
     what = "downtime" if include_planned else "unplanned downtime"
     label_dur = f"{what} of {service} per {one}"
-    budget_label = None if target is None else f"SLA {_sla_text(target)}: budget {_fmt_dur(budget)} per {one}"
+    budget_label = None if target is None else f"SLA {_sla_text(target)}: budget {fmt.duration(budget)} per {one}"
 
     if not np.any(dt > 0):
         hi = budget * 1.5 if budget else 1.0
@@ -430,22 +364,22 @@ def downtime_distribution(
     zero = dt == 0
     if target is not None and p_miss == 0:
         headline = f"{who} meets its {_sla_text(target)} SLA in all {n:,} simulated {many}"
-        detail = f"budget {_fmt_dur(budget)} per {one}; mean downtime {_fmt_dur(mean)}, P99 {_fmt_dur(p99)}"
+        detail = f"budget {fmt.duration(budget)} per {one}; mean downtime {fmt.duration(mean)}, P99 {fmt.duration(p99)}"
     elif target is not None:
-        headline = f"{who} misses its {_sla_text(target)} SLA in {_fmt_pct(p_miss)} of {many}{_one_in(p_miss, one)}"
-        detail = f"budget {_fmt_dur(budget)} per {one}; mean downtime {_fmt_dur(mean)}, P99 {_fmt_dur(p99)}"
+        headline = f"{who} misses its {_sla_text(target)} SLA in {fmt.percent(p_miss)} of {many}{fmt.one_in(p_miss, one)}"
+        detail = f"budget {fmt.duration(budget)} per {one}; mean downtime {fmt.duration(mean)}, P99 {fmt.duration(p99)}"
     elif zero.mean() > 0.9:
         k = int(np.count_nonzero(~zero))
-        headline = f"{who}: {what} in only {k:,} of {n:,} {many} ({_fmt_pct(k / n)}), {_fmt_dur(mean)} per {one} on average"
+        headline = f"{who}: {what} in only {k:,} of {n:,} {many} ({fmt.percent(k / n)}), {fmt.duration(mean)} per {one} on average"
         detail = "no availability target (pass sla=)"
     else:
-        headline = f"{who}: {_fmt_dur(mean)} of {what} per {one} on average, {_fmt_dur(p99)} in the worst 1% of {many}"
+        headline = f"{who}: {fmt.duration(mean)} of {what} per {one} on average, {fmt.duration(p99)} in the worst 1% of {many}"
         detail = "no availability target (pass sla=)"
     rare = zero.mean() > 0.9  # draw only the horizons with downtime
     if zero.mean() >= 0.05 and not (rare and kind == "hist"):
-        detail += f"; {_fmt_pct(float(zero.mean()))} of {many} without any"
+        detail += f"; {fmt.percent(float(zero.mean()))} of {many} without any"
     miss_colour = _HIGHLIGHT
-    mean_label = f"mean {_fmt_dur(mean)}"
+    mean_label = f"mean {fmt.duration(mean)}"
 
     if kind in ("exceedance", "ecdf") or log:
         # Durations in hours on a log axis with duration ticks (hist with log=True too).
@@ -484,7 +418,7 @@ def downtime_distribution(
                     color=miss_colour,
                     edgecolor="white",
                     linewidth=0.3,
-                    label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})",
+                    label=f"{many} that miss the SLA ({fmt.percent(p_miss)})",
                 )
             ax.set_ylabel(f"simulated {many} (of {n:,})")
             if zero.any():
@@ -504,7 +438,7 @@ def downtime_distribution(
             if budget is not None:
                 ax.plot([budget], [max(p_miss, ymin)], "o", color=TARGET_COLOR, ms=5, zorder=4)
                 ax.annotate(
-                    f"P(miss) = {_fmt_pct(p_miss)}",
+                    f"P(miss) = {fmt.percent(p_miss)}",
                     (budget, max(p_miss, ymin)),
                     xytext=(8, 6),
                     textcoords="offset points",
@@ -527,7 +461,7 @@ def downtime_distribution(
             if budget is not None:
                 ax.axhline(1 - p_miss, color=TARGET_COLOR, lw=0.8, ls=":")
                 ax.annotate(
-                    f"{_fmt_pct(1 - p_miss)} of {many} within budget",
+                    f"{fmt.percent(1 - p_miss)} of {many} within budget",
                     (budget, 1 - p_miss),
                     xytext=(-6, -16),
                     textcoords="offset points",
@@ -579,7 +513,7 @@ def downtime_distribution(
                 color=miss_colour,
                 edgecolor="white",
                 linewidth=0.3,
-                label=f"{many} that miss the SLA ({_fmt_pct(p_miss)})",
+                label=f"{many} that miss the SLA ({fmt.percent(p_miss)})",
             )
         if rare:
             ax.set_ylabel(f"{many} with downtime ({x.size:,} of {n:,})")
@@ -589,7 +523,7 @@ def downtime_distribution(
         ax.set_xlim(0, edges[-1])
         ax.set_xlabel(f"{label_dur} ({unit})")
         if beyond:
-            detail += f"; {beyond:,} {one if beyond == 1 else many} beyond the axis (worst {_fmt_dur(float(dt.max()))})"
+            detail += f"; {beyond:,} {one if beyond == 1 else many} beyond the axis (worst {fmt.duration(float(dt.max()))})"
     if budget is not None and b is not None:
         ax.axvspan(b, ax.get_xlim()[1], color=miss_colour, alpha=0.10, lw=0, zorder=0)
         ax.axvline(b, color=TARGET_COLOR, lw=2, label=budget_label)
@@ -663,7 +597,7 @@ def outage_durations(
     _check_service(res, service)
     who = _who(res.model_name, service)
     rto_h = hours(rto, name="rto") if rto is not None else _target(res, service, "rto")
-    one, many = _horizon_words(res.horizon)
+    one, many = fmt.horizon_words(res.horizon)
     ax = _new_ax(ax, figsize=(11.0, 4.4) if by is not None else (8.0, 4.2))
     _style(ax)
     ax.set_ylabel("share of outages restored within x")
@@ -712,7 +646,7 @@ def outage_durations(
             ax.set_xscale("log")
             ax.set_xlim(rto_h / 10, rto_h * 10)
             _duration_log_axis(ax.xaxis, rto_h / 10, rto_h * 10)
-            ax.axvline(rto_h, color=TARGET_COLOR, lw=2, label=f"RTO {_fmt_dur(rto_h)}")
+            ax.axvline(rto_h, color=TARGET_COLOR, lw=2, label=f"RTO {fmt.duration(rto_h)}")
             _legend(ax, loc="lower right")
         _message(ax, f"no completed outages of {service} in {res.replications:,} simulated {many}")
         _title(ax, f"{who}: no outages to show")
@@ -746,7 +680,7 @@ def outage_durations(
             label = (
                 f"{d.size:,} outages"
                 if by is None
-                else f"{name}: {d.size:,} outages, {_fmt_dur(float(d.sum()) / max(res.kept_replications, 1))} per {one}"
+                else f"{name}: {d.size:,} outages, {fmt.duration(float(d.sum()) / max(res.kept_replications, 1))} per {one}"
             )
             style = "-" if by is None else ["-", "--", "-", "-.", "-", ":"][i % 6]  # identical curves stay visible
             ax.step(
@@ -772,14 +706,14 @@ def outage_durations(
     ax.grid(True, axis="x", color="#F0F0F0", linewidth=0.8)
 
     per = n_out / max(res.kept_replications if records else res.replications, 1)
-    detail = f"{per:.3g} completed outages per {one}; half end within {_fmt_dur(q50)}, 99% within {_fmt_dur(q99)}"
+    detail = f"{per:.3g} completed outages per {one}; half end within {fmt.duration(q50)}, 99% within {fmt.duration(q99)}"
     own_rto = rto is None and rto_h is not None  # the service's target: the engine counted every replication
     if rto_h is not None and met + breach > 0:
         share = res.rto_compliance(service).mean if own_rto else met / (met + breach)
-        ax.axvline(rto_h, color=TARGET_COLOR, lw=2, label=f"RTO {_fmt_dur(rto_h)}")
+        ax.axvline(rto_h, color=TARGET_COLOR, lw=2, label=f"RTO {fmt.duration(rto_h)}")
         ax.axhline(share, color=TARGET_COLOR, lw=0.8, ls=":")
         ax.annotate(
-            f"{_fmt_pct(share)} within the RTO",
+            f"{fmt.percent(share)} within the RTO",
             (rto_h, share),
             xytext=(6, -26),
             textcoords="offset points",
@@ -789,12 +723,12 @@ def outage_durations(
             va="top",
             bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85),
         )
-        headline = f"{who}: {_fmt_pct(share)} of outages are restored within the {_fmt_dur(rto_h)} RTO"
+        headline = f"{who}: {fmt.percent(share)} of outages are restored within the {fmt.duration(rto_h)} RTO"
         if own_rto or records:
             p = res.p_rto_breach(service).mean if own_rto else reps_with_breach / res.kept_replications
-            detail += f"\nP(at least one breach in a {one}) = {_fmt_pct(p)}{_one_in(p, one)}"
+            detail += f"\nP(at least one breach in a {one}) = {fmt.percent(p)}{fmt.one_in(p, one)}"
     else:
-        headline = f"{who}: half of the outages end within {_fmt_dur(q50)}, 99% within {_fmt_dur(q99)}"
+        headline = f"{who}: half of the outages end within {fmt.duration(q50)}, 99% within {fmt.duration(q99)}"
     if records and res.kept_replications < res.replications:
         detail += f" (curves: the first {res.kept_replications:,} {many})"
     if by is not None:
@@ -827,7 +761,7 @@ def _bin_word(width: float) -> str:
     for w, word in ((1.0, "hour"), (24.0, "day"), (168.0, "week"), (730.0, "month"), (720.0, "month")):
         if abs(width - w) / w < 0.02:
             return word
-    text, unit = _fmt_dur(width).split(" ", 1)
+    text, unit = fmt.duration(width).split(" ", 1)
     unit = {"s": "second", "min": "minute", "h": "hour"}.get(unit, unit.rstrip("s"))
     return f"{text}-{unit} bin"
 
@@ -905,8 +839,6 @@ def availability_over_time(
     >>> ax = availability_over_time(res, "trading", bins="1w")    # doctest: +SKIP
     >>> ax = availability_over_time(m, "trading", horizon="30d")  # doctest: +SKIP
     """
-    from .model import Model
-
     is_model = isinstance(res, Model)
     if is_model:
         model: Model = res  # type: ignore[assignment]
@@ -978,14 +910,14 @@ def availability_over_time(
         slopes = (d / width) @ (wts * xc) / float(np.sum(wts * xc * xc)) if len(mid) > 1 else np.zeros(n_kept)
         slope = float(slopes.mean())
         slope_half = 1.96 * float(slopes.std(ddof=1)) / math.sqrt(n_kept) if n_kept > 1 else math.inf
-        over = "over the year" if abs(H - 8760) < 1e-9 else f"over {_fmt_dur(H)}"
+        over = "over the year" if abs(H - 8760) < 1e-9 else f"over {fmt.duration(H)}"
         if len(mid) == 1 or abs(slope) <= slope_half:
-            headline = f"{who}: no trend {over}, {_fmt_pct(overall)} available on average"
+            headline = f"{who}: no trend {over}, {fmt.percent(overall)} available on average"
         else:
             verb = "falls" if slope > 0 else "rises"
             headline = (
-                f"{who}: availability {verb} {over}, from {_fmt_pct(float(a[0]))} in the first {word} "
-                f"to {_fmt_pct(float(a[-1]))} in the last"
+                f"{who}: availability {verb} {over}, from {fmt.percent(float(a[0]))} in the first {word} "
+                f"to {fmt.percent(float(a[-1]))} in the last"
             )
         if target is not None:
             below = int(np.sum(hi_b < target))
@@ -1004,8 +936,8 @@ def availability_over_time(
         lows.append(float(pa.min()))
         highs.append(float(pa.max()))
         if is_model:
-            headline = f"{who}: exact availability averages {_fmt_pct(float(ex.mean_availability(service, H)))} over {format_hours(H)}"
-            detail = f"mean over each {word}, from all components new; steady state {_fmt_pct(ex.availability(service))}"
+            headline = f"{who}: exact availability averages {fmt.percent(float(ex.mean_availability(service, H)))} over {fmt.duration(H)}"
+            detail = f"mean over each {word}, from all components new; steady state {fmt.percent(ex.availability(service))}"
         else:
             inside = int(np.sum((pa >= lo_b) & (pa <= hi_b)))
             detail += f"\nthe exact answer is inside the 95% band in {inside} of {len(pa)} {word}s"
@@ -1084,7 +1016,7 @@ def downtime_causes(
     who = _who(res.model_name, service)
     if by not in ("component", "cause", "phase"):
         raise ValueError(f"by must be 'component', 'cause' or 'phase', got {by!r}")
-    one, many = _horizon_words(res.horizon)
+    one, many = fmt.horizon_words(res.horizon)
     by_cause = res.downtime_by_cause(service)
     total = float(res.mean_downtime(service).mean)  # also for streamed runs
     kinds: dict[str, str] = {}
@@ -1162,7 +1094,7 @@ def downtime_causes(
         ax.text(
             v + vals_pct.max() * 0.01,
             yi,
-            f"{_fmt_pct(v / 100, 2)}  ·  {_fmt_dur(h)} per {one}",
+            f"{fmt.percent(v / 100, 2)}  ·  {fmt.duration(h)} per {one}",
             va="center",
             ha="left",
             fontsize=9,
@@ -1187,15 +1119,15 @@ def downtime_causes(
         _legend(ax, handles=handles, loc="lower right")
     lead, lead_share = names[0], vals[0]
     if by == "phase":
-        headline = f"{who}: most downtime is spent in {lead} ({_fmt_pct(lead_share)})"
+        headline = f"{who}: most downtime is spent in {lead} ({fmt.percent(lead_share)})"
     elif kinds.get(lead) == "shock":
-        headline = f"{who}: the shock {lead} begins {_fmt_pct(lead_share)} of the unplanned downtime"
+        headline = f"{who}: the shock {lead} begins {fmt.percent(lead_share)} of the unplanned downtime"
     else:
-        headline = f"{who}: fix {lead} first, it begins {_fmt_pct(lead_share)} of the unplanned downtime"
-    detail = f"{_fmt_dur(total)} of unplanned downtime per {one} on average"
+        headline = f"{who}: fix {lead} first, it begins {fmt.percent(lead_share)} of the unplanned downtime"
+    detail = f"{fmt.duration(total)} of unplanned downtime per {one} on average"
     if by != "phase" and len(vals) > 1:
         k = min(3, len(vals))
-        detail += f"; the top {k} causes make {_fmt_pct(sum(vals[:k]))} of it"
+        detail += f"; the top {k} causes make {fmt.percent(sum(vals[:k]))} of it"
     _title(ax, headline, detail)
     return ax
 
@@ -1494,15 +1426,15 @@ def timeline(
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     if widened:
-        ax.set_xlabel(ax.get_xlabel() + f"; intervals shorter than {_fmt_dur(wmin)} drawn {_fmt_dur(wmin)} wide")
+        ax.set_xlabel(ax.get_xlabel() + f"; intervals shorter than {fmt.duration(wmin)} drawn {fmt.duration(wmin)} wide")
     zoomed = start is not None or end is not None
-    where = f" between {t0 / scale:.4g} and {t1 / scale:.4g} {unit}" if zoomed else (f" in {_fmt_dur(H)}" if known_h else "")
+    where = f" between {t0 / scale:.4g} and {t1 / scale:.4g} {unit}" if zoomed else (f" in {fmt.duration(H)}" if known_h else "")
     if service is not None:
         down = sum(min(b, t1) - max(a, t0) for a, b, _c in outages)
-        headline = f"{service}: {len(outages)} unplanned outage{'s' if len(outages) != 1 else ''}, {_fmt_dur(down)} down{where}"
+        headline = f"{service}: {len(outages)} unplanned outage{'s' if len(outages) != 1 else ''}, {fmt.duration(down)} down{where}"
         if outages:
             worst = max(outages, key=lambda o: o[1] - o[0])
-            detail = f"the longest ({_fmt_dur(worst[1] - worst[0])}) began with {worst[2]}"
+            detail = f"the longest ({fmt.duration(worst[1] - worst[0])}) began with {worst[2]}"
         else:
             headline = f"{service}: no unplanned outage{where}"
             detail = ""
@@ -1519,7 +1451,6 @@ def timeline(
 
 
 def _gate_label(req: Any) -> str:
-    from .requirements import Standby
 
     if isinstance(req, Standby):
         return "standby"
@@ -1557,7 +1488,6 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
     --------
     >>> ax = dependency_graph(rs.load("examples/exchange.yaml"))   # doctest: +SKIP
     """
-    from .requirements import Requirement
 
     m: Model = model._model if hasattr(model, "_model") else model  # type: ignore[union-attr, assignment]
     comps = list(m.components)
@@ -1588,9 +1518,9 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
         if sv.availability is not None:
             targets.append(_sla_text(sv.availability))
         if sv.rto is not None:
-            targets.append(f"RTO {_fmt_dur(sv.rto)}")
+            targets.append(f"RTO {fmt.duration(sv.rto)}")
         if sv.rpo is not None:
-            targets.append(f"RPO {_fmt_dur(sv.rpo)}")
+            targets.append(f"RPO {fmt.duration(sv.rpo)}")
         if isinstance(req, Requirement):
             sub[nid] = _gate_label(req) + (f" · {', '.join(targets)}" if targets else "")
             children[nid] = [node_of(x) for x in req.members]
@@ -1694,7 +1624,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
             targets = [t for t in targets if ("c", t) in x]
             nid = ("k", name)
             label[nid] = f"shock {name}"
-            sub[nid] = f"every {_fmt_dur(sh.every.mean)}" + (f", p={sh.probability:g}" if sh.probability != 1 else "")
+            sub[nid] = f"every {fmt.duration(sh.every.mean)}" + (f", p={sh.probability:g}" if sh.probability != 1 else "")
             x[nid] = float(np.mean([x[("c", t)] for t in targets])) if targets else 0.0
             yv[nid] = ys
             shock_nodes.append((nid, targets))
@@ -1761,12 +1691,3 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
         "services (gate · targets) on top, components below",
     )
     return ax
-
-
-# Comparison plots live with the comparison helpers (another module); re-exported when present.
-try:  # pragma: no cover - depends on whether recoverysim.compare exists
-    from .compare import plot_sweep, plot_tornado  # noqa: F401
-
-    __all__ += ["plot_tornado", "plot_sweep"]
-except ImportError:  # pragma: no cover
-    pass

@@ -33,12 +33,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Model
+from . import testing
+from .io import load, loads
+from .model import Model
 
 __all__ = ["RecoverySim", "baseline_ref"]
 
@@ -75,17 +76,11 @@ def baseline_ref(option: str | None = None) -> str:
     return "origin/main"
 
 
-def _testing() -> Any:
-    from . import testing
-
-    return testing
-
-
 def pytest_configure(config: pytest.Config) -> None:
     seed = config.getoption("--recoverysim-seed", None)
     threads = config.getoption("--recoverysim-threads", None)
     if seed is not None or threads is not None:
-        t = _testing()
+        t = testing
         saved = (t.defaults.seed, t.defaults.threads)
         config.stash[_saved_key] = saved
         if seed is not None:
@@ -110,7 +105,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     saved = config.stash.get(_saved_key, None)
     if saved is not None:
-        t = _testing()
+        t = testing
         t.defaults.seed, t.defaults.threads = saved
 
 
@@ -121,7 +116,7 @@ _start_key = pytest.StashKey[tuple]()
 def pytest_report_header(config: pytest.Config) -> list[str]:
     if config.getoption("--recoverysim-seed", None) is None and config.getoption("--recoverysim-baseline", None) is None:
         return []
-    t = _testing()
+    t = testing
     return [
         f"recoverysim: assertions use seed {t.defaults.seed}; baselines from {baseline_ref(config.getoption('--recoverysim-baseline', None))}"
     ]
@@ -164,7 +159,7 @@ class RecoverySim:
     @property
     def seed(self) -> int:
         """The seed the assertions use (``--recoverysim-seed``)."""
-        return int(_testing().defaults.seed)
+        return int(testing.defaults.seed)
 
     def path(self, path: str | os.PathLike[str]) -> Path:
         p = Path(path)
@@ -172,8 +167,6 @@ class RecoverySim:
 
     def load(self, path: str | os.PathLike[str]) -> Model:
         """The model in ``path`` (relative to pytest's root directory), as it is now."""
-        from .io import load
-
         return load(self.path(path))
 
     def baseline(self, path: str | os.PathLike[str], ref: str | None = None) -> Model:
@@ -181,8 +174,6 @@ class RecoverySim:
         plugin's ``--recoverysim-baseline``). Skips the test when the file did not exist there
         (a new model has nothing to compare with) and when the revision is unknown (e.g. a
         shallow clone: fetch it, ``actions/checkout`` with ``fetch-depth: 0``)."""
-        from .io import loads
-
         ref = ref or self.baseline_ref
         p = self.path(path).resolve()
         cwd = p.parent if p.parent.is_dir() else self.root

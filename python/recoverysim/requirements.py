@@ -17,11 +17,14 @@ all_of('lb', any_of('api-1', 'api-2'), k_of_n(2, 'db-1', 'db-2', 'db-3'))
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from . import _core
+from . import formatting as fmt
+from .distributions import as_distribution
 
-__all__ = ["Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
+__all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
 
 
 class Requirement:
@@ -88,8 +91,6 @@ class Standby(Requirement):
         success: float = 1.0,
         dormancy: float = 0.0,
     ) -> None:
-        from .distributions import as_distribution
-
         super().__init__("standby", members)
         if len(self.members) < 2:
             raise ValueError("standby: needs a primary and at least one spare")
@@ -127,17 +128,17 @@ class Standby(Requirement):
             out["dormancy"] = self.dormancy
         return out
 
-    def describe(self, duration: Any) -> tuple[str, list[str]]:
-        """For people: ("cold" | "hot" | "warm (d)", ["detect 5m", "switchover 2m", "success 95%"]),
-        durations formatted by ``duration`` (hours -> text). Used by the HTML table and the graph."""
+    def describe(self) -> tuple[str, list[str]]:
+        """For people: ("cold" | "hot" | "warm (d)", ["detect 5 min", "switchover 2 min", "success 95%"]).
+        Used by the HTML table, the CLI and the dependency graph."""
         temperature = {0.0: "cold", 1.0: "hot"}.get(self.dormancy, f"warm ({self.dormancy:g})")
         options = []
         if self.detection.mean:
-            options.append(f"detect {duration(self.detection.mean)}")
+            options.append(f"detect {fmt.duration(self.detection.mean)}")
         if self.switchover.mean:
-            options.append(f"switchover {duration(self.switchover.mean)}")
+            options.append(f"switchover {fmt.duration(self.switchover.mean)}")
         if self.success != 1:
-            options.append(f"success {100 * self.success:g}%")
+            options.append(f"success {fmt.percent(self.success)}")
         return temperature, options
 
     def __repr__(self) -> str:
@@ -261,3 +262,18 @@ def requirement_from(value: Any, *, where: str) -> Member:
     raise ValueError(
         f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}, standby: {{members, ...}}; got {value!r}"
     )
+
+
+@dataclass
+class Service:
+    """A logical node that is up while its requirement holds, with optional targets."""
+
+    name: str
+    requirement: Member
+    rto: float | None = None
+    rpo: float | None = None
+    availability: float | None = None
+
+    def __repr__(self) -> str:
+        t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        return f"Service({self.name!r}, {self.requirement!r}{t})"

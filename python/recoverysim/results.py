@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _engine, _html, formatting, report
+from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
 from .stats import Estimate, estimate, ratio_estimate
-from .units import format_hours
 
 if TYPE_CHECKING:
     from .model import Model
@@ -499,102 +499,19 @@ class Results:
         )
 
     def report(self) -> str:
-        """A readable plain-text report (what ``make demo`` and the CLI print)."""
-        lines = [
-            f"recoverysim: model {self.model_name!r}, {self.replications:,} replications of "
-            f"{format_hours(self.horizon)} (seed {self.seed})",
-            f"engine: {self.events:,} events in {self.elapsed:.2f} s on {self.threads} thread(s) "
-            f"({self.events_per_second / 1e6:.1f} M events/s)",
-            "",
-        ]
-        for s in self.service_names:
-            a = self.availability(s)
-            d = self.mean_downtime(s)
-            p50, p90, p99 = self.downtime_quantiles(s)
-            o = self.outages_per_replication(s)
-            lines.append(f"service {s}")
-            lines.append(f"  availability      {a.mean:.6%}  (95% CI {a.low:.6%} .. {a.high:.6%})")
-            lines.append(f"  downtime          {_dur(d.mean)} per {format_hours(self.horizon)}  (95% CI {_dur(d.low)} .. {_dur(d.high)})")
-            lines.append(f"  downtime tail     P50 {_dur(p50)}   P90 {_dur(p90)}   P99 {_dur(p99)}")
-            lines.append(
-                f"  outages           {o.mean:.3g} per {format_hours(self.horizon)}, mean length {_dur(self.mean_outage_duration(s))}"
-            )
-            planned = float(self._column_mean("service_planned_downtime")[self._svc(s)])
-            if planned > 0:
-                n_planned = float(self._column_mean("service_planned_outages")[self._svc(s)])
-                lines.append(
-                    f"  planned downtime  {_dur(planned)} per {format_hours(self.horizon)} in {n_planned:.3g} windows (not counted above)"
-                )
-            target = self.targets.get(s, {}).get("availability")
-            if target is not None:
-                p = self.p_sla_met(s)
-                lines.append(f"  SLA {target:.4%}    met in {p.mean:.1%} of replications (95% CI {p.low:.1%} .. {p.high:.1%})")
-            t = self.targets.get(s, {})
-            if t.get("rto") is not None:
-                c = self.rto_compliance(s)
-                b = self.p_rto_breach(s)
-                lines.append(
-                    f"  RTO {format_hours(t['rto']):<13} {_pct(c.mean)} of outages restored within it (95% CI {_pct(c.low)} .. {_pct(c.high)}); "
-                    f"P(at least one breach per {format_hours(self.horizon)}) {b.mean:.1%}"
-                )
-            n_loss = float(self._column_mean("service_loss_incidents")[self._svc(s)])
-            if t.get("rpo") is not None or n_loss > 0:
-                lost = self.expected_data_lost(s)
-                line = (
-                    f"  data loss         {n_loss:.3g} incidents per {format_hours(self.horizon)}, "
-                    f"{_dur(lost.mean)} of writes lost per {format_hours(self.horizon)} on average"
-                )
-                lines.append(line)
-                if t.get("rpo") is not None:
-                    c = self.rpo_compliance(s)
-                    lines.append(
-                        f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})"
-                    )
-            causes = self.downtime_by_component(s)
-            causes = causes[causes >= 0.005]
-            if len(causes):
-                top = ", ".join(f"{c} {v:.0%}" for c, v in causes.head(4).items())
-                lines.append(f"  downtime caused by {top}")
-            phases = self.downtime_by_phase(s)
-            if len(phases) > 1:
-                share = phases / phases.sum()
-                share = share[share >= 0.005]
-                top = ", ".join(f"{p} {v:.0%}" for p, v in share.head(5).items())
-                lines.append(f"  time spent in      {top}")
-            lines.append("")
-        comp = self.components().sort_values("downtime_h", ascending=False).head(5)
-        lines.append("components with the most downtime")
-        for name, r in comp.iterrows():
-            lines.append(f"  {name:<24} {r['failures']:8.2f} failures  {_dur(r['downtime_h'])} down")
-        return "\n".join(lines)
+        """A readable plain-text report (what ``make demo`` and the CLI print; see
+        :mod:`recoverysim.report`)."""
+        return report.results_text(self)
 
     def _repr_html_(self) -> str:
         """Jupyter: the summary as a table (see ``recoverysim._html``)."""
-        from ._html import results_html
-
-        return results_html(self)
+        return _html.results_html(self)
 
     def __repr__(self) -> str:
         return (
             f"Results(model={self.model_name!r}, replications={self.replications}, "
-            f"horizon={format_hours(self.horizon)}, services={self.service_names})"
+            f"horizon={formatting.duration(self.horizon)!r}, services={self.service_names})"
         )
-
-
-def _pct(x: float) -> str:
-    return "n/a" if not math.isfinite(x) else f"{x:.1%}"
-
-
-def _dur(h: float) -> str:
-    """Downtime in a unit a person reads: seconds, minutes or hours."""
-    if not math.isfinite(h):
-        return "n/a"
-    a = abs(h)
-    if a < 1 / 60:
-        return f"{h * 3600:.1f} s"
-    if a < 2:
-        return f"{h * 60:.1f} min"
-    return f"{h:.2f} h"
 
 
 class StreamedResults(Results):
@@ -629,7 +546,7 @@ class StreamedResults(Results):
         raw: dict[str, np.ndarray] = {"outage_histogram": agg.outage_histogram}
         records = agg.merged_records()
         if not records:
-            empty = _core.simulate(compiled, horizon=horizon, seed=seed, replications=1, threads=1, record_replications=0)
+            empty = _engine.simulate(compiled, horizon=horizon, seed=seed, replications=1, threads=1)
             records = {f"{k}/{c}": v for k, d in empty.items() if isinstance(d, dict) for c, v in d.items()}
         raw.update(records)
         self.raw = raw
@@ -691,13 +608,9 @@ class StreamedResults(Results):
         return self.agg.s1[key] / self.agg.n
 
     def _est(self, key: str, i: int, confidence: float, scale: float = 1.0, shift: float = 0.0) -> Estimate:
-        from ._streaming import estimate_from_sums
-
         return estimate_from_sums(self.agg.n, float(self.agg.s1[key][i]), float(self.agg.s2[key][i]), confidence, scale, shift)
 
     def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
-        from ._streaming import estimate_from_sums
-
         i = self._svc(service)
         a = self.agg
         s1, s2 = float(a.s1["service_downtime"][i]), float(a.s2["service_downtime"][i])
@@ -719,8 +632,6 @@ class StreamedResults(Results):
         return float(self.agg.s1["service_downtime"][i]) / n if n > 0 else math.nan
 
     def downtime_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
-        from ._streaming import DOWNTIME_EDGES
-
         counts = self.agg.downtime_hist[self._svc(service)]
         cum = np.cumsum(counts)
         out = []
@@ -730,8 +641,6 @@ class StreamedResults(Results):
         return np.asarray(out).reshape(np.shape(q))
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
-
         i = self._svc(service)
         stored = self.targets.get(service, {}).get("availability")
         if stored is None:
@@ -742,8 +651,6 @@ class StreamedResults(Results):
         return estimate_from_sums(self.agg.n, k, k, confidence)
 
     def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import ratio_from_sums
-
         i = self._svc(service)
         self._target(service, "rto")
         a = self.agg
@@ -753,16 +660,12 @@ class StreamedResults(Results):
         return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence)
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
-
         i = self._svc(service)
         self._target(service, "rto")
         k = float(self.agg.positive["service_rto_breaches"][i])
         return estimate_from_sums(self.agg.n, k, k, confidence)
 
     def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import ratio_from_sums
-
         i = self._svc(service)
         self._target(service, "rpo")
         a = self.agg
@@ -772,8 +675,6 @@ class StreamedResults(Results):
         return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence)
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
-
         i = self._svc(service)
         self._target(service, "rpo")
         k = float(self.agg.positive["service_rpo_breaches"][i])

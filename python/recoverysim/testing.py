@@ -57,10 +57,11 @@ from typing import Any
 
 import numpy as np
 
-from .compare import Metric, ModelLike, _as_model, _fixed, _next_total, _Run, metric
-from .results import Results, _dur
+from . import formatting as fmt
+from .compare import Metric, ModelLike, _as_model, _next_total, _Run, _shortfall_scale, metric
+from .results import Results
 from .stats import Estimate, normal_quantile, t_quantile
-from .units import Duration, format_hours, hours
+from .units import Duration, hours
 
 __all__ = [
     "assert_availability",
@@ -285,15 +286,10 @@ def _fmt(m: Metric, x: float, *, diff: bool = False, digits: int | None = None) 
     return m.format(x, digits) if m.unit == "share" else m.format(x)
 
 
-def _conf(c: float) -> str:
-    """0.95 -> '95%', 0.999 -> '99.9%'."""
-    return f"{c * 100:.10g}%"
-
-
 def _stopped_text(why: str, looks: list[int], max_r: int) -> str:
     n = looks[-1]
     if why == "interim":
-        return f"stopped after {n:,} replications: a {_conf(INTERIM_CONFIDENCE)} bound was already clear of the threshold"
+        return f"stopped after {n:,} replications: a {fmt.confidence(INTERIM_CONFIDENCE)} bound was already clear of the threshold"
     if why == "precision":
         return f"stopped after {n:,} replications: the requested precision was reached"
     if why == "max":
@@ -304,7 +300,7 @@ def _stopped_text(why: str, looks: list[int], max_r: int) -> str:
 
 
 def _run_text(models: str, n: int, horizon: float, seed: int, extra: str = "") -> str:
-    return f"{models}, {n:,} replications of {format_hours(horizon)}, seed {seed}{extra}"
+    return f"{models}, {n:,} replications of {fmt.duration(horizon)}, seed {seed}{extra}"
 
 
 # --- target assertions --------------------------------------------------------------------------------------
@@ -395,8 +391,6 @@ def assert_metric(
         fixed = None
         results_of = run.results
 
-    from .compare import _shortfall_scale
-
     lk, passed, why, looks = _sequential(
         look,
         sign=sign,
@@ -416,7 +410,7 @@ def assert_metric(
     if m.unit == "share":
         digits = m.digits(target, lk.value)
     label = m.describe(res, service)
-    statement = f"{service} {label} {cmp} {_fmt(m, target, digits=digits)} at {_conf(confidence)} confidence"
+    statement = f"{service} {label} {cmp} {_fmt(m, target, digits=digits)} at {fmt.confidence(confidence)} confidence"
     if mode == "demonstrate":
         statement += " (demonstrate mode)"
     margin = lk.margin(INTERIM_CONFIDENCE if why == "interim" else confidence)
@@ -429,24 +423,26 @@ def assert_metric(
     lines: list[str] = []
     f = lambda x: _fmt(m, x, digits=digits)  # noqa: E731
     if passed:
-        head = f"{service}: {label} {cmp} {f(target)} passed at {_conf(confidence)} confidence"
+        head = f"{service}: {label} {cmp} {f(target)} passed at {fmt.confidence(confidence)} confidence"
     elif mode == "detect" or (sign * unfavourable < sign * target and sign * favourable < sign * target):
         word = "below" if sign > 0 else "above"
-        head = f"{service}: {label} is {word} the target {f(target)} at {_conf(confidence)} confidence"
+        head = f"{service}: {label} is {word} the target {f(target)} at {fmt.confidence(confidence)} confidence"
     else:
-        head = f"{service}: {label} is not shown to be {cmp} {f(target)} at {_conf(confidence)} confidence"
+        head = f"{service}: {label} is not shown to be {cmp} {f(target)} at {fmt.confidence(confidence)} confidence"
     lines.append(head)
     extra = ""
     if m.name == "availability":
-        extra = f"   ({_dur((1 - lk.value) * h)} of downtime per {format_hours(h)}; the target allows {_dur((1 - target) * h)})"
+        extra = (
+            f"   ({fmt.duration((1 - lk.value) * h)} of downtime per {fmt.duration(h)}; the target allows {fmt.duration((1 - target) * h)})"
+        )
     lines.append(f"  estimate   {f(lk.value)}{extra}")
     if math.isfinite(lk.value):
-        lines.append(f"  bounds     {f(low)} .. {f(high)}   (one-sided {_conf(conf_used)} lower and upper bounds)")
+        lines.append(f"  bounds     {f(low)} .. {f(high)}   (one-sided {fmt.confidence(conf_used)} lower and upper bounds)")
     side = "lower" if (bound == low) else "upper"
     if not math.isfinite(lk.value):
         verdict = f"no {('outage' if m.target == 'rto' else 'data-loss incident' if m.target == 'rpo' else 'value')} to measure: passed"
     elif passed and mode == "demonstrate":
-        verdict = f"the {side} bound {f(bound)} meets the target: shown at {_conf(conf_used)} confidence"
+        verdict = f"the {side} bound {f(bound)} meets the target: shown at {fmt.confidence(conf_used)} confidence"
     elif passed:
         verdict = f"the {side} bound {f(bound)} meets the target: not shown to miss it"
     elif sign * favourable < sign * target:
@@ -652,28 +648,28 @@ def assert_not_worse(
         digits = m.digits(ea.mean, eb.mean)
     fd = lambda x: m.format_difference(x)  # noqa: E731
     fv = lambda x: _fmt(m, x, digits=digits)  # noqa: E731
-    margin_text = (_fixed(mg * 100).lstrip("+") + " pp" if m.unit == "share" else m.format(mg)) if mg > 0 else "0"
+    margin_text = (fmt.signed(mg * 100).lstrip("+") + " pp" if m.unit == "share" else m.format(mg)) if mg > 0 else "0"
     mtxt = f" by more than {margin_text}" if mg > 0 else ""
-    statement = f"{service} {label} not worse in the candidate (margin {margin_text}) at {_conf(confidence)} confidence"
+    statement = f"{service} {label} not worse in the candidate (margin {margin_text}) at {fmt.confidence(confidence)} confidence"
     if mode == "demonstrate":
         statement += " (demonstrate mode)"
     if passed:
-        head = f"{service}: {label} is not worse in the candidate ({'shown' if mode == 'demonstrate' else 'no evidence of harm'}) at {_conf(confidence)} confidence"
+        head = f"{service}: {label} is not worse in the candidate ({'shown' if mode == 'demonstrate' else 'no evidence of harm'}) at {fmt.confidence(confidence)} confidence"
     elif mode == "detect" or sign * favourable < sign * thr:
-        head = f"{service}: {label} is worse in the candidate than in the baseline{mtxt} at {_conf(confidence)} confidence"
+        head = f"{service}: {label} is worse in the candidate than in the baseline{mtxt} at {fmt.confidence(confidence)} confidence"
     else:
-        head = f"{service}: {label} is not shown to be within the margin of the baseline at {_conf(confidence)} confidence"
+        head = f"{service}: {label} is not shown to be within the margin of the baseline at {fmt.confidence(confidence)} confidence"
     lines = [head]
     lines.append(f"  baseline    {fv(ea.mean)}   ({fv(ea.low)} .. {fv(ea.high)})   model {res_a.model_name!r}")
     lines.append(f"  candidate   {fv(eb.mean)}   ({fv(eb.low)} .. {fv(eb.high)})   model {res_b.model_name!r}")
     extra = ""
     if m.name == "availability" and math.isfinite(lk.value) and lk.value != 0:
         more = -lk.value * h
-        extra = f"   ({_dur(abs(more))} {'more' if more > 0 else 'less'} downtime per {format_hours(h)})"
+        extra = f"   ({fmt.duration(abs(more))} {'more' if more > 0 else 'less'} downtime per {fmt.duration(h)})"
     lines.append(f"  difference  {fd(lk.value)}{extra}")
     if math.isfinite(lk.value):
         lines.append(
-            f"  bounds      {fd(low)} .. {fd(high)}   (one-sided {_conf(conf_used)} lower and upper bounds of candidate - baseline)"
+            f"  bounds      {fd(low)} .. {fd(high)}   (one-sided {fmt.confidence(conf_used)} lower and upper bounds of candidate - baseline)"
         )
     if not math.isfinite(lk.value):
         verdict = f"nothing to measure in {lk.n:,} replications (e.g. no outage in one of the models): passed"

@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 
-__all__ = ["Duration", "hours", "format_hours", "exact_duration", "UNITS"]
+__all__ = ["Duration", "hours", "exact_duration", "UNITS"]
 
 Duration = int | float | str
 
@@ -109,16 +109,3 @@ def exact_duration(h: float) -> str:
             if best is None or len(candidate) < len(best):
                 best = candidate
     return best if best is not None else f"{h!r}h"
-
-
-def format_hours(h: float) -> str:
-    """A short human-readable form of a duration in hours: ``'42s'``, ``'3.5m'``, ``'2h'``, ``'1.5y'``."""
-    if not math.isfinite(h):
-        return str(h)
-    a = abs(h)
-    if a == 0:
-        return "0h"
-    for unit, size in (("y", 8760.0), ("d", 24.0), ("h", 1.0), ("m", 1 / 60), ("s", 1 / 3600)):
-        if a >= size or unit == "s":
-            return f"{h / size:.3g}{unit}"
-    return f"{h:.3g}h"  # pragma: no cover

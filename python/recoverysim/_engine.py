@@ -1,0 +1,133 @@
+"""The one door to the engine: the model's spec, compiling it, and the one call that runs
+replications. Every run (local, chunked on an executor, streamed, extended batch by batch) goes
+through :func:`simulate`; nothing else calls ``_core.simulate``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+from .requirements import Requirement
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
+
+__all__ = ["build_spec", "compile_model", "simulate", "trace", "check_memory", "result_bytes", "default_threads"]
+
+
+def build_spec(model: Model) -> Any:
+    """The engine's view of a model (a ``_core.ModelSpec``)."""
+
+    def targets(selector: Any, where: str) -> list[str]:
+        names = model.select(selector)
+        if not names:
+            raise ValueError(f"{where}: targets {selector!r} select no component")
+        return names
+
+    return _core.ModelSpec(
+        name=model.name,
+        components=[c.to_spec() for c in model.components.values()],
+        crews=[_core.CrewSpec(name=c.name, size=c.size) for c in model.crews.values()],
+        procedures=[p.to_spec() for p in model.procedures.values()],
+        services=[
+            _core.ServiceSpec(
+                name=s.name,
+                requirement=s.requirement.to_spec()
+                if isinstance(s.requirement, Requirement)
+                else _core.RequirementSpec(kind="ref", name=s.requirement),
+                rto=s.rto,
+                rpo=s.rpo,
+            )
+            for s in model.services.values()
+        ],
+        shocks=[
+            _core.ShockSpec(
+                name=sh.name,
+                every=sh.every._c,
+                targets=targets(sh.targets, f"shock {sh.name!r}"),
+                probability=sh.probability,
+                mode=sh.mode or "",
+                outage=None if sh.outage is None else sh.outage._c,
+            )
+            for sh in model.shocks.values()
+        ],
+        maintenance=[
+            _core.MaintenanceSpec(
+                name=w.name,
+                targets=targets(w.targets, f"maintenance {w.name!r}"),
+                every=w.every,
+                offset=w.offset,
+                duration=w.duration._c,
+                crew=w.crew or "",
+            )
+            for w in model.maintenances.values()
+        ],
+        age_when_down=model.age_when_down,
+    )
+
+
+def compile_model(model: Model) -> Any:
+    """Validate and compile a model; raises ``ValueError`` naming the offending entity."""
+    return _core.compile(build_spec(model))
+
+
+def simulate(
+    compiled: Any,
+    *,
+    horizon: float,
+    seed: int,
+    replications: int,
+    first_replication: int = 0,
+    threads: int = 0,
+    keep: int = 0,
+    progress: Callable[[int], Any] | None = None,
+) -> Any:
+    """Run replications ``[first_replication, first_replication + replications)``: the only
+    call of the engine's simulation. Releases the GIL; Ctrl-C raises ``KeyboardInterrupt``."""
+    return _core.simulate(
+        compiled,
+        horizon=horizon,
+        seed=seed,
+        first_replication=first_replication,
+        replications=replications,
+        threads=threads,
+        progress=progress,
+        record_replications=keep,
+    )
+
+
+def trace(compiled: Any, *, horizon: float, seed: int, replication: int, log_file: str | os.PathLike[str] | None) -> Any:
+    """Every event of one replication (identical to that replication inside a full run)."""
+    return _core.trace(
+        compiled, horizon=horizon, seed=seed, replication=replication, log_file="" if log_file is None else os.fspath(log_file)
+    )
+
+
+def default_threads() -> int:
+    """Threads a run uses when ``threads`` is 0 or None: every core."""
+    return int(_core.default_threads())
+
+
+def result_bytes(compiled: Any, replications: int) -> int:
+    """Bytes of the per-replication result arrays of a run (see RunResults in the engine)."""
+    ns, nc, nm = len(compiled.service_names), len(compiled.component_names), len(compiled.mode_names)
+    per = ns * (64 + 8 * (nm + len(compiled.shock_names)) + 8 * len(compiled.phases)) + 28 * nc + 4 * nm + 8
+    return per * replications
+
+
+def check_memory(compiled: Any, replications: int) -> None:
+    """Refuse a run whose results cannot fit in memory, instead of letting the OS kill it."""
+    need = result_bytes(compiled, replications)
+    try:
+        avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not Linux: no check
+        return
+    if need > 0.8 * avail:
+        raise MemoryError(
+            f"{replications:,} replications of this model need about {need / 2**30:.1f} GiB for their "
+            f"per-replication results and {avail / 2**30:.1f} GiB is free; run fewer replications per call "
+            "(the first n replications of a seed are the same whatever n is)"
+        )

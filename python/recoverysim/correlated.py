@@ -1,0 +1,106 @@
+"""Correlated events: shocks (common causes hitting many components at once) and planned
+maintenance windows, with the selector that names their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .distributions import Distribution, Exponential, as_distribution
+from .units import Duration, exact_duration, hours
+from .validation import check_name, check_probability
+
+__all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
+
+# Which components an event applies to: a name, a list of names, or tags that must all match
+# ({"region": "eu-1"}).
+Selector = str | Sequence[str] | Mapping[str, str]
+
+
+def _targets_repr(t: Selector) -> str:
+    return repr(t if isinstance(t, (str, Mapping)) else list(t))
+
+
+class Shock:
+    """A recurring external event hitting several components at once (see :meth:`Model.shock`)."""
+
+    __slots__ = ("name", "every", "targets", "probability", "mode", "outage")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        every: Distribution | Duration,
+        targets: Selector,
+        probability: float = 1.0,
+        mode: str | None = None,
+        outage: Distribution | Duration | None = None,
+    ) -> None:
+        self.name = check_name(name, "shock")
+        if isinstance(every, (int, float, str)) and not isinstance(every, bool):
+            every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
+        self.every = as_distribution(every, name=f"shock {name!r} every")
+        self.targets = check_selector(targets, f"shock {name!r}")
+        self.probability = check_probability(probability, f"shock {name!r} probability")
+        if mode is not None and outage is not None:
+            raise TypeError(f"shock {name!r}: give mode= (trigger a failure mode) or outage= (hold down), not both")
+        self.mode = mode
+        self.outage = None if outage is None else as_distribution(outage, name=f"shock {name!r} outage")
+
+    def __repr__(self) -> str:
+        extra = f", probability={self.probability!r}" if self.probability != 1 else ""
+        extra += f", outage={self.outage!r}" if self.outage is not None else ""
+        extra += f", mode={self.mode!r}" if self.mode else ""
+        return f"Shock({self.name!r}, every={self.every!r}, targets={_targets_repr(self.targets)}{extra})"
+
+
+class Maintenance:
+    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`)."""
+
+    __slots__ = ("name", "targets", "every", "duration", "offset", "crew")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        targets: Selector,
+        every: Duration,
+        duration: Distribution | Duration,
+        offset: Duration = 0,
+        crew: str | None = None,
+    ) -> None:
+        self.name = check_name(name, "maintenance")
+        self.targets = check_selector(targets, f"maintenance {name!r}")
+        self.every = hours(every, name=f"maintenance {name!r} every")
+        if self.every <= 0:
+            raise ValueError(f"maintenance {name!r}: every must be > 0, got {every!r}")
+        self.duration = as_distribution(duration, name=f"maintenance {name!r} duration")
+        self.offset = hours(offset, name=f"maintenance {name!r} offset")
+        if self.offset < 0:
+            raise ValueError(f"maintenance {name!r}: offset must be >= 0, got {offset!r}")
+        self.crew = crew
+
+    def __repr__(self) -> str:
+        extra = f", offset={exact_duration(self.offset)!r}" if self.offset else ""
+        extra += f", crew={self.crew!r}" if self.crew else ""
+        return (
+            f"Maintenance({self.name!r}, targets={_targets_repr(self.targets)}, every={exact_duration(self.every)!r}, "
+            f"duration={self.duration!r}{extra})"
+        )
+
+
+def check_selector(targets: Any, where: str) -> Selector:
+    if isinstance(targets, str):
+        return targets
+    if isinstance(targets, Mapping):
+        if not targets:
+            raise ValueError(f"{where}: an empty tag selector selects nothing")
+        return {str(k): str(v) for k, v in targets.items()}
+    if isinstance(targets, (list, tuple)):
+        if not targets:
+            raise ValueError(f"{where}: targets is empty")
+        for i, t in enumerate(targets):
+            if not isinstance(t, str):
+                raise TypeError(f"{where}: targets[{i}] must be a component name, got {type(t).__name__}")
+        return list(targets)
+    raise TypeError(f"{where}: targets must be a name, a list of names or a tag selector dict, got {type(targets).__name__}")

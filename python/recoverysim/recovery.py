@@ -1,0 +1,225 @@
+"""Recovery: the steps of a procedure, the procedure, failure modes and cascades.
+
+>>> Step("detect", "5m")
+Step('detect', Deterministic(value='5m'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import _core
+from .distributions import Distribution, as_distribution
+from .units import Duration, hours
+from .validation import check_name, check_probability
+
+__all__ = ["Step", "Procedure", "FailureMode", "Cascade", "as_procedure"]
+
+
+class Step:
+    """One step of a recovery procedure.
+
+    Parameters
+    ----------
+    name:
+        What the step is: ``"detect"``, ``"diagnose"``, ``"failover"``, ``"restore"``,
+        ``"repair"``, ``"verify"``... Time is reported per step name.
+    duration:
+        A distribution, or a fixed duration (``"5m"``).
+    crew:
+        Name of a crew (see :meth:`Model.crew`); the step waits for a free member, FIFO, and
+        holds it while it runs. Waiting time is downtime.
+    success:
+        Probability that one attempt of the step succeeds. On failure the step is retried, or,
+        after ``max_attempts`` failed attempts, the procedure ``escalate`` takes over.
+    every, offset:
+        The step first waits for the next periodic inspection at ``offset + k * every``
+        (hidden failures found only by checks), then runs for ``duration``.
+
+    >>> Step("detect", "5m")
+    Step('detect', Deterministic(value='5m'))
+    """
+
+    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+
+    def __init__(
+        self,
+        name: str,
+        duration: Distribution | Duration,
+        *,
+        crew: str | None = None,
+        success: float = 1.0,
+        max_attempts: int | None = None,
+        escalate: str | None = None,
+        every: Duration | None = None,
+        offset: Duration = 0,
+    ) -> None:
+        self.name = check_name(name, "step")
+        self.duration = as_distribution(duration, name=f"step {name!r} duration")
+        self.crew = crew
+        self.success = check_probability(success, f"step {name!r} success")
+        if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1):
+            raise ValueError(f"step {name!r}: max_attempts must be an integer >= 1, got {max_attempts!r}")
+        self.max_attempts = max_attempts
+        self.escalate = escalate
+        self.every = None if every is None else hours(every, name=f"step {name!r} every")
+        if self.every is not None and self.every <= 0:
+            raise ValueError(f"step {name!r}: inspection interval 'every' must be > 0")
+        self.offset = hours(offset, name=f"step {name!r} offset")
+
+    def to_spec(self) -> Any:
+        return _core.StepSpec(
+            name=self.name,
+            duration=self.duration._c,
+            crew=self.crew or "",
+            success=self.success,
+            max_attempts=self.max_attempts or 0,
+            escalate=self.escalate or "",
+            inspection_interval=self.every or 0.0,
+            inspection_offset=self.offset,
+        )
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.crew:
+            extra += f", crew={self.crew!r}"
+        if self.success != 1.0:
+            extra += f", success={self.success:g}"
+        if self.max_attempts:
+            extra += f", max_attempts={self.max_attempts}"
+        if self.escalate:
+            extra += f", escalate={self.escalate!r}"
+        if self.every:
+            extra += f", every='{self.every:g}h'"
+        return f"Step({self.name!r}, {self.duration!r}{extra})"
+
+
+class Procedure:
+    """An ordered list of recovery steps. The component is down until the last step ends.
+
+    >>> Procedure(Step("detect", "5m"), Step("restart", rs.Exponential("10m")))  # doctest: +SKIP
+    """
+
+    __slots__ = ("steps", "name")
+
+    def __init__(self, *steps: Step, name: str = "") -> None:
+        if len(steps) == 1 and isinstance(steps[0], (list, tuple)):
+            steps = tuple(steps[0])
+        if not steps:
+            raise ValueError("a procedure needs at least one step")
+        for i, s in enumerate(steps):
+            if not isinstance(s, Step):
+                raise TypeError(f"procedure step {i}: expected rs.Step, got {type(s).__name__}")
+        self.steps: tuple[Step, ...] = tuple(steps)
+        self.name = name
+
+    @property
+    def mean(self) -> float:
+        """Mean duration ignoring crews, inspections and retries (a lower bound)."""
+        return sum(s.duration.mean for s in self.steps)
+
+    def to_spec(self) -> Any:
+        return _core.ProcedureSpec(name=self.name, steps=[s.to_spec() for s in self.steps])
+
+    def __repr__(self) -> str:
+        return f"Procedure({', '.join(repr(s) for s in self.steps)})"
+
+
+def as_procedure(repair: Any, where: str) -> Procedure:
+    if isinstance(repair, Procedure):
+        return repair
+    if isinstance(repair, Step):
+        return Procedure(repair)
+    if isinstance(repair, (list, tuple)):
+        return Procedure(*repair)
+    return Procedure(Step("repair", as_distribution(repair, name=f"{where} repair")))
+
+
+class Cascade:
+    """A failure that makes another component fail: with ``probability``, after ``delay``, the
+    ``target`` fails with its failure mode ``mode`` (its first mode by default) if it is up
+    then. Outages it causes keep the original root cause.
+
+    >>> Cascade("db-replica", probability=0.3, delay="5m")
+    Cascade('db-replica', probability=0.3, delay=Deterministic(value='5m'))
+    """
+
+    __slots__ = ("target", "probability", "delay", "mode")
+
+    def __init__(self, target: str, *, probability: float = 1.0, delay: Distribution | Duration = 0, mode: str | None = None) -> None:
+        self.target = check_name(target, "cascade target")
+        self.probability = check_probability(probability, f"cascade to {target!r} probability")
+        self.delay = as_distribution(delay, name=f"cascade to {target!r} delay")
+        self.mode = mode
+
+    def to_spec(self) -> Any:
+        return _core.CascadeSpec(target=self.target, mode=self.mode or "", probability=self.probability, delay=self.delay._c)
+
+    def __repr__(self) -> str:
+        extra = f", probability={self.probability!r}" if self.probability != 1 else ""
+        if self.delay.mean > 0 or self.delay.kind != "deterministic":
+            extra += f", delay={self.delay!r}"
+        if self.mode:
+            extra += f", mode={self.mode!r}"
+        return f"Cascade({self.target!r}{extra})"
+
+
+class FailureMode:
+    """One way a component fails: a time to failure (in age) and the recovery procedure.
+
+    ``repair`` is a distribution (one ``repair`` step), a :class:`Procedure`, or a list of steps.
+
+    ``data_loss`` says what the failure does to the component's data:
+
+    - ``False``: nothing is lost (a crash, a lost server behind replicated storage);
+    - ``True``: writes since the latest recovery point are lost: the replica (lagging by the
+      replication lag) or the latest successful backup, whichever is more recent;
+    - ``"backup"``: the replica is lost too (corruption replicates, ransomware): back to the
+      latest successful backup.
+    """
+
+    __slots__ = ("name", "failure", "repair", "data_loss", "cascades")
+
+    def __init__(
+        self,
+        name: str,
+        failure: Distribution,
+        repair: Distribution | Procedure | Step | Sequence[Step] | Duration,
+        *,
+        data_loss: bool | str = False,
+        cascades: Sequence[Cascade] = (),
+    ) -> None:
+        self.name = check_name(name, "failure mode")
+        self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
+        self.repair = as_procedure(repair, f"failure mode {name!r}")
+        if data_loss not in (False, True, "backup"):
+            raise ValueError(f"failure mode {name!r}: data_loss must be False, True or 'backup', got {data_loss!r}")
+        self.data_loss: bool | str = data_loss
+        if isinstance(cascades, Cascade):
+            cascades = [cascades]
+        for i, c in enumerate(cascades):
+            if not isinstance(c, Cascade):
+                raise TypeError(f"failure mode {name!r}: cascades[{i}] must be rs.Cascade(...), got {type(c).__name__}")
+        self.cascades: list[Cascade] = list(cascades)
+
+    def to_spec(self) -> Any:
+        kind = {False: "none", True: "latest", "backup": "backup"}[self.data_loss]  # type: ignore[index]
+        return _core.FailureModeSpec(
+            name=self.name,
+            ttf=self.failure._c,
+            procedure=self.repair.to_spec(),
+            data_loss=kind,
+            cascades=[c.to_spec() for c in self.cascades],
+        )
+
+    def __repr__(self) -> str:
+        steps = self.repair.steps
+        rep = (
+            repr(steps[0].duration)
+            if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1
+            else repr(self.repair)
+        )
+        dl = f", data_loss={self.data_loss!r}" if self.data_loss else ""
+        dl += f", cascades={self.cascades!r}" if self.cascades else ""
+        return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"
