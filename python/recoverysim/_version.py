@@ -1,3 +1,4 @@
 """The package version, written once: pyproject.toml reads it from here."""
 
 __version__ = "0.1.0"
+__all__ = ["__version__"]

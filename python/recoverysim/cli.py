@@ -311,7 +311,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 f"{d.service} {d.metric} {m.format_difference(d.difference.mean)} "
                 f"[{m.format_difference(d.difference.low)}, {m.format_difference(d.difference.high)}]"
             )
-        _error(f"the candidate is worse ({cmp.confidence:.0%} confidence): " + "; ".join(parts))
+        _error(f"the candidate is worse ({fmt.confidence(cmp.confidence)} confidence): " + "; ".join(parts))
         return EXIT_TARGET_MISSED
     return EXIT_OK
 
@@ -400,7 +400,7 @@ def graph(model: Model) -> str:
             lines += _gate_lines(req)
         targets = []
         if s.availability is not None:
-            targets.append(f"SLA {s.availability:.4%}")
+            targets.append(f"SLA {fmt.given_percent(s.availability)}")
         if s.rto is not None:
             targets.append(f"RTO {fmt.duration(s.rto)}")
         if s.rpo is not None:

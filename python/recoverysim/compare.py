@@ -54,7 +54,7 @@ from .io import load
 from .model import Component, FailureMode, Model, Procedure
 from .results import Results
 from .stats import Estimate, t_quantile
-from .units import Duration, hours
+from .units import Duration, duration_literal, hours
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -397,7 +397,7 @@ class Comparison:
         lines = [
             f"recoverysim compare: {self.names[0]} {b.model_name!r} vs {self.names[1]} {c.model_name!r}, "
             f"{self.replications:,} replications of {fmt.duration(self.horizon)} on {how} (seed {self.seed})",
-            f"differences are {self.names[1]} - {self.names[0]} with {self.confidence:.0%} confidence intervals",
+            f"differences are {self.names[1]} - {self.names[0]} with {fmt.confidence(self.confidence)} confidence intervals",
             "",
         ]
         for s in self.services:
@@ -426,7 +426,7 @@ class Comparison:
     def __repr__(self) -> str:
         return (
             f"Comparison({self.baseline.model_name!r} vs {self.candidate.model_name!r}, "
-            f"{self.replications} replications of {fmt.duration(self.horizon)}, "
+            f"{self.replications} replications of {duration_literal(self.horizon)}, "
             f"{'paired' if self.paired else 'independent'}, services={self.services})"
         )
 
@@ -1022,8 +1022,8 @@ def _format_axis(axis: Any, m: Metric, difference: bool) -> None:
     from matplotlib.ticker import FuncFormatter
 
     if m.unit == "share":
-        fmt = (lambda v, _: f"{v * 100:+.3g} pp") if difference else (lambda v, _: f"{v * 100:.6g}%")
-        axis.set_major_formatter(FuncFormatter(fmt))
+        tick_text = (lambda v, _: f"{v * 100:+.3g} pp") if difference else (lambda v, _: f"{v * 100:.6g}%")
+        axis.set_major_formatter(FuncFormatter(tick_text))
 
 
 def _only(df: pd.DataFrame, column: str, value: Any, what: str) -> tuple[pd.DataFrame, Any]:
@@ -1092,7 +1092,7 @@ def plot_sweep(
     ax.set_ylabel(m.label + (" (difference from baseline)" if difference else ""))
     _format_axis(ax.yaxis, m, difference)
     conf = df.attrs.get("confidence")
-    ax.set_title(f"{service}" + (f" ({conf:.0%} intervals, common random numbers)" if conf else ""))
+    ax.set_title(f"{service}" + (f" ({fmt.confidence(conf)} intervals, common random numbers)" if conf else ""))
     if hue is not None:
         ax.legend()
     return ax

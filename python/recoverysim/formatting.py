@@ -24,6 +24,7 @@ __all__ = [
     "per_horizon",
     "horizon_words",
     "percent",
+    "given_percent",
     "percent_interval",
     "percentage_points",
     "signed",
@@ -128,12 +129,18 @@ def percent(p: float | None, max_decimals: int = 9) -> str:
     return f"{text}%"
 
 
+def given_percent(p: float) -> str:
+    """A share the user gave (a target, a success probability) as they would write it:
+    ``0.95 -> '95%'``, ``0.9995 -> '99.95%'``; estimates use :func:`percent`."""
+    return NA if p is None or not math.isfinite(p) else f"{100 * p:.10g}%"
+
+
 def percent_interval(mean: float, low: float, high: float) -> tuple[str, str]:
     """A share and its interval with enough decimals to see the interval's width:
     ``('99.9990%', '99.9980 – 100.0000%')``."""
     low, high = max(low, 0.0), min(high, 1.0)
     half = (high - low) / 2 if math.isfinite(high - low) else math.nan
-    if math.isfinite(half) and half > 0:
+    if math.isfinite(half) and half > 1e-12:  # below that: rounding noise of a point value
         dec = min(max(2, 1 - math.floor(math.log10(half * 100))), 8)
     else:
         un = 100 * (1 - mean)

@@ -36,7 +36,6 @@ from typing import Any, NoReturn, Union
 
 import yaml
 
-from . import formatting as fmt
 from . import writer
 from .components import Backup, Replication
 from .correlated import Selector
@@ -55,7 +54,8 @@ from .distributions import (
 from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, k_of_n
-from .units import hours
+from .units import duration_literal, hours
+from .validation import PROBABILITY, probability_value
 
 __all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
 
@@ -217,22 +217,13 @@ def _whole(v: Any, path: _Path, minimum: int) -> int:
     return v
 
 
-_PROBABILITY = "a probability (a number from 0 to 1, or a percentage such as '99.9%')"
-
-
 def _probability(v: Any, path: _Path) -> float:
-    if isinstance(v, str) and v.strip().endswith("%"):
-        try:
-            p = float(v.strip()[:-1]) / 100.0
-        except ValueError:
-            _fail(path, f"expected {_PROBABILITY}, got {v!r}")
-    elif isinstance(v, bool) or not isinstance(v, (int, float)):
-        _fail(path, f"expected {_PROBABILITY}, got {_got(v)}")
-    else:
-        p = float(v)
-    if not 0.0 <= p <= 1.0:
-        _fail(path, f"expected {_PROBABILITY}, got {v!r}")
-    return p
+    try:
+        return probability_value(v)
+    except TypeError:
+        _fail(path, f"expected {PROBABILITY}, got {_got(v)}")
+    except ValueError as e:
+        _fail(path, str(e))
 
 
 _DURATION = "a duration such as '30m', '2h' or '1y' (a plain number means hours)"
@@ -809,7 +800,7 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
         if kwargs["duration"].mean >= kwargs["every"]:
             _fail(
                 p / "duration",
-                f"the mean duration ({fmt.duration(kwargs['duration'].mean)}) must be shorter than every ({fmt.duration(kwargs['every'])})",
+                f"the mean duration ({duration_literal(kwargs['duration'].mean)}) must be shorter than every ({duration_literal(kwargs['every'])})",
             )
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], p / "offset", minimum=">= 0")

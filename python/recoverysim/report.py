@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .formatting import confidence, duration, horizon_words, per_horizon, percent, percent_interval
+from .formatting import confidence, duration, given_percent, horizon_words, per_horizon, percent, percent_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
@@ -50,7 +50,9 @@ def results_text(res: Results) -> str:
         target = t.get("availability")
         if target is not None:
             p = res.p_sla_met(s)
-            lines.append(f"  SLA {percent(target):<13} met in {percent(p.mean)} of {horizon_words(res.horizon)[1]} {_interval(p, percent)}")
+            lines.append(
+                f"  SLA {given_percent(target):<13} met in {percent(p.mean)} of {horizon_words(res.horizon)[1]} {_interval(p, percent)}"
+            )
         if t.get("rto") is not None:
             c = res.rto_compliance(s)
             b = res.p_rto_breach(s)

@@ -23,6 +23,7 @@ from typing import Any
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
+from .validation import check_probability
 
 __all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
 
@@ -99,11 +100,9 @@ class Standby(Requirement):
                 raise TypeError(f"standby: member {i} must be a component name, got a {type(m).__name__}")
         self.detection = as_distribution(detection, name="standby detection")
         self.switchover = as_distribution(switchover, name="standby switchover")
-        if isinstance(success, bool) or not isinstance(success, (int, float)) or not 0 <= success <= 1:
-            raise ValueError(f"standby: success must be a probability in [0, 1], got {success!r}")
         if isinstance(dormancy, bool) or not isinstance(dormancy, (int, float)) or not 0 <= dormancy <= 1:
             raise ValueError(f"standby: dormancy must be in [0, 1] (0 cold, 1 hot), got {dormancy!r}")
-        self.success = float(success)
+        self.success = check_probability(success, "standby success")
         self.dormancy = float(dormancy)
 
     def to_spec(self) -> Any:
@@ -138,7 +137,7 @@ class Standby(Requirement):
         if self.switchover.mean:
             options.append(f"switchover {fmt.duration(self.switchover.mean)}")
         if self.success != 1:
-            options.append(f"success {fmt.percent(self.success)}")
+            options.append(f"success {fmt.given_percent(self.success)}")
         return temperature, options
 
     def __repr__(self) -> str:
@@ -225,43 +224,17 @@ def standby(
 
 
 def requirement_from(value: Any, *, where: str) -> Member:
-    """A requirement from a name, a Requirement, or model-file data (``{"all_of": [...]}``)."""
+    """A requirement given in Python: a component or service name, or a Requirement built with
+    :func:`all_of`, :func:`any_of`, :func:`k_of_n` or :func:`standby`. Model-file data
+    (``{"all_of": [...]}``) is read by :mod:`recoverysim.io` alone."""
     if isinstance(value, (str, Requirement)):
         return value
-    if isinstance(value, dict) and len(value) == 1:
-        ((kind, body),) = value.items()
-        if kind in ("all_of", "any_of"):
-            if not isinstance(body, list):
-                raise ValueError(f"{where}.{kind}: expected a list of members")
-            return Requirement(kind, [requirement_from(b, where=f"{where}.{kind}[{i}]") for i, b in enumerate(body)])
-        if kind == "k_of_n":
-            if not isinstance(body, dict) or not {"k", "of"} <= set(body) or not set(body) <= {"k", "of", "load_sharing"}:
-                raise ValueError(f"{where}.k_of_n: expected {{k: <int>, of: [members], load_sharing: <number, optional>}}")
-            members = body["of"]
-            if not isinstance(members, list):
-                raise ValueError(f"{where}.k_of_n.of: expected a list of members")
-            try:
-                return k_of_n(
-                    body["k"],
-                    *[requirement_from(b, where=f"{where}.k_of_n.of[{i}]") for i, b in enumerate(members)],
-                    load_sharing=body.get("load_sharing", 0.0),
-                )
-            except (TypeError, ValueError) as e:
-                raise ValueError(f"{where}: {e}") from None
-        if kind == "standby":
-            if not isinstance(body, dict) or "members" not in body:
-                raise ValueError(f"{where}.standby: expected {{members: [names], detection, switchover, success, dormancy}}")
-            opts = {k: v for k, v in body.items() if k != "members"}
-            unknown = set(opts) - {"detection", "switchover", "success", "dormancy"}
-            if unknown:
-                raise ValueError(f"{where}.standby: unknown field(s) {', '.join(sorted(unknown))}")
-            try:
-                return Standby(body["members"], **opts)
-            except (TypeError, ValueError) as e:
-                raise ValueError(f"{where}.standby: {e}") from None
-    raise ValueError(
-        f"{where}: expected a name, or one of all_of: [...], any_of: [...], k_of_n: {{k, of}}, standby: {{members, ...}}; got {value!r}"
-    )
+    if isinstance(value, dict):
+        raise TypeError(
+            f"{where}: a requirement in Python is a name or rs.all_of / rs.any_of / rs.k_of_n / rs.standby(...); "
+            f"model-file data such as {value!r} is read by rs.loads / rs.load"
+        )
+    raise TypeError(f"{where}: expected a component or service name or a requirement (rs.all_of(...), ...), got {type(value).__name__}")
 
 
 @dataclass

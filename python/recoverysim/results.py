@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from . import _core, _engine, _html, formatting, report
+from . import _core, _engine, _html, report
 from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
 from .stats import Estimate, estimate, ratio_estimate
+from .units import duration_literal
 
 if TYPE_CHECKING:
     from .model import Model
@@ -510,7 +511,7 @@ class Results:
     def __repr__(self) -> str:
         return (
             f"Results(model={self.model_name!r}, replications={self.replications}, "
-            f"horizon={formatting.duration(self.horizon)!r}, services={self.service_names})"
+            f"horizon={duration_literal(self.horizon)}, services={self.service_names})"
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
+from .formatting import estimate_digits
 
 __all__ = ["Estimate", "estimate", "ratio_estimate", "normal_quantile", "t_quantile"]
 
@@ -66,25 +67,8 @@ class Estimate:
         return self.low <= value <= self.high
 
     def __repr__(self) -> str:
-        m, lo, hi = _digits(self.mean, self.low, self.high)
+        m, lo, hi = estimate_digits(self.mean, self.low, self.high)
         return f"{m} [{lo}, {hi}] ({self.confidence * 100:g}% CI, n={self.n})"
-
-
-def _digits(mean: float, low: float, high: float) -> tuple[str, str, str]:
-    """Enough digits to tell the interval's ends apart (two significant digits of its half-width),
-    at least six significant ones: 0.99999871 [0.99999841, 0.99999901], not 0.999999 [0.999998, 0.999999]."""
-    hw = (high - low) / 2
-    if not (math.isfinite(mean) and math.isfinite(hw) and hw > 0):
-        return f"{mean:.6g}", f"{low:.6g}", f"{high:.6g}"
-    if mean == 0 or abs(mean) >= 1e-3:
-        decimals = 1 - math.floor(math.log10(hw))
-        sig = max(6, math.floor(math.log10(abs(mean))) + 1 + decimals) if mean != 0 else 6
-        if decimals <= 0 or sig <= 6:
-            return f"{mean:.6g}", f"{low:.6g}", f"{high:.6g}"
-        decimals = min(decimals, 15)
-        return f"{mean:.{decimals}f}", f"{low:.{decimals}f}", f"{high:.{decimals}f}"
-    sig = max(3, min(15, math.floor(math.log10(abs(mean))) - math.floor(math.log10(hw)) + 2))
-    return f"{mean:.{sig}g}", f"{low:.{sig}g}", f"{high:.{sig}g}"
 
 
 def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:

@@ -433,7 +433,7 @@ def assert_metric(
     extra = ""
     if m.name == "availability":
         extra = (
-            f"   ({fmt.duration((1 - lk.value) * h)} of downtime per {fmt.duration(h)}; the target allows {fmt.duration((1 - target) * h)})"
+            f"   ({fmt.duration((1 - lk.value) * h)} of downtime per {fmt.per_horizon(h)}; the target allows {fmt.duration((1 - target) * h)})"
         )
     lines.append(f"  estimate   {f(lk.value)}{extra}")
     if math.isfinite(lk.value):
@@ -665,7 +665,7 @@ def assert_not_worse(
     extra = ""
     if m.name == "availability" and math.isfinite(lk.value) and lk.value != 0:
         more = -lk.value * h
-        extra = f"   ({fmt.duration(abs(more))} {'more' if more > 0 else 'less'} downtime per {fmt.duration(h)})"
+        extra = f"   ({fmt.duration(abs(more))} {'more' if more > 0 else 'less'} downtime per {fmt.per_horizon(h)})"
     lines.append(f"  difference  {fd(lk.value)}{extra}")
     if math.isfinite(lk.value):
         lines.append(

@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 
-__all__ = ["Duration", "hours", "exact_duration", "UNITS"]
+__all__ = ["Duration", "hours", "exact_duration", "duration_literal", "UNITS"]
 
 Duration = int | float | str
 
@@ -109,3 +109,32 @@ def exact_duration(h: float) -> str:
             if best is None or len(candidate) < len(best):
                 best = candidate
     return best if best is not None else f"{h!r}h"
+
+
+def duration_literal(h: float) -> str:
+    """A duration as a person would write it in a model file, reading back exactly: whole years, weeks or days
+    up to 99 (``1y``, ``30d``), else hours when short (``2000h``, ``2.5h``); below an hour whole
+    minutes or seconds (``15m``, ``2s``); else the shortest exact string."""
+
+    def whole(unit: str, limit: float) -> str | None:
+        n = h / UNITS[unit]
+        text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
+        return text if text and hours(text) == h else None
+
+    if h >= 1:
+        for unit in ("y", "w", "d"):
+            if text := whole(unit, 99):
+                return text
+        text = exact_duration(h)
+        if text.endswith("h") and len(text) <= 7:
+            return text
+    else:
+        for unit in ("m", "s"):
+            if text := whole(unit, math.inf):
+                return text
+    best = exact_duration(h)
+    for unit in ("h", "m", "s", "d", "w", "y"):
+        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
+        if len(text) < len(best) and hours(text) == h:
+            best = text
+    return best

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_name", "check_count", "check_positive", "check_nonnegative", "check_probability"]
+__all__ = ["check_name", "check_count", "check_positive", "check_nonnegative", "check_probability", "probability_value", "PROBABILITY"]
 
 
 def check_name(name: Any, what: str) -> str:
@@ -42,10 +42,32 @@ def check_nonnegative(v: float, what: str) -> float:
     return v
 
 
-def check_probability(p: Any, what: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)):
-        raise TypeError(f"{what}: expected a probability (a number in [0, 1]), got {type(p).__name__}")
-    p = float(p)
-    if not (0.0 <= p <= 1.0):
-        raise ValueError(f"{what}: probability must be in [0, 1], got {p:g}")
+PROBABILITY = "a probability (a number from 0 to 1, or a percentage such as '99.9%')"
+
+
+def probability_value(v: Any) -> float:
+    """The probability ``v`` stands for: a number from 0 to 1, or a percentage string
+    (``"99.9%"``). Raises ``TypeError`` or ``ValueError`` saying what was expected; the model
+    files (:mod:`recoverysim.io`) and the Python API share this rule."""
+    if isinstance(v, str) and v.strip().endswith("%"):
+        try:
+            p = float(v.strip()[:-1]) / 100.0
+        except ValueError:
+            raise ValueError(f"expected {PROBABILITY}, got {v!r}") from None
+    elif isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"expected {PROBABILITY}, got {type(v).__name__} {v!r}")
+    else:
+        p = float(v)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"expected {PROBABILITY}, got {v!r}")
     return p
+
+
+def check_probability(p: Any, what: str) -> float:
+    """:func:`probability_value`, with ``what`` (the field) at the start of any error."""
+    try:
+        return probability_value(p)
+    except TypeError as e:
+        raise TypeError(f"{what}: {e}") from None
+    except ValueError as e:
+        raise ValueError(f"{what}: {e}") from None

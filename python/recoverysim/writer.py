@@ -8,7 +8,6 @@ written as short literals that read back exactly (``'15m'``, ``'2000h'``, ``'1y'
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,7 +19,7 @@ from .correlated import Selector
 from .distributions import Deterministic, Distribution, Exponential, Gamma, LogNormal
 from .recovery import Cascade, Procedure, Step
 from .requirements import Member, Standby
-from .units import UNITS, exact_duration, hours
+from .units import duration_literal
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -31,35 +30,6 @@ PathLike = str | os.PathLike[str]
 
 
 # --- model-file literals ----------------------------------------------------------------------------------
-
-
-def _dur(h: float) -> str:
-    """A duration as a person would write it, reading back exactly: whole years, weeks or days
-    up to 99 (``1y``, ``30d``), else hours when short (``2000h``, ``2.5h``); below an hour whole
-    minutes or seconds (``15m``, ``2s``); else the shortest exact string."""
-
-    def whole(unit: str, limit: float) -> str | None:
-        n = h / UNITS[unit]
-        text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
-        return text if text and hours(text) == h else None
-
-    if h >= 1:
-        for unit in ("y", "w", "d"):
-            if text := whole(unit, 99):
-                return text
-        text = exact_duration(h)
-        if text.endswith("h") and len(text) <= 7:
-            return text
-    else:
-        for unit in ("m", "s"):
-            if text := whole(unit, math.inf):
-                return text
-    best = exact_duration(h)
-    for unit in ("h", "m", "s", "d", "w", "y"):
-        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
-        if len(text) < len(best) and hours(text) == h:
-            best = text
-    return best
 
 
 def _num_out(x: float) -> int | float:
@@ -80,7 +50,7 @@ def _mean_std_form(d: Distribution) -> dict[str, Any] | None:
         except (TypeError, ValueError):
             return None
         if again == d:
-            return {"type": d.kind, "mean": _dur(mean), "std": _dur(std)}
+            return {"type": d.kind, "mean": duration_literal(mean), "std": duration_literal(std)}
     return None
 
 
@@ -88,7 +58,7 @@ def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
     """A distribution as data; a bare duration string where a fixed duration is accepted."""
     params = d.params
     if fixed and isinstance(d, Deterministic):
-        return _dur(params["value"])
+        return duration_literal(params["value"])
     if isinstance(d, LogNormal) or (isinstance(d, Gamma) and len(repr(params["shape"])) > 6):
         nice = _mean_std_form(d)
         if nice is not None:
@@ -96,9 +66,9 @@ def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
     out: dict[str, Any] = {"type": d.kind}
     for k, v in params.items():
         if isinstance(v, list):
-            out[k] = [_dur(x) for x in v]
+            out[k] = [duration_literal(x) for x in v]
         elif k in type(d)._time_params:
-            out[k] = _dur(v)
+            out[k] = duration_literal(v)
         else:
             out[k] = _num_out(v)
     return out
@@ -115,9 +85,9 @@ def _dump_step(s: Step) -> dict[str, Any]:
     if s.escalate:
         out["escalate"] = s.escalate
     if s.every:
-        out["every"] = _dur(s.every)
+        out["every"] = duration_literal(s.every)
     if s.offset:
-        out["offset"] = _dur(s.offset)
+        out["offset"] = duration_literal(s.offset)
     return out
 
 
@@ -158,8 +128,8 @@ def _dump_components(m: Model) -> dict[str, Any]:
             fm = c.modes[0]
             rep = _plain_repair(fm.repair)
             if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
-                d["mttf"] = _dur(fm.failure.mean)
-                d["mttr"] = _dur(rep.mean)
+                d["mttf"] = duration_literal(fm.failure.mean)
+                d["mttr"] = duration_literal(rep.mean)
             else:
                 d["failure"] = _dump_dist(fm.failure, fixed=False)
                 d["repair"] = _dump_repair(fm.repair)
@@ -179,13 +149,13 @@ def _dump_components(m: Model) -> dict[str, Any]:
             d["modes"] = modes
         if c.backup is not None:
             b = c.backup
-            bd: dict[str, Any] = {"every": _dur(b.every)}
+            bd: dict[str, Any] = {"every": duration_literal(b.every)}
             if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
                 bd["duration"] = _dump_dist(b.duration, fixed=True)
             if b.success != 1.0:
                 bd["success"] = _num_out(b.success)
             if b.offset:
-                bd["offset"] = _dur(b.offset)
+                bd["offset"] = duration_literal(b.offset)
             d["backup"] = bd
         if c.replication is not None:
             d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
@@ -227,9 +197,9 @@ def _dump_services(m: Model) -> dict[str, Any]:
         if s.availability is not None:
             d["availability"] = _num_out(s.availability)
         if s.rto is not None:
-            d["rto"] = _dur(s.rto)
+            d["rto"] = duration_literal(s.rto)
         if s.rpo is not None:
-            d["rpo"] = _dur(s.rpo)
+            d["rpo"] = duration_literal(s.rpo)
         out[s.name] = d
     return out
 
@@ -245,7 +215,7 @@ def _dump_procedures(m: Model) -> dict[str, Any]:
 def _dump_shocks(m: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for sh in m.shocks.values():
-        every = _dur(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
+        every = duration_literal(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
         d: dict[str, Any] = {"every": every, "targets": _dump_selector(sh.targets)}
         if sh.probability != 1.0:
             d["probability"] = _num_out(sh.probability)
@@ -260,9 +230,13 @@ def _dump_shocks(m: Model) -> dict[str, Any]:
 def _dump_maintenance(m: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for w in m.maintenances.values():
-        d: dict[str, Any] = {"targets": _dump_selector(w.targets), "every": _dur(w.every), "duration": _dump_dist(w.duration, fixed=True)}
+        d: dict[str, Any] = {
+            "targets": _dump_selector(w.targets),
+            "every": duration_literal(w.every),
+            "duration": _dump_dist(w.duration, fixed=True),
+        }
         if w.offset:
-            d["offset"] = _dur(w.offset)
+            d["offset"] = duration_literal(w.offset)
         if w.crew:
             d["crew"] = w.crew
         out[w.name] = d

@@ -65,7 +65,7 @@ def test_run_prints_the_report_and_writes_json_and_csv(tmp_path):
     out_json, out_csv = tmp_path / "s.json", tmp_path / "s.csv"
     r = recoverysim("run", "examples/exchange.yaml", *FAST, "--json", str(out_json), "--csv", str(out_csv))
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("recoverysim: model 'exchange', 200 replications of 1y (seed 3)")
+    assert r.stdout.startswith("recoverysim: model 'exchange', 200 replications of 1 year (seed 3)")
     for service in ("trading", "withdrawals", "database", "blockchain"):
         assert f"service {service}\n" in r.stdout
     doc = json.loads(out_json.read_text())
@@ -286,13 +286,13 @@ def test_main_graph_labels_standby_groups_and_gates(capsys):
     code, out, err = run_main(["graph", str(EXAMPLES / "exchange.yaml")], capsys)
     assert (code, err) == (0, "")
     check_dot(out, rs.load(EXAMPLES / "exchange.yaml"))
-    assert '"matching\\nstandby, hot\\ndetect 30s, switchover 1m\\nRTO 15m"' in out
-    assert '"database\\nstandby, warm (0.5)\\ndetect 5m, switchover 2m, success 95%\\nRTO 30m, RPO 1h"' in out
+    assert '"matching\\nstandby, hot\\ndetect 30 s, switchover 1 min\\nRTO 15 min"' in out
+    assert '"database\\nstandby, warm (0.5)\\ndetect 5 min, switchover 2 min, success 95%\\nRTO 30 min, RPO 1 h"' in out
     assert '[label="2 of 3", shape=diamond]' in out
     assert '"service:matching" -> "component:match-a" [label="primary"];' in out
     assert '"service:withdrawals" -> "service:trading";' in out
     assert '"component:node-eu-1" [label="node-eu-1\\nregion=eu-1\\nrole=chain-node", shape=ellipse];' in out
-    assert '"shock:region-eu-1" [label="region-eu-1\\nevery 2y, outage 4.5h", shape=octagon, color="#b22222"];' in out
+    assert '"shock:region-eu-1" [label="region-eu-1\\nevery 2 years, outage 4.5 h", shape=octagon, color="#b22222"];' in out
     assert '"shock:region-eu-1" -> "component:node-eu-2" [style=dotted' in out
 
 
@@ -300,7 +300,7 @@ def test_graph_draws_cascades(capsys):
     code, out, _ = run_main(["graph", str(EXAMPLES / "correlated.yaml")], capsys)
     assert code == 0
     check_dot(out, rs.load(EXAMPLES / "correlated.yaml"))
-    assert '"component:db-a" -> "component:db-b" [label="cascade p=0.2, after 2m", style=dotted' in out
+    assert '"component:db-a" -> "component:db-b" [label="cascade p=0.2, after 2 min", style=dotted' in out
     assert '[label="workers\\n3 of 4, load sharing 0.5", shape=box' in out
 
 
@@ -364,12 +364,12 @@ def test_compare_reports_paired_differences_and_checks_for_worse(missing_target,
     r = recoverysim("compare", str(missing_target), str(better), *FAST, "--check")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(
-        f"baseline  {missing_target}\ncandidate {better}\nrecoverysim compare: baseline 'misses' vs candidate 'better', 200 replications of 1y on common random numbers"
+        f"baseline  {missing_target}\ncandidate {better}\nrecoverysim compare: baseline 'misses' vs candidate 'better', 200 replications of 1 year on common random numbers"
     )
     assert re.search(
         r"  availability +90\.\d+% -> 99\.\d+% +\+8\.\d+ pp \[\+8\.\d+ pp, \+8\.\d+ pp\] +better  variance reduction", r.stdout
     )
-    assert "RTO compliance (RTO 1h)" in r.stdout and "no metric is significantly worse in the candidate" in r.stdout
+    assert "RTO compliance (RTO 1 h)" in r.stdout and "no metric is significantly worse in the candidate" in r.stdout
     r = recoverysim("compare", str(better), str(missing_target), *FAST, "--check", "--metric", "availability", "-q")
     assert (r.returncode, r.stdout) == (4, "")
     assert r.stderr.startswith("recoverysim: error: the candidate is worse (95% confidence): web availability -8.")

@@ -176,8 +176,8 @@ def test_compare_report_and_table():
     )
     assert table.loc[("trading", "rto_compliance"), "verdict"] == "better"
     text = cmp.report()
-    assert text.startswith("recoverysim compare: baseline 'exchange' vs candidate 'exchange', 2,000 replications of 1y")
-    assert "RTO compliance (RTO 1h)" in text and "variance reduction" in text and "better" in text
+    assert text.startswith("recoverysim compare: baseline 'exchange' vs candidate 'exchange', 2,000 replications of 1 year")
+    assert "RTO compliance (RTO 1 h)" in text and "variance reduction" in text and "better" in text
     assert "Comparison('exchange' vs 'exchange', 2000 replications of 1y, paired" in repr(cmp)
     assert "Difference('trading', 'availability'" in repr(cmp.difference("trading"))
 

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import pytest
 
 import recoverysim as rs
-from recoverysim._html import _avail, _dur
+from recoverysim.formatting import duration as _dur
+from recoverysim.formatting import percent_interval as _avail
 
 VOID = {"br"}
 
@@ -96,7 +97,7 @@ def res(model) -> rs.Results:
 def test_results_html_has_the_numbers(res):
     markup = res._repr_html_()
     text = text_of(markup)
-    assert "400 replications of 1y" in text and "seed 3" in text and "shop & co" in text
+    assert "400 replications of 1 year" in text and "seed 3" in text and "shop & co" in text
     for s in ("db-svc", WEB):
         a = res.availability(s)
         mean, ci = _avail(a.mean, a.low, a.high)

@@ -17,7 +17,9 @@ import pytest  # noqa: E402
 
 import recoverysim as rs  # noqa: E402
 import recoverysim.plot as rsp  # noqa: E402
-from recoverysim.plot import TARGET_COLOR, _fmt_dur, _fmt_pct  # noqa: E402
+from recoverysim.formatting import duration as _fmt_dur  # noqa: E402
+from recoverysim.formatting import percent as _fmt_pct  # noqa: E402
+from recoverysim.plot import TARGET_COLOR  # noqa: E402
 
 REPS = 1500
 
@@ -87,43 +89,6 @@ def target_lines(ax, vertical: bool = True):
 
 def texts(ax) -> str:
     return " | ".join(t.get_text() for t in ax.texts)
-
-
-# --- formatting helpers -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("p", "text"),
-    [
-        (0.0037, "0.37%"),
-        (0.046, "4.6%"),
-        (0.5, "50%"),
-        (0.996, "99.6%"),
-        (0.98997, "99.0%"),
-        (0.9998772, "99.988%"),
-        (0, "0%"),
-        (1, "100%"),
-    ],
-)
-def test_percentages_keep_two_significant_digits_where_they_matter(p, text):
-    assert _fmt_pct(p) == text
-
-
-@pytest.mark.parametrize(
-    ("h", "text"),
-    [
-        (30 / 3600, "30 s"),
-        (0.5, "30 min"),
-        (65 / 60, "65 min"),
-        (1.0, "1 h"),
-        (4.4, "4.4 h"),
-        (72, "3 days"),
-        (8760, "1 year"),
-        (17520, "2 years"),
-    ],
-)
-def test_durations_read_in_a_natural_unit(h, text):
-    assert _fmt_dur(h) == text
 
 
 # --- downtime_distribution ----------------------------------------------------------------------------

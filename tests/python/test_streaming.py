@@ -95,12 +95,17 @@ def test_per_replication_arrays_are_refused_clearly(pair):
 def test_the_default_switches_to_streaming_above_a_million(model, monkeypatch):
     seen = {}
 
-    def fake(self, compiled, h, replications, *args):
-        seen["n"] = replications
-        return "streamed"
+    class Streamed(Exception):
+        pass
 
-    monkeypatch.setattr(rs.Model, "_simulate_streaming", fake)
-    assert model.simulate("1d", 1_000_001, seed=1, progress=False) == "streamed" and seen["n"] == 1_000_001
+    def fake(compiled, model_data, *, replications, **kwargs):
+        seen["n"] = replications
+        raise Streamed
+
+    monkeypatch.setattr(_streaming, "run_streaming", fake)
+    with pytest.raises(Streamed):
+        model.simulate("1d", 1_000_001, seed=1, progress=False)
+    assert seen["n"] == 1_000_001
 
 
 def test_memory_does_not_grow_with_replications():

@@ -75,12 +75,12 @@ def test_assert_availability_passes_a_model_that_meets_and_fails_one_that_misses
     assert isinstance(info.value, AssertionError) and not r.passed and str(info.value) == r.message
     lines = r.message.splitlines()
     assert lines[0] == "s: availability is below the target 99.2748% at 95% confidence"
-    assert lines[1].startswith("  estimate   99.17") and "h of downtime per 1y; the target allows 63.52 h" in lines[1]
+    assert lines[1].startswith("  estimate   99.17") and "of downtime per year; the target allows 2.6 days" in lines[1]
     assert lines[2].startswith("  bounds     99.1") and "(one-sided 99.9% lower and upper bounds)" in lines[2]
     assert lines[3].startswith("  target     >= 99.2748%: even the upper bound 99.1") and lines[3].endswith("the target is missed")
     assert (
         lines[4]
-        == "  run        'pair', 2,000 replications of 1y, seed 0; stopped after 2,000 replications: a 99.9% bound was already clear of the threshold"
+        == "  run        'pair', 2,000 replications of 1 year, seed 0; stopped after 2,000 replications: a 99.9% bound was already clear of the threshold"
     )
     assert lines[5].startswith("  meaning    ")
     assert r.bound < exact + 0.001 and r.estimate.high == r.bound  # the upper bound shows the miss
@@ -118,7 +118,7 @@ def test_rto_and_rpo_compliance_against_exact_shares():
     exact = 1 - math.exp(-1.2)
     ok = assert_rto_compliance(m, "one", at_least=exact - 0.02, threads=T)
     assert ok.estimate.low <= exact <= ok.estimate.high
-    with pytest.raises(StatisticalAssertionError, match=r"one: RTO compliance \(RTO 12h\) is below the target 71\.88%"):
+    with pytest.raises(StatisticalAssertionError, match=r"one: RTO compliance \(RTO 12 h\) is below the target 71\.88%"):
         assert_rto_compliance(m, "one", at_least=exact + 0.02, threads=T)
     with pytest.raises(StatisticalAssertionError, match="is below the target"):
         assert_rto_compliance(m, "one", threads=T)  # the default: 95%
@@ -252,7 +252,7 @@ def test_assert_not_worse():
         assert_not_worse(base, slower("12h"), "s", threads=T)
     msg = info.value.result.message
     assert msg.startswith("s: availability is worse in the candidate than in the baseline at 95% confidence\n")
-    assert "more downtime per 1y)" in msg and "paired on common random numbers" in msg and "variance reduction" in msg
+    assert "more downtime per year)" in msg and "paired on common random numbers" in msg and "variance reduction" in msg
     r = info.value.result
     exact = slower("12h").exact().mean_availability("s", "1y") - base.exact().mean_availability("s", "1y")
     assert r.estimate.low <= exact <= r.estimate.high and r.variance_reduction > 1
@@ -332,7 +332,7 @@ def test_the_example_repository_passes_and_catches_a_change_that_lowers_availabi
     assert r.returncode == 1, r.stdout + r.stderr
     assert "1 failed, 3 passed" in r.stdout
     assert "trading: availability is worse in the candidate than in the baseline at 95% confidence" in r.stdout
-    assert "min more downtime per 1y)" in r.stdout
+    assert "min more downtime per year)" in r.stdout
     assert "FAILED tests/test_reliability.py::test_the_change_does_not_make_trading_worse[availability]" in r.stdout
 
 

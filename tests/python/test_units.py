@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import recoverysim as rs
-from recoverysim.units import format_hours
 
 GOOD = [
     ("30s", 30 / 3600),
@@ -141,12 +140,3 @@ def test_simulate_horizon_with_units():
     assert a.horizon == b.horizon == 720.0
     for key in a.raw:
         assert np.array_equal(a.raw[key], b.raw[key])
-
-
-@pytest.mark.parametrize(
-    ("h", "text"),
-    [(0, "0h"), (30 / 3600, "30s"), (0.5, "30m"), (2, "2h"), (36, "1.5d"), (8760, "1y"), (float("nan"), "nan")],
-    ids=["zero", "seconds", "minutes", "hours", "days", "year", "nan"],
-)
-def test_format_hours(h, text):
-    assert format_hours(h) == text
