@@ -432,9 +432,7 @@ def assert_metric(
     lines.append(head)
     extra = ""
     if m.name == "availability":
-        extra = (
-            f"   ({fmt.duration((1 - lk.value) * h)} of downtime per {fmt.per_horizon(h)}; the target allows {fmt.duration((1 - target) * h)})"
-        )
+        extra = f"   ({fmt.duration((1 - lk.value) * h)} of downtime per {fmt.per_horizon(h)}; the target allows {fmt.duration((1 - target) * h)})"
     lines.append(f"  estimate   {f(lk.value)}{extra}")
     if math.isfinite(lk.value):
         lines.append(f"  bounds     {f(low)} .. {f(high)}   (one-sided {fmt.confidence(conf_used)} lower and upper bounds)")
