@@ -202,10 +202,6 @@ class Metric:
         return self.label
 
 
-def _col(key: str) -> Callable[[Results, str], np.ndarray]:
-    return lambda r, s: r.raw[key][:, r._svc(s)]
-
-
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
@@ -220,8 +216,8 @@ METRICS: dict[str, Metric] = {
             "RTO compliance",
             True,
             "share",
-            _col("service_rto_met"),
-            lambda r, s: r.raw["service_rto_met"][:, r._svc(s)].astype(float) + r.raw["service_rto_breaches"][:, r._svc(s)],
+            lambda r, s: r.raw.service_rto_met[:, r._svc(s)],
+            lambda r, s: r.raw.service_rto_met[:, r._svc(s)].astype(float) + r.raw.service_rto_breaches[:, r._svc(s)],
             target="rto",
         ),
         Metric("p_rto_breach", "P(at least one RTO breach)", False, "share", lambda r, s: r.rto_breaches(s) > 0, target="rto"),
@@ -571,7 +567,7 @@ class _Run:
         self.threads = 0 if threads is None else int(threads)
         self.progress = progress
         self.keep = keep
-        self.parts: list[dict[str, Any]] = []
+        self.parts: list[_core.RunResults] = []
         self.n = 0
         self.elapsed = 0.0
         self._results: Results | None = None

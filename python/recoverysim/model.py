@@ -918,7 +918,7 @@ class Model:
 
                 raw = run_on_executor(
                     executor,
-                    self.to_data(),
+                    compiled,
                     horizon=h,
                     seed=seed,
                     replications=replications,
@@ -1048,7 +1048,6 @@ class Model:
         with Progress(replications, enabled=progress, desc=self.name) as bar:
             agg = run_streaming(
                 compiled,
-                self.to_data,
                 horizon=h,
                 seed=seed,
                 replications=replications,
