@@ -24,6 +24,7 @@ py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
 
 void register_distributions(py::module_& m);
 void register_model(py::module_& m);
+void register_results(py::module_& m);
 void register_simulation(py::module_& m);
 void register_exact(py::module_& m);
 

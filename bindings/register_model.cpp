@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "recoverysim/model.hpp"
+#include "recoverysim/results.hpp"
 
 namespace recoverysim::bind {
 
@@ -216,7 +217,15 @@ void register_model(py::module_& m) {
             return out;
           },
           "Gates as dicts; children are node ids (components first, then gates).")
-      .def_readonly("service_order", &CompiledModel::service_order);
+      .def_readonly("service_order", &CompiledModel::service_order)
+      .def(py::pickle(
+          // The spec travels (compact binary); the receiver compiles it again, which gives the
+          // same model: names key the random streams, so results are bitwise identical.
+          [](const CompiledModel& c) { return py::bytes(serialize_spec(*c.spec)); },
+          [](const py::bytes& b) {
+            return std::const_pointer_cast<CompiledModel>(
+                compile(deserialize_spec(std::string_view(b))));
+          }));
 
   m.def(
       "compile",

@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 #include "recoverysim/log.hpp"
+#include "recoverysim/results.hpp"
 #include "recoverysim/runner.hpp"
 
 namespace recoverysim::bind {
@@ -54,83 +55,7 @@ void register_simulation(py::module_& m) {
         if (saved) throw std::move(*saved);
         if (!r.completed) throw py::value_error("simulation stopped before it completed");
 
-        const auto n = static_cast<py::ssize_t>(r.replications);
-        const auto ns = static_cast<py::ssize_t>(r.n_services);
-        const auto nc = static_cast<py::ssize_t>(r.n_components);
-        const auto nm = static_cast<py::ssize_t>(r.n_modes);
-        const auto np = static_cast<py::ssize_t>(r.n_phases);
-        py::dict out;
-        out["service_downtime"] = to_numpy(std::move(r.service_downtime), {n, ns});
-        out["service_outages"] = to_numpy(std::move(r.service_outages), {n, ns});
-        out["service_rto_met"] = to_numpy(std::move(r.service_rto_met), {n, ns});
-        out["service_rto_breaches"] = to_numpy(std::move(r.service_rto_breaches), {n, ns});
-        out["service_planned_downtime"] = to_numpy(std::move(r.service_planned_downtime), {n, ns});
-        out["service_planned_outages"] = to_numpy(std::move(r.service_planned_outages), {n, ns});
-        out["component_planned_downtime"] =
-            to_numpy(std::move(r.component_planned_downtime), {n, nc});
-        out["service_max_outage"] = to_numpy(std::move(r.service_max_outage), {n, ns});
-        out["service_loss_incidents"] = to_numpy(std::move(r.service_loss_incidents), {n, ns});
-        out["service_rpo_breaches"] = to_numpy(std::move(r.service_rpo_breaches), {n, ns});
-        out["service_data_lost"] = to_numpy(std::move(r.service_data_lost), {n, ns});
-        out["service_max_loss"] = to_numpy(std::move(r.service_max_loss), {n, ns});
-        const auto ncause = static_cast<py::ssize_t>(r.n_causes);
-        out["service_cause_downtime"] =
-            to_numpy(std::move(r.service_cause_downtime), {n, ns, ncause});
-        out["service_phase_downtime"] = to_numpy(std::move(r.service_phase_downtime), {n, ns, np});
-        out["component_downtime"] = to_numpy(std::move(r.component_downtime), {n, nc});
-        out["component_loss_incidents"] = to_numpy(std::move(r.component_loss_incidents), {n, nc});
-        out["component_data_lost"] = to_numpy(std::move(r.component_data_lost), {n, nc});
-        out["mode_failures"] = to_numpy(std::move(r.mode_failures), {n, nm});
-        out["events"] = to_numpy(std::move(r.events), {n});
-        out["outage_histogram"] =
-            to_numpy(std::move(r.outage_histogram),
-                     {ns, static_cast<py::ssize_t>(DurationHistogram::kBins)});
-        // Records as columns.
-        const auto no = static_cast<py::ssize_t>(r.outages.size());
-        std::vector<std::uint64_t> o_rep;
-        std::vector<std::uint32_t> o_svc;
-        std::vector<double> o_start, o_dur;
-        std::vector<std::uint8_t> o_cens, o_planned;
-        std::vector<std::int32_t> o_cause;
-        for (const auto& o : r.outages) {
-          o_rep.push_back(o.replication);
-          o_svc.push_back(o.service);
-          o_start.push_back(o.start);
-          o_dur.push_back(o.duration);
-          o_cens.push_back(o.censored ? 1 : 0);
-          o_planned.push_back(o.planned ? 1 : 0);
-          o_cause.push_back(o.cause);
-        }
-        py::dict rec;
-        rec["replication"] = to_numpy(std::move(o_rep), {no});
-        rec["service"] = to_numpy(std::move(o_svc), {no});
-        rec["start"] = to_numpy(std::move(o_start), {no});
-        rec["duration"] = to_numpy(std::move(o_dur), {no});
-        rec["censored"] = to_numpy(std::move(o_cens), {no});
-        rec["planned"] = to_numpy(std::move(o_planned), {no});
-        rec["cause"] = to_numpy(std::move(o_cause), {no});
-        rec["phases"] = to_numpy(std::move(r.outage_phases), {no, np});
-        out["outage_records"] = rec;
-        const auto nl = static_cast<py::ssize_t>(r.losses.size());
-        std::vector<std::uint64_t> l_rep;
-        std::vector<std::uint32_t> l_comp;
-        std::vector<std::int32_t> l_mode;
-        std::vector<double> l_time, l_loss;
-        for (const auto& l : r.losses) {
-          l_rep.push_back(l.replication);
-          l_comp.push_back(l.component);
-          l_mode.push_back(l.mode);
-          l_time.push_back(l.time);
-          l_loss.push_back(l.loss);
-        }
-        py::dict loss;
-        loss["replication"] = to_numpy(std::move(l_rep), {nl});
-        loss["component"] = to_numpy(std::move(l_comp), {nl});
-        loss["mode"] = to_numpy(std::move(l_mode), {nl});
-        loss["time"] = to_numpy(std::move(l_time), {nl});
-        loss["loss"] = to_numpy(std::move(l_loss), {nl});
-        out["loss_records"] = loss;
-        return out;
+        return std::make_shared<RunResults>(std::move(r));
       },
       py::arg("model"), py::kw_only(), "horizon"_a, "seed"_a, "first_replication"_a = 0,
       "replications"_a, "threads"_a = 0, "progress"_a = py::none(), "record_replications"_a = 0,

@@ -82,6 +82,7 @@ class Compiler {
     services();
     shocks();
     out_->age_when_down = spec_.age_when_down;
+    out_->spec = std::make_shared<const ModelSpec>(spec_);
     return out_;
   }
 

@@ -2,7 +2,8 @@
 
 A chunk is a block of consecutive replication indices; replication i depends only on (seed, i),
 so running the blocks anywhere and concatenating them in order gives exactly the arrays of a
-local run. The model travels as plain data (``Model.to_data()``), never as a compiled object.
+local run. The compiled model travels pickled (the engine writes its spec in a compact binary form
+and the worker compiles it again), and so do the results.
 """
 
 from __future__ import annotations
@@ -12,34 +13,21 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
-from . import _engine
+from . import _core, _engine
 
 __all__ = ["run_chunk", "merge", "run_on_executor"]
 
 
-def run_chunk(model_data: dict[str, Any], horizon: float, seed: int, first: int, count: int, threads: int, keep: int) -> dict[str, Any]:
-    """Run replications [first, first + count) of a model given as data (executed on a worker)."""
-    from .io import from_data
-
-    model = from_data(model_data)
-    return _engine.simulate(
-        model.compile(), horizon=horizon, seed=seed, first_replication=first, replications=count, threads=threads, keep=keep
-    )
+def run_chunk(
+    compiled: _core.CompiledModel, horizon: float, seed: int, first: int, count: int, threads: int, keep: int
+) -> _core.RunResults:
+    """Run replications [first, first + count) of a compiled model (executed on a worker)."""
+    return _engine.simulate(compiled, horizon=horizon, seed=seed, first_replication=first, replications=count, threads=threads, keep=keep)
 
 
-def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def merge(parts: Sequence[_core.RunResults]) -> _core.RunResults:
     """Concatenate chunk results in replication order; histograms add (integer counts)."""
-    out: dict[str, Any] = {}
-    for key, value in parts[0].items():
-        if isinstance(value, dict):
-            out[key] = {col: np.concatenate([p[key][col] for p in parts]) for col in value}
-        elif key == "outage_histogram":
-            out[key] = np.sum([p[key] for p in parts], axis=0, dtype=np.uint64)
-        else:
-            out[key] = np.concatenate([p[key] for p in parts])
-    return out
+    return _core.RunResults.merge(list(parts))
 
 
 def chunks(replications: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -48,7 +36,7 @@ def chunks(replications: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def run_on_executor(
     executor: Any,
-    model_data: dict[str, Any],
+    compiled: _core.CompiledModel,
     *,
     horizon: float,
     seed: int,
@@ -57,7 +45,7 @@ def run_on_executor(
     keep: int,
     chunk_size: int | None,
     progress: Callable[[int], None],
-) -> dict[str, Any]:
+) -> _core.RunResults:
     """Submit the chunks, report progress as they finish, cancel the rest on Ctrl-C."""
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(
@@ -67,7 +55,7 @@ def run_on_executor(
     if chunk_size is None:
         chunk_size = max(1, min(50_000, math.ceil(replications / 64)))
     blocks = chunks(replications, chunk_size)
-    futures = [executor.submit(run_chunk, model_data, horizon, seed, first, count, threads, keep) for first, count in blocks]
+    futures = [executor.submit(run_chunk, compiled, horizon, seed, first, count, threads, keep) for first, count in blocks]
     done: set[int] = set()
     finished = 0
     try:

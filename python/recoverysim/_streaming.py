@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine
+from . import _core, _engine
 from ._distributed import chunks, run_chunk
 from .stats import Estimate, t_quantile
 
@@ -52,20 +52,13 @@ class Aggregate:
         self.positive: dict[str, np.ndarray] = {}
         self.sla_met = np.zeros(len(sla_targets), dtype=np.int64)
         self.downtime_hist: np.ndarray | None = None
-        self.outage_histogram: np.ndarray | None = None
-        self.records: list[dict[str, Any]] = []
+        self.kept: _core.RunResults | None = None  # outage histogram and records of the blocks so far
 
-    def add(self, raw: dict[str, Any]) -> None:
-        """Fold one block (the dict the engine returns) into the aggregates."""
-        rec = {f"{key}/{c}": v for key, value in raw.items() if isinstance(value, dict) for c, v in value.items()}
-        if any(len(v) for v in rec.values()):
-            self.records.append(rec)
-        for key, value in raw.items():
-            if isinstance(value, dict):
-                continue
-            if key == "outage_histogram":
-                self.outage_histogram = value.astype(np.uint64) if self.outage_histogram is None else self.outage_histogram + value
-                continue
+    def add(self, raw: _core.RunResults) -> None:
+        """Fold one block (what the engine returns) into the aggregates."""
+        part = raw.records_only()
+        self.kept = part if self.kept is None else _core.RunResults.merge([self.kept, part])
+        for key, value in raw.arrays().items():
             x = value.astype(np.float64)
             s1, s2 = x.sum(axis=0), (x * x).sum(axis=0)
             if key in self.s1:
@@ -74,12 +67,12 @@ class Aggregate:
             else:
                 self.s1[key], self.s2[key] = s1, s2
         for a, b in _CROSS:
-            c = (raw[a].astype(np.float64) * raw[b].astype(np.float64)).sum(axis=0)
+            c = (getattr(raw, a).astype(np.float64) * getattr(raw, b).astype(np.float64)).sum(axis=0)
             self.cross[(a, b)] = c if (a, b) not in self.cross else self.cross[(a, b)] + c
         for k in _POSITIVE:
-            p = (raw[k] > 0).sum(axis=0).astype(np.int64)
+            p = (getattr(raw, k) > 0).sum(axis=0).astype(np.int64)
             self.positive[k] = p if k not in self.positive else self.positive[k] + p
-        d = raw["service_downtime"]
+        d = raw.service_downtime
         for s, target in enumerate(self.sla_targets):
             if target is not None:
                 self.sla_met[s] += int((1.0 - d[:, s] / self.horizon >= target).sum())
@@ -90,12 +83,6 @@ class Aggregate:
         self.downtime_hist = h if self.downtime_hist is None else self.downtime_hist + h
         self.n += d.shape[0]
 
-    def merged_records(self) -> dict[str, np.ndarray]:
-        if not self.records:
-            return {}
-        keys = self.records[0].keys()
-        return {k: np.concatenate([r[k] for r in self.records]) for k in keys}
-
 
 def blocks(replications: int) -> list[tuple[int, int]]:
     return chunks(replications, BLOCK)
@@ -103,7 +90,6 @@ def blocks(replications: int) -> list[tuple[int, int]]:
 
 def run_streaming(
     compiled: Any,
-    model_data: Callable[[], dict[str, Any]],
     *,
     horizon: float,
     seed: int,
@@ -134,8 +120,7 @@ def run_streaming(
         return agg
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"executor must have a submit() method, got {type(executor).__name__}")
-    data = model_data()
-    futures = [executor.submit(run_chunk, data, horizon, seed, first, count, threads or 1, keep) for first, count in todo]
+    futures = [executor.submit(run_chunk, compiled, horizon, seed, first, count, threads or 1, keep) for first, count in todo]
     try:
         for (first, count), f in zip(todo, futures):  # reduce in block order
             agg.add(f.result())

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import pandas as pd
 
-from . import _distributed, _engine
+from . import _core, _distributed, _engine
 from . import formatting as fmt
 from ._progress import Progress
 from .distributions import Distribution
@@ -165,10 +165,6 @@ class Metric:
         return self.label
 
 
-def _col(key: str) -> Callable[[Results, str], np.ndarray]:
-    return lambda r, s: r.raw[key][:, r._svc(s)]
-
-
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
@@ -183,8 +179,8 @@ METRICS: dict[str, Metric] = {
             "RTO compliance",
             True,
             "share",
-            _col("service_rto_met"),
-            lambda r, s: r.raw["service_rto_met"][:, r._svc(s)].astype(float) + r.raw["service_rto_breaches"][:, r._svc(s)],
+            lambda r, s: r.raw.service_rto_met[:, r._svc(s)],
+            lambda r, s: r.raw.service_rto_met[:, r._svc(s)].astype(float) + r.raw.service_rto_breaches[:, r._svc(s)],
             target="rto",
         ),
         Metric("p_rto_breach", "P(at least one RTO breach)", False, "share", lambda r, s: r.rto_breaches(s) > 0, target="rto"),
@@ -534,7 +530,7 @@ class _Run:
         self.threads = 0 if threads is None else int(threads)
         self.progress = progress
         self.keep = keep
-        self.parts: list[dict[str, Any]] = []
+        self.parts: list[_core.RunResults] = []
         self.n = 0
         self.elapsed = 0.0
         self._results: Results | None = None

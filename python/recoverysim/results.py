@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from . import _core, _engine, _html, report
+from . import _core, _html, report
 from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
 from .stats import Estimate, estimate, ratio_estimate
 from .units import duration_literal
@@ -33,7 +33,7 @@ class Results:
         self,
         model: Model,
         compiled: Any,
-        raw: dict[str, np.ndarray],
+        raw: _core.RunResults,
         *,
         horizon: float,
         seed: int,
@@ -56,23 +56,15 @@ class Results:
             s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()
         }
         self.phase_names: list[str] = list(compiled.phases)
-        # Flat: every value of raw is a numpy array (records as "outage_records/<column>").
-        flat: dict[str, np.ndarray] = {}
-        for key, value in raw.items():
-            if isinstance(value, dict):
-                for col, arr in value.items():
-                    flat[f"{key}/{col}"] = arr
-            else:
-                flat[key] = value
-        self.raw = flat
-        self.replications: int = int(raw["events"].shape[0])
+        self.raw = raw
+        self.replications: int = int(raw.replications)
         self.kept_replications: int = kept
 
     # --- lookup -----------------------------------------------------------------------------------
 
     def _column_mean(self, key: str) -> np.ndarray:
         """Mean over replications of a per-replication engine array (entity dims kept)."""
-        return self.raw[key].mean(axis=0)
+        return getattr(self.raw, key).mean(axis=0)
 
     def _svc(self, service: str) -> int:
         try:
@@ -92,15 +84,15 @@ class Results:
         """Unplanned downtime of ``service`` in hours, one value per replication.
 
         Outages begun by a maintenance window are planned: see :meth:`planned_downtime`."""
-        return self.raw["service_downtime"][:, self._svc(service)]
+        return self.raw.service_downtime[:, self._svc(service)]
 
     def planned_downtime(self, service: str) -> np.ndarray:
         """Planned downtime (outages begun by a maintenance window), hours per replication."""
-        return self.raw["service_planned_downtime"][:, self._svc(service)]
+        return self.raw.service_planned_downtime[:, self._svc(service)]
 
     def planned_outage_counts(self, service: str) -> np.ndarray:
         """Planned outages (begun by a maintenance window) per replication."""
-        return self.raw["service_planned_outages"][:, self._svc(service)]
+        return self.raw.service_planned_outages[:, self._svc(service)]
 
     def availabilities(self, service: str, include_planned: bool = False) -> np.ndarray:
         """Availability over the horizon, one value per replication. Planned downtime is left
@@ -124,7 +116,7 @@ class Results:
 
     def outage_counts(self, service: str) -> np.ndarray:
         """Number of outages that began within the horizon, per replication."""
-        return self.raw["service_outages"][:, self._svc(service)]
+        return self.raw.service_outages[:, self._svc(service)]
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean number of outages per horizon with a confidence interval."""
@@ -148,7 +140,7 @@ class Results:
         Log-spaced bins (40 per decade, from 0.36 s to 1e6 h): a quantile read from it (the
         geometric midpoint of its bin) is within 2.9% of the exact sample quantile.
         """
-        return self.raw["outage_histogram"][self._svc(service)].copy(), _HIST_EDGES.copy()
+        return self.raw.outage_histogram[self._svc(service)].copy(), _HIST_EDGES.copy()
 
     def outage_duration_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
         """Approximate quantiles (hours) of completed outage durations, from the histogram."""
@@ -198,7 +190,7 @@ class Results:
         """Outages longer than the RTO, per replication (an outage still open at the horizon
         counts once it has lasted longer than the RTO)."""
         self._target(service, "rto")
-        return self.raw["service_rto_breaches"][:, self._svc(service)]
+        return self.raw.service_rto_breaches[:, self._svc(service)]
 
     def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         """Share of outages restored within the RTO, pooled over replications.
@@ -207,8 +199,8 @@ class Results:
         outcome is unknown)."""
         i = self._svc(service)
         self._target(service, "rto")
-        met = self.raw["service_rto_met"][:, i]
-        breaches = self.raw["service_rto_breaches"][:, i]
+        met = self.raw.service_rto_met[:, i]
+        breaches = self.raw.service_rto_breaches[:, i]
         return ratio_estimate(met, met + breaches, confidence)
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
@@ -217,17 +209,17 @@ class Results:
 
     def max_outage(self, service: str) -> np.ndarray:
         """Longest outage (hours) per replication; 0 without outages."""
-        return self.raw["service_max_outage"][:, self._svc(service)]
+        return self.raw.service_max_outage[:, self._svc(service)]
 
     # --- RPO and data loss ------------------------------------------------------------------------
 
     def data_loss_incidents(self, service: str) -> np.ndarray:
         """Data-loss incidents in the components beneath the service, per replication."""
-        return self.raw["service_loss_incidents"][:, self._svc(service)]
+        return self.raw.service_loss_incidents[:, self._svc(service)]
 
     def data_lost(self, service: str) -> np.ndarray:
         """Hours of writes lost in the components beneath the service, per replication."""
-        return self.raw["service_data_lost"][:, self._svc(service)]
+        return self.raw.service_data_lost[:, self._svc(service)]
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean hours of writes lost per horizon, with a confidence interval."""
@@ -236,7 +228,7 @@ class Results:
     def rpo_breaches(self, service: str) -> np.ndarray:
         """Data-loss incidents that lost more than the RPO, per replication."""
         self._target(service, "rpo")
-        return self.raw["service_rpo_breaches"][:, self._svc(service)]
+        return self.raw.service_rpo_breaches[:, self._svc(service)]
 
     def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         """Share of data-loss incidents that lost no more than the RPO, pooled over replications."""
@@ -312,29 +304,29 @@ class Results:
         (component and failure mode, or shock), whether it was planned (a maintenance window),
         whether it breached the RTO, and the hours spent in each recovery phase (columns
         ``phase_<name>_h``, only phases that occur)."""
-        rec = self._records("outage_records")
-        svc = np.asarray(self.service_names, dtype=object)[rec["service"]] if len(rec["service"]) else np.array([], dtype=object)
-        cause = rec["cause"]
+        rec = self.raw.outage_records
+        svc = np.asarray(self.service_names, dtype=object)[rec.service] if len(rec.service) else np.array([], dtype=object)
+        cause = rec.cause
         nm = len(self.mode_names)
         comp = np.array([self.mode_names[c][0] if 0 <= c < nm else None for c in cause], dtype=object)
         mode = np.array([self.mode_names[c][1] if 0 <= c < nm else None for c in cause], dtype=object)
         shock = np.array([self.shock_names[c - nm] if c >= nm else None for c in cause], dtype=object)
         df = pd.DataFrame(
             {
-                "replication": rec["replication"].astype(np.int64),
+                "replication": rec.replication.astype(np.int64),
                 "service": svc,
-                "start_h": rec["start"],
-                "duration_h": rec["duration"],
-                "censored": rec["censored"].astype(bool),
+                "start_h": rec.start,
+                "duration_h": rec.duration,
+                "censored": rec.censored.astype(bool),
                 "component": comp,
                 "mode": mode,
                 "shock": shock,
-                "planned": rec["planned"].astype(bool),
+                "planned": rec.planned.astype(bool),
             }
         )
         rto = np.array([self.targets.get(s, {}).get("rto") or np.nan for s in svc], dtype=float)
         df["rto_breach"] = (df["duration_h"].to_numpy() > rto) & ~df["planned"].to_numpy()
-        phases = pd.DataFrame(rec["phases"], columns=[f"phase_{p}_h" for p in self.phase_names])
+        phases = pd.DataFrame(rec.phases, columns=[f"phase_{p}_h" for p in self.phase_names])
         used = [c for c in phases.columns if phases[c].any()]
         df = pd.concat([df, phases[used]], axis=1)
         if service is not None:
@@ -342,23 +334,19 @@ class Results:
             df = df[df["service"] == service].reset_index(drop=True)
         return df
 
-    def _records(self, kind: str) -> dict[str, np.ndarray]:
-        prefix = kind + "/"
-        return {k[len(prefix) :]: v for k, v in self.raw.items() if k.startswith(prefix)}
-
     def data_losses(self) -> pd.DataFrame:
         """Every data-loss incident of the kept replications: replication, component, failure
         mode, time and hours of writes lost."""
-        rec = self._records("loss_records")
+        rec = self.raw.loss_records
         return pd.DataFrame(
             {
-                "replication": rec["replication"].astype(np.int64),
-                "component": np.asarray(self.component_names, dtype=object)[rec["component"]]
-                if len(rec["component"])
+                "replication": rec.replication.astype(np.int64),
+                "component": np.asarray(self.component_names, dtype=object)[rec.component]
+                if len(rec.component)
                 else np.array([], dtype=object),
-                "mode": np.array([self.mode_names[m][1] for m in rec["mode"]], dtype=object),
-                "time_h": rec["time"],
-                "loss_h": rec["loss"],
+                "mode": np.array([self.mode_names[m][1] for m in rec.mode], dtype=object),
+                "time_h": rec.time,
+                "loss_h": rec.loss,
             }
         )
 
@@ -366,7 +354,7 @@ class Results:
 
     def component_downtime(self, component: str) -> np.ndarray:
         """Downtime of a component (hours), per replication."""
-        return self.raw["component_downtime"][:, self._comp(component)]
+        return self.raw.component_downtime[:, self._comp(component)]
 
     def failures(self, component: str, mode: str | None = None) -> np.ndarray:
         """Failures of a component (of one mode, or all failure modes), per replication.
@@ -379,7 +367,7 @@ class Results:
         if not idx:
             self._comp(component)
             raise KeyError(f"component {component!r} has no failure mode {mode!r}")
-        return self.raw["mode_failures"][:, idx].sum(axis=1)
+        return self.raw.mode_failures[:, idx].sum(axis=1)
 
     # --- engine counters ------------------------------------------------------------------------
 
@@ -487,15 +475,15 @@ class Results:
 
     def to_pandas(self) -> pd.DataFrame:
         """Tidy per-replication table: replication, service, downtime_h, availability, outages."""
-        n, ns = self.raw["service_downtime"].shape
-        dt = self.raw["service_downtime"]
+        n, ns = self.raw.service_downtime.shape
+        dt = self.raw.service_downtime
         return pd.DataFrame(
             {
                 "replication": np.repeat(np.arange(n), ns),
                 "service": np.tile(np.asarray(self.service_names, dtype=object), n),
                 "downtime_h": dt.ravel(),
                 "availability": 1.0 - dt.ravel() / self.horizon,
-                "outages": self.raw["service_outages"].ravel(),
+                "outages": self.raw.service_outages.ravel(),
             }
         )
 
@@ -544,13 +532,7 @@ class StreamedResults(Results):
         self.agg = agg
         self.replications = int(agg.n)
         self.kept_replications = kept
-        raw: dict[str, np.ndarray] = {"outage_histogram": agg.outage_histogram}
-        records = agg.merged_records()
-        if not records:
-            empty = _engine.simulate(compiled, horizon=horizon, seed=seed, replications=1, threads=1)
-            records = {f"{k}/{c}": v for k, d in empty.items() if isinstance(d, dict) for c, v in d.items()}
-        raw.update(records)
-        self.raw = raw
+        self.raw = agg.kept  # the histogram and records of every block, no per-replication arrays
 
     # --- what is not kept ----------------------------------------------------------------------
 

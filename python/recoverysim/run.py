@@ -75,7 +75,6 @@ def simulate(
         with Progress(replications, enabled=progress, desc=model.name) as bar:
             agg = _streaming.run_streaming(
                 compiled,
-                model.to_data,
                 horizon=h,
                 seed=seed,
                 replications=replications,
@@ -93,7 +92,7 @@ def simulate(
         if executor is not None:
             raw = _distributed.run_on_executor(
                 executor,
-                model.to_data(),
+                compiled,
                 horizon=h,
                 seed=seed,
                 replications=replications,

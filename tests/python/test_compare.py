@@ -213,9 +213,9 @@ def test_simulate_until_is_a_fixed_run_of_the_same_length():
     assert len(res.looks) >= 2 and res.looks == sorted(res.looks) and res.looks[-1] == res.replications
     assert res.half_widths["trading"] <= res.required["trading"] == pytest.approx(0.08 * res.mean_downtime("trading").mean)
     fixed = m.simulate("90d", res.replications, seed=9, threads=T, progress=False, keep_outages=300)
-    assert res.raw.keys() == fixed.raw.keys()
-    for key in fixed.raw:
-        np.testing.assert_array_equal(res.raw[key], fixed.raw[key], err_msg=key)
+    for key, arr in fixed.raw.arrays().items():
+        np.testing.assert_array_equal(getattr(res.raw, key), arr, err_msg=key)
+    assert res.raw == fixed.raw
     pd.testing.assert_frame_equal(res.summary(), fixed.summary())
 
 

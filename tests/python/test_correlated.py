@@ -613,7 +613,7 @@ def test_maintenance_planned_downtime_arithmetic(T: float) -> None:
     np.testing.assert_array_equal(res.outage_counts("svc"), 0)
     np.testing.assert_array_equal(res.failures("c"), 0)
     np.testing.assert_array_equal(res.failures("c", mode="patch"), n_exp)
-    np.testing.assert_allclose(res.raw["component_planned_downtime"][:, 0], planned_exp, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(res.raw.component_planned_downtime[:, 0], planned_exp, rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(res.component_downtime("c"), 0.0)
     np.testing.assert_allclose(res.availabilities("svc"), 1.0)
     np.testing.assert_allclose(res.availabilities("svc", include_planned=True), 1.0 - planned_exp / T, rtol=1e-12)

@@ -26,10 +26,12 @@ def local(model: rs.Model) -> rs.Results:
 
 
 def assert_identical(a: rs.Results, b: rs.Results) -> None:
-    assert a.raw.keys() == b.raw.keys()
-    for k in a.raw:
-        assert a.raw[k].dtype == b.raw[k].dtype, k
-        assert np.array_equal(a.raw[k], b.raw[k]), k
+    arrays = b.raw.arrays()
+    assert a.raw.arrays().keys() == arrays.keys()
+    for k, arr in a.raw.arrays().items():
+        assert arr.dtype == arrays[k].dtype, k
+        assert np.array_equal(arr, arrays[k]), k
+    assert a.raw == b.raw  # the histogram and the records too, bitwise
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 250, 5000], ids=lambda c: f"chunks-of-{c}")
@@ -91,7 +93,7 @@ def test_ctrl_c_cancels_every_pending_chunk(model):
 
     with pytest.raises(KeyboardInterrupt):
         _distributed.run_on_executor(
-            ex, model.to_data(), horizon=8760.0, seed=1, replications=100, threads=1, keep=0, chunk_size=10, progress=progress
+            ex, model.compile(), horizon=8760.0, seed=1, replications=100, threads=1, keep=0, chunk_size=10, progress=progress
         )
     assert len(ex.futures) == 10 and all(f.cancelled for f in ex.futures)
 
@@ -114,3 +116,23 @@ def test_not_an_executor_is_a_type_error(model):
         model.simulate("1y", 10, seed=1, progress=False, executor=object())
     with pytest.raises(ValueError, match="chunk_size must be >= 1"):
         model.simulate("1y", 10, seed=1, progress=False, executor=ThreadPoolExecutor(1), chunk_size=0)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_a_pickled_compiled_model_gives_bitwise_the_same_results(name):
+    import pickle
+
+    from recoverysim import _core
+
+    compiled = rs.load(EXAMPLES / f"{name}.yaml").compile()
+    again = pickle.loads(pickle.dumps(compiled))
+    assert pickle.dumps(again) == pickle.dumps(compiled)
+    run = lambda c: _core.simulate(c, horizon=8760.0, seed=7, replications=200, threads=2, record_replications=200)  # noqa: E731
+    assert run(again) == run(compiled)
+
+
+def test_workers_get_the_compiled_model_not_model_files():
+    import inspect
+
+    source = inspect.getsource(_distributed)
+    assert "from .io" not in source and "from_data" not in source

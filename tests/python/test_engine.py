@@ -185,9 +185,9 @@ def test_missing_module_hint_is_in_the_package():
 def test_results_arrays_own_their_memory():
     m = busy_model()
     res = m.simulate(horizon="1w", replications=50, seed=3, progress=False)
-    dt = res.raw["service_downtime"]
+    dt = res.raw.service_downtime
     assert isinstance(dt, np.ndarray) and dt.shape == (50, 1) and dt.dtype == np.float64
-    assert dt.base is not None  # a capsule holding the C++ buffer, no copy
+    assert dt.base is res.raw and not dt.flags.writeable  # a read-only view of the C++ buffer, no copy
     del res
     assert np.isfinite(dt).all()
 

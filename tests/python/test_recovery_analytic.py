@@ -529,7 +529,7 @@ def test_detection_delay_time_by_phase() -> None:
     ref = alternating_renewal(up, down, T)
     m = up.m1 + down.m1
     a_inf = ref.steady
-    phases = res.raw["service_phase_downtime"][:, res.service_names.index("s"), :]
+    phases = res.raw.service_phase_downtime[:, res.service_names.index("s"), :]
     detect = phases[:, res.phase_names.index("detect")]
     restore = phases[:, res.phase_names.index("restore")]
     n_out = res.outage_counts("s").astype(float)
@@ -871,7 +871,7 @@ def test_periodic_inspection(case: tuple) -> None:
         f"9 inspection {name}: E[failures] = sum (1 - e^(-lam l))", res.failures("a"), sum(-math.expm1(-lam * length) for length in lengths)
     )
     # All the downtime is spent waiting for the inspection (the steps take no time).
-    phases = res.raw["service_phase_downtime"][:, 0, :]
+    phases = res.raw.service_phase_downtime[:, 0, :]
     np.testing.assert_allclose(phases[:, res.phase_names.index("inspection_wait")], res.downtime("s"), rtol=1e-9, atol=1e-9)
 
 
@@ -962,7 +962,7 @@ def test_retries_then_escalation() -> None:
     # during the rebuild of a cycle (up X, then k failed attempts S_k, then R), which happens
     # with probability (1-p)^k; attempt durations do not depend on their outcome, so
     #   r1 = (1-p)^k R,  ru = E[1{esc} int_{X+S_k}^{X+S_k+R} u du] = (1-p)^k (R (MTTF + k mean) + R^2/2).
-    phases = res.raw["service_phase_downtime"][:, 0, :]
+    phases = res.raw.service_phase_downtime[:, 0, :]
     rebuild = phases[:, res.phase_names.index("rebuild")]
     esc = (1 - p) ** ESC_K
     r1 = esc * R

@@ -477,7 +477,7 @@ def test_rto_breaches_include_an_open_outage_and_compliance_leaves_out_short_ope
     assert o1["censored"].tolist() == [False, False, False, True]
     assert o1["rto_breach"].tolist() == [False, True, False, False]
     assert res.rto_breaches("s1").tolist() == [1]
-    assert res.raw["service_rto_met"][:, 0].tolist() == [2]
+    assert res.raw.service_rto_met[:, 0].tolist() == [2]
     assert res.rto_compliance("s1").mean == pytest.approx(2 / 3)
     assert res.p_rto_breach("s1").mean == 1.0
     assert res.max_outage("s1").tolist() == [3.0]
@@ -679,9 +679,9 @@ def test_results_do_not_depend_on_the_number_of_threads():
     m = mixed_model()
     r1 = m.simulate(horizon=300, replications=64, seed=11, threads=1, progress=False)
     r2 = m.simulate(horizon=300, replications=64, seed=11, threads=2, progress=False)
-    assert r1.raw.keys() == r2.raw.keys()
-    for k in r1.raw:
-        np.testing.assert_array_equal(r1.raw[k], r2.raw[k], err_msg=k)
+    for k, arr in r1.raw.arrays().items():
+        np.testing.assert_array_equal(arr, getattr(r2.raw, k), err_msg=k)
+    assert r1.raw == r2.raw
     for s in r1.service_names:
         pd.testing.assert_frame_equal(r1.outages(s), r2.outages(s))
     pd.testing.assert_frame_equal(r1.outages(), r2.outages())

@@ -39,10 +39,12 @@ def sim(m: rs.Model, seed: int | None = 42, threads: int = 1, reps: int = REPS) 
 
 
 def assert_identical(a: rs.Results, b: rs.Results) -> None:
-    assert a.raw.keys() == b.raw.keys()
-    for key in a.raw:
-        assert a.raw[key].dtype == b.raw[key].dtype, key
-        assert np.array_equal(a.raw[key], b.raw[key]), key
+    arrays = b.raw.arrays()
+    assert a.raw.arrays().keys() == arrays.keys()
+    for key, arr in a.raw.arrays().items():
+        assert arr.dtype == arrays[key].dtype, key
+        assert np.array_equal(arr, arrays[key]), key
+    assert a.raw == b.raw  # the histogram and the records too, bitwise
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ def base() -> rs.Results:
 
 def test_the_model_is_not_trivial(base):
     # Guard: the comparisons below are meaningful only if things actually fail.
-    assert base.raw.keys() >= {"service_downtime", "service_outages", "component_downtime", "mode_failures", "events", "outage_histogram"}
+    assert base.raw.arrays().keys() >= {"service_downtime", "service_outages", "component_downtime", "mode_failures", "events"}
     for c in base.component_names:
         assert base.failures(c).sum() > 100, c
     assert np.count_nonzero(base.downtime("app")) > REPS // 2
@@ -77,7 +79,7 @@ def test_same_seed_twice_is_identical(base):
 def test_different_seeds_differ(base):
     other = sim(build(), seed=43)
     for key in ("service_downtime", "component_downtime", "mode_failures", "events"):
-        assert not np.array_equal(base.raw[key], other.raw[key]), key
+        assert not np.array_equal(getattr(base.raw, key), getattr(other.raw, key)), key
     # ... yet they estimate the same thing: downtimes agree within 5 standard errors.
     a, b = base.downtime("app"), other.downtime("app")
     se = np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
@@ -87,7 +89,7 @@ def test_different_seeds_differ(base):
 def test_replication_i_depends_only_on_seed_and_i(base):
     fewer = sim(build(), reps=REPS // 3, threads=3)
     for key in ("service_downtime", "service_outages", "component_downtime", "mode_failures", "events"):
-        assert np.array_equal(fewer.raw[key], base.raw[key][: REPS // 3]), key
+        assert np.array_equal(getattr(fewer.raw, key), getattr(base.raw, key)[: REPS // 3]), key
 
 
 def test_changing_one_repair_keeps_the_other_components_draws(base):
@@ -138,7 +140,7 @@ def test_seed_none_is_recorded_and_reproducible():
     # A fresh seed each time (two 63-bit draws collide with probability ~1e-19).
     second = sim(m, seed=None, reps=200)
     assert second.seed != first.seed
-    assert not np.array_equal(first.raw["mode_failures"], second.raw["mode_failures"])
+    assert not np.array_equal(first.raw.mode_failures, second.raw.mode_failures)
 
 
 def test_seed_is_recorded_in_results_and_report(base):
@@ -147,12 +149,11 @@ def test_seed_is_recorded_in_results_and_report(base):
 
 
 _FINGERPRINT = r"""
-import hashlib, numpy as np, recoverysim as rs, sys
+import hashlib, pickle, numpy as np, recoverysim as rs, sys
 m = rs.load(sys.argv[1])
 r = m.simulate("1y", 3000, seed=3, progress=False)
 h = hashlib.sha256()
-for k in sorted(r.raw):
-    h.update(np.ascontiguousarray(r.raw[k]).tobytes())
+h.update(pickle.dumps(r.raw))  # every number of the results, bitwise
 for d in (rs.Weibull(1.3, 3000), rs.Gamma(0.7, 2), rs.LogNormal(0.3, 1.1), rs.Normal(1, 2), rs.Exponential(5)):
     h.update(d.sample(100_000, seed=1).tobytes())
 print(h.hexdigest())

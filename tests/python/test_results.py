@@ -401,3 +401,65 @@ def test_estimate_repr_resolves_its_interval():
     assert repr(e) == "0.99999870 [0.99999840, 0.99999900] (95% CI, n=10000)"
     assert repr(Estimate(6.4e-8, 6.3e-8, 6.5e-8, 1.0, 5)) == "6.4e-08 [6.3e-08, 6.5e-08] (95% CI, n=5)"
     assert repr(Estimate(0.5, 0.4, 0.6, 1.0, 9)) == "0.5 [0.4, 0.6] (95% CI, n=9)"
+
+
+# --- the engine's typed results (_core.RunResults) -------------------------------------------------
+
+
+def test_engine_results_are_typed_read_only_views(res):
+    from recoverysim import _core
+
+    raw = res.raw
+    assert isinstance(raw, _core.RunResults)
+    assert (raw.first_replication, raw.replications, raw.n_services, raw.n_components) == (0, REPS, 3, 6)
+    assert raw.n_modes == 6 and raw.horizon == 8760.0
+    for name, arr in raw.arrays().items():
+        assert arr.shape[0] == REPS and not arr.flags.writeable, name
+        assert arr.base is raw, name  # shares the C++ buffer, kept alive by the object
+        assert np.array_equal(arr, getattr(raw, name)), name
+    assert raw.service_cause_downtime.shape == (REPS, 3, raw.n_causes)
+    assert raw.service_phase_downtime.shape == (REPS, 3, raw.n_phases)
+    assert raw.outage_histogram.shape[0] == 3 and raw.outage_histogram.dtype == np.uint64
+    with pytest.raises(ValueError, match="read-only"):
+        raw.service_downtime[0, 0] = 1.0
+    rec = raw.outage_records
+    assert len(rec) == len(res.outages()) > 0
+    assert rec.censored.dtype == np.bool_ and rec.phases.shape == (len(rec), raw.n_phases)
+    assert np.array_equal(rec.start, res.outages()["start_h"].to_numpy())
+
+
+def test_record_columns_outlive_their_results():
+    raw = build().simulate(HORIZON, 30, seed=3, threads=1, progress=False, keep_outages=30).raw
+    start, rec = raw.outage_records.start, raw.outage_records
+    expected = start.copy()
+    del raw
+    assert np.array_equal(start, expected) and np.array_equal(rec.start, expected)
+
+
+def test_engine_results_pickle_and_merge_bitwise():
+    import pickle
+
+    from recoverysim import _core
+
+    compiled = build().compile()
+    whole = _core.simulate(compiled, horizon=8760.0, seed=5, replications=90, record_replications=50)
+    parts = [
+        _core.simulate(compiled, horizon=8760.0, seed=5, first_replication=first, replications=n, record_replications=50)
+        for first, n in ((0, 20), (20, 1), (21, 69))
+    ]
+    merged = _core.RunResults.merge([pickle.loads(pickle.dumps(p)) for p in parts])
+    assert merged == whole and pickle.loads(pickle.dumps(whole)) == whole
+    assert merged != parts[0]
+    other = _core.simulate(det_model().compile(), horizon=8760.0, seed=5, replications=2)
+    with pytest.raises(ValueError, match="different models"):
+        _core.RunResults.merge([whole, other])
+
+
+def test_empty_results_know_their_shape_without_a_run():
+    from recoverysim import _core
+
+    compiled = build().compile()
+    empty = _core.RunResults.empty(compiled, horizon=100.0)
+    assert empty.replications == 0 and empty.service_cause_downtime.shape == (0, 3, empty.n_causes)
+    assert len(empty.outage_records) == 0 and empty.outage_records.phases.shape == (0, empty.n_phases)
+    assert not empty.outage_histogram.any()

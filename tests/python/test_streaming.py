@@ -98,7 +98,7 @@ def test_the_default_switches_to_streaming_above_a_million(model, monkeypatch):
     class Streamed(Exception):
         pass
 
-    def fake(compiled, model_data, *, replications, **kwargs):
+    def fake(compiled, *, replications, **kwargs):
         seen["n"] = replications
         raise Streamed
 

@@ -138,5 +138,4 @@ def test_simulate_horizon_with_units():
     a = m.simulate("30d", 3, seed=1, threads=1, progress=False)
     b = m.simulate(720, 3, seed=1, threads=1, progress=False)
     assert a.horizon == b.horizon == 720.0
-    for key in a.raw:
-        assert np.array_equal(a.raw[key], b.raw[key])
+    assert a.raw == b.raw

@@ -278,6 +278,8 @@ class CompiledModel {
   std::vector<std::uint32_t> components_below;
   bool has_standby = false;
   bool has_data = false;
+  // The spec it was compiled from: compiling it again gives the same model (pickling).
+  std::shared_ptr<const ModelSpec> spec;
 };
 
 // Validates the spec and compiles it. Throws std::invalid_argument with a message that names the
