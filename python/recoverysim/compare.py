@@ -49,9 +49,11 @@ import pandas as pd
 from . import _core, _distributed, _engine
 from . import formatting as fmt
 from ._progress import Progress
+from .components import Component
 from .distributions import Distribution
 from .io import load
-from .model import Component, FailureMode, Model, Procedure
+from .model import Model
+from .recovery import FailureMode, Procedure
 from .results import Results
 from .stats import Estimate, t_quantile
 from .units import Duration, duration_literal, hours
