@@ -69,7 +69,16 @@ def _pct(p: float, decimals: int | None = None) -> str:
         x = 100 * p
         small = min(x, 100 - x)
         decimals = 1 if small <= 0 else min(max(1, 1 - math.floor(math.log10(small))), 8)
-    return f"{100 * p:.{decimals}f}%"
+    return f"{100 * p:.{_not_rounded_to_bound(p, decimals)}f}%"
+
+
+def _not_rounded_to_bound(p: float, decimals: int) -> int:
+    """Decimals so that a share strictly between 0 and 1 never prints as 0 % or 100 %."""
+    for d in range(decimals, 16):
+        text = f"{100 * p:.{d}f}"
+        if not ((0 < p < 1) and float(text) in (0.0, 100.0)):
+            return d
+    return 15
 
 
 def _avail(mean: float, low: float, high: float) -> tuple[str, str]:
@@ -81,6 +90,7 @@ def _avail(mean: float, low: float, high: float) -> tuple[str, str]:
     else:
         un = 100 * (1 - mean)
         dec = 4 if un <= 0 else min(max(2, 1 - math.floor(math.log10(un))), 8)
+    dec = max(_not_rounded_to_bound(x, dec) for x in (mean, low, high))
     return f"{100 * mean:.{dec}f}%", f"{100 * low:.{dec}f} – {100 * high:.{dec}f}%"
 
 
@@ -114,9 +124,11 @@ def _per(h: float) -> str:
 
 def results_html(res: Results, compliance: float = 0.95) -> str:
     """The one-look summary of a run: availability with its 95% CI, downtime per horizon and its
-    tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` judges:
-    mean availability at or above the SLA, at least ``compliance`` of outages within the RTO and
-    of data-loss incidents within the RPO)."""
+    tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` and
+    :mod:`recoverysim.testing` judge: missed only when even the one-sided 95 % upper bound of the
+    availability is below the SLA, or that of the share of outages within the RTO / data-loss
+    incidents within the RPO is below ``compliance``). Notes of estimates that rest on few
+    events are printed under the table."""
     per = _per(res.horizon)
     events = res.events
     header = (
@@ -152,6 +164,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
         headers.append("RPO / data loss")
         numeric.append(False)
     rows = []
+    notes: list[str] = []
     for s in res.service_names:
         a = res.availability(s)
         d = res.mean_downtime(s)
@@ -177,7 +190,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 p = res.p_sla_met(s)
                 row.append(
                     _two(
-                        _verdict(a.mean >= target, f"{100 * target:g}%"),
+                        _verdict(res.availability(s, 0.90).high >= target, f"{100 * target:g}%"),
                         f"met in {_pct(p.mean)} of {_e(per)}s" if per == "year" else f"met in {_pct(p.mean)} of horizons",
                     )
                 )
@@ -187,7 +200,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
             else:
                 c = res.rto_compliance(s)
                 b = res.p_rto_breach(s)
-                ok = not math.isfinite(c.mean) or c.mean >= compliance
+                ok = not math.isfinite(c.mean) or res.rto_compliance(s, 0.90).high >= compliance
                 row.append(_two(_verdict(ok, _dur(t["rto"])), f"{_pct(c.mean)} of outages within; P(breach per {_e(per)}) {_pct(b.mean)}"))
         if has["rpo"] or any_loss:
             n_loss = float(loss_mean[res.service_names.index(s)])
@@ -197,13 +210,17 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 row.append(_two("–", sub) if n_loss > 0 else "–")
             else:
                 c = res.rpo_compliance(s)
-                ok = not math.isfinite(c.mean) or c.mean >= compliance
+                ok = not math.isfinite(c.mean) or res.rpo_compliance(s, 0.90).high >= compliance
                 main = _verdict(ok, _dur(t["rpo"]))
                 if math.isfinite(c.mean):
                     sub = f"{_pct(c.mean)} of incidents within; " + sub
                 row.append(_two(main, sub))
         rows.append(row)
-    return f"<div>{header}{_table(headers, rows, numeric)}</div>"
+        for e in (a, o) + ((res.rto_compliance(s),) if t.get("rto") is not None else ()):
+            if e.note and f"{s}: {e.note}" not in notes:
+                notes.append(f"{s}: {e.note}")
+    foot = "".join(f'<div style="{_SUB}">{_e(n)}</div>' for n in notes)
+    return f"<div>{header}{_table(headers, rows, numeric)}{foot}</div>"
 
 
 # --- Model -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .stats import Estimate, estimate, ratio_estimate
+from .stats import Estimate, complement, nonnegative_mean_estimate, proportion_estimate, ratio_estimate
 from .units import format_hours
 
 if TYPE_CHECKING:
@@ -115,11 +115,15 @@ class Results:
         >>> res.availability("trading")            # doctest: +SKIP
         0.999512 [0.999498, 0.999526] (95% CI, n=10000)
         """
-        return estimate(self.availabilities(service, include_planned), confidence)
+        a = self.availabilities(service, include_planned)
+        down = self.downtime(service) + self.planned_downtime(service) if include_planned else self.downtime(service)
+        d = nonnegative_mean_estimate(down, confidence, upper=self.horizon, what="had any downtime")
+        return complement(d, self.horizon, mean=float(a.mean()), sd=float(a.std(ddof=1)) if a.size > 1 else math.nan)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Mean downtime over the horizon (hours) with a confidence interval."""
-        return estimate(self.downtime(service), confidence)
+        """Mean downtime over the horizon (hours) with a confidence interval in [0, horizon]
+        (see :func:`recoverysim.stats.nonnegative_mean_estimate`)."""
+        return nonnegative_mean_estimate(self.downtime(service), confidence, upper=self.horizon, what="had any downtime")
 
     def outage_counts(self, service: str) -> np.ndarray:
         """Number of outages that began within the horizon, per replication."""
@@ -127,7 +131,7 @@ class Results:
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean number of outages per horizon with a confidence interval."""
-        return estimate(self.outage_counts(service), confidence)
+        return nonnegative_mean_estimate(self.outage_counts(service), confidence, what="had an outage")
 
     def mean_outage_duration(self, service: str) -> float:
         """Pooled mean outage duration (hours): total downtime / total outages.
@@ -182,7 +186,8 @@ class Results:
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
         """Probability that the availability over one horizon meets the target."""
-        return estimate(self.sla_met(service, target).astype(float), confidence)
+        met = self.sla_met(service, target)
+        return proportion_estimate(int(met.sum()), met.size, confidence, what="met the SLA")
 
     # --- RTO ------------------------------------------------------------------------------------
 
@@ -208,11 +213,12 @@ class Results:
         self._target(service, "rto")
         met = self.raw["service_rto_met"][:, i]
         breaches = self.raw["service_rto_breaches"][:, i]
-        return ratio_estimate(met, met + breaches, confidence)
+        return ratio_estimate(met, met + breaches, confidence, what="outages with a known RTO outcome")
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
         """Probability of at least one RTO breach within one horizon."""
-        return estimate((self.rto_breaches(service) > 0).astype(float), confidence)
+        b = self.rto_breaches(service) > 0
+        return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RTO")
 
     def max_outage(self, service: str) -> np.ndarray:
         """Longest outage (hours) per replication; 0 without outages."""
@@ -230,7 +236,7 @@ class Results:
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean hours of writes lost per horizon, with a confidence interval."""
-        return estimate(self.data_lost(service), confidence)
+        return nonnegative_mean_estimate(self.data_lost(service), confidence, what="lost data")
 
     def rpo_breaches(self, service: str) -> np.ndarray:
         """Data-loss incidents that lost more than the RPO, per replication."""
@@ -241,11 +247,12 @@ class Results:
         """Share of data-loss incidents that lost no more than the RPO, pooled over replications."""
         n = self.data_loss_incidents(service)
         b = self.rpo_breaches(service)
-        return ratio_estimate(n - b, n, confidence)
+        return ratio_estimate(n - b, n, confidence, what="data-loss incidents")
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
         """Probability of at least one RPO breach within one horizon."""
-        return estimate((self.rpo_breaches(service) > 0).astype(float), confidence)
+        b = self.rpo_breaches(service) > 0
+        return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RPO")
 
     # --- where the downtime comes from ------------------------------------------------------------
 
@@ -513,7 +520,7 @@ class Results:
             p50, p90, p99 = self.downtime_quantiles(s)
             o = self.outages_per_replication(s)
             lines.append(f"service {s}")
-            lines.append(f"  availability      {a.mean:.6%}  (95% CI {a.low:.6%} .. {a.high:.6%})")
+            lines.append(f"  availability      {_avail_pct(a.mean)}  (95% CI {_avail_pct(a.low)} .. {_avail_pct(a.high)})")
             lines.append(f"  downtime          {_dur(d.mean)} per {format_hours(self.horizon)}  (95% CI {_dur(d.low)} .. {_dur(d.high)})")
             lines.append(f"  downtime tail     P50 {_dur(p50)}   P90 {_dur(p90)}   P99 {_dur(p99)}")
             lines.append(
@@ -528,14 +535,14 @@ class Results:
             target = self.targets.get(s, {}).get("availability")
             if target is not None:
                 p = self.p_sla_met(s)
-                lines.append(f"  SLA {target:.4%}    met in {p.mean:.1%} of replications (95% CI {p.low:.1%} .. {p.high:.1%})")
+                lines.append(f"  SLA {target:.4%}    met in {_pct(p.mean)} of replications (95% CI {_pct(p.low)} .. {_pct(p.high)})")
             t = self.targets.get(s, {})
             if t.get("rto") is not None:
                 c = self.rto_compliance(s)
                 b = self.p_rto_breach(s)
                 lines.append(
                     f"  RTO {format_hours(t['rto']):<13} {_pct(c.mean)} of outages restored within it (95% CI {_pct(c.low)} .. {_pct(c.high)}); "
-                    f"P(at least one breach per {format_hours(self.horizon)}) {b.mean:.1%}"
+                    f"P(at least one breach per {format_hours(self.horizon)}) {_pct(b.mean)} (95% CI {_pct(b.low)} .. {_pct(b.high)})"
                 )
             n_loss = float(self._column_mean("service_loss_incidents")[self._svc(s)])
             if t.get("rpo") is not None or n_loss > 0:
@@ -550,6 +557,11 @@ class Results:
                     lines.append(
                         f"  RPO {format_hours(t['rpo']):<13} {_pct(c.mean)} of data-loss incidents within it (95% CI {_pct(c.low)} .. {_pct(c.high)})"
                     )
+            notes = [
+                e.note for e in (a, p if target is not None else None, c if t.get("rto") is not None else None) if e is not None and e.note
+            ]
+            for note in dict.fromkeys(notes):
+                lines.append(f"  note: {note}")
             causes = self.downtime_by_component(s)
             causes = causes[causes >= 0.005]
             if len(causes):
@@ -582,7 +594,26 @@ class Results:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if not math.isfinite(x) else f"{x:.1%}"
+    """A share with one decimal, more when that would print a share strictly between 0 and 1 as
+    0.0 % or 100.0 %."""
+    if not math.isfinite(x):
+        return "n/a"
+    for d in range(1, 16):
+        text = f"{x:.{d}%}"
+        if not (0 < x < 1 and float(text[:-1]) in (0.0, 100.0)):
+            return text
+    return text
+
+
+def _avail_pct(x: float) -> str:
+    """Availability with six decimals, more when that would print a value below 1 as 100 %."""
+    if not math.isfinite(x):
+        return "n/a"
+    for d in range(6, 16):
+        text = f"{x:.{d}%}"
+        if not (x < 1 and float(text[:-1]) >= 100.0):
+            return text
+    return text
 
 
 def _dur(h: float) -> str:
@@ -690,28 +721,35 @@ class StreamedResults(Results):
     def _column_mean(self, key: str) -> np.ndarray:
         return self.agg.s1[key] / self.agg.n
 
-    def _est(self, key: str, i: int, confidence: float, scale: float = 1.0, shift: float = 0.0) -> Estimate:
-        from ._streaming import estimate_from_sums
+    def _est(self, key: str, i: int, confidence: float, upper: float = math.inf, what: str = "") -> Estimate:
+        from .stats import nonnegative_mean_from_sums
 
-        return estimate_from_sums(self.agg.n, float(self.agg.s1[key][i]), float(self.agg.s2[key][i]), confidence, scale, shift)
+        a = self.agg
+        k = int(a.positive[key][i])
+        return nonnegative_mean_from_sums(a.n, k, float(a.s1[key][i]), float(a.s2[key][i]), confidence, upper, what)
 
     def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
         from ._streaming import estimate_from_sums
+        from .stats import complement, nonnegative_mean_from_sums
 
         i = self._svc(service)
         a = self.agg
         s1, s2 = float(a.s1["service_downtime"][i]), float(a.s2["service_downtime"][i])
+        k = int(a.positive["service_downtime"][i])
         if include_planned:
             p1, p2 = float(a.s1["service_planned_downtime"][i]), float(a.s2["service_planned_downtime"][i])
             dp = float(a.cross[("service_downtime", "service_planned_downtime")][i])
             s1, s2 = s1 + p1, s2 + 2 * dp + p2
-        return estimate_from_sums(a.n, s1, s2, confidence, scale=-1.0 / self.horizon, shift=1.0)
+            k = int(a.positive["service_downtime+planned"][i])
+        point = estimate_from_sums(a.n, s1, s2, confidence, scale=-1.0 / self.horizon, shift=1.0)  # the mean, as before
+        d = nonnegative_mean_from_sums(a.n, k, s1, s2, confidence, self.horizon, "had any downtime")
+        return complement(d, self.horizon, mean=point.mean, sd=point.std)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_downtime", self._svc(service), confidence)
+        return self._est("service_downtime", self._svc(service), confidence, self.horizon, "had any downtime")
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_outages", self._svc(service), confidence)
+        return self._est("service_outages", self._svc(service), confidence, what="had an outage")
 
     def mean_outage_duration(self, service: str) -> float:
         i = self._svc(service)
@@ -730,7 +768,6 @@ class StreamedResults(Results):
         return np.asarray(out).reshape(np.shape(q))
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
 
         i = self._svc(service)
         stored = self.targets.get(service, {}).get("availability")
@@ -738,8 +775,7 @@ class StreamedResults(Results):
             raise ValueError(f"service {service!r} has no availability target; pass target=")
         if target is not None and target != stored:
             self._not_kept("p_sla_met with another target than the service's")
-        k = float(self.agg.sla_met[i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.sla_met[i]), self.agg.n, confidence, what="met the SLA")
 
     def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         from ._streaming import ratio_from_sums
@@ -750,15 +786,13 @@ class StreamedResults(Results):
         m1, m2 = float(a.s1["service_rto_met"][i]), float(a.s2["service_rto_met"][i])
         b1, b2 = float(a.s1["service_rto_breaches"][i]), float(a.s2["service_rto_breaches"][i])
         mb = float(a.cross[("service_rto_met", "service_rto_breaches")][i])
-        return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence)
+        return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence, "outages with a known RTO outcome")
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
 
         i = self._svc(service)
         self._target(service, "rto")
-        k = float(self.agg.positive["service_rto_breaches"][i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.positive["service_rto_breaches"][i]), self.agg.n, confidence, what="breached the RTO")
 
     def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         from ._streaming import ratio_from_sums
@@ -769,15 +803,13 @@ class StreamedResults(Results):
         n1, n2 = float(a.s1["service_loss_incidents"][i]), float(a.s2["service_loss_incidents"][i])
         b1, b2 = float(a.s1["service_rpo_breaches"][i]), float(a.s2["service_rpo_breaches"][i])
         nb = float(a.cross[("service_loss_incidents", "service_rpo_breaches")][i])
-        return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence)
+        return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence, "data-loss incidents")
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        from ._streaming import estimate_from_sums
 
         i = self._svc(service)
         self._target(service, "rpo")
-        k = float(self.agg.positive["service_rpo_breaches"][i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.positive["service_rpo_breaches"][i]), self.agg.n, confidence, what="breached the RPO")
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_data_lost", self._svc(service), confidence)
+        return self._est("service_data_lost", self._svc(service), confidence, what="lost data")
