@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .stats import nonnegative_mean_estimate
 from .units import Duration, format_hours, hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -957,10 +958,12 @@ def availability_over_time(
             return ax
         d = binned_downtime(r, service, edges, include_planned)
         mean_b = d.mean(axis=0) / width
-        sd_b = d.std(axis=0, ddof=1) / width if n_kept > 1 else np.zeros_like(mean_b)
-        half = 1.96 * sd_b / math.sqrt(n_kept)
         a = 1.0 - mean_b
-        lo_b, hi_b = a - half, np.minimum(a + half, 1.0)
+        # Per bin, the interval of recoverysim.stats for a mean downtime (in [0, bin width];
+        # mostly-zero bins get the MOVER interval), as availability.
+        est = [nonnegative_mean_estimate(d[:, j], 0.95, upper=float(width[j])) for j in range(len(width))]
+        lo_b = np.array([1.0 - e.high / w for e, w in zip(est, width)])
+        hi_b = np.array([1.0 - e.low / w for e, w in zip(est, width)])
         xs = edges / tscale
         ax.fill_between(
             xs, np.append(lo_b, lo_b[-1]), np.append(hi_b, hi_b[-1]), step="post", color=_DATA, alpha=0.2, lw=0, label="95% band"

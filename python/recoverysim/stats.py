@@ -17,7 +17,8 @@ gets an interval that stays in its range and whose coverage is measured against 
     sample size (pooled count / design effect), which respects [0, 1].
 ``nonnegative_mean_estimate``
     The mean of a quantity >= 0 (downtime, outages, hours of writes lost). When at least half of
-    the replications are non-zero, the Student-t interval clipped to [0, upper]. When most are
+    the replications are non-zero, the Student-t interval on the log scale (above 0, and
+    right-skewed like the quantity), clipped at the upper bound. When most are
     zero (a highly available design: most years without an outage), mean = p * nu, p the share
     of non-zero replications, nu their mean, and the interval combines the exact (Clopper-Pearson) interval of p with the Student-t interval of
     nu on the log scale by the method of variance estimates recovery (MOVER, Zou and Donner
@@ -385,10 +386,11 @@ def nonnegative_mean_from_sums(
             )
         return Estimate(mean, 0.0, max(hi, mean), sd, n, confidence, note)
     if 2 * k >= n and n > 1:
-        # Most replications are non-zero: the Student-t interval (the mean is close to normal),
-        # clipped to [0, upper].
-        h = t_quantile(1 - a, n - 1) * sd / math.sqrt(n)
-        return Estimate(mean, max(mean - h, 0.0), min(mean + h, upper), sd, n, confidence)
+        # Most replications are non-zero: Student-t on the log scale (delta method: standard
+        # error sd / (sqrt(n) mean)), which keeps the interval above 0 and follows the right skew
+        # of a positive quantity; clipped at ``upper``.
+        h = t_quantile(1 - a, n - 1) * sd / math.sqrt(n) / mean
+        return Estimate(mean, mean * math.exp(-h), min(mean * math.exp(h), upper), sd, n, confidence)
     # Mostly zeros. p = k / n: Clopper-Pearson; nu = mean of the k non-zero values: Student-t on
     # the log scale; combined on the log scale by MOVER.
     p = k / n
