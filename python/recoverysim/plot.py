@@ -921,7 +921,7 @@ def availability_over_time(
             raise ValueError("availability_over_time(model, ...) draws the exact answer: exact=False leaves nothing to draw")
         ex = model.exact()
         target = model.services[service].availability
-        mean_b = sd_b = None
+        mean_b = None
         n_kept = 0
     else:
         r: Results = res  # type: ignore[assignment]
