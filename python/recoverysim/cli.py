@@ -475,8 +475,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
         description="Monte Carlo downtime, RTO and RPO simulation of a model file (YAML or JSON).",
-        epilog="Exit codes: 0 ok, 1 other error, 2 usage error, 3 invalid model file, 4 target missed (run --check) "
-        "or candidate worse (compare --check), 130 interrupted. Model file reference: docs/model-files.md.",
+        epilog="Exit codes: 0 ok, 1 other error (e.g. an output file cannot be written), 2 usage error, 3 invalid model "
+        "file, 4 target missed (run --check) or candidate worse (compare --check), 130 interrupted (Ctrl-C). Model file reference: docs/model-files.md.",
     )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="command")

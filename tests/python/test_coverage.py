@@ -85,9 +85,7 @@ def p_downtime_at_most(x: float, horizon: float, up_generator: np.ndarray, down_
 
 CASES = {
     # Every year has outages (17.5 expected): Student-t means, delta-method compliance.
-    "single (A = 99.0 %)": dict(
-        model=single(500.0, 5.0, 0.99, 5.0), reps=50, up=np.array([[0.0]]), down=np.array([1 / 500]), nu=1 / 5.0
-    ),
+    "single (A = 99.0 %)": dict(model=single(500.0, 5.0, 0.99, 5.0), reps=50, up=np.array([[0.0]]), down=np.array([1 / 500]), nu=1 / 5.0),
     # Five nines: 91.6 % of years without an outage; mostly-zero means (MOVER), Wilson shares.
     "five nines (A = 99.9995 %)": dict(
         model=single(100_000.0, 0.5, 0.99999, 0.5), reps=200, up=np.array([[0.0]]), down=np.array([1e-5]), nu=1 / 0.5
