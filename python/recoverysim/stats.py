@@ -308,9 +308,10 @@ def ratio_interval(r: float, sd: float, n: int, total: float, confidence: float 
 
 
 def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, confidence: float = 0.95, what: str = "") -> Estimate:
-    """Share of totals sum(numerator) / sum(denominator) over replications (e.g. the share of
-    outages restored within the RTO, pooled over replications with different numbers of
-    outages), with :func:`ratio_interval`.
+    """Ratio of totals sum(numerator) / sum(denominator) over replications. A share (every
+    numerator between 0 and its denominator: e.g. the outages restored within the RTO, pooled
+    over replications with different numbers of outages) gets :func:`ratio_interval`; any other
+    ratio (hours lost per incident) the delta-method interval, kept >= 0 when the numerators are.
 
     ``std`` is the standard deviation of the linearised per-replication residuals
     ``num_i - R * den_i`` divided by the mean denominator, so that ``std / sqrt(n)`` is the
@@ -329,6 +330,12 @@ def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, confidence: f
         return Estimate(r, lo, hi, math.nan, 1, confidence)
     resid = num - r * den
     sd = float(np.sqrt((resid**2).sum() / (n - 1)) / den.mean())
+    if not bool(np.all((num >= 0) & (num <= den))):
+        # Not a share (e.g. hours of writes lost per incident): the delta method, kept >= 0 for
+        # non-negative totals.
+        h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+        low = max(r - h, 0.0) if bool(np.all(num >= 0)) else r - h
+        return Estimate(r, low, r + h, sd, n, confidence)
     return ratio_estimate_from_sd(r, sd, n, total, confidence, what)
 
 

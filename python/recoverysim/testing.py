@@ -44,7 +44,7 @@ the pytest plugin's ``--recoverysim-seed`` changes it for the whole session.
 >>> _ = m.component("server", mttf="2000h", mttr="30m")
 >>> _ = m.service("web", "server")
 >>> assert_availability(m, "web", at_least=0.999, horizon="30d")
-CheckResult(passed: web availability >= 99.9000% at 95% confidence, lower bound 99.97...%)
+CheckResult(passed: web availability >= 99.9000% at 95% confidence, lower bound 99.9...%)
 """
 
 from __future__ import annotations

@@ -190,3 +190,15 @@ def test_the_issue_example():
         x, y = getattr(r, q)("s"), getattr(s, q)("s")
         assert (x.mean, x.low, x.high) == pytest.approx((y.mean, y.low, y.high), rel=1e-9), q
         assert x.note == y.note
+
+
+def test_a_ratio_that_is_not_a_share_keeps_the_delta_method():
+    # Hours lost per incident: numerators exceed denominators, so no [0, 1] clipping.
+    rng = np.random.default_rng(9)
+    den = rng.poisson(2, 400).astype(float)
+    num = den * 50 + rng.normal(0, 5, 400) * (den > 0)
+    e = ratio_estimate(num, den)
+    r = num.sum() / den.sum()
+    sd = math.sqrt(((num - r * den) ** 2).sum() / 399) / den.mean()
+    h = stats.t_quantile(0.975, 399) * sd / math.sqrt(400)
+    assert (e.mean, e.low, e.high) == pytest.approx((r, r - h, r + h), rel=1e-12) and e.mean > 1
