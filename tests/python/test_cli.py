@@ -119,7 +119,7 @@ def test_check_exits_4_when_a_target_is_missed(missing_target):
     r = recoverysim("run", str(missing_target), *FAST, "--check")
     assert r.returncode == 4
     assert "targets\n" in r.stdout and "MISSED" in r.stdout
-    assert r.stderr.startswith("recoverysim: error: 2 target(s) missed: web availability >= 99.9900%: mean ")
+    assert r.stderr.startswith("recoverysim: error: 2 target(s) missed: web availability >= 99.99%: mean ")
     assert r.stderr.count("\n") == 1
 
 
@@ -203,7 +203,7 @@ def test_main_run_in_process(tmp_path, capsys):
     assert (
         code == 0
         and "service web" in out
-        and re.search(r"web +availability >= 99\.9500% +mean 99\.9\d+% \(one-sided 95% bounds 99\.9\d+% \.\. 99\.9\d+%\) +met", out)
+        and re.search(r"web +availability >= 99\.95% +mean 99\.9\d+% \(one-sided 95% bounds 99\.9\d+% \.\. 99\.9\d+%\) +met", out)
     )
 
 
