@@ -22,9 +22,10 @@ except ImportError as e:  # pragma: no cover - only without a build
     raise ImportError(
         "recoverysim's compiled engine (recoverysim._core) is missing: did you build it? "
         "Run `make demo`, or `pip install .` from the source tree "
-        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
+        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev), or install a wheel: pip install recoverysim."
     ) from e
 
+from . import examples
 from ._version import __version__
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
@@ -98,6 +99,7 @@ __all__ = [
     "simulate_until",
     "AdaptiveResults",
     "hours",
+    "examples",
     "set_log_level",
     "__version__",
 ]

@@ -947,7 +947,7 @@ def sensitivity(
     component's MTTF and MTTR, every shock's frequency and duration). All variants run on the
     same random numbers, so each change is a paired difference from the base model.
 
-    Returns one row per parameter, largest ``swing`` (|metric at high − metric at low|) first:
+    Returns one row per parameter, largest ``swing`` (``|metric at high − metric at low|``) first:
     ``kind``, ``entity``, ``quantity``, ``base`` (the metric of the unchanged model), ``low``
     and ``high`` (the metric with the parameter times ``factors[0]`` and ``factors[1]``), and
     ``change_low``/``change_high`` with their intervals (``..._ci_low``, ``..._ci_high``).

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .distributions import Distribution, Exponential, as_distribution
-from .units import Duration, exact_duration, hours
+from .units import TIME_DELTAS, Duration, exact_duration, hours
 from .validation import check_name, check_probability
 
 __all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
@@ -37,7 +37,7 @@ class Shock:
         outage: Distribution | Duration | None = None,
     ) -> None:
         self.name = check_name(name, "shock")
-        if isinstance(every, (int, float, str)) and not isinstance(every, bool):
+        if isinstance(every, (int, float, str, *TIME_DELTAS)) and not isinstance(every, bool):
             every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
         self.every = as_distribution(every, name=f"shock {name!r} every")
         self.targets = check_selector(targets, f"shock {name!r}")

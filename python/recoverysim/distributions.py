@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import _core
-from .units import Duration, exact_duration, hours
+from .units import TIME_DELTAS, Duration, exact_duration, hours
 
 __all__ = [
     "Distribution",
@@ -366,11 +366,11 @@ def as_distribution(value: Any, *, name: str, allow_constant: bool = True) -> Di
         return value
     if isinstance(value, Mapping):
         return from_dict(value)
-    if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating)) and not isinstance(value, bool):
+    if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating, *TIME_DELTAS)) and not isinstance(value, bool):
         return Deterministic(hours(value, name=name))
     hint = (
         " (a bare duration would be a fixed time to failure; write mttf=... for an exponential or rs.Deterministic(...) if you mean it)"
-        if not allow_constant and isinstance(value, (int, float, str))
+        if not allow_constant and isinstance(value, (int, float, str, *TIME_DELTAS))
         else ""
     )
     raise TypeError(f"{name}: expected a distribution such as rs.Exponential('2h'), got {value!r}{hint}")

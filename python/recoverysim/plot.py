@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
+from ._optional import require
 from .compare import plot_sweep, plot_tornado
 from .model import Model
 from .requirements import Requirement, Standby
@@ -55,6 +56,9 @@ __all__ = [
     "plot_tornado",
     "plot_sweep",
 ]
+
+# Plots need matplotlib (the plot extra): say so at import, not deep inside a figure.
+require("matplotlib", extra="plot", purpose="recoverysim.plot")
 
 # --- colours ------------------------------------------------------------------------------------
 

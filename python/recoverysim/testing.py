@@ -62,6 +62,7 @@ from .compare import Metric, ModelLike, _as_model, _next_total, _Run, _shortfall
 from .results import Results
 from .stats import Estimate, normal_quantile, t_quantile
 from .units import Duration, hours
+from .validation import check_probability
 
 __all__ = [
     "assert_availability",
@@ -309,8 +310,8 @@ def _run_text(models: str, n: int, horizon: float, seed: int, extra: str = "") -
 def _resolve(value: Any, m: Metric, what: str) -> float:
     if m.unit == "hours" and isinstance(value, str):
         return hours(value, name=what)
-    if m.unit == "share" and isinstance(value, str) and value.strip().endswith("%"):
-        return float(value.strip()[:-1]) / 100
+    if m.unit == "share" and isinstance(value, str):
+        return check_probability(value, what)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{what} must be a number{' or a duration' if m.unit == 'hours' else ''}, got {value!r}")
     return float(value)
