@@ -52,7 +52,7 @@ WHEEL_BUILD := build/wheel
 wheel: $(STAMP)
 	rm -rf $(WHEEL_BUILD)/raw dist/recoverysim-*.whl
 	$(PY) -m pip wheel -q --no-deps --no-build-isolation -Cbuild-dir=$(WHEEL_BUILD)/cmake -w $(WHEEL_BUILD)/raw .
-	$(VENV)/bin/auditwheel repair -w dist $(WHEEL_BUILD)/raw/recoverysim-*.whl
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair -w dist $(WHEEL_BUILD)/raw/recoverysim-*.whl
 	$(VENV)/bin/auditwheel show dist/recoverysim-*.whl
 
 sdist: $(STAMP)

@@ -106,8 +106,18 @@ __all__ = [
 
 
 def set_log_level(level: str) -> None:
-    """Set the engine's log level: "trace", "debug", "info", "warning", "error", "critical", "off".
+    """Set the engine's log level.
 
-    The engine logs to standard error through spdlog.
+    The engine logs to standard error through spdlog (compiled into the module).
+
+    Parameters
+    ----------
+    level : {"trace", "debug", "info", "warning", "error", "critical", "off"}
+        The lowest level shown (default ``"warning"``).
+
+    Examples
+    --------
+    >>> rs.set_log_level("error")
+    >>> rs.set_log_level("warning")
     """
     _core.set_log_level(level)

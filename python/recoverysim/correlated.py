@@ -22,7 +22,29 @@ def _targets_repr(t: Selector) -> str:
 
 
 class Shock:
-    """A recurring external event hitting several components at once (see :meth:`Model.shock`)."""
+    """A recurring external event hitting several components at once (see :meth:`Model.shock`).
+
+    Parameters
+    ----------
+    name : str
+        The shock's name.
+    every : Distribution or duration
+        Inter-arrival times (a bare duration: exponential with that mean).
+    targets : str, list of str or mapping
+        The components it can hit.
+    probability : float or str, default 1.0
+        Chance that an arrival hits each target.
+    mode : str, optional
+        The failure mode a hit triggers.
+    outage : Distribution or duration, optional
+        How long a hit holds its targets down.
+
+    Examples
+    --------
+    >>> sh = Shock("region-eu", every="2 years", targets={"region": "eu-1"}, outage="4h", probability="50%")
+    >>> sh.every.mean, sh.probability
+    (17520.0, 0.5)
+    """
 
     __slots__ = ("name", "every", "targets", "probability", "mode", "outage")
 
@@ -55,7 +77,28 @@ class Shock:
 
 
 class Maintenance:
-    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`)."""
+    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`).
+
+    Parameters
+    ----------
+    name : str
+        The window's name.
+    targets : str, list of str or mapping
+        The components maintained.
+    every : duration
+        Time between windows.
+    duration : Distribution or duration
+        How long a window keeps a target down.
+    offset : duration, default 0
+        Time of the first window.
+    crew : str, optional
+        A crew whose member each window needs.
+
+    Examples
+    --------
+    >>> Maintenance("patch", targets={"role": "worker"}, every="30 days", duration="PT1H").duration.mean
+    1.0
+    """
 
     __slots__ = ("name", "targets", "every", "duration", "offset", "crew")
 
