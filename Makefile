@@ -60,13 +60,16 @@ sdist: $(STAMP)
 	$(PY) -c 'from scikit_build_core.build import build_sdist; print(build_sdist("dist"))'
 
 # Installs dist/'s wheel into a fresh venv (no build tools, no editable source on the path) and runs
-# tests/wheel/smoke.py from an empty directory: the README example, the shipped example models,
-# the licence, and ldd's word that no libspdlog/libfmt/libboost is loaded.
+# tests/wheel/smoke.py from an empty directory, with the spdlog/fmt libraries and the spdlog, fmt,
+# Eigen and Boost headers hidden (a private mount namespace: tests/wheel/without_dev_packages.sh):
+# the README's ten-line example verbatim, the shipped example models, the licence, and ldd's word
+# that no libspdlog/libfmt/libboost is loaded.
 wheel-test: wheel
 	rm -rf $(WHEEL_BUILD)/venv $(WHEEL_BUILD)/run && mkdir -p $(WHEEL_BUILD)/run
 	$(PYTHON) -m venv $(WHEEL_BUILD)/venv
 	$(WHEEL_BUILD)/venv/bin/python -m pip install -q dist/recoverysim-*.whl
-	cd $(WHEEL_BUILD)/run && env -u PYTHONPATH $(CURDIR)/$(WHEEL_BUILD)/venv/bin/python -I $(CURDIR)/tests/wheel/smoke.py
+	cd $(WHEEL_BUILD)/run && env -u PYTHONPATH $(CURDIR)/tests/wheel/without_dev_packages.sh \
+	  $(CURDIR)/$(WHEEL_BUILD)/venv/bin/python -I $(CURDIR)/tests/wheel/smoke.py $(CURDIR)/README.md
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_reference.py
