@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true -Ceditable.verbose=false \
   -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
 
-.PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs
+.PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs notebooks
 
 CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp)
 PY_SOURCES = python tests benchmarks examples notebooks docs
@@ -45,6 +45,10 @@ docs: $(STAMP)
 	@echo "API reference: build/docs/html/index.html"
 
 test-docs: docs
+
+# Executes the notebooks and stores their outputs in the files (the docs show the stored outputs).
+notebooks: $(STAMP)
+	$(PY) docs/run_notebooks.py
 
 # A self-contained wheel in dist/: spdlog and fmt are compiled in (header-only), Eigen and Boost
 # are headers, and auditwheel repairs it to the manylinux tag this machine's glibc allows.

@@ -12,10 +12,12 @@ import importlib.metadata as md
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 import tomllib
+from scikit_build_core.build import build_sdist
 
 import recoverysim as rs
 
@@ -147,3 +149,23 @@ def test_an_unknown_example_lists_the_known_ones():
 def test_cmake_installs_the_example_models_into_the_wheel():
     text = (ROOT / "CMakeLists.txt").read_text(encoding="utf-8")
     assert "examples/*.yaml" in text and "DESTINATION recoverysim/example_models" in text
+
+
+def test_the_sdist_is_the_source_tree_with_licence_and_changelog(tmp_path, monkeypatch):
+    """Built here in seconds (the wheel is make wheel-test's job): it carries what a source build
+    needs and the licence, never the local venv or build directories."""
+    monkeypatch.chdir(ROOT)
+    name = build_sdist(str(tmp_path))
+    with tarfile.open(tmp_path / name) as tar:
+        names = [n.split("/", 1)[1] for n in tar.getnames() if "/" in n]
+    for needed in (
+        "LICENSE",
+        "CHANGELOG.md",
+        "pyproject.toml",
+        "CMakeLists.txt",
+        "examples/exchange.yaml",
+        "python/recoverysim/_version.py",
+        "core/src/simulator.cpp",
+    ):
+        assert needed in names, needed
+    assert not [n for n in names if n.startswith((".venv/", "build/", "dist/", "docs/_generated/"))]
