@@ -22,9 +22,10 @@ except ImportError as e:  # pragma: no cover - only without a build
     raise ImportError(
         "recoverysim's compiled engine (recoverysim._core) is missing: did you build it? "
         "Run `make demo`, or `pip install .` from the source tree "
-        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
+        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev), or install a wheel: pip install recoverysim."
     ) from e
 
+from . import examples
 from ._version import __version__
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
@@ -98,14 +99,25 @@ __all__ = [
     "simulate_until",
     "AdaptiveResults",
     "hours",
+    "examples",
     "set_log_level",
     "__version__",
 ]
 
 
 def set_log_level(level: str) -> None:
-    """Set the engine's log level: "trace", "debug", "info", "warning", "error", "critical", "off".
+    """Set the engine's log level.
 
-    The engine logs to standard error through spdlog.
+    The engine logs to standard error through spdlog (compiled into the module).
+
+    Parameters
+    ----------
+    level : {"trace", "debug", "info", "warning", "error", "critical", "off"}
+        The lowest level shown (default ``"warning"``).
+
+    Examples
+    --------
+    >>> rs.set_log_level("error")
+    >>> rs.set_log_level("warning")
     """
     _core.set_log_level(level)

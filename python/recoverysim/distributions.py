@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import _core
-from .units import Duration, exact_duration, hours
+from .units import TIME_DELTAS, Duration, exact_duration, hours
 
 __all__ = [
     "Distribution",
@@ -71,7 +71,18 @@ def _fmt_h(v: float) -> str:
 
 
 class Distribution:
-    """Base class of all duration distributions. Not instantiated directly."""
+    """Base class of all duration distributions. Not instantiated directly.
+
+    Every distribution is an immutable value object with :attr:`mean`, :attr:`std`, :meth:`cdf`,
+    :meth:`sample` and a ``repr`` that pastes back into Python; two are equal when their kind and
+    parameters are.
+
+    Examples
+    --------
+    >>> d = rs.Exponential("2h")
+    >>> isinstance(d, rs.Distribution), d == rs.Exponential(2)
+    (True, True)
+    """
 
     kind: ClassVar[str] = ""
     _time_params: ClassVar[tuple[str, ...]] = ()
@@ -89,26 +100,88 @@ class Distribution:
 
     @property
     def params(self) -> dict[str, Any]:
-        """The parameters, durations in hours."""
+        """The parameters, durations in hours.
+
+        Returns
+        -------
+        dict
+            Parameter name to value.
+
+        Examples
+        --------
+        >>> rs.Weibull(1.5, "3000h").params
+        {'shape': 1.5, 'scale': 3000.0}
+        """
         return dict(self._params)
 
     @property
     def mean(self) -> float:
-        """Mean duration in hours."""
+        """Mean duration in hours.
+
+        Returns
+        -------
+        float
+            The mean.
+
+        Examples
+        --------
+        >>> rs.Triangular("1h", "2h", "6h").mean
+        3.0
+        """
         return float(self._c.mean)
 
     @property
     def variance(self) -> float:
-        """Variance in hours squared."""
+        """Variance in hours squared.
+
+        Returns
+        -------
+        float
+            The variance.
+
+        Examples
+        --------
+        >>> rs.Exponential("2h").variance
+        4.0
+        """
         return float(self._c.variance)
 
     @property
     def std(self) -> float:
-        """Standard deviation in hours."""
+        """Standard deviation in hours.
+
+        Returns
+        -------
+        float
+            The square root of :attr:`variance`.
+
+        Examples
+        --------
+        >>> round(rs.Uniform(0, "12h").std, 9)  # 12 / sqrt(12)
+        3.464101615
+        """
         return math.sqrt(max(self.variance, 0.0))
 
     def cdf(self, x: Any) -> Any:
-        """P(duration <= x). ``x`` in hours (number, duration string or array)."""
+        """P(duration <= x).
+
+        Parameters
+        ----------
+        x : float, duration or array_like
+            Hours (a number, a duration string such as ``"30m"``, or an array of hours).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The probability, shaped like ``x``.
+
+        Examples
+        --------
+        >>> round(rs.Exponential("1h").cdf("1h"), 6)
+        0.632121
+        >>> rs.Uniform(0, 4).cdf([1, 2])
+        array([0.25, 0.5 ])
+        """
         if isinstance(x, str):
             x = hours(x, name="x")
         arr = np.asarray(x, dtype=float)
@@ -116,7 +189,26 @@ class Distribution:
         return float(out) if arr.ndim == 0 else out
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` independent draws (hours) from the engine's own sampler, reproducible by seed."""
+        """Independent draws (hours) from the engine's own sampler, reproducible by seed.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        seed : int, default 0
+            The same seed gives the same draws on every platform.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n,)``, hours.
+
+        Examples
+        --------
+        >>> x = rs.Exponential("2h").sample(100_000, seed=1)
+        >>> x.shape, bool(abs(x.mean() - 2) < 0.05)
+        ((100000,), True)
+        """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"sample: n must be an integer, got {type(n).__name__}")
         if n < 0:
@@ -124,7 +216,18 @@ class Distribution:
         return self._c.sample(int(n), _seed(seed))
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict (for YAML/JSON model files); inverse of :func:`from_dict`."""
+        """A plain dict (for YAML/JSON model files); inverse of :func:`recoverysim.distributions.from_dict`.
+
+        Returns
+        -------
+        dict
+            ``{"type": kind, **params}``.
+
+        Examples
+        --------
+        >>> rs.Gamma(2, "3h").to_dict()
+        {'type': 'gamma', 'shape': 2.0, 'scale': 3.0}
+        """
         return {"type": self.kind, **self._params}
 
     def __repr__(self) -> str:
@@ -162,6 +265,15 @@ def _seed(seed: Any) -> int:
 class Exponential(Distribution):
     """Memoryless durations: ``Exponential(mean)`` or ``Exponential(rate=per_hour)``.
 
+    Parameters
+    ----------
+    mean : duration, optional
+        Mean duration (``"2000h"``, ``"30 minutes"``), > 0.
+    rate : float, optional
+        Events per hour (1 / mean); give exactly one of ``mean`` and ``rate``.
+
+    Examples
+    --------
     >>> Exponential("2000h").mean
     2000.0
     >>> Exponential(rate=0.5).mean
@@ -188,7 +300,18 @@ class Exponential(Distribution):
 
     @property
     def rate(self) -> float:
-        """Events per hour (1 / mean)."""
+        """Events per hour (1 / mean).
+
+        Returns
+        -------
+        float
+            The rate.
+
+        Examples
+        --------
+        >>> Exponential("30m").rate
+        2.0
+        """
         return 1.0 / self._params["mean"]
 
 
@@ -196,6 +319,18 @@ class Weibull(Distribution):
     """``Weibull(shape, scale)``: F(x) = 1 - exp(-(x/scale)^shape).
 
     shape < 1: infant mortality; 1: exponential; > 1: wear-out.
+
+    Parameters
+    ----------
+    shape : float
+        Shape k, > 0.
+    scale : duration
+        Scale lambda, > 0; the mean is ``scale * Gamma(1 + 1/shape)``.
+
+    Examples
+    --------
+    >>> round(Weibull(2, "100h").mean, 3)
+    88.623
     """
 
     kind = "weibull"
@@ -212,6 +347,19 @@ class LogNormal(Distribution):
     """``LogNormal(mu, sigma)``: ln(duration in hours) is Normal(mu, sigma).
 
     Most people know the mean and spread of the duration itself: use :meth:`from_mean_std`.
+
+    Parameters
+    ----------
+    mu : float
+        Mean of ln(hours).
+    sigma : float
+        Standard deviation of ln(hours), > 0.
+
+    Examples
+    --------
+    >>> d = LogNormal(0, 1)
+    >>> round(d.mean, 6)  # exp(mu + sigma^2 / 2)
+    1.648721
     """
 
     kind = "lognormal"
@@ -227,6 +375,24 @@ class LogNormal(Distribution):
         """The log-normal whose duration has this mean and standard deviation.
 
         sigma^2 = ln(1 + (std/mean)^2), mu = ln(mean) - sigma^2/2.
+
+        Parameters
+        ----------
+        mean : duration
+            Mean duration, > 0.
+        std : duration
+            Standard deviation of the duration, > 0.
+
+        Returns
+        -------
+        LogNormal
+            The distribution.
+
+        Examples
+        --------
+        >>> d = LogNormal.from_mean_std("2h", "1h")
+        >>> round(d.mean, 12), round(d.std, 12)
+        (2.0, 1.0)
         """
         m = hours(mean, name="LogNormal mean")
         s = hours(std, name="LogNormal std")
@@ -247,7 +413,20 @@ class LogNormal(Distribution):
 
 
 class Gamma(Distribution):
-    """``Gamma(shape, scale)``: mean shape*scale, variance shape*scale^2."""
+    """``Gamma(shape, scale)``: mean shape*scale, variance shape*scale^2.
+
+    Parameters
+    ----------
+    shape : float
+        Shape alpha, > 0.
+    scale : duration
+        Scale theta, > 0.
+
+    Examples
+    --------
+    >>> Gamma(2, "3h").mean, Gamma(2, "3h").variance
+    (6.0, 18.0)
+    """
 
     kind = "gamma"
     _time_params = ("scale",)
@@ -260,7 +439,25 @@ class Gamma(Distribution):
 
     @classmethod
     def from_mean_std(cls, mean: Duration, std: Duration) -> Gamma:
-        """The gamma distribution with this mean and standard deviation."""
+        """The gamma distribution with this mean and standard deviation.
+
+        Parameters
+        ----------
+        mean : duration
+            Mean duration, > 0.
+        std : duration
+            Standard deviation, > 0.
+
+        Returns
+        -------
+        Gamma
+            shape = (mean/std)^2, scale = std^2/mean.
+
+        Examples
+        --------
+        >>> Gamma.from_mean_std("6h", "3h").params
+        {'shape': 4.0, 'scale': 1.5}
+        """
         m = hours(mean, name="Gamma mean")
         s = hours(std, name="Gamma std")
         if m <= 0:
@@ -279,6 +476,18 @@ class Normal(Distribution):
 
     ``mu`` and ``sigma`` are the parameters before truncation; ``.mean`` is the truncated mean
     (equal to ``mu`` for practical purposes when mu > 3 sigma).
+
+    Parameters
+    ----------
+    mu : duration
+        Mean before truncation.
+    sigma : duration
+        Standard deviation before truncation, > 0.
+
+    Examples
+    --------
+    >>> round(Normal("4h", "30m").mean, 6)
+    4.0
     """
 
     kind = "normal"
@@ -292,7 +501,20 @@ class Normal(Distribution):
 
 
 class Uniform(Distribution):
-    """``Uniform(low, high)``: every duration in [low, high) equally likely."""
+    """``Uniform(low, high)``: every duration in [low, high) equally likely.
+
+    Parameters
+    ----------
+    low : duration
+        Smallest duration, >= 0.
+    high : duration
+        Largest duration, > low.
+
+    Examples
+    --------
+    >>> Uniform("2h", "12h").mean
+    7.0
+    """
 
     kind = "uniform"
     _time_params = ("low", "high")
@@ -305,7 +527,22 @@ class Uniform(Distribution):
 
 
 class Triangular(Distribution):
-    """``Triangular(low, mode, high)``: an expert's minimum, most likely and maximum."""
+    """``Triangular(low, mode, high)``: an expert's minimum, most likely and maximum.
+
+    Parameters
+    ----------
+    low : duration
+        Minimum, >= 0.
+    mode : duration
+        Most likely duration, in [low, high].
+    high : duration
+        Maximum, > low.
+
+    Examples
+    --------
+    >>> Triangular("10m", "20m", "1h").mean
+    0.5
+    """
 
     kind = "triangular"
     _time_params = ("low", "mode", "high")
@@ -319,7 +556,18 @@ class Triangular(Distribution):
 
 
 class Deterministic(Distribution):
-    """``Deterministic(value)``: always exactly ``value``."""
+    """``Deterministic(value)``: always exactly ``value``.
+
+    Parameters
+    ----------
+    value : duration
+        The duration, >= 0.
+
+    Examples
+    --------
+    >>> Deterministic("PT5M").mean == 5 / 60
+    True
+    """
 
     kind = "deterministic"
     _time_params = ("value",)
@@ -334,6 +582,16 @@ class Empirical(Distribution):
     """``Empirical(values)``: resample observed durations (e.g. from an incident log).
 
     Each observed value is drawn with probability 1/n.
+
+    Parameters
+    ----------
+    values : iterable of duration
+        The observed durations (at least one).
+
+    Examples
+    --------
+    >>> Empirical(["40m", "1h", "80m"]).mean
+    1.0
     """
 
     kind = "empirical"
@@ -380,11 +638,11 @@ def as_distribution(value: Any, *, name: str, allow_constant: bool = True) -> Di
         return value
     if isinstance(value, Mapping):
         return from_dict(value)
-    if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating)) and not isinstance(value, bool):
+    if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating, *TIME_DELTAS)) and not isinstance(value, bool):
         return Deterministic(hours(value, name=name))
     hint = (
         " (a bare duration would be a fixed time to failure; write mttf=... for an exponential or rs.Deterministic(...) if you mean it)"
-        if not allow_constant and isinstance(value, (int, float, str))
+        if not allow_constant and isinstance(value, (int, float, str, *TIME_DELTAS))
         else ""
     )
     raise TypeError(f"{name}: expected a distribution such as rs.Exponential('2h'), got {value!r}{hint}")

@@ -75,6 +75,23 @@ class ModelFileError(ValueError):
 
     Attributes: ``path`` (``"components.db-1.failure.shape"``), ``reason`` (the text after the
     path) and ``file`` (the file it came from, or ``None`` for :func:`loads`).
+
+    Parameters
+    ----------
+    path : str
+        Dotted path to the bad field.
+    reason : str
+        What was expected there.
+    file : str, optional
+        The file it came from.
+
+    Examples
+    --------
+    >>> try:
+    ...     loads("components: {db: {mttf: 2 fortnights, mttr: 1h}}")
+    ... except ModelFileError as e:
+    ...     print(e.path)
+    components.db.mttf
     """
 
     def __init__(self, path: str, reason: str, *, file: str | None = None) -> None:
@@ -881,7 +898,28 @@ def _parse_json(text: str) -> Any:
 
 
 def loads(text: str, *, format: str = "yaml", name: str = "model") -> Model:
-    """A Model from the text of a model file (``format``: ``"yaml"`` or ``"json"``)."""
+    """A Model from the text of a model file (``format``: ``"yaml"`` or ``"json"``).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    format : {"yaml", "json"}, default "yaml"
+        Its format.
+    name : str, default "model"
+        The model's name, unless the text names it.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Examples
+    --------
+    >>> m = loads("{components: {api: {mttf: 2000 hours, mttr: PT30M}}, services: {web: {requires: api, availability: 99.9%}}}")
+    >>> m.services["web"].availability
+    0.9990000000000001
+    """
     if format not in ("yaml", "json"):
         raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
     data = _parse_json(text) if format == "json" else _parse_yaml(text)
@@ -893,6 +931,22 @@ def load(path: PathLike) -> Model:
 
     The model's name defaults to the file's name without its suffix. Every mistake raises one
     :class:`ModelFileError` (``e.file`` is the file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model file.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Examples
+    --------
+    >>> m = load(rs.examples.path("quorum"))
+    >>> m.name, list(m.services)
+    ('quorum', ['consensus'])
     """
     p = Path(path)
     try:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
+from ._optional import require
 from .compare import plot_sweep, plot_tornado
 from .model import Model
 from .requirements import Requirement, Standby
@@ -56,6 +57,9 @@ __all__ = [
     "plot_tornado",
     "plot_sweep",
 ]
+
+# Plots need matplotlib (the plot extra): say so at import, not deep inside a figure.
+require("matplotlib", extra="plot", purpose="recoverysim.plot")
 
 # --- colours ------------------------------------------------------------------------------------
 
@@ -99,8 +103,23 @@ _phase_assigned: dict[str, str] = {}
 
 
 def phase_color(phase: str) -> str:
-    """The colour of a recovery phase (a step name, ``crew_wait``, ``switchover``...), the same
-    in every chart of the session."""
+    """The colour of a recovery phase, the same in every chart of the session.
+
+    Parameters
+    ----------
+    phase : str
+        A step name, ``crew_wait``, ``switchover``...
+
+    Returns
+    -------
+    str
+        A matplotlib colour.
+
+    Examples
+    --------
+    >>> phase_color("restore") == phase_color("restore")
+    True
+    """
     if phase in _PHASE_FIXED:
         return _PHASE_FIXED[phase]
     if phase not in _phase_assigned:
@@ -768,8 +787,32 @@ def _bin_word(width: float) -> str:
 
 
 def binned_downtime(res: Results, service: str, edges: np.ndarray, include_planned: bool = False) -> np.ndarray:
-    """Downtime (hours) of ``service`` in each time bin, per kept replication: an array shaped
-    ``(kept replications, bins)`` built from the outage records."""
+    """Downtime (hours) of ``service`` in each time bin, per kept replication.
+
+    Built from the outage records.
+
+    Parameters
+    ----------
+    res : Results
+        A run with kept outage records.
+    service : str
+        The service.
+    edges : numpy.ndarray
+        Bin edges, hours.
+    include_planned : bool, default False
+        Count planned downtime too.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(kept replications, bins)``.
+
+    Examples
+    --------
+    >>> res = rs.examples.load("single").simulate("1y", 100, seed=1, progress=False)
+    >>> binned_downtime(res, "web", np.linspace(0, 8760, 13)).shape
+    (100, 12)
+    """
     _check_service(res, service)
     kept = res.kept_replications
     out = np.zeros((kept, len(edges) - 1))

@@ -121,6 +121,27 @@ class Estimate:
     Equality and ordering compare the means (with numbers and with other estimates alike) and
     the hash is the mean's, so ``e == 0.5`` and ``{0.5: ...}[e]`` agree; to compare intervals,
     compare ``(e.low, e.high)``. ``note`` says in words when the interval rests on few events.
+
+    Parameters
+    ----------
+    mean : float
+        The estimate.
+    low, high : float
+        Ends of the two-sided confidence interval.
+    std : float
+        Standard deviation of the per-replication values.
+    n : int
+        Replications.
+    confidence : float, default 0.95
+        Confidence level of the interval.
+    note : str, default ""
+        Said in words when the interval rests on few events (printed by the report and HTML).
+
+    Examples
+    --------
+    >>> e = estimate(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> e.mean, e.n, e.low < 2.5 < e.high
+    (2.5, 4, True)
     """
 
     mean: float
@@ -135,14 +156,54 @@ class Estimate:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the confidence interval.
+
+        Returns
+        -------
+        float
+            ``(high - low) / 2``.
+
+        Examples
+        --------
+        >>> Estimate(1.0, 0.5, 1.5, 1.0, 10).half_width
+        0.5
+        """
         return (self.high - self.low) / 2
 
     @property
     def stderr(self) -> float:
+        """Standard error of the mean: ``std / sqrt(n)``.
+
+        Returns
+        -------
+        float
+            The standard error (NaN for fewer than two replications).
+
+        Examples
+        --------
+        >>> Estimate(1.0, 0.5, 1.5, 2.0, 16).stderr
+        0.5
+        """
         return self.std / math.sqrt(self.n) if self.n > 0 else math.nan
 
     def contains(self, value: float) -> bool:
-        """True when ``value`` lies in the interval."""
+        """True when ``value`` lies in the interval.
+
+        Parameters
+        ----------
+        value : float
+            A value, e.g. an exact answer.
+
+        Returns
+        -------
+        bool
+            ``low <= value <= high``.
+
+        Examples
+        --------
+        >>> estimate(np.array([1.0, 2.0, 3.0, 4.0])).contains(2.0)
+        True
+        """
         return self.low <= value <= self.high
 
     # --- behaves like its mean -------------------------------------------------------------------

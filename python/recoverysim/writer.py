@@ -20,6 +20,7 @@ from .distributions import Deterministic, Distribution, Exponential, Gamma, LogN
 from .recovery import Cascade, Procedure, Step
 from .requirements import Member, Standby
 from .units import duration_literal
+from .validation import probability_literal
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -79,7 +80,7 @@ def _dump_step(s: Step) -> dict[str, Any]:
     if s.crew:
         out["crew"] = s.crew
     if s.success != 1.0:
-        out["success"] = _num_out(s.success)
+        out["success"] = probability_literal(s.success)
     if s.max_attempts:
         out["max_attempts"] = s.max_attempts
     if s.escalate:
@@ -108,7 +109,7 @@ def _dump_repair(p: Procedure) -> Any:
 def _dump_cascade(c: Cascade) -> dict[str, Any]:
     out: dict[str, Any] = {"target": c.target}
     if c.probability != 1.0:
-        out["probability"] = _num_out(c.probability)
+        out["probability"] = probability_literal(c.probability)
     if not (isinstance(c.delay, Deterministic) and c.delay.mean == 0):
         out["delay"] = _dump_dist(c.delay, fixed=True)
     if c.mode:
@@ -153,7 +154,7 @@ def _dump_components(m: Model) -> dict[str, Any]:
             if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
                 bd["duration"] = _dump_dist(b.duration, fixed=True)
             if b.success != 1.0:
-                bd["success"] = _num_out(b.success)
+                bd["success"] = probability_literal(b.success)
             if b.offset:
                 bd["offset"] = duration_literal(b.offset)
             d["backup"] = bd
@@ -175,7 +176,7 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
             if not (isinstance(dist, Deterministic) and dist.mean == 0):
                 body[k] = _dump_dist(dist, fixed=True)
         if r.success != 1.0:
-            body["success"] = _num_out(r.success)
+            body["success"] = probability_literal(r.success)
         if r.dormancy != 0.0:
             body["dormancy"] = _num_out(r.dormancy)
         return {"standby": body}
@@ -195,7 +196,7 @@ def _dump_services(m: Model) -> dict[str, Any]:
     for s in m.services.values():
         d: dict[str, Any] = {"requires": _dump_requirement(s.requirement, top=True)}
         if s.availability is not None:
-            d["availability"] = _num_out(s.availability)
+            d["availability"] = probability_literal(s.availability)
         if s.rto is not None:
             d["rto"] = duration_literal(s.rto)
         if s.rpo is not None:
@@ -218,7 +219,7 @@ def _dump_shocks(m: Model) -> dict[str, Any]:
         every = duration_literal(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
         d: dict[str, Any] = {"every": every, "targets": _dump_selector(sh.targets)}
         if sh.probability != 1.0:
-            d["probability"] = _num_out(sh.probability)
+            d["probability"] = probability_literal(sh.probability)
         if sh.mode:
             d["mode"] = sh.mode
         if sh.outage is not None:
