@@ -188,8 +188,10 @@ class Fit:
         rows = []
         for j, (p, t) in enumerate(FREE_COORDINATES[self.family]):
             if self.family == "exponential":
-                lo, hi = _chi2_interval(self.observed, self.censored, self.confidence, self.truncation)
-                method = f"chi-square ({self.truncation}-truncated)"
+                # complete data (every duration ended) is the failure-truncated case: exact
+                how = self.truncation if self.censored.size else "failure"
+                lo, hi = _chi2_interval(self.observed, self.censored, self.confidence, how)
+                method = f"chi-square ({how}-truncated)" if self.censored.size else "chi-square (complete data)"
             else:
                 flo, fhi = _profile_interval(
                     self.family, free, self.loglik, self.covariance, j, self.confidence, self.observed, self.censored
@@ -287,7 +289,7 @@ class Fit:
             parts.append(f"{name} {fmt(row['estimate'])} [{fmt(row['low'])}, {fmt(row['high'])}]")
         return (
             f"{self.family}: {', '.join(parts)} ({confidence_text(self.confidence)}); mean {duration(self.distribution.mean)}; "
-            f"{self.failures} failures, {self.censored.size} censored; AIC {number(self.aic, 4)}"
+            f"{self.failures} observed, {self.censored.size} censored; AIC {number(self.aic, 4)}"
         )
 
     def __repr__(self) -> str:
@@ -310,7 +312,7 @@ def _as_times(values: Any, what: str) -> np.ndarray:
     arr = np.asarray(out, dtype=float)
     bad = np.flatnonzero(~(np.isfinite(arr) & (arr > 0)))
     if bad.size:
-        shown = ", ".join(f"{what}[{i}] = {arr[i]!r}" for i in bad[:5])
+        shown = ", ".join(f"{what}[{i}] = {float(arr[i])!r}" for i in bad[:5])
         raise FitError(f"durations must be finite and > 0: {shown}{' ...' if bad.size > 5 else ''}")
     return arr
 
@@ -408,8 +410,10 @@ def _fit_family(family: str, observed: np.ndarray, censored: np.ndarray, confide
     if family != "exponential" and np.unique(observed).size < 2:
         raise FitError(f"a {family} needs at least two different failure times, got {observed.size} equal to {observed[0]:g} h")
     free, ll = _maximise(family, observed, censored)
-    info = hessian(lambda x: -_loglik(family, x, observed, censored), free).ddf
-    info = np.atleast_2d(info)
+    if family == "exponential":  # d2/d(ln mean)2 of -(r ln mean + T / mean) at the maximum: r
+        info = np.array([[float(observed.size)]])
+    else:
+        info = np.atleast_2d(hessian(lambda x: -_loglik(family, x, observed, censored), free).ddf)
     try:
         cov = np.linalg.inv(info)
         np.linalg.cholesky(cov)
@@ -446,8 +450,9 @@ def fit(
     confidence:
         Level of the parameter intervals.
     truncation:
-        For the exponential's chi-square interval: ``"time"`` (observation stopped at a fixed
-        time: an incident log) or ``"failure"`` (stopped at the last failure: exact).
+        For the exponential's chi-square interval with censored durations: ``"time"``
+        (observation stopped at a fixed time: an incident log) or ``"failure"`` (stopped at the
+        last failure: exact). Complete data (nothing censored) always get the exact interval.
 
     Returns
     -------
