@@ -409,7 +409,9 @@ def test_bad_logs_are_errors_naming_the_rows(change, window, message):
 
 
 def test_too_few_failures_names_the_group_and_its_rows():
-    with pytest.raises(rs.FitError, match=r"component 'api' / mode 'crash' \(rows 0, 2\): .*a weibull needs at least 3 failures to fit, got 2"):
+    with pytest.raises(
+        rs.FitError, match=r"component 'api' / mode 'crash' \(rows 0, 2\): .*a weibull needs at least 3 failures to fit, got 2"
+    ):
         rs.fit_incidents(LOG, window=(0, 1000), families=["weibull"])
     with pytest.raises(rs.FitError, match="no column 'began'"):
         rs.fit_incidents(LOG, window=(0, 1000), start="began")
