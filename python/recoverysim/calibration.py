@@ -415,7 +415,8 @@ def _fit_family(family: str, observed: np.ndarray, censored: np.ndarray, confide
     else:
         info = np.atleast_2d(hessian(lambda x: -_loglik(family, x, observed, censored), free).ddf)
     try:
-        cov = np.linalg.inv(info)
+        cov = np.linalg.inv((info + info.T) / 2)
+        cov = (cov + cov.T) / 2
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
         raise FitError(f"the {family} fit is degenerate (its observed information is not positive definite)") from None
@@ -525,24 +526,28 @@ def compare_fits(observed: Any, censored: Any = None, families: Sequence[str] = 
 # --- incident logs --------------------------------------------------------------------------------
 
 
-def _rows(index: Iterable[Any]) -> str:
+def _rows(index: Iterable[Any], word: str = "row") -> str:
     items = list(index)
     shown = ", ".join(str(i) for i in items[:8])
-    return f"row{'s' if len(items) > 1 else ''} {shown}{' ...' if len(items) > 8 else ''}"
+    return f"{word}{'s' if len(items) > 1 else ''} {shown}{' ...' if len(items) > 8 else ''}"
 
 
-def _read_log(log: Any) -> pd.DataFrame:
+def _read_log(log: Any) -> tuple[pd.DataFrame, str]:
+    """The log, indexed by what a person looks up: DataFrame row positions (from 0), or the line
+    numbers of a CSV file (the header is line 1)."""
     if isinstance(log, pd.DataFrame):
-        return log.reset_index(drop=True)
+        return log.reset_index(drop=True), "row"
     if isinstance(log, (str, os.PathLike)):
         try:
-            return pd.read_csv(log)
+            df = pd.read_csv(log)
         except FileNotFoundError:
             raise FitError(f"{os.fspath(log)}: no such file") from None
+        df.index = pd.RangeIndex(2, len(df) + 2)
+        return df, "line"
     raise TypeError(f"an incident log must be a pandas DataFrame or the path of a CSV file, got {type(log).__name__}")
 
 
-def _times(values: pd.Series, column: str, origin: Any) -> tuple[np.ndarray, Any]:
+def _times(values: pd.Series, column: str, origin: Any, word: str = "row") -> tuple[np.ndarray, Any]:
     """Hours from a column of numbers (hours) or timestamps; timestamps count from ``origin``
     (the window's start, a timestamp) or, without one, from their own earliest value."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -552,7 +557,7 @@ def _times(values: pd.Series, column: str, origin: Any) -> tuple[np.ndarray, Any
     parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
     bad = values.index[parsed.isna() & values.notna()]
     if len(bad):
-        raise FitError(f"column {column!r}: {_rows(bad)}: not a timestamp or a number of hours ({values[bad[0]]!r})")
+        raise FitError(f"column {column!r}: {_rows(bad, word)}: not a timestamp or a number of hours ({values[bad[0]]!r})")
     if origin is None:
         origin = parsed.min()
     return ((parsed - origin) / pd.Timedelta(hours=1)).to_numpy(dtype=float), origin
@@ -601,7 +606,8 @@ def incident_durations(
         One row per duration: ``component``, ``mode`` (the mode that ended an uptime, or the
         incident's mode for a repair), ``kind`` (``"uptime"`` or ``"repair"``), ``hours``,
         ``censored`` (an uptime still running at the window's end) and ``row`` (the incident
-        row that ended it, -1 for a censored uptime).
+        that ended it, -1 for a censored uptime: the row position of a DataFrame from 0, or the
+        line of a CSV file, the header being line 1; error messages name rows the same way).
 
     Notes
     -----
@@ -611,7 +617,7 @@ def incident_durations(
     (censored). An uptime ending in an incident of another mode is a censored time for the
     modes that did not fire (competing risks).
     """
-    df = _read_log(log)
+    df, word = _read_log(log)
     for col in (component, start, end):
         if col not in df.columns:
             raise FitError(
@@ -623,7 +629,7 @@ def incident_durations(
     names = df[component]
     missing = rows[names.isna() | (names.astype(str).str.strip() == "")]
     if len(missing):
-        raise FitError(f"{_rows(missing)}: no {component!r}")
+        raise FitError(f"{_rows(missing, word)}: no {component!r}")
     names = names.astype(str)
     if mode is not None and mode in df.columns:
         modes = df[mode].where(df[mode].notna(), "unknown").astype(str).str.strip().replace("", "unknown")
@@ -632,7 +638,7 @@ def incident_durations(
     for col in (start, end):
         gone = rows[df[col].isna()]
         if len(gone):
-            raise FitError(f"{_rows(gone)}: {col!r} is missing")
+            raise FitError(f"{_rows(gone, word)}: {col!r} is missing")
     windows = window if isinstance(window, Mapping) else None
     first = next(iter(windows.values())) if windows else window
     if not isinstance(first, (tuple, list)) or len(first) != 2:
@@ -641,14 +647,15 @@ def incident_durations(
     if not (isinstance(first[0], (int, float, np.integer, np.floating)) and not isinstance(first[0], bool)):
         origin = pd.Timestamp(first[0])
         origin = origin.tz_localize("UTC") if origin.tzinfo is None else origin.tz_convert("UTC")
-    s, _ = _times(df[start], start, origin)
-    e, _ = _times(df[end], end, origin)
-    bad = rows[e < s]
+    s_h, _ = _times(df[start], start, origin, word)
+    e_h, _ = _times(df[end], end, origin, word)
+    s, e = pd.Series(s_h, index=rows), pd.Series(e_h, index=rows)  # by row label
+    bad = rows[(e < s).to_numpy()]
     if len(bad):
-        raise FitError(f"{_rows(bad)}: {end!r} is before {start!r}")
-    zero = rows[e == s]
+        raise FitError(f"{_rows(bad, word)}: {end!r} is before {start!r}")
+    zero = rows[(e == s).to_numpy()]
     if len(zero):
-        raise FitError(f"{_rows(zero)}: the incident lasts zero time ({start!r} equals {end!r})")
+        raise FitError(f"{_rows(zero, word)}: the incident lasts zero time ({start!r} equals {end!r})")
     watched = list(dict.fromkeys([*names, *components]))
     if windows is not None:
         unknown = [c for c in dict.fromkeys(names) if c not in windows]
@@ -664,21 +671,23 @@ def incident_durations(
         order = sorted(mine, key=lambda r: (s[r], r))
         outside = [r for r in order if s[r] < lo or e[r] > hi]
         if outside:
-            raise FitError(f"{_rows(outside)}: incident of {comp!r} outside its observation window ({lo_raw} to {hi_raw})")
+            raise FitError(f"{_rows(outside, word)}: incident of {comp!r} outside its observation window ({lo_raw} to {hi_raw})")
         prev_end, prev_row = lo, None
         for r in order:
             up = s[r] - prev_end
             if up < 0:
-                raise FitError(f"{_rows([prev_row, r])}: incidents of {comp!r} overlap (a component cannot fail while it is down)")
+                raise FitError(f"{_rows([prev_row, r], word)}: incidents of {comp!r} overlap (a component cannot fail while it is down)")
             if up == 0:
-                where = "at the window's start" if prev_row is None else f"the moment row {prev_row} ended"
-                raise FitError(f"{_rows([r])}: incident of {comp!r} begins {where}: a zero time between failures")
+                where = "at the window's start" if prev_row is None else f"the moment {word} {prev_row} ended"
+                raise FitError(f"{_rows([r], word)}: incident of {comp!r} begins {where}: a zero time between failures")
             out.append({"component": comp, "mode": modes[r], "kind": "uptime", "hours": up, "censored": False, "row": int(r)})
             out.append({"component": comp, "mode": modes[r], "kind": "repair", "hours": e[r] - s[r], "censored": False, "row": int(r)})
             prev_end, prev_row = e[r], r
         if hi > prev_end:
             out.append({"component": comp, "mode": "", "kind": "uptime", "hours": hi - prev_end, "censored": True, "row": -1})
-    return pd.DataFrame(out, columns=["component", "mode", "kind", "hours", "censored", "row"])
+    result = pd.DataFrame(out, columns=["component", "mode", "kind", "hours", "censored", "row"])
+    result.attrs["row_word"] = word
+    return result
 
 
 @dataclass(frozen=True)
@@ -837,6 +846,6 @@ def fit_incidents(
             f_fail = fit(obs, cen, confidence=confidence, families=families)
             f_rep = fit(reps["hours"].to_numpy(), None, confidence=confidence, families=repair_families or families)
         except FitError as e:
-            raise FitError(f"{label} ({_rows(rows) if rows else 'no incidents'}): {e}") from None
+            raise FitError(f"{label} ({_rows(rows, d.attrs['row_word']) if rows else 'no incidents'}): {e}") from None
         groups.append(_Group(key, f_fail, f_rep, rows, comps))
     return IncidentFits(groups, by_t, {str(k): float(v) for k, v in window_hours.items()})

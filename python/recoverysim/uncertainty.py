@@ -207,6 +207,11 @@ class UncertainResults:
         return self.report()
 
 
+def _offset(update: Callable[[int], None], base: int) -> Callable[[int], None]:
+    """A progress callback of one draw's run, counted on from the draws before it."""
+    return lambda done: update(base + done)
+
+
 def simulate_uncertain(
     model: Model,
     horizon: Duration = "1y",
@@ -260,8 +265,8 @@ def simulate_uncertain(
         )
     compiled = model.compile()
     t0 = time.perf_counter()
-    jobs = []
-    rows = []
+    jobs: list[tuple[Any, int, int]] = []
+    rows: list[dict[str, Any]] = []
     for i in range(outer):
         m, drawn = draw_model(model, seed, i)
         jobs.append((m.compile(), inner_seed(seed, i), replications))
@@ -275,8 +280,9 @@ def simulate_uncertain(
         else:
             parts = []
             for k, (c, s, n) in enumerate(jobs):
-                done: Callable[[int], None] = lambda x, base=k * replications: bar.update(base + x)  # noqa: E731
-                parts.append(_engine.simulate(c, horizon=h, seed=s, replications=n, threads=threads, keep=0, progress=done))
+                parts.append(
+                    _engine.simulate(c, horizon=h, seed=s, replications=n, threads=threads, keep=0, progress=_offset(bar.update, k * n))
+                )
     raw = _distributed.merge(parts)
     pooled = Results(
         model, compiled, raw, horizon=h, seed=seed, elapsed=time.perf_counter() - t0, threads=threads or _engine.default_threads()
