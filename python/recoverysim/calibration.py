@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -273,7 +274,9 @@ class Fit:
         """The Kaplan-Meier estimate of the CDF at each failure time (``scipy.stats.ecdf`` with the
         censored times), with its pointwise interval: the points of a probability plot."""
         res = stats.ecdf(stats.CensoredData(uncensored=self.observed, right=self.censored))
-        ci = res.cdf.confidence_interval(self.confidence)
+        with warnings.catch_warnings():  # Greenwood's interval is undefined where F = 0 or 1: NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ci = res.cdf.confidence_interval(self.confidence)
         q = res.cdf.quantiles
         keep = np.isin(q, self.observed)
         return pd.DataFrame(
