@@ -193,5 +193,5 @@ def test_uncertain_distributions_read_as_their_point_estimate_and_source():
     m.component("c", failure=rs.Uncertain(rs.Exponential("900h"), draws=[{"mean": 800}, {"mean": 1000}]), repair="1h")
     m.service("s", rs.all_of("a", "b", "c"))
     h = m._repr_html_()
-    assert "6 weeks" in h and "parameters uncertain (mean in a range)" in h and "parameters uncertain (fit)" in h
+    assert "1,000 h (42 days)" in h and "parameters uncertain (mean in a range)" in h and "parameters uncertain (fit)" in h
     assert "parameters uncertain (2 bootstrap draws)" in h
