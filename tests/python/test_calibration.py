@@ -358,6 +358,10 @@ def test_competing_modes_censor_each_other():
     g = rs.fit_incidents(LOG, window=(0, 1000), by="mode", families=["exponential"])
     assert g.failure("crash").params["mean"] == pytest.approx(1983 / 3)
     assert g.failure("disk").params["mean"] == pytest.approx(1983 / 1)
+    # a watched component without incidents adds a censored full window to the pooled groups
+    h = rs.fit_incidents(LOG, window=(0, 1000), by="mode", families=["exponential"], components=["spare"])
+    assert h.failure("crash").params["mean"] == pytest.approx((1983 + 1000) / 3)
+    assert sorted(h.model(uncertain=False).components) == ["api", "db", "spare"]
     m = g.model(uncertain=False)
     assert sorted(m.components) == ["api", "db"] and [x.name for x in m.components["db"].modes] == ["crash", "disk"]
 

@@ -241,9 +241,9 @@ def test_parameter_streams_are_keyed_by_name():
     pd.testing.assert_frame_equal(pa[["mean"]], pb[["mean"]])
 
 
-@pytest.mark.skipif(pytest.importorskip("dask", reason="dask not installed") is None, reason="dask")
 def test_two_level_runs_on_dask_are_identical():
-    from dask.distributed import Client, LocalCluster
+    distributed = pytest.importorskip("dask.distributed")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     m = poisson_model()
     local = rs.simulate_uncertain(m, H, outer=6, replications=20, seed=8, progress=False)
