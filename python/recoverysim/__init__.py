@@ -27,6 +27,7 @@ except ImportError as e:  # pragma: no cover - only without a build
 
 from . import examples
 from ._version import __version__
+from .calibration import Fit, FitError, IncidentFits, compare_fits, fit, fit_incidents, incident_durations
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Shock
@@ -39,6 +40,7 @@ from .distributions import (
     LogNormal,
     Normal,
     Triangular,
+    Uncertain,
     Uniform,
     Weibull,
 )
@@ -48,7 +50,8 @@ from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
-from .stats import Estimate
+from .stats import Estimate, TwoLevelEstimate
+from .uncertainty import UncertainResults, simulate_uncertain
 from .units import hours
 
 __all__ = [
@@ -83,6 +86,17 @@ __all__ = [
     "Triangular",
     "Deterministic",
     "Empirical",
+    "Uncertain",
+    "fit",
+    "compare_fits",
+    "fit_incidents",
+    "incident_durations",
+    "Fit",
+    "FitError",
+    "IncidentFits",
+    "simulate_uncertain",
+    "UncertainResults",
+    "TwoLevelEstimate",
     "Results",
     "Estimate",
     "ExactResults",

@@ -20,7 +20,14 @@ distribution                        parameters                                  
 ``Triangular(low, mode, high)``     an expert's minimum, most likely and maximum          ``(low + mode + high) / 3``
 ``Deterministic(value)``            a fixed duration                                     ``value``
 ``Empirical(values)``               observed durations, resampled with equal weight       mean of ``values``
+``Uncertain(of, ...)``              ``of`` with uncertain parameters (see below)         ``of.mean`` in an ordinary run
 ==================================  ===================================================  ==================================
+
+An :class:`Uncertain` distribution is a distribution whose parameters are themselves uncertain:
+from a fit's covariance (``covariance=``, on the coordinates of :data:`FREE_COORDINATES`), a
+bootstrap of the data (``draws=``) or an expert's range (``ranges=``). An ordinary run uses its
+point estimate ``of``; a two-level run (:func:`recoverysim.simulate_uncertain`) draws parameters
+from it in an outer loop.
 
 >>> import recoverysim as rs
 >>> d = rs.Weibull(shape=2, scale="100h")
@@ -52,6 +59,8 @@ __all__ = [
     "Triangular",
     "Deterministic",
     "Empirical",
+    "Uncertain",
+    "FREE_COORDINATES",
     "as_distribution",
     "from_dict",
 ]
@@ -604,8 +613,168 @@ class Empirical(Distribution):
         self._init(_core.Distribution.empirical(vs), values=vs)
 
 
+# The unbounded coordinates of the fitted families, in which a fit's covariance is given and a
+# parameter draw is normal: ("log", p) is ln(p) (p in hours for durations), ("identity", p) is p.
+FREE_COORDINATES: dict[str, tuple[tuple[str, str], ...]] = {
+    "exponential": (("mean", "log"),),
+    "weibull": (("shape", "log"), ("scale", "log")),
+    "lognormal": (("mu", "identity"), ("sigma", "log")),
+    "gamma": (("shape", "log"), ("scale", "log")),
+}
+
+
+def _plain_params(d: Distribution, where: str) -> dict[str, float]:
+    if isinstance(d, (Empirical, Uncertain)):
+        raise TypeError(f"{where}: parameters of {type(d).__name__} cannot be uncertain (use a parametric distribution)")
+    return {k: float(v) for k, v in d.params.items()}
+
+
+class Uncertain(Distribution):
+    """A distribution whose parameters are uncertain.
+
+    ``of`` is the point estimate (a parametric distribution); give exactly one of:
+
+    ``covariance``
+        a covariance matrix of the parameters on the unbounded coordinates of
+        :data:`FREE_COORDINATES` (ln shape, ln scale for a Weibull; mu, ln sigma for a log-normal;
+        ln mean for an exponential): a draw is ``of``'s coordinates plus a correlated normal vector.
+        This is what :meth:`recoverysim.calibration.Fit.uncertain` gives (the inverse of the
+        observed information).
+    ``draws``
+        a list of parameter sets (mappings of ``of``'s parameters, durations in hours or with
+        units), drawn with equal probability: a bootstrap of the data.
+    ``ranges``
+        ``{parameter: (low, high)}``: an expert's range, drawn uniformly between ``low`` and
+        ``high``; parameters not named keep ``of``'s value.
+
+    In an ordinary run the distribution is ``of`` (``.mean``, ``.cdf`` and ``.sample`` are
+    ``of``'s); :func:`recoverysim.simulate_uncertain` draws its parameters once per outer sample.
+
+    >>> u = Uncertain(Exponential("1000h"), ranges={"mean": ("500h", "2000h")})
+    >>> u.mean
+    1000.0
+    >>> round(u.draw(np.random.default_rng(1)).mean, 1)   # uniform between 500 and 2000 hours
+    1267.7
+    """
+
+    kind = "uncertain"
+    __slots__ = ()
+
+    def __init__(
+        self,
+        of: Distribution | Mapping[str, Any],
+        *,
+        covariance: Any = None,
+        draws: Iterable[Mapping[str, Any]] | None = None,
+        ranges: Mapping[str, Any] | None = None,
+    ) -> None:
+        nominal = of if isinstance(of, Distribution) else from_dict(of) if isinstance(of, Mapping) else None
+        if nominal is None:
+            raise TypeError(f"Uncertain: 'of' must be a distribution such as rs.Weibull(1.3, '3000h'), got {of!r}")
+        base = _plain_params(nominal, "Uncertain")
+        given = [k for k, v in (("covariance", covariance), ("draws", draws), ("ranges", ranges)) if v is not None]
+        if len(given) != 1:
+            raise TypeError("Uncertain: give exactly one of covariance, draws or ranges")
+        params: dict[str, Any] = {"of": nominal.to_dict()}
+        if covariance is not None:
+            coords = FREE_COORDINATES.get(nominal.kind)
+            if coords is None:
+                raise ValueError(f"Uncertain: covariance needs one of {', '.join(FREE_COORDINATES)}, not {nominal.kind}")
+            cov = np.asarray(covariance, dtype=float)
+            k = len(coords)
+            if cov.shape != (k, k) or not np.all(np.isfinite(cov)):
+                raise ValueError(
+                    f"Uncertain: covariance of a {nominal.kind} must be a finite {k}x{k} matrix (of {_coord_names(nominal.kind)})"
+                )
+            if not np.allclose(cov, cov.T, rtol=1e-9, atol=0):
+                raise ValueError("Uncertain: covariance must be symmetric")
+            try:
+                np.linalg.cholesky(cov)
+            except np.linalg.LinAlgError:
+                raise ValueError("Uncertain: covariance must be positive definite") from None
+            params["covariance"] = [[float(x) for x in row] for row in cov]
+        elif draws is not None:
+            if isinstance(draws, Mapping) or not isinstance(draws, Iterable):
+                raise TypeError("Uncertain: draws must be a list of parameter mappings")
+            sets = []
+            for i, d in enumerate(draws):
+                if not isinstance(d, Mapping):
+                    raise TypeError(f"Uncertain draws[{i}]: expected a mapping of {', '.join(base)}, got {d!r}")
+                if set(d) != set(base):
+                    raise ValueError(f"Uncertain draws[{i}]: needs exactly the parameters {', '.join(base)} of {nominal.kind}")
+                one = from_dict({"type": nominal.kind, **d})
+                sets.append(_plain_params(one, f"Uncertain draws[{i}]"))
+            if not sets:
+                raise ValueError("Uncertain: draws needs at least one parameter set")
+            params["draws"] = sets
+        else:
+            if not isinstance(ranges, Mapping) or not ranges:
+                raise TypeError("Uncertain: ranges must be a mapping {parameter: (low, high)}")
+            out: dict[str, list[float]] = {}
+            for name, r in ranges.items():
+                if name not in base:
+                    raise ValueError(f"Uncertain ranges: {nominal.kind} has no parameter {name!r} (it has {', '.join(base)})")
+                if isinstance(r, (str, bytes)) or not isinstance(r, Iterable) or len(list(r)) != 2:
+                    raise TypeError(f"Uncertain ranges[{name!r}]: expected (low, high), got {r!r}")
+                lo, hi = list(r)
+                if name in type(nominal)._time_params:
+                    lo, hi = hours(lo, name=f"Uncertain ranges[{name!r}] low"), hours(hi, name=f"Uncertain ranges[{name!r}] high")
+                else:
+                    lo, hi = _num(lo, f"Uncertain ranges[{name!r}] low"), _num(hi, f"Uncertain ranges[{name!r}] high")
+                if not lo <= hi:
+                    raise ValueError(f"Uncertain ranges[{name!r}]: low must be <= high, got ({lo!r}, {hi!r})")
+                for v in (lo, hi):  # both ends must give a valid distribution
+                    from_dict({"type": nominal.kind, **{**base, name: v}})
+                out[name] = [lo, hi]
+            params["ranges"] = out
+        self._init(nominal._c, **params)
+        object.__setattr__(self, "_params", params)
+
+    @property
+    def nominal(self) -> Distribution:
+        """The point estimate: what an ordinary run uses."""
+        return from_dict(self._params["of"])
+
+    @property
+    def family(self) -> str:
+        """The kind of the uncertain distribution (``"weibull"``...)."""
+        return str(self._params["of"]["type"])
+
+    @property
+    def source(self) -> str:
+        """Where the uncertainty comes from: ``"covariance"``, ``"draws"`` or ``"ranges"``."""
+        return next(k for k in ("covariance", "draws", "ranges") if k in self._params)
+
+    def draw(self, rng: np.random.Generator) -> Distribution:
+        """One distribution with drawn parameters (``rng``: a numpy Generator)."""
+        nominal = self.nominal
+        base = _plain_params(nominal, "Uncertain")
+        if "covariance" in self._params:
+            coords = FREE_COORDINATES[nominal.kind]
+            cov = np.asarray(self._params["covariance"])
+            centre = np.array([math.log(base[p]) if t == "log" else base[p] for p, t in coords])
+            x = centre + np.linalg.cholesky(cov) @ rng.standard_normal(len(coords))
+            values = {p: (math.exp(v) if t == "log" else float(v)) for (p, t), v in zip(coords, x)}
+            return from_dict({"type": nominal.kind, **{**base, **values}})
+        if "draws" in self._params:
+            sets = self._params["draws"]
+            return from_dict({"type": nominal.kind, **sets[int(rng.integers(len(sets)))]})
+        values = {p: float(rng.uniform(lo, hi)) for p, (lo, hi) in self._params["ranges"].items()}
+        return from_dict({"type": nominal.kind, **{**base, **values}})
+
+    def __repr__(self) -> str:
+        src = self.source
+        v = self._params[src]
+        shown = f"<{len(v)} parameter sets>" if src == "draws" and len(v) > 3 else repr(v)
+        return f"Uncertain({self.nominal!r}, {src}={shown})"
+
+
+def _coord_names(kind: str) -> str:
+    return ", ".join(f"ln {p}" if t == "log" else p for p, t in FREE_COORDINATES[kind])
+
+
 _KINDS: dict[str, type[Distribution]] = {
-    cls.kind: cls for cls in (Exponential, Weibull, LogNormal, Gamma, Normal, Uniform, Triangular, Deterministic, Empirical)
+    cls.kind: cls for cls in (Exponential, Weibull, LogNormal, Gamma, Normal, Uniform, Triangular, Deterministic, Empirical, Uncertain)
 }
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "nice_int",
     "one_in",
     "confidence",
+    "number",
 ]
 
 NA = "n/a"
@@ -221,3 +222,21 @@ def one_in(p: float, unit: str) -> str:
 def confidence(c: float) -> str:
     """A confidence level: ``0.95 -> '95%'``, ``0.999 -> '99.9%'``."""
     return f"{c * 100:.10g}%"
+
+
+def number(x: float, sig: int = 3) -> str:
+    """A model parameter or a statistic with ``sig`` significant digits, thousands separated:
+    ``1.3047 -> '1.3'``, ``11792.2 -> '11,800'``, ``0.00123 -> '0.00123'``.
+
+    >>> [number(x) for x in (1.3047, 11792.2, 0.00123, -76.4369)]
+    ['1.3', '11,800', '0.00123', '-76.4']
+    """
+    if x is None or not math.isfinite(x):
+        return NA
+    if x == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    if mag >= sig - 1:
+        return f"{round(x, sig - 1 - mag):,.0f}"
+    text = f"{x:.{sig - 1 - mag}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

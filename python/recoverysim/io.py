@@ -48,6 +48,7 @@ from .distributions import (
     LogNormal,
     Normal,
     Triangular,
+    Uncertain,
     Uniform,
     Weibull,
 )
@@ -263,6 +264,7 @@ def _duration(v: Any, path: _Path, *, minimum: str = "") -> float:
 
 # For each type, the accepted sets of parameters and what each parameter is.
 _NUMBER, _DUR, _DURS = "number", "duration", "durations"
+_OF, _MATRIX, _SETS, _RANGES = "distribution", "matrix", "parameter sets", "ranges"
 _DISTRIBUTIONS: dict[str, list[dict[str, str]]] = {
     "exponential": [{"mean": _DUR}, {"rate": _NUMBER}],
     "weibull": [{"shape": _NUMBER, "scale": _DUR}],
@@ -273,6 +275,7 @@ _DISTRIBUTIONS: dict[str, list[dict[str, str]]] = {
     "triangular": [{"low": _DUR, "mode": _DUR, "high": _DUR}],
     "deterministic": [{"value": _DUR}],
     "empirical": [{"values": _DURS}],
+    "uncertain": [{"of": _OF, "covariance": _MATRIX}, {"of": _OF, "draws": _SETS}, {"of": _OF, "ranges": _RANGES}],
 }
 _CLASSES: dict[str, type[Distribution]] = {
     "exponential": Exponential,
@@ -284,6 +287,7 @@ _CLASSES: dict[str, type[Distribution]] = {
     "triangular": Triangular,
     "deterministic": Deterministic,
     "empirical": Empirical,
+    "uncertain": Uncertain,
 }
 _DIST_EXAMPLE = "a distribution such as {type: exponential, mean: 2h}"
 
@@ -324,6 +328,8 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
             _fail(path / extra[0], f"cannot be combined with {', '.join(k for k in given if k in best)} ({kind} takes {forms})")
         missing = [k for k in best if k not in given]
         _fail(path, f"missing field {missing[0]!r} ({kind} takes {forms})")
+    if kind == "uncertain":
+        return _uncertain(d, path, params)
     values: dict[str, Any] = {}
     for k, what in params.items():
         if what == _NUMBER:
@@ -348,6 +354,52 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
         _fail(path, str(e))
     except (TypeError, ValueError) as e:
         _fail(path, str(e))
+
+
+def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> Distribution:
+    """``{type: uncertain, of: <distribution>, covariance | draws | ranges: ...}``."""
+    of = _distribution(d["of"], path / "of", fixed=False)
+    if of.kind not in ("exponential", "weibull", "lognormal", "gamma", "normal", "uniform", "triangular", "deterministic"):
+        _fail(path / "of", f"the parameters of {of.kind} cannot be uncertain (use a parametric distribution)")
+    names = list(of.params)
+    timed = type(of)._time_params
+
+    def value(v: Any, p: _Path, name: str) -> float:
+        return _duration(v, p) if name in timed else _number(v, p)
+
+    key = next(k for k in params if k != "of")
+    kwargs: dict[str, Any] = {}
+    if key == "covariance":
+        rows = _list(d[key], path / key, "a square matrix (a list of rows of numbers)")
+        kwargs[key] = [
+            [_number(x, path / key / i / j) for j, x in enumerate(_list(r, path / key / i, "a row of numbers"))] for i, r in enumerate(rows)
+        ]
+    elif key == "draws":
+        sets = _list(d[key], path / key, f"a list of parameter sets ({', '.join(names)})")
+        if not sets:
+            _fail(path / key, "needs at least one parameter set")
+        out = []
+        for i, one in enumerate(sets):
+            m = _mapping(one, path / key / i, f"a mapping of {', '.join(names)}")
+            _fields(m, path / key / i, names, names)
+            out.append({k: value(m[k], path / key / i / k, k) for k in names})
+        kwargs[key] = out
+    else:
+        r = _mapping(d[key], path / key, "a mapping {parameter: [low, high]}")
+        if not r:
+            _fail(path / key, f"needs at least one parameter ({', '.join(names)})")
+        _fields(r, path / key, names)
+        out_r = {}
+        for k, pair in r.items():
+            items = _list(pair, path / key / k, "[low, high]")
+            if len(items) != 2:
+                _fail(path / key / k, f"expected [low, high], got {_got(pair)}")
+            out_r[k] = (value(items[0], path / key / k / 0, k), value(items[1], path / key / k / 1, k))
+        kwargs[key] = out_r
+    try:
+        return Uncertain(of, **kwargs)
+    except (TypeError, ValueError) as e:
+        _fail(path / key, str(e).removeprefix("Uncertain").lstrip(" :"))
 
 
 # --- loading ----------------------------------------------------------------------------------

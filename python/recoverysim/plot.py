@@ -16,6 +16,7 @@ colours are distinguishable with colour-blind vision (Okabe-Ito and Paul Tol's p
 >>> rsp.availability_over_time(res, "trading", bins="1w")       # doctest: +SKIP
 >>> rsp.timeline(res.trace(0), service="trading")               # doctest: +SKIP
 >>> rsp.dependency_graph(m)                                     # doctest: +SKIP
+>>> rsp.probability_plot(rs.fit([120, 340, 800, 1500], [2500]))  # doctest: +SKIP
 
 Services a name does not know raise ``KeyError``; a service without outages gets a chart that
 says so instead of an error.
@@ -32,6 +33,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from ._optional import require
+from .calibration import Fit
 from .compare import plot_sweep, plot_tornado
 from .model import Model
 from .requirements import Requirement, Standby
@@ -50,6 +52,7 @@ __all__ = [
     "downtime_causes",
     "timeline",
     "dependency_graph",
+    "probability_plot",
     "binned_downtime",
     "PALETTE",
     "TARGET_COLOR",
@@ -1736,4 +1739,87 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
         + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
         "services (gate · targets) on top, components below",
     )
+    return ax
+
+
+# --- goodness of fit -----------------------------------------------------------------------------------
+
+
+def _probability_scale(family: str) -> tuple[Any, str]:
+    """The y transform that makes the family's CDF a straight line against log time: Weibull
+    paper (ln(-ln(1 - F))) for the Weibull and the exponential, normal-probability paper
+    (Phi^-1(F)) for the log-normal and the gamma (on which a gamma curves slightly)."""
+    from scipy import stats
+
+    if family in ("weibull", "exponential"):
+        return (lambda p: np.log(-np.log1p(-np.asarray(p, dtype=float)))), "Weibull probability scale"
+    return (lambda p: stats.norm.ppf(np.asarray(p, dtype=float))), "normal probability scale"
+
+
+def probability_plot(fit: Fit, *, confidence: float | None = None, ax: Axes | None = None) -> Axes:
+    """A probability plot of a fit: the Kaplan-Meier estimate of the CDF at each failure time
+    (points, with their pointwise interval), the fitted CDF (line) and its pointwise band from the
+    parameters' uncertainty, on the scale where the family is straight; censored times are ticks
+    along the bottom. Points that leave the band say the family does not fit.
+
+    >>> rsp.probability_plot(rs.fit(obs, censored, "weibull"))  # doctest: +SKIP
+    """
+    c = fit.confidence if confidence is None else confidence
+    ax = _new_ax(ax)
+    tr, scale = _probability_scale(fit.family)
+    km = fit.empirical_cdf()
+    km = km[(km["cdf"] > 0) & (km["cdf"] < 1)]
+    times = np.concatenate([fit.observed, fit.censored])
+    lo_x, hi_x = float(times.min()) / 1.5, float(times.max()) * 1.5
+    grid = np.geomspace(lo_x, hi_x, 200)
+    band = fit.cdf_band(grid, confidence=c)
+    inside = (band["high"] < 1) & (band["low"] > 0)
+    ax.fill_between(
+        grid[inside],
+        tr(band["low"][inside]),
+        tr(band["high"][inside]),
+        color=_DATA,
+        alpha=0.18,
+        linewidth=0,
+        label=f"{fmt.confidence(c)} band of the fit",
+    )
+    fitted = band["cdf"].to_numpy()
+    ok = (fitted > 0) & (fitted < 1)
+    ax.plot(grid[ok], tr(fitted[ok]), color=_DATA, linewidth=2, label=f"fitted {fit.family}")
+    if len(km):
+        y = tr(km["cdf"])
+        low = tr(np.clip(km["low"], 1e-12, 1 - 1e-12))
+        high = tr(np.clip(km["high"], 1e-12, 1 - 1e-12))
+        ax.errorbar(
+            km["x"], y, yerr=[y - low, high - y], fmt="o", color=_HIGHLIGHT, ecolor=_MUTED, elinewidth=1, markersize=5, label="Kaplan-Meier"
+        )
+    ax.set_xscale("log")
+    _duration_log_axis(ax.xaxis, lo_x, hi_x)
+    ax.set_xlim(lo_x, hi_x)
+    probs = [0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999]
+    data = (grid >= times.min()) & (grid <= times.max()) & ok
+    y_all = np.concatenate([tr(fitted[data]), tr(km["cdf"]) if len(km) else []])
+    ylo, yhi = float(np.min(y_all)), float(np.max(y_all))
+    pad = 0.15 * (yhi - ylo or 1.0)
+    ax.set_ylim(ylo - pad, yhi + pad)
+    ticks: list[float] = []
+    for p in probs:  # readable ticks: none closer than 6% of the axis to the one before
+        if ylo - pad <= tr(p) <= yhi + pad and (not ticks or tr(p) - tr(ticks[-1]) > 0.06 * (yhi - ylo + 2 * pad)):
+            ticks.append(p)
+    ax.set_yticks([float(tr(p)) for p in ticks], [f"{p * 100:g}%" for p in ticks])
+    if fit.censored.size:
+        ax.plot(fit.censored, np.full(fit.censored.size, ylo - 0.6 * pad), "|", color=_TEXT, markersize=8, label="censored (still running)")
+    ax.set_xlabel("duration")
+    ax.set_ylabel(f"fraction ended ({scale})")
+    _style(ax, grid="y")
+    params = ", ".join(
+        f"{k} {fmt.duration(v) if k in type(fit.distribution)._time_params else fmt.number(v)}" for k, v in fit.params.items()
+    )
+    censored = f", {fit.censored.size} censored" if fit.censored.size else ""
+    _title(
+        ax,
+        f"{fit.family.capitalize()} fit to {fit.failures} durations{censored}: {params}",
+        "points: Kaplan-Meier estimate; band: pointwise, from the parameters' uncertainty",
+    )
+    _legend(ax, loc="upper left")
     return ax

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .correlated import Selector
-from .distributions import Deterministic, Distribution, Exponential, Gamma, LogNormal
+from .distributions import Deterministic, Distribution, Exponential, Gamma, LogNormal, Uncertain
 from .recovery import Cascade, Procedure, Step
 from .requirements import Member, Standby
 from .units import duration_literal
@@ -57,6 +57,8 @@ def _mean_std_form(d: Distribution) -> dict[str, Any] | None:
 
 def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
     """A distribution as data; a bare duration string where a fixed duration is accepted."""
+    if isinstance(d, Uncertain):
+        return _dump_uncertain(d)
     params = d.params
     if fixed and isinstance(d, Deterministic):
         return duration_literal(params["value"])
@@ -72,6 +74,25 @@ def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
             out[k] = duration_literal(v)
         else:
             out[k] = _num_out(v)
+    return out
+
+
+def _dump_uncertain(d: Uncertain) -> dict[str, Any]:
+    nominal = d.nominal
+    timed = type(nominal)._time_params
+
+    def value(k: str, v: float) -> Any:
+        return duration_literal(v) if k in timed else _num_out(v)
+
+    # ``of`` in its own parameters (mu and sigma, not mean and std): the uncertainty is about them
+    out: dict[str, Any] = {"type": d.kind, "of": {"type": nominal.kind, **{k: value(k, v) for k, v in nominal.params.items()}}}
+    src = d.params[d.source]
+    if d.source == "covariance":
+        out["covariance"] = [[_num_out(x) for x in row] for row in src]
+    elif d.source == "draws":
+        out["draws"] = [{k: value(k, v) for k, v in one.items()} for one in src]
+    else:
+        out["ranges"] = {k: [value(k, lo), value(k, hi)] for k, (lo, hi) in src.items()}
     return out
 
 

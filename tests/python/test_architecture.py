@@ -27,7 +27,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("L3 the Model facade", {"model"}),
     ("L4 model files", {"io"}),
-    ("L5 comparison, testing, example models", {"compare", "testing", "examples"}),
+    (
+        "L5 comparison, testing, example models, calibration, two-level runs",
+        {"compare", "testing", "examples", "calibration", "uncertainty"},
+    ),
     ("L6 what users touch last", {"plot", "cli", "pytest_plugin", "__main__", "__init__"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}
