@@ -112,7 +112,7 @@ struct StandbyState {
 
   std::vector<std::int32_t> active;  // member serving, or the last one that did
   std::vector<std::int32_t> target;  // member being switched to while switching, else -1
-  std::vector<StandbyPhase> phase;
+  std::vector<StandbyPhase> phase;   // where the takeover is
   // Generation of the pending detection or switchover event; bumping it cancels that event.
   std::vector<std::uint32_t> gen;
 
@@ -188,7 +188,7 @@ struct PhaseLedger {
   explicit PhaseLedger(const CompiledModel& m);
   void reset();
 
-  std::size_t n_phases = 0;
+  std::size_t n_phases = 0;           // phases of the model: the row length of `spent`
   std::vector<std::int32_t> current;  // per node: phase of its incident now, -1 none
   std::vector<double> start;          // per node: when the current phase began
   std::vector<double> spent;          // [node * n_phases + p]: time in phase p in this incident
@@ -215,7 +215,7 @@ struct OpenOutages {
   explicit OpenOutages(const CompiledModel& m);
   void reset();
 
-  std::size_t n_phases = 0;
+  std::size_t n_phases = 0;               // row length of `snapshot` and `breakdown`
   std::vector<double> down_since;         // per service: start of the outage in progress
   std::vector<std::int32_t> cause;        // per service: root cause, -1 unknown
   std::vector<std::uint32_t> blame;       // per service: node whose incident explains it
@@ -230,7 +230,7 @@ struct OpenOutages {
 // event fires. Slot numbers depend only on the order of events, so they are reproducible.
 template <class T>
 struct SlotPool {
-  std::vector<T> items;
+  std::vector<T> items;             // by slot; a released slot keeps its value until reused
   std::vector<std::uint32_t> free;  // released slots, reused last-in first-out
 
   void reset() noexcept {
