@@ -26,6 +26,7 @@ except ImportError as e:  # pragma: no cover - only without a build
     ) from e
 
 from ._version import __version__
+from .analysis import AnalysisResults, CutSetLimitError, Incident, Scenario, ScenarioResults, analyze, fail, run_scenarios, shock
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Shock
@@ -97,6 +98,15 @@ __all__ = [
     "sensitivity",
     "simulate_until",
     "AdaptiveResults",
+    "analyze",
+    "AnalysisResults",
+    "CutSetLimitError",
+    "Scenario",
+    "ScenarioResults",
+    "Incident",
+    "fail",
+    "shock",
+    "run_scenarios",
     "hours",
     "set_log_level",
     "__version__",

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("L3 the Model facade", {"model"}),
     ("L4 model files", {"io"}),
-    ("L5 comparison and testing", {"compare", "testing"}),
+    ("L5 comparison, testing and design analysis", {"compare", "testing", "analysis"}),
     ("L6 what users touch last", {"plot", "cli", "pytest_plugin", "__main__", "__init__"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}

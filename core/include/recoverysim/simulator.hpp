@@ -145,6 +145,8 @@ class Replicator {
   void fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause);
   // shocks, cascades, maintenance
   void shock_arrives(std::uint32_t k, double t);
+  void shock_hits(std::uint32_t k, double t, Stream& st, bool every_target);
+  void forced_event(std::uint32_t i, double t);
   void hold(std::uint32_t c, double t, std::int32_t cause);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
@@ -205,6 +207,7 @@ class Replicator {
   std::uint64_t rep_key_ = 0;
   // Shocks: one stream each; held-down outages and pending cascades live in slot pools.
   std::vector<Stream> shock_stream_;
+  std::vector<Stream> forced_stream_;  // one per forced event of an incident scenario
   std::vector<std::vector<std::uint32_t>> hold_pool_;
   std::vector<std::uint32_t> hold_free_;
   struct PendingCascade {
