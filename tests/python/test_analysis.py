@@ -529,3 +529,95 @@ def test_reports_and_html() -> None:
     r = rs.run_scenarios(m, rs.Scenario("eu-1 down", rs.shock("region-eu-1")), replications=100, seed=1)
     assert "scenario 'eu-1 down'" in r.report()
     assert "Incident scenarios" in r._repr_html_()
+
+
+# --- command line and plots ------------------------------------------------------------------------------
+
+
+def test_cli_analyze_prints_spofs_and_the_ranking(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from recoverysim import cli
+
+    exchange_yaml = Path(__file__).resolve().parents[2] / "examples" / "exchange.yaml"
+    out = tmp_path / "a.json"
+    t0 = time.perf_counter()
+    assert cli.main(["analyze", str(exchange_yaml), "--json", str(out), "-n", "300"]) == 0
+    assert time.perf_counter() - t0 < 10  # about a second on a quiet machine
+    text = capsys.readouterr().out
+    assert "single points of failure" in text
+    assert re.search(r"withdrawals\s+signer \(component", text)
+    assert re.search(r"what to fix first.*\n.*\n\s+signer\s+component\s+withdrawals", text)
+    import json
+
+    doc = json.loads(out.read_text())
+    assert {(r["service"], r["event"]) for r in doc["single_points_of_failure"]} == {
+        ("gateways", "lb"),
+        ("trading", "lb"),
+        ("withdrawals", "lb"),
+        ("withdrawals", "signer"),
+    }
+    assert doc["fix_first"][0]["event"] == "signer"
+    # Truncation dropping every cut set is a usage error naming the service and the option.
+    assert cli.main(["analyze", str(exchange_yaml), "--max-order", "1", "-q"]) == 2
+    assert "service 'matching'" in capsys.readouterr().err
+
+
+def test_cli_scenario(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from recoverysim import cli
+
+    exchange_yaml = Path(__file__).resolve().parents[2] / "examples" / "exchange.yaml"
+    csv = tmp_path / "s.csv"
+    args = [
+        "scenario",
+        str(exchange_yaml),
+        "-s",
+        "regions=shock:region-eu-1+shock:region-us-1",
+        "-s",
+        "lb=fail:lb",
+        "-n",
+        "300",
+        "--csv",
+        str(csv),
+    ]
+    assert cli.main(args) == 0
+    text = capsys.readouterr().out
+    assert "scenario 'regions'" in text and "scenario 'lb'" in text
+    import pandas as pd
+
+    df = pd.read_csv(csv).set_index(["scenario", "service"])
+    assert df.loc[("regions", "blockchain"), "p_down"] == 1.0
+    assert df.loc[("lb", "gateways"), "p_down"] == 1.0
+    assert cli.main(["scenario", str(exchange_yaml), "-s", "x=fail:nope", "-n", "10"]) == 2
+    assert "unknown component 'nope'" in capsys.readouterr().err
+    assert cli.main(["scenario", str(exchange_yaml), "-s", "x=explode:lb", "-n", "10"]) == 2
+    assert "shock:NAME or fail:COMPONENT" in capsys.readouterr().err
+
+
+def test_plots_state_their_finding() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import recoverysim.plot as rsp
+
+    m = exchange(region_shock=True)
+    a = rs.analyze(m, replications=100, seed=1)
+    ax = rsp.importance(a, "gateways")
+    # The region outage (in progress 0.026% of the time) outweighs the load balancer (0.0029%).
+    assert ax.get_title(loc="left").startswith("Fix region-eu-1 first for gateways")
+    assert [t.get_text() for t in ax.get_yticklabels()][-2:] == ["lb", "region-eu-1 (shock)"]  # largest on top
+    ax = rsp.cut_sets(a, "gateways")
+    assert ax.get_title(loc="left").startswith("gateways: 2 single points of failure")
+    with pytest.raises(ValueError, match="measure must be one of"):
+        rsp.importance(a, "gateways", measure="nope")
+    r = rs.run_scenarios(m, [rs.Scenario("eu-1", rs.shock("region-eu-1")), rs.Scenario("lb", rs.fail("lb"))], replications=200, seed=1)
+    m.services["gateways"].rto = 2.0
+    r.targets["gateways"]["rto"] = 2.0
+    ax = rsp.scenario_restore(r, "gateways")
+    assert any(abs(line.get_xdata()[0] - 2.0) < 1e-12 for line in ax.get_lines() if line.get_linestyle() == "--")
+    assert "worst: 'eu-1'" in ax.get_title(loc="left")
+    plt.close("all")
