@@ -22,6 +22,7 @@ py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
   return py::array_t<T>(shape, owned->data(), free_when_done);
 }
 
+void register_errors(py::module_& m);
 void register_distributions(py::module_& m);
 void register_model(py::module_& m);
 void register_results(py::module_& m);

@@ -3,6 +3,7 @@
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "recoverysim compiled engine (private: use the recoverysim package)";
+  recoverysim::bind::register_errors(m);
   recoverysim::bind::register_distributions(m);
   recoverysim::bind::register_model(m);
   recoverysim::bind::register_results(m);

@@ -228,7 +228,10 @@ void register_model(py::module_& m) {
       .def(py::pickle(
           // The spec travels (compact binary); the receiver compiles it again, which gives the
           // same model: names key the random streams, so results are bitwise identical.
-          [](const CompiledModel& c) { return py::bytes(serialize_spec(*c.spec)); },
+          [](const CompiledModel& c) {
+            if (!c.spec) throw py::type_error("this compiled model does not know its spec");
+            return py::bytes(serialize_spec(*c.spec));
+          },
           [](const py::bytes& b) {
             return std::const_pointer_cast<CompiledModel>(
                 compile(deserialize_spec(std::string_view(b))));

@@ -1,5 +1,7 @@
 #include "recoverysim/distribution.hpp"
 
+#include "recoverysim/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -21,20 +23,24 @@ std::string fmt(double v) {
   return os.str();
 }
 
-[[noreturn]] void bad(const std::string& dist, const std::string& what, double got) {
-  throw std::invalid_argument(dist + ": " + what + " (got " + fmt(got) + ")");
+// `param`: the parameter at fault ("" when it is their combination).
+[[noreturn]] void bad(const std::string& dist, const std::string& param, const std::string& what,
+                      double got) {
+  const std::string reason = what + " (got " + fmt(got) + ")";
+  throw SpecError("distribution", dist, param, reason,
+                  dist + ": " + (param.empty() ? "" : param + " ") + reason);
 }
 
 void require_finite(const char* dist, const char* name, double v) {
-  if (!std::isfinite(v)) bad(dist, std::string(name) + " must be a finite number", v);
+  if (!std::isfinite(v)) bad(dist, name, "must be a finite number", v);
 }
 void require_positive(const char* dist, const char* name, double v) {
   require_finite(dist, name, v);
-  if (!(v > 0)) bad(dist, std::string(name) + " must be > 0", v);
+  if (!(v > 0)) bad(dist, name, "must be > 0", v);
 }
 void require_nonnegative(const char* dist, const char* name, double v) {
   require_finite(dist, name, v);
-  if (!(v >= 0)) bad(dist, std::string(name) + " must be >= 0", v);
+  if (!(v >= 0)) bad(dist, name, "must be >= 0", v);
 }
 
 double normal_pdf(double x) noexcept {
@@ -165,7 +171,7 @@ Distribution Distribution::weibull(double shape, double scale) {
 Distribution Distribution::lognormal(double mu, double sigma) {
   require_finite("LogNormal", "mu", mu);
   require_positive("LogNormal", "sigma", sigma);
-  if (mu + sigma * sigma / 2 > 700) bad("LogNormal", "mean exp(mu + sigma^2/2) overflows", mu);
+  if (mu + sigma * sigma / 2 > 700) bad("LogNormal", "", "mean exp(mu + sigma^2/2) overflows", mu);
   return {DistKind::lognormal, mu, sigma};
 }
 
@@ -185,7 +191,8 @@ Distribution Distribution::normal(double mu, double sigma) {
   require_positive("Normal", "sigma", sigma);
   const double mass = normal_cdf(mu / sigma);  // probability mass above 0 before truncation
   if (mass < 1e-12)
-    bad("Normal", "almost all of its mass is below 0 (mu/sigma too negative); durations are >= 0",
+    bad("Normal", "",
+        "almost all of its mass is below 0 (mu/sigma too negative); durations are >= 0",
         mu / sigma);
   Distribution d{DistKind::normal, mu, sigma};
   d.aux_[0] = mass;
@@ -195,7 +202,7 @@ Distribution Distribution::normal(double mu, double sigma) {
 Distribution Distribution::uniform(double low, double high) {
   require_nonnegative("Uniform", "low", low);
   require_finite("Uniform", "high", high);
-  if (!(high > low)) bad("Uniform", "high must be > low", high);
+  if (!(high > low)) bad("Uniform", "high", "must be > low", high);
   return {DistKind::uniform, low, high};
 }
 
@@ -203,8 +210,8 @@ Distribution Distribution::triangular(double low, double mode, double high) {
   require_nonnegative("Triangular", "low", low);
   require_finite("Triangular", "mode", mode);
   require_finite("Triangular", "high", high);
-  if (!(high > low)) bad("Triangular", "high must be > low", high);
-  if (!(mode >= low && mode <= high)) bad("Triangular", "mode must lie in [low, high]", mode);
+  if (!(high > low)) bad("Triangular", "high", "must be > low", high);
+  if (!(mode >= low && mode <= high)) bad("Triangular", "mode", "must lie in [low, high]", mode);
   return {DistKind::triangular, low, mode, high};
 }
 
@@ -214,11 +221,16 @@ Distribution Distribution::deterministic(double value) {
 }
 
 Distribution Distribution::empirical(std::vector<double> values) {
-  if (values.empty()) throw std::invalid_argument("Empirical: needs at least one observed value");
+  if (values.empty())
+    throw SpecError("distribution", "Empirical", "values", "needs at least one observed value",
+                    "Empirical: needs at least one observed value");
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!std::isfinite(values[i]) || values[i] < 0)
-      throw std::invalid_argument("Empirical: values[" + std::to_string(i) +
-                                  "] must be a finite duration >= 0 (got " + fmt(values[i]) + ")");
+    if (!std::isfinite(values[i]) || values[i] < 0) {
+      const std::string field = "values[" + std::to_string(i) + "]";
+      const std::string reason = "must be a finite duration >= 0 (got " + fmt(values[i]) + ")";
+      throw SpecError("distribution", "Empirical", field, reason,
+                      "Empirical: " + field + " " + reason);
+    }
   }
   std::sort(values.begin(), values.end());
   Distribution d{DistKind::empirical, static_cast<double>(values.size())};

@@ -1,5 +1,6 @@
 #include "recoverysim/model.hpp"
 
+#include "recoverysim/errors.hpp"
 #include "recoverysim/random.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
@@ -20,9 +21,40 @@ namespace {
 using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 using Vertex = boost::graph_traits<Digraph>::vertex_descriptor;
 
-[[noreturn]] void fail(const std::string& msg) { throw std::invalid_argument(msg); }
-
 std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+std::string join_field(const std::string& base, const std::string& sub) {
+  if (base.empty()) return sub;
+  if (sub.empty() || sub.front() == '[') return base + sub;
+  return base + "." + sub;
+}
+
+// Where a check runs: the entity and the field path (what callers read), and how the readable
+// message names the place ("component 'db', failure mode 'disk', step 2 (restore)").
+struct Loc {
+  std::string kind, name, field, text;
+  // A part of it: `sub` extends the field path, `more` the readable text.
+  Loc at(const std::string& sub, const std::string& more) const {
+    return {kind, name, join_field(field, sub), text + more};
+  }
+  // A field of it, named in the message by the reason alone.
+  Loc field_of(const std::string& sub) const { return {kind, name, join_field(field, sub), text}; }
+};
+
+Loc entity(const std::string& kind, const std::string& name) {
+  return {kind, name, "", kind + " " + quote(name)};
+}
+
+// Message "<text><sep><reason>".
+[[noreturn]] void fail(const Loc& at, const std::string& reason, const char* sep = ": ") {
+  throw SpecError(at.kind, at.name, at.field, reason, at.text + sep + reason);
+}
+
+// A message that names its entity itself ("duplicate crew name 'x'").
+[[noreturn]] void fail_whole(const std::string& kind, const std::string& name,
+                             const std::string& field, const std::string& message) {
+  throw SpecError(kind, name, field, message, message);
+}
 
 // Depth-first search that remembers the tree and stops at the first back edge: the back edge
 // closes a cycle that we can then spell out name by name.
@@ -92,28 +124,33 @@ class Compiler {
 
  private:
   void names() {
-    if (spec_.components.empty()) fail("model " + quote(spec_.name) + " has no components");
+    if (spec_.components.empty())
+      fail(entity("model", spec_.name).field_of("components"), "has no components", " ");
     std::set<std::string> seen;
     for (const auto& c : spec_.components) {
-      if (c.name.empty()) fail("a component has an empty name");
-      if (!seen.insert(c.name).second) fail("duplicate component name " + quote(c.name));
+      if (c.name.empty()) fail_whole("component", "", "name", "a component has an empty name");
+      if (!seen.insert(c.name).second)
+        fail_whole("component", c.name, "name", "duplicate component name " + quote(c.name));
     }
     std::set<std::string> svc;
     for (const auto& s : spec_.services) {
-      if (s.name.empty()) fail("a service has an empty name");
-      if (!svc.insert(s.name).second) fail("duplicate service name " + quote(s.name));
+      if (s.name.empty()) fail_whole("service", "", "name", "a service has an empty name");
+      if (!svc.insert(s.name).second)
+        fail_whole("service", s.name, "name", "duplicate service name " + quote(s.name));
       if (seen.count(s.name))
-        fail("service " + quote(s.name) +
-             " has the same name as a component; names must be unique");
+        fail(entity("service", s.name).field_of("name"),
+             "has the same name as a component; names must be unique", " ");
     }
   }
 
   void crews() {
     for (const auto& c : spec_.crews) {
-      if (c.name.empty()) fail("a crew has an empty name");
-      if (crew_index_.count(c.name)) fail("duplicate crew name " + quote(c.name));
+      if (c.name.empty()) fail_whole("crew", "", "name", "a crew has an empty name");
+      if (crew_index_.count(c.name))
+        fail_whole("crew", c.name, "name", "duplicate crew name " + quote(c.name));
       if (c.size < 1)
-        fail("crew " + quote(c.name) + ": size must be >= 1 (got " + std::to_string(c.size) + ")");
+        fail(entity("crew", c.name).field_of("size"),
+             "size must be >= 1 (got " + std::to_string(c.size) + ")");
       crew_index_[c.name] = static_cast<int>(out_->crew_names.size());
       out_->crew_names.push_back(c.name);
       out_->crew_sizes.push_back(c.size);
@@ -140,62 +177,72 @@ class Compiler {
   }
 
   // Adds a procedure; escalation targets are resolved after all named procedures exist.
-  std::int32_t add_procedure(const ProcedureSpec& p, const std::string& where) {
-    if (p.steps.empty()) fail(where + ": the recovery procedure has no steps");
+  // `where` is the procedure itself (its steps are "steps[i]" in it), or, for the one implicit
+  // step of a maintenance window (`implicit_step`), the window whose fields the step takes.
+  std::int32_t add_procedure(const ProcedureSpec& p, const Loc& where, bool implicit_step = false) {
+    if (p.steps.empty()) fail(where.field_of("steps"), "the recovery procedure has no steps");
     const auto id = static_cast<std::int32_t>(out_->procedures.size());
-    out_->procedures.push_back({p.name.empty() ? where : p.name,
+    out_->procedures.push_back({p.name.empty() ? where.text : p.name,
                                 static_cast<std::uint32_t>(out_->steps.size()),
                                 static_cast<std::uint32_t>(p.steps.size())});
     for (std::size_t i = 0; i < p.steps.size(); ++i) {
       const StepSpec& s = p.steps[i];
-      const std::string at = where + ", step " + std::to_string(i + 1) + " (" + s.name + ")";
-      if (s.name.empty()) fail(where + ", step " + std::to_string(i + 1) + ": empty step name");
+      const std::string n = std::to_string(i + 1);
+      const std::string index = implicit_step ? "" : "steps[" + std::to_string(i) + "]";
+      const Loc at = where.at(index, ", step " + n + " (" + s.name + ")");
+      if (s.name.empty()) fail(where.at(index, ", step " + n).field_of("name"), "empty step name");
       for (const char* reserved : {"crew_wait", "inspection_wait", "no_spare", "shock", "other"})
         if (s.name == reserved)
-          fail(at + ": the step name " + quote(s.name) +
-               " is reserved for a phase the engine reports itself; choose another");
+          fail(at.field_of("name"),
+               "the step name " + quote(s.name) +
+                   " is reserved for a phase the engine reports itself; choose another");
       int crew = -1;
       if (!s.crew.empty()) {
         auto it = crew_index_.find(s.crew);
-        if (it == crew_index_.end()) fail(at + ": unknown crew " + quote(s.crew));
+        if (it == crew_index_.end()) fail(at.field_of("crew"), "unknown crew " + quote(s.crew));
         crew = it->second;
       }
       if (!valid_probability(s.success))
-        fail(at + ": success probability must be in [0, 1] (got " + std::to_string(s.success) +
-             ")");
+        fail(at.field_of("success"),
+             "success probability must be in [0, 1] (got " + std::to_string(s.success) + ")");
       if (s.max_attempts < 0)
-        fail(at + ": max_attempts must be >= 0 (got " + std::to_string(s.max_attempts) + ")");
+        fail(at.field_of("max_attempts"),
+             "max_attempts must be >= 0 (got " + std::to_string(s.max_attempts) + ")");
       if (s.success == 0.0 && (s.max_attempts == 0 || s.escalate.empty()))
-        fail(at + ": success probability 0 with no bounded escalation would never recover");
+        fail(at.field_of("success"),
+             "success probability 0 with no bounded escalation would never recover");
       if (!s.escalate.empty() && s.max_attempts == 0)
-        fail(at + ": escalate to " + quote(s.escalate) + " needs max_attempts >= 1");
+        fail(at.field_of("max_attempts"),
+             "escalate to " + quote(s.escalate) + " needs max_attempts >= 1");
       if (s.escalate.empty() && s.max_attempts > 0)
-        fail(at + ": max_attempts=" + std::to_string(s.max_attempts) +
-             " needs a procedure to escalate to");
+        fail(at.field_of("escalate"), "max_attempts=" + std::to_string(s.max_attempts) +
+                                          " needs a procedure to escalate to");
       if (!std::isfinite(s.inspection_interval) || s.inspection_interval < 0)
-        fail(at + ": inspection interval must be >= 0");
+        fail(at.field_of("every"), "inspection interval must be >= 0");
       if (!std::isfinite(s.inspection_offset) || s.inspection_offset < 0)
-        fail(at + ": inspection offset must be >= 0");
+        fail(at.field_of("offset"), "inspection offset must be >= 0");
       out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1, s.inspection_interval,
                              s.inspection_offset, step_kind(s.name)});
-      pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at});
+      pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at.field_of("escalate")});
     }
     return id;
   }
 
   void named_procedures() {
     for (const auto& p : spec_.procedures) {
-      if (p.name.empty()) fail("a named procedure has an empty name");
-      if (procedure_index_.count(p.name)) fail("duplicate procedure name " + quote(p.name));
-      procedure_index_[p.name] = add_procedure(p, "procedure " + quote(p.name));
+      if (p.name.empty())
+        fail_whole("procedure", "", "name", "a named procedure has an empty name");
+      if (procedure_index_.count(p.name))
+        fail_whole("procedure", p.name, "name", "duplicate procedure name " + quote(p.name));
+      procedure_index_[p.name] = add_procedure(p, entity("procedure", p.name));
     }
   }
 
   void components() {
     for (std::size_t ci = 0; ci < spec_.components.size(); ++ci) {
       const ComponentSpec& c = spec_.components[ci];
-      const std::string where = "component " + quote(c.name);
-      if (c.modes.empty()) fail(where + " has no failure modes");
+      const Loc where = entity("component", c.name);
+      if (c.modes.empty()) fail(where.field_of("modes"), "has no failure modes", " ");
       Component comp{c.name,
                      hash_name(c.name),
                      static_cast<std::uint32_t>(out_->modes.size()),
@@ -207,24 +254,31 @@ class Compiler {
                      -1,
                      -1};
       std::set<std::string> mode_names;
-      for (const auto& m : c.modes) {
-        const std::string mw = where + ", failure mode " + quote(m.name);
-        if (m.name.empty()) fail(where + ": a failure mode has an empty name");
+      for (std::size_t k = 0; k < c.modes.size(); ++k) {
+        const FailureModeSpec& m = c.modes[k];
+        const std::string mode_field = "modes[" + std::to_string(k) + "]";
+        const Loc mw = where.at(mode_field, ", failure mode " + quote(m.name));
+        if (m.name.empty())
+          fail(where.field_of(mode_field + ".name"), "a failure mode has an empty name");
         if (!mode_names.insert(m.name).second)
-          fail(where + ": duplicate failure mode " + quote(m.name));
-        if (!(m.ttf.mean() > 0)) fail(mw + ": time to failure must have a positive mean");
-        const std::int32_t proc = add_procedure(m.procedure, mw);
+          fail(where.field_of(mode_field + ".name"), "duplicate failure mode " + quote(m.name));
+        if (!(m.ttf.mean() > 0))
+          fail(mw.field_of("failure"), "time to failure must have a positive mean");
+        const std::int32_t proc = add_procedure(m.procedure, mw.field_of("repair"));
         out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
                                proc, m.data_loss, false, 0, 0});
         if (m.data_loss != DataLoss::none) out_->has_data = true;
         pending_cascades_.push_back({out_->modes.size() - 1, &m.cascades, mw});
       }
       const BackupSpec& b = c.backup;
-      if (!std::isfinite(b.every) || b.every < 0) fail(where + ": backup interval must be >= 0");
-      if (!std::isfinite(b.offset) || b.offset < 0) fail(where + ": backup offset must be >= 0");
+      if (!std::isfinite(b.every) || b.every < 0)
+        fail(where.field_of("backup.every"), "backup interval must be >= 0");
+      if (!std::isfinite(b.offset) || b.offset < 0)
+        fail(where.field_of("backup.offset"), "backup offset must be >= 0");
       if (!valid_probability(b.success))
-        fail(where + ": backup success probability must be in [0, 1] (got " +
-             std::to_string(b.success) + ")");
+        fail(
+            where.field_of("backup.success"),
+            "backup success probability must be in [0, 1] (got " + std::to_string(b.success) + ")");
       comp.backup = b;
       comp.replicated = c.replicated;
       comp.replication_lag = c.replication_lag;
@@ -248,49 +302,64 @@ class Compiler {
       if (e.target.empty()) continue;
       auto it = procedure_index_.find(e.target);
       if (it == procedure_index_.end())
-        fail(e.where + ": escalates to unknown procedure " + quote(e.target));
+        fail(e.where, "escalates to unknown procedure " + quote(e.target));
       out_->steps[e.step].escalate = it->second;
       boost::add_edge(step_proc[e.step], static_cast<std::size_t>(it->second), g);
     }
     const auto cycle = find_cycle(g);
-    if (!cycle.empty())
-      fail("escalation loop with no bound: " + spell_cycle(cycle, names) +
-           " (a procedure must not escalate back into itself)");
+    if (!cycle.empty()) {
+      // Only named procedures are escalation targets, so every procedure of a loop is named:
+      // name the step of the first that escalates to the second.
+      const auto& from = out_->procedures[cycle[0]];
+      std::string field;
+      for (std::uint32_t s = 0; s < from.n_steps; ++s)
+        if (out_->steps[from.first_step + s].escalate == static_cast<std::int32_t>(cycle[1]))
+          field = "steps[" + std::to_string(s) + "].escalate";
+      fail_whole("procedure", from.name, field,
+                 "escalation loop with no bound: " + spell_cycle(cycle, names) +
+                     " (a procedure must not escalate back into itself)");
+    }
   }
 
-  int component_index(const std::string& name, const std::string& where) {
+  int component_index(const std::string& name, const Loc& where) {
     auto it = component_index_.find(name);
-    if (it == component_index_.end()) fail(where + ": unknown component " + quote(name));
+    if (it == component_index_.end()) fail(where, "unknown component " + quote(name));
     return it->second;
   }
 
   // The mode of a component by name (its first failure mode if `mode` is empty).
-  std::int32_t mode_of(std::uint32_t c, const std::string& mode, const std::string& where) {
+  std::int32_t mode_of(std::uint32_t c, const std::string& mode, const Loc& where) {
     const Component& comp = out_->components[c];
     if (mode.empty()) return static_cast<std::int32_t>(comp.first_mode);
     for (std::uint32_t i = 0; i < comp.n_modes; ++i)
       if (out_->modes[comp.first_mode + i].name == mode)
         return static_cast<std::int32_t>(comp.first_mode + i);
-    fail(where + ": component " + quote(comp.name) + " has no failure mode " + quote(mode));
+    fail(where, "component " + quote(comp.name) + " has no failure mode " + quote(mode));
   }
 
   void maintenance() {
     std::set<std::string> names;
     for (const auto& w : spec_.maintenance) {
-      const std::string where = "maintenance " + quote(w.name);
-      if (w.name.empty()) fail("a maintenance window has an empty name");
-      if (!names.insert(w.name).second) fail("duplicate maintenance name " + quote(w.name));
-      if (!std::isfinite(w.every) || w.every <= 0) fail(where + ": every must be > 0");
-      if (!std::isfinite(w.offset) || w.offset < 0) fail(where + ": offset must be >= 0");
-      if (w.targets.empty()) fail(where + ": has no targets");
+      const Loc where = entity("maintenance", w.name);
+      if (w.name.empty())
+        fail_whole("maintenance", "", "name", "a maintenance window has an empty name");
+      if (!names.insert(w.name).second)
+        fail_whole("maintenance", w.name, "name", "duplicate maintenance name " + quote(w.name));
+      if (!std::isfinite(w.every) || w.every <= 0)
+        fail(where.field_of("every"), "every must be > 0");
+      if (!std::isfinite(w.offset) || w.offset < 0)
+        fail(where.field_of("offset"), "offset must be >= 0");
+      if (w.targets.empty()) fail(where.field_of("targets"), "has no targets");
       if (!(w.duration.mean() < w.every))
-        fail(where + ": the mean duration must be shorter than the interval");
+        fail(where.field_of("duration"), "the mean duration must be shorter than the interval");
       std::set<std::string> seen;
-      for (const auto& t : w.targets) {
-        if (!seen.insert(t).second) fail(where + ": target " + quote(t) + " listed twice");
-        const auto c = static_cast<std::uint32_t>(component_index(t, where));
+      for (std::size_t i = 0; i < w.targets.size(); ++i) {
+        const std::string& t = w.targets[i];
+        const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
+        if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
+        const auto c = static_cast<std::uint32_t>(component_index(t, target));
         ProcedureSpec proc{w.name, {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0}}};
-        const std::int32_t p = add_procedure(proc, where);
+        const std::int32_t p = add_procedure(proc, where, true);
         Mode mode{w.name, hash_name("maintenance:" + w.name),
                   c,      Distribution::deterministic(0),
                   p,      DataLoss::none,
@@ -309,14 +378,17 @@ class Compiler {
       mode.first_cascade = static_cast<std::uint32_t>(out_->cascades.size());
       for (std::size_t i = 0; i < pc.specs->size(); ++i) {
         const CascadeSpec& cs = (*pc.specs)[i];
-        const std::string where = pc.where + ", cascade " + std::to_string(i + 1);
-        const auto target = static_cast<std::uint32_t>(component_index(cs.target, where));
-        if (target == mode.component) fail(where + ": a component cannot cascade to itself");
+        const Loc where = pc.where.at("cascades[" + std::to_string(i) + "]",
+                                      ", cascade " + std::to_string(i + 1));
+        const auto target =
+            static_cast<std::uint32_t>(component_index(cs.target, where.field_of("target")));
+        if (target == mode.component)
+          fail(where.field_of("target"), "a component cannot cascade to itself");
         if (!valid_probability(cs.probability))
-          fail(where + ": probability must be in [0, 1] (got " + std::to_string(cs.probability) +
-               ")");
+          fail(where.field_of("probability"),
+               "probability must be in [0, 1] (got " + std::to_string(cs.probability) + ")");
         out_->cascades.push_back(
-            {target, mode_of(target, cs.mode, where), cs.probability, cs.delay});
+            {target, mode_of(target, cs.mode, where.field_of("mode")), cs.probability, cs.delay});
       }
       mode.n_cascades = static_cast<std::uint32_t>(pc.specs->size());
     }
@@ -325,24 +397,27 @@ class Compiler {
   void shocks() {
     std::set<std::string> names;
     for (const auto& sh : spec_.shocks) {
-      const std::string where = "shock " + quote(sh.name);
-      if (sh.name.empty()) fail("a shock has an empty name");
-      if (!names.insert(sh.name).second) fail("duplicate shock name " + quote(sh.name));
+      const Loc where = entity("shock", sh.name);
+      if (sh.name.empty()) fail_whole("shock", "", "name", "a shock has an empty name");
+      if (!names.insert(sh.name).second)
+        fail_whole("shock", sh.name, "name", "duplicate shock name " + quote(sh.name));
       if (component_index_.count(sh.name))
-        fail(where + ": has the same name as a component; names must be unique");
+        fail(where.field_of("name"), "has the same name as a component; names must be unique");
       if (!(sh.every.mean() > 0))
-        fail(where + ": the time between shocks must have a positive mean");
+        fail(where.field_of("every"), "the time between shocks must have a positive mean");
       if (!valid_probability(sh.probability))
-        fail(where + ": probability must be in [0, 1] (got " + std::to_string(sh.probability) +
-             ")");
-      if (sh.targets.empty()) fail(where + ": has no targets");
+        fail(where.field_of("probability"),
+             "probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");
+      if (sh.targets.empty()) fail(where.field_of("targets"), "has no targets");
       Shock out{sh.name, hash_name(sh.name), sh.every, {}, {}, sh.probability, sh.hold, sh.outage};
       std::set<std::string> seen;
-      for (const auto& t : sh.targets) {
-        if (!seen.insert(t).second) fail(where + ": target " + quote(t) + " listed twice");
-        const auto c = static_cast<std::uint32_t>(component_index(t, where));
+      for (std::size_t i = 0; i < sh.targets.size(); ++i) {
+        const std::string& t = sh.targets[i];
+        const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
+        if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
+        const auto c = static_cast<std::uint32_t>(component_index(t, target));
         out.targets.push_back(c);
-        out.target_modes.push_back(sh.hold ? -1 : mode_of(c, sh.mode, where));
+        out.target_modes.push_back(sh.hold ? -1 : mode_of(c, sh.mode, where.field_of("mode")));
       }
       out_->shocks.push_back(std::move(out));
     }
@@ -351,14 +426,16 @@ class Compiler {
   void forced() {
     for (std::size_t i = 0; i < spec_.forced.size(); ++i) {
       const ForcedEventSpec& f = spec_.forced[i];
-      const std::string where = "scenario event " + std::to_string(i) + " (" +
-                                (f.shock ? "shock " : "failure of ") + quote(f.target) + ")";
-      if (!std::isfinite(f.time) || f.time < 0) fail(where + ": time must be >= 0");
+      const Loc where{"scenario", f.target, "forced[" + std::to_string(i) + "]",
+                      "scenario event " + std::to_string(i) + " (" +
+                          (f.shock ? "shock " : "failure of ") + quote(f.target) + ")"};
+      if (!std::isfinite(f.time) || f.time < 0) fail(where.field_of("time"), "time must be >= 0");
       ForcedEvent out{f.time, f.shock, 0, -1, 0};
       if (f.shock) {
         std::uint32_t k = 0;
         while (k < out_->shocks.size() && out_->shocks[k].name != f.target) ++k;
-        if (k == out_->shocks.size()) fail(where + ": unknown shock " + quote(f.target));
+        if (k == out_->shocks.size())
+          fail(where.field_of("target"), "unknown shock " + quote(f.target));
         out.target = k;
         // Keyed by shock and time, not position: scenarios that force the same shock at the
         // same time draw the same outage (common random numbers across scenarios).
@@ -367,8 +444,9 @@ class Compiler {
         std::memcpy(&bits, &f.time, sizeof bits);
         out.key = entity_key(StreamKind::scenario, out_->shocks[k].name_hash, bits);
       } else {
-        out.target = static_cast<std::uint32_t>(component_index(f.target, where));
-        out.mode = mode_of(out.target, f.mode, where);
+        out.target =
+            static_cast<std::uint32_t>(component_index(f.target, where.field_of("target")));
+        out.mode = mode_of(out.target, f.mode, where.field_of("mode"));
       }
       out_->forced.push_back(out);
     }
@@ -399,35 +477,40 @@ class Compiler {
   }
 
   // Returns the node id of a requirement (component, service root gate or a new gate).
-  std::uint32_t build(const RequirementSpec& r, const std::string& where, std::size_t service) {
+  std::uint32_t build(const RequirementSpec& r, const Loc& where, std::size_t service) {
     const std::uint32_t nc = static_cast<std::uint32_t>(out_->components.size());
     if (r.kind == GateKind::ref) {
-      if (r.name.empty()) fail(where + ": empty name in requirement");
+      if (r.name.empty()) fail(where, "empty name in requirement");
       if (auto it = component_index_.find(r.name); it != component_index_.end())
         return static_cast<std::uint32_t>(it->second);
       if (auto it = service_index_.find(r.name); it != service_index_.end()) {
         service_deps_.push_back({service, static_cast<std::size_t>(it->second)});
         return nc + static_cast<std::uint32_t>(it->second);  // service s has root gate s
       }
-      fail(where + ": unknown component or service " + quote(r.name));
+      fail(where, "unknown component or service " + quote(r.name));
     }
     const std::uint32_t g = new_gate(r.kind, 0, 0, -1);
     fill_gate(g, r, where, service);
     return nc + g;
   }
 
-  void fill_gate(std::uint32_t g, const RequirementSpec& r, const std::string& where,
-                 std::size_t service) {
+  // `wrapped`: the gate wraps a service's lone reference, which keeps the service's field.
+  void fill_gate(std::uint32_t g, const RequirementSpec& r, const Loc& where, std::size_t service,
+                 bool wrapped = false) {
     const int n = static_cast<int>(r.children.size());
-    if (n == 0) fail(where + ": " + describe(r) + " has no members");
+    if (n == 0) fail(where.field_of("members"), describe(r) + " has no members");
+    const auto member = [&](int i) {
+      const std::string index = "[" + std::to_string(i) + "]";
+      return where.at(wrapped ? "" : "members" + index, " > " + describe(r) + index);
+    };
     std::vector<std::uint32_t> kids;
     std::set<std::uint32_t> seen;
     for (int i = 0; i < n; ++i) {
-      const std::string at = where + " > " + describe(r) + "[" + std::to_string(i) + "]";
+      const Loc at = member(i);
       const std::uint32_t child = build(r.children[static_cast<std::size_t>(i)], at, service);
       if (!seen.insert(child).second)
-        fail(at + ": " + describe(r.children[static_cast<std::size_t>(i)]) +
-             " appears twice in the same group");
+        fail(at, describe(r.children[static_cast<std::size_t>(i)]) +
+                     " appears twice in the same group");
       kids.push_back(child);
     }
     int k = n;
@@ -435,24 +518,23 @@ class Compiler {
     if (r.kind == GateKind::standby) {
       k = 1;
       const StandbySpec& sb = r.standby;
-      const std::string at = where + " > standby(...)";
+      const Loc at = where.at("", " > standby(...)");
       if (!valid_probability(sb.success))
-        fail(at + ": switchover success probability must be in [0, 1] (got " +
-             std::to_string(sb.success) + ")");
+        fail(at.field_of("success"), "switchover success probability must be in [0, 1] (got " +
+                                         std::to_string(sb.success) + ")");
       if (!std::isfinite(sb.dormancy) || sb.dormancy < 0 || sb.dormancy > 1)
-        fail(at + ": dormancy must be in [0, 1] (0 cold, 1 hot; got " +
-             std::to_string(sb.dormancy) + ")");
+        fail(at.field_of("dormancy"),
+             "dormancy must be in [0, 1] (0 cold, 1 hot; got " + std::to_string(sb.dormancy) + ")");
       std::string key;
       for (int i = 0; i < n; ++i) {
         const auto& child = r.children[static_cast<std::size_t>(i)];
         const std::uint32_t node = kids[static_cast<std::size_t>(i)];
         if (child.kind != GateKind::ref || node >= out_->components.size())
-          fail(at + "[" + std::to_string(i) + "]: standby members must be components, got " +
-               describe(child));
+          fail(member(i), "standby members must be components, got " + describe(child));
         Component& comp = out_->components[node];
         if (comp.standby_gate >= 0)
-          fail(at + ": component " + quote(comp.name) +
-               " is already a member of another standby group");
+          fail({at.kind, at.name, member(i).field, at.text},
+               "component " + quote(comp.name) + " is already a member of another standby group");
         comp.standby_gate = static_cast<std::int32_t>(g);
         comp.standby_member = i;
         key += comp.name + "\x1f";
@@ -463,24 +545,28 @@ class Compiler {
     }
     if (r.kind == GateKind::k_of_n) {
       if (r.k < 1 || r.k > n)
-        fail(where + ": k_of_n needs 1 <= k <= n, got k=" + std::to_string(r.k) +
-             " with n=" + std::to_string(n) + " members");
+        fail(where.field_of("k"), "k_of_n needs 1 <= k <= n, got k=" + std::to_string(r.k) +
+                                      " with n=" + std::to_string(n) + " members");
       k = r.k;
     }
     if (r.load_sharing != 0) {
-      const std::string at = where + " > " + describe(r);
-      if (r.kind != GateKind::k_of_n) fail(at + ": load_sharing is only for k_of_n");
+      const Loc at = where.at("", " > " + describe(r));
+      if (r.kind != GateKind::k_of_n)
+        fail(at.field_of("load_sharing"), "load_sharing is only for k_of_n");
       if (!std::isfinite(r.load_sharing) || r.load_sharing < 0)
-        fail(at + ": load_sharing must be >= 0 (got " + std::to_string(r.load_sharing) + ")");
+        fail(at.field_of("load_sharing"),
+             "load_sharing must be >= 0 (got " + std::to_string(r.load_sharing) + ")");
       for (int i = 0; i < n; ++i) {
         const std::uint32_t node = kids[static_cast<std::size_t>(i)];
+        const std::string index = "[" + std::to_string(i) + "]";
         if (node >= out_->components.size())
-          fail(at + "[" + std::to_string(i) +
-               "]: members of a load-sharing group must be components");
+          fail(at.at("members" + index, index),
+               "members of a load-sharing group must be components");
         Component& comp = out_->components[node];
         if (comp.load_gate >= 0)
-          fail(at + ": component " + quote(comp.name) +
-               " is already a member of another load-sharing group");
+          fail(at.field_of("members" + index),
+               "component " + quote(comp.name) +
+                   " is already a member of another load-sharing group");
         comp.load_gate = static_cast<std::int32_t>(g);
       }
       out_->gates[g].load_sharing = r.load_sharing;
@@ -500,19 +586,19 @@ class Compiler {
     for (std::size_t s = 0; s < ns; ++s) new_gate(GateKind::all, 1, 1, static_cast<int>(s));
     for (std::size_t s = 0; s < ns; ++s) {
       const ServiceSpec& sv = spec_.services[s];
-      const std::string where = "service " + quote(sv.name);
+      const Loc where = entity("service", sv.name);
       const RequirementSpec& r = sv.requirement;
       if (r.kind == GateKind::ref) {
         RequirementSpec wrap;
         wrap.kind = GateKind::all;
         wrap.children.push_back(r);
-        fill_gate(static_cast<std::uint32_t>(s), wrap, where, s);
+        fill_gate(static_cast<std::uint32_t>(s), wrap, where.field_of("requirement"), s, true);
       } else {
-        fill_gate(static_cast<std::uint32_t>(s), r, where, s);
+        fill_gate(static_cast<std::uint32_t>(s), r, where.field_of("requirement"), s);
       }
       out_->gates[s].service = static_cast<int>(s);
-      if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where + ": rto must be >= 0");
-      if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where + ": rpo must be >= 0");
+      if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where.field_of("rto"), "rto must be >= 0");
+      if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where.field_of("rpo"), "rpo must be >= 0");
       out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo});
     }
     check_service_cycles();
@@ -526,7 +612,9 @@ class Compiler {
     for (std::size_t s = 0; s < ns; ++s) names[s] = spec_.services[s].name;
     for (const auto& [from, to] : service_deps_) boost::add_edge(from, to, g);
     const auto cycle = find_cycle(g);
-    if (!cycle.empty()) fail("cycle in the dependency graph: " + spell_cycle(cycle, names));
+    if (!cycle.empty())
+      fail_whole("service", names[cycle[0]], "requirement",
+                 "cycle in the dependency graph: " + spell_cycle(cycle, names));
     std::vector<Vertex> order;
     boost::topological_sort(g, std::back_inserter(order));  // dependencies first
     for (Vertex v : order) out_->service_order.push_back(static_cast<std::uint32_t>(v));
@@ -582,14 +670,14 @@ class Compiler {
   struct PendingCascades {
     std::size_t mode;
     const std::vector<CascadeSpec>* specs;
-    std::string where;
+    Loc where;
   };
   std::vector<PendingCascades> pending_cascades_;
 
   struct PendingEscalation {
     std::size_t step;
     std::string target;
-    std::string where;
+    Loc where;  // the step's escalate field
   };
 
   const ModelSpec& spec_;

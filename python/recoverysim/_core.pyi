@@ -6,6 +6,12 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+class SpecError(ValueError):
+    entity: tuple[str, str]
+    field: str
+    reason: str
+    def __init__(self, kind: str, name: str, field: str, reason: str, message: str) -> None: ...
+
 class Distribution:
     @staticmethod
     def exponential(mean: float) -> Distribution: ...

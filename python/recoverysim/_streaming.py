@@ -22,7 +22,7 @@ import numpy as np
 
 from . import _core, _engine
 from ._distributed import chunks, run_chunk
-from .stats import Estimate, t_quantile
+from .stats import Estimate, proportion_interval, ratio_estimate_from_sd, t_quantile
 
 __all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES"]
 
@@ -36,7 +36,9 @@ _CROSS = (
     ("service_rto_met", "service_rto_breaches"),
     ("service_loss_incidents", "service_rpo_breaches"),
 )
-_POSITIVE = ("service_rto_breaches", "service_rpo_breaches")
+# Per entity: replications with a value > 0 (proportions, and the intervals of means of
+# quantities that are zero in most replications: recoverysim.stats.nonnegative_mean_from_sums).
+_POSITIVE = ("service_rto_breaches", "service_rpo_breaches", "service_downtime", "service_outages", "service_data_lost")
 
 
 class Aggregate:
@@ -72,6 +74,9 @@ class Aggregate:
         for k in _POSITIVE:
             p = (getattr(raw, k) > 0).sum(axis=0).astype(np.int64)
             self.positive[k] = p if k not in self.positive else self.positive[k] + p
+        p = ((raw.service_downtime + raw.service_planned_downtime) > 0).sum(axis=0).astype(np.int64)
+        k = "service_downtime+planned"
+        self.positive[k] = p if k not in self.positive else self.positive[k] + p
         d = raw.service_downtime
         for s, target in enumerate(self.sla_targets):
             if target is not None:
@@ -146,14 +151,14 @@ def estimate_from_sums(n: int, s1: float, s2: float, confidence: float, scale: f
     return Estimate(m, m - h, m + h, sd, n, confidence)
 
 
-def ratio_from_sums(n: int, num: float, den: float, num2: float, den2: float, numden: float, confidence: float) -> Any:
-    """sum(num)/sum(den) with the delta-method interval of stats.ratio_estimate, from sums."""
+def ratio_from_sums(n: int, num: float, den: float, num2: float, den2: float, numden: float, confidence: float, what: str = "") -> Any:
+    """sum(num)/sum(den) with the interval of stats.ratio_estimate, from sums."""
     if n == 0 or den <= 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, n, confidence)
     r = num / den
     if n == 1:
-        return Estimate(r, -math.inf, math.inf, math.nan, 1, confidence)
+        lo, hi = proportion_interval(num, den, confidence)
+        return Estimate(r, lo, hi, math.nan, 1, confidence)
     resid2 = max(num2 - 2 * r * numden + r * r * den2, 0.0)
     sd = math.sqrt(resid2 / (n - 1)) / (den / n)
-    h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
-    return Estimate(r, r - h, r + h, sd, n, confidence)
+    return ratio_estimate_from_sd(r, sd, n, den, confidence, what)

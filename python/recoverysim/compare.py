@@ -49,11 +49,20 @@ import pandas as pd
 from . import _core, _distributed, _engine
 from . import formatting as fmt
 from ._progress import Progress
+from .components import Component
 from .distributions import Distribution
 from .io import load
-from .model import Component, FailureMode, Model, Procedure
+from .model import Model
+from .recovery import FailureMode, Procedure
 from .results import Results
-from .stats import Estimate, t_quantile
+from .stats import (
+    Estimate,
+    complement,
+    nonnegative_mean_estimate,
+    proportion_estimate,
+    ratio_estimate_from_sd,
+    t_quantile,
+)
 from .units import Duration, duration_literal, hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +103,9 @@ class Metric:
 
     ``values(res, service)`` gives one value per replication. A *ratio* metric (``denominator``
     set) is a ratio of totals over replications (e.g. the share of outages restored within the
-    RTO); its interval uses the delta method, as :meth:`Results.rto_compliance` does.
+    RTO); its interval is :meth:`Results.rto_compliance`'s. Every metric's interval is the one
+    :class:`Results` gives the same quantity (see :mod:`recoverysim.stats`): a proportion
+    interval for the 0/1 shares, a range-respecting interval for availability, hours and counts.
     """
 
     name: str
@@ -130,9 +141,27 @@ class Metric:
         return r, r + (x - r * y) / y.mean()
 
     def estimate(self, res: Results, service: str, confidence: float = 0.95) -> Estimate:
-        """The metric with a two-sided ``confidence`` interval."""
+        """The metric with a two-sided ``confidence`` interval (the estimator of
+        :mod:`recoverysim.stats` for its kind of quantity; ``std`` is that of the influence values)."""
         value, infl = self.influence(res, service)
-        return _estimate(value, infl, confidence)
+        if not math.isfinite(value) or infl.size < 2:
+            return _estimate(value, infl, confidence)
+        sd = float(infl.std(ddof=1))
+        if self.denominator is not None:
+            if self.unit == "share":
+                total = float(np.asarray(self.denominator(res, service), dtype=float).sum())
+                return ratio_estimate_from_sd(value, sd, infl.size, total, confidence)
+            e = _estimate(value, infl, confidence)  # a ratio of hours (mean outage duration): delta method, >= 0
+            return Estimate(e.mean, max(e.low, 0.0), e.high, e.std, e.n, e.confidence)
+        x = np.asarray(self.values(res, service))
+        if x.dtype == bool:
+            return proportion_estimate(int(x.sum()), x.size, confidence)
+        if self.name == "availability":
+            short = nonnegative_mean_estimate(1.0 - x.astype(float), confidence, upper=1.0)
+            return complement(short, mean=value, sd=sd)
+        upper = res.horizon if self.unit == "hours" and self.name != "data_lost_h" else math.inf
+        e = nonnegative_mean_estimate(x, confidence, upper=upper)
+        return Estimate(value, e.low, e.high, sd, e.n, e.confidence, e.note)
 
     def digits(self, *xs: float) -> int:
         """Decimals of the percentages of a share metric: availability needs more (99.9995 %)."""
@@ -303,7 +332,7 @@ class Difference:
 def _difference(ra: Results, rb: Results, service: str, m: Metric, confidence: float, paired: bool) -> Difference:
     va, ia = m.influence(ra, service)
     vb, ib = m.influence(rb, service)
-    ea, eb = _estimate(va, ia, confidence), _estimate(vb, ib, confidence)
+    ea, eb = m.estimate(ra, service, confidence), m.estimate(rb, service, confidence)
     delta = vb - va
     if paired:
         if ia.shape != ib.shape:

@@ -178,7 +178,9 @@ class Exponential(Distribution):
         if rate is not None:
             r = _num(rate, "Exponential rate")
             if r <= 0:
-                raise ValueError(f"Exponential: rate must be > 0 (got {rate!r})")
+                raise _core.SpecError(
+                    "distribution", "Exponential", "rate", f"must be > 0 (got {rate!r})", f"Exponential: rate must be > 0 (got {rate!r})"
+                )
             m = 1.0 / r
         else:
             m = hours(mean, name="Exponential mean")  # type: ignore[arg-type]
@@ -229,9 +231,17 @@ class LogNormal(Distribution):
         m = hours(mean, name="LogNormal mean")
         s = hours(std, name="LogNormal std")
         if m <= 0:
-            raise ValueError(f"LogNormal.from_mean_std: mean must be > 0 (got {mean!r})")
+            raise _core.SpecError(
+                "distribution",
+                "LogNormal",
+                "mean",
+                f"must be > 0 (got {mean!r})",
+                f"LogNormal.from_mean_std: mean must be > 0 (got {mean!r})",
+            )
         if s <= 0:
-            raise ValueError(f"LogNormal.from_mean_std: std must be > 0 (got {std!r})")
+            raise _core.SpecError(
+                "distribution", "LogNormal", "std", f"must be > 0 (got {std!r})", f"LogNormal.from_mean_std: std must be > 0 (got {std!r})"
+            )
         s2 = math.log1p((s / m) ** 2)
         return cls(math.log(m) - s2 / 2, math.sqrt(s2))
 
@@ -254,9 +264,13 @@ class Gamma(Distribution):
         m = hours(mean, name="Gamma mean")
         s = hours(std, name="Gamma std")
         if m <= 0:
-            raise ValueError(f"Gamma.from_mean_std: mean must be > 0 (got {mean!r})")
+            raise _core.SpecError(
+                "distribution", "Gamma", "mean", f"must be > 0 (got {mean!r})", f"Gamma.from_mean_std: mean must be > 0 (got {mean!r})"
+            )
         if s <= 0:
-            raise ValueError(f"Gamma.from_mean_std: std must be > 0 (got {std!r})")
+            raise _core.SpecError(
+                "distribution", "Gamma", "std", f"must be > 0 (got {std!r})", f"Gamma.from_mean_std: std must be > 0 (got {std!r})"
+            )
         return cls((m / s) ** 2, s * s / m)
 
 

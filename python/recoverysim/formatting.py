@@ -146,7 +146,16 @@ def percent_interval(mean: float, low: float, high: float) -> tuple[str, str]:
     else:
         un = 100 * (1 - mean)
         dec = 4 if un <= 0 else min(max(2, 1 - math.floor(math.log10(un))), 8)
+    dec = max(_not_rounded_to_bound(x, dec) for x in (mean, low, high))
     return f"{100 * mean:.{dec}f}%", f"{100 * low:.{dec}f} – {100 * high:.{dec}f}%"
+
+
+def _not_rounded_to_bound(p: float, decimals: int) -> int:
+    """Decimals so that a share strictly between 0 and 1 never prints as 0 % or 100 %."""
+    for d in range(decimals, 16):
+        if not (0 < p < 1 and float(f"{100 * p:.{d}f}") in (0.0, 100.0)):
+            return d
+    return 15
 
 
 def share_decimals(*xs: float, minimum: int = 4) -> int:

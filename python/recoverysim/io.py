@@ -36,7 +36,7 @@ from typing import Any, NoReturn, Union
 
 import yaml
 
-from . import writer
+from . import _core, writer
 from .components import Backup, Replication
 from .correlated import Selector
 from .distributions import (
@@ -269,7 +269,6 @@ _CLASSES: dict[str, type[Distribution]] = {
     "empirical": Empirical,
 }
 _DIST_EXAMPLE = "a distribution such as {type: exponential, mean: 2h}"
-_PARAM_MESSAGE = re.compile(r"^[\w.]+: (\w+) (.*)$", re.S)
 
 
 def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
@@ -326,10 +325,11 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
         if cls is Exponential and "rate" in values:
             return Exponential(rate=values["rate"])
         return cls(**values)
+    except _core.SpecError as e:
+        if e.field in values:
+            _fail(path / e.field, e.reason)
+        _fail(path, str(e))
     except (TypeError, ValueError) as e:
-        m = _PARAM_MESSAGE.match(str(e))
-        if m and m.group(1) in values:
-            _fail(path / m.group(1), m.group(2))
         _fail(path, str(e))
 
 
@@ -349,9 +349,14 @@ _GROUPS = ("all_of", "any_of", "k_of_n", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
 
 
-def _q(name: str) -> str:
-    """A name quoted as the engine quotes it in its messages."""
-    return f"'{name}'"
+# Where an engine entity sits: (kind, name, field path inside it), as the engine's SpecError says.
+_Loc = tuple[str, str, str]
+
+
+def _in(loc: _Loc, field: str) -> _Loc:
+    """A field inside ``loc``: ``_in(("component", "db", "modes[0]"), "repair")``."""
+    kind, name, base = loc
+    return (kind, name, f"{base}.{field}" if base and not field.startswith("[") else base + field)
 
 
 class _Loader:
@@ -363,9 +368,9 @@ class _Loader:
         self.names: dict[str, list[str]] = {
             s.key: list(data[s.key]) if isinstance(data.get(s.key), dict) else [] for s in SECTIONS if s.entities
         }
-        # (where, path): the engine names an entity by "where" ("service 'x' > any_of(...)[1]");
-        # its file path is "path". Used to place the engine's own validation errors.
-        self.where: list[tuple[str, _Path]] = []
+        # (kind, name, field) -> path: the file path of each engine entity and field (e.g.
+        # ("service", "x", "requirement.members[1]")). Places the engine's own validation errors.
+        self.where: dict[_Loc, _Path] = {}
         # Checks that need every section read first (a cascade's target mode).
         self.later: list[Callable[[], None]] = []
 
@@ -379,7 +384,7 @@ class _Loader:
 
     # steps and procedures -----------------------------------------------------------------------
 
-    def step(self, v: Any, path: _Path, where: str, index: int) -> Step:
+    def step(self, v: Any, path: _Path, where: _Loc, index: int) -> Step:
         d = _mapping(v, path, "a step such as {name: detect, duration: 5m}")
         _fields(d, path, _STEP_FIELDS, required=("name", "duration"))
         name = _text(d["name"], path / "name")
@@ -404,24 +409,24 @@ class _Loader:
             _fail(path / "escalate", "needs max_attempts: how many failed attempts before escalating")
         if kwargs.get("success") == 0 and "escalate" not in kwargs:
             _fail(path / "success", "a step that never succeeds needs max_attempts and escalate")
-        self.where.append((f"{where}, step {index + 1} ({name})", path))
+        self.where[_in(where, f"steps[{index}]")] = path
         try:
             return Step(name, **kwargs)
         except (TypeError, ValueError) as e:  # pragma: no cover - every field is checked above
             _fail(path, str(e))
 
-    def steps(self, v: Any, path: _Path, where: str) -> list[Step]:
+    def steps(self, v: Any, path: _Path, where: _Loc) -> list[Step]:
         items = _list(v, path, "a list of steps such as [{name: detect, duration: 5m}, ...]")
         if not items:
             _fail(path, "needs at least one step")
         return [self.step(s, path / i, where, i) for i, s in enumerate(items)]
 
-    def repair(self, v: Any, path: _Path, where: str) -> Procedure:
+    def repair(self, v: Any, path: _Path, where: _Loc) -> Procedure:
         """A list of steps, or a distribution / fixed duration (one step named 'repair')."""
         if isinstance(v, list):
             return Procedure(*self.steps(v, path, where))
         d = _distribution(v, path, fixed=True)
-        self.where.append((f"{where}, step 1 (repair)", path))
+        self.where[_in(where, "steps[0]")] = path
         return Procedure(Step("repair", d))
 
     # components ---------------------------------------------------------------------------------
@@ -431,19 +436,19 @@ class _Loader:
             return v  # type: ignore[no-any-return]
         _fail(path, f"expected false, true or 'backup', got {_got(v)}")
 
-    def mode(self, v: Any, path: _Path, component: str) -> FailureMode:
+    def mode(self, v: Any, path: _Path, component: str, index: int) -> FailureMode:
         d = _mapping(v, path, "a failure mode such as {name: crash, failure: ..., repair: ...}")
         _fields(d, path, _MODE_FIELDS, required=("name", "failure", "repair"))
         name = _text(d["name"], path / "name")
-        where = f"component {_q(component)}, failure mode {_q(name)}"
-        self.where.append((where, path))
+        where = ("component", component, f"modes[{index}]")
+        self.where[where] = path
         failure = _distribution(d["failure"], path / "failure", fixed=False)
-        repair = self.repair(d["repair"], path / "repair", where)
+        repair = self.repair(d["repair"], path / "repair", _in(where, "repair"))
         loss = self.data_loss(d["data_loss"], path / "data_loss") if "data_loss" in d else False
         cascades = self.cascades(d["cascades"], path / "cascades", where, component) if "cascades" in d else []
         return FailureMode(name, failure, repair, data_loss=loss, cascades=cascades)
 
-    def cascades(self, v: Any, path: _Path, where: str, component: str) -> list[Cascade]:
+    def cascades(self, v: Any, path: _Path, where: _Loc, component: str) -> list[Cascade]:
         example = "{target: db-b, probability: 0.3, delay: 5m}"
         items = _list(v, path, f"a list of cascades such as [{example}]")
         out = []
@@ -462,7 +467,7 @@ class _Loader:
             if "mode" in d:
                 mode = kwargs["mode"] = _text(d["mode"], p / "mode", "a failure mode name")
                 self.later.append(functools.partial(self.check_mode, target, mode, p / "mode"))
-            self.where.append((f"{where}, cascade {i + 1}", p))
+            self.where[_in(where, f"cascades[{i}]")] = p
             out.append(Cascade(target, **kwargs))
         return out
 
@@ -519,24 +524,24 @@ class _Loader:
         missing = [k for k in form if k not in d]
         if missing:
             _fail(path, f"missing field {missing[0]!r} ({' and '.join(form)} go together)")
-        where = f"component {_q(name)}"
-        self.where.append((where, path))
+        where = ("component", name, "")
+        self.where[where] = path
         kwargs: dict[str, Any] = {}
         for key in ("data_loss", "cascades"):
             if key in d and form == ("modes",):
                 _fail(path / key, f"with modes, give {key} on each mode")
         if "data_loss" in d:
             kwargs["data_loss"] = self.data_loss(d["data_loss"], path / "data_loss")
-        mw = f"{where}, failure mode 'failure'"
+        mw = _in(where, "modes[0]")
         if form == ("mttf", "mttr"):
             kwargs["mttf"] = _duration(d["mttf"], path / "mttf", minimum="> 0")
             kwargs["mttr"] = _duration(d["mttr"], path / "mttr", minimum="> 0")
-            self.where.append((mw, path))
-            self.where.append((f"{mw}, step 1 (repair)", path / "mttr"))
+            self.where[mw] = path
+            self.where[_in(mw, "repair.steps[0]")] = path / "mttr"
         elif form == ("failure", "repair"):
-            self.where.append((mw, path))
+            self.where[mw] = path
             kwargs["failure"] = _distribution(d["failure"], path / "failure", fixed=False)
-            kwargs["repair"] = self.repair(d["repair"], path / "repair", mw)
+            kwargs["repair"] = self.repair(d["repair"], path / "repair", _in(mw, "repair"))
         if "cascades" in d:  # the one failure mode of the first two forms, spelled out
             cascades = self.cascades(d["cascades"], path / "cascades", mw, name)
             if form == ("mttf", "mttr"):
@@ -549,7 +554,7 @@ class _Loader:
             items = _list(d["modes"], path / "modes", "a list of failure modes")
             if not items:
                 _fail(path / "modes", "needs at least one failure mode")
-            modes = [self.mode(x, path / "modes" / i, name) for i, x in enumerate(items)]
+            modes = [self.mode(x, path / "modes" / i, name, i) for i, x in enumerate(items)]
             seen: set[str] = set()
             for i, fm in enumerate(modes):
                 if fm.name in seen:
@@ -592,12 +597,12 @@ class _Loader:
         if name not in known:
             _fail(path, f"unknown component or service {name!r}{_suggest(name, known)}")
 
-    def requirement(self, v: Any, path: _Path, where: str) -> Member:
+    def requirement(self, v: Any, path: _Path, where: _Loc) -> Member:
         """``where`` is how the engine names this position (to place its errors)."""
         if isinstance(v, str):
             _text(v, path, "a component or service name")
             self.ref(v, path)
-            self.where.append((where, path))
+            self.where[where] = path
             return v
         if isinstance(v, list):
             return self.group("all_of", v, path, where)
@@ -614,14 +619,13 @@ class _Loader:
                 _fail(path, f"a group has exactly one key (all_of, any_of, k_of_n or standby), got {keys}")
         _fail(path, f"expected {_REQUIREMENT}; got {_got(v)}")
 
-    def group(self, kind: str, body: Any, path: _Path, where: str) -> Requirement:
-        self.where.append((where, path))
+    def group(self, kind: str, body: Any, path: _Path, where: _Loc) -> Requirement:
+        self.where[where] = path
         if kind in ("all_of", "any_of"):
             items = _list(body, path, "a list of members")
             if not items:
                 _fail(path, "needs at least one member")
-            label = f"{kind}(...)"
-            return Requirement(kind, [self.requirement(x, path / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)])
+            return Requirement(kind, [self.requirement(x, path / i, _in(where, f"members[{i}]")) for i, x in enumerate(items)])
         if kind == "k_of_n":
             d = _mapping(body, path, "{k: <number>, of: [members]}")
             _fields(d, path, _K_OF_N_FIELDS, required=("k", "of"))
@@ -636,9 +640,7 @@ class _Loader:
                 share = _number(d["load_sharing"], path / "load_sharing")
                 if share < 0:
                     _fail(path / "load_sharing", f"must be >= 0, got {d['load_sharing']!r}")
-            label = f"k_of_n({k}, ...)"
-            self.where.append((f"{where} > {label}", path))
-            quorum = [self.requirement(x, path / "of" / i, f"{where} > {label}[{i}]") for i, x in enumerate(items)]
+            quorum = [self.requirement(x, path / "of" / i, _in(where, f"members[{i}]")) for i, x in enumerate(items)]
             return k_of_n(k, *quorum, load_sharing=share)
         # standby
         d = _mapping(body, path, "{members: [primary, spare, ...], detection, switchover, success, dormancy}")
@@ -646,12 +648,11 @@ class _Loader:
         items = _list(d["members"], path / "members", "a list of component names")
         if len(items) < 2:
             _fail(path / "members", f"needs a primary and at least one spare, got {len(items)} member(s)")
-        self.where.append((f"{where} > standby(...)", path))
         members: list[str] = []
         for i, x in enumerate(items):
             p = path / "members" / i
             members.append(self.component_ref(x, p, "standby members must be components"))
-            self.where.append((f"{where} > standby(...)[{i}]", p))
+            self.where[_in(where, f"members[{i}]")] = p
         opts: dict[str, Any] = {}
         for key in ("detection", "switchover"):
             if key in d:
@@ -667,28 +668,16 @@ class _Loader:
 
     # engine errors ------------------------------------------------------------------------------
 
-    def place(self, message: str) -> ModelFileError:
-        """The engine's validation message, placed at the file path of the entity it names."""
-        m = re.match(r"(cycle in the dependency graph|escalation loop with no bound): (.*?) -> ", message)
-        if m:
-            first = m.group(2)
-            if m.group(1).startswith("cycle") and first in self.names["services"]:
-                return ModelFileError(str(_Path(("services", first, "requires"))), message)
-            if first in self.names["procedures"]:
-                return ModelFileError(str(_Path(("procedures", first))), message)
-            for where, path in self.where:
-                if where == first:
-                    return ModelFileError(str(path), message)
-        best: tuple[str, _Path] | None = None
-        for where, path in self.where:
-            if message.startswith(where) and message[len(where) : len(where) + 1] in (":", ",", " ", ""):
-                if best is None or len(where) > len(best[0]):
-                    best = (where, path)
-        if best is None:
-            return ModelFileError("(model)", message)
-        rest = message[len(best[0]) :]
-        reason = rest[1:].strip() if rest.startswith(":") else rest.split(": ", 1)[-1].strip()
-        return ModelFileError(str(best[1]), reason or message)
+    def place(self, e: _core.SpecError) -> ModelFileError:
+        """The engine's validation error, placed at the file path of its entity and field (or of
+        the nearest enclosing field the file spells out)."""
+        kind, name = e.entity
+        field = e.field
+        while (kind, name, field) not in self.where and field:
+            field = field[: max(field.rfind("."), field.rfind("["), 0)]
+        if (kind, name, field) not in self.where:
+            return ModelFileError("(model)", str(e))
+        return ModelFileError(str(self.where[(kind, name, field)]), e.reason)
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -720,8 +709,8 @@ def _load_crews(ld: _Loader, v: Any, path: _Path) -> None:
 
 def _load_procedures(ld: _Loader, v: Any, path: _Path) -> None:
     for name, steps in _entities(v, path, "procedure").items():
-        ld.where.append((f"procedure {_q(name)}", path / name))
-        ld.model.procedure(name, *ld.steps(steps, path / name, f"procedure {_q(name)}"))
+        ld.where[("procedure", name, "")] = path / name
+        ld.model.procedure(name, *ld.steps(steps, path / name, ("procedure", name, "")))
 
 
 def _load_components(ld: _Loader, v: Any, path: _Path) -> None:
@@ -737,10 +726,7 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             _fail(p, "a component has that name; components and services share one namespace")
         d = _mapping(body, p, "a service such as {requires: [lb, db], availability: 0.999}")
         _fields(d, p, _SERVICE_FIELDS, required=("requires",))
-        where = f"service {_q(name)}"
-        if isinstance(d["requires"], str):  # the engine wraps a lone name in all_of
-            ld.where.append((f"{where} > all_of(...)[0]", p / "requires"))
-        req = ld.requirement(d["requires"], p / "requires", where)
+        req = ld.requirement(d["requires"], p / "requires", ("service", name, "requirement"))
         kwargs: dict[str, Any] = {}
         if "availability" in d:
             kwargs["availability"] = _probability(d["availability"], p / "availability")
@@ -783,7 +769,7 @@ def _load_shocks(ld: _Loader, v: Any, path: _Path) -> None:
                 ld.check_mode(c, kwargs["mode"], p / "mode")
         if "outage" in d:
             kwargs["outage"] = _distribution(d["outage"], p / "outage", fixed=True)
-        ld.where.append((f"shock {_q(name)}", p))
+        ld.where[("shock", name, "")] = p
         ld.model.shock(name, **kwargs)
 
 
@@ -807,7 +793,7 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
         if "crew" in d:
             kwargs["crew"] = _text(d["crew"], p / "crew", "a crew name")
             ld.check_ref(kwargs["crew"], p / "crew", "crews", "crew")
-        ld.where.append((f"maintenance {_q(name)}", p))
+        ld.where[("maintenance", name, "")] = p
         ld.model.maintenance(name, **kwargs)
 
 
@@ -832,8 +818,10 @@ def from_data(data: Any, *, name: str = "model") -> Model:
         check()
     try:
         ld.model.compile()
+    except _core.SpecError as e:
+        raise ld.place(e) from None
     except (TypeError, ValueError) as e:
-        raise ld.place(str(e)) from None
+        raise ModelFileError("(model)", str(e)) from None
     return ld.model
 
 

@@ -34,6 +34,7 @@ from . import formatting as fmt
 from .compare import plot_sweep, plot_tornado
 from .model import Model
 from .requirements import Requirement, Standby
+from .stats import nonnegative_mean_estimate
 from .units import Duration, hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -856,7 +857,7 @@ def availability_over_time(
             raise ValueError("availability_over_time(model, ...) draws the exact answer: exact=False leaves nothing to draw")
         ex = model.exact()
         target = model.services[service].availability
-        mean_b = sd_b = None
+        mean_b = None
         n_kept = 0
     else:
         r: Results = res  # type: ignore[assignment]
@@ -893,10 +894,12 @@ def availability_over_time(
             return ax
         d = binned_downtime(r, service, edges, include_planned)
         mean_b = d.mean(axis=0) / width
-        sd_b = d.std(axis=0, ddof=1) / width if n_kept > 1 else np.zeros_like(mean_b)
-        half = 1.96 * sd_b / math.sqrt(n_kept)
         a = 1.0 - mean_b
-        lo_b, hi_b = a - half, np.minimum(a + half, 1.0)
+        # Per bin, the interval of recoverysim.stats for a mean downtime (in [0, bin width];
+        # mostly-zero bins get the MOVER interval), as availability.
+        est = [nonnegative_mean_estimate(d[:, j], 0.95, upper=float(width[j])) for j in range(len(width))]
+        lo_b = np.array([1.0 - e.high / w for e, w in zip(est, width)])
+        hi_b = np.array([1.0 - e.low / w for e, w in zip(est, width)])
         xs = edges / tscale
         ax.fill_between(
             xs, np.append(lo_b, lo_b[-1]), np.append(hi_b, hi_b[-1]), step="post", color=_DATA, alpha=0.2, lw=0, label="95% band"

@@ -59,7 +59,7 @@ def results_text(res: Results) -> str:
             b = res.p_rto_breach(s)
             lines.append(
                 f"  RTO {duration(t['rto']):<13} {percent(c.mean)} of outages restored within it {_interval(c, percent)}; "
-                f"P(at least one breach per {per}) {percent(b.mean)}"
+                f"P(at least one breach per {per}) {percent(b.mean)} {_interval(b, percent)}"
             )
         n_loss = float(res._column_mean("service_loss_incidents")[res._svc(s)])
         if t.get("rpo") is not None or n_loss > 0:
@@ -68,6 +68,13 @@ def results_text(res: Results) -> str:
             if t.get("rpo") is not None:
                 c = res.rpo_compliance(s)
                 lines.append(f"  RPO {duration(t['rpo']):<13} {percent(c.mean)} of data-loss incidents within it {_interval(c, percent)}")
+        notes = [
+            e.note
+            for e in (a, res.p_sla_met(s) if target is not None else None, res.rto_compliance(s) if t.get("rto") is not None else None)
+            if e is not None and e.note
+        ]
+        for note in dict.fromkeys(notes):
+            lines.append(f"  note: {note}")
         causes = res.downtime_by_component(s)
         causes = causes[causes >= 0.005]
         if len(causes):

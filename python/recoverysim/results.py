@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core, _html, report
 from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
-from .stats import Estimate, estimate, ratio_estimate
+from .stats import Estimate, complement, nonnegative_mean_estimate, nonnegative_mean_from_sums, proportion_estimate, ratio_estimate
 from .units import duration_literal
 
 if TYPE_CHECKING:
@@ -108,11 +108,15 @@ class Results:
         >>> res.availability("trading")            # doctest: +SKIP
         0.999512 [0.999498, 0.999526] (95% CI, n=10000)
         """
-        return estimate(self.availabilities(service, include_planned), confidence)
+        a = self.availabilities(service, include_planned)
+        down = self.downtime(service) + self.planned_downtime(service) if include_planned else self.downtime(service)
+        d = nonnegative_mean_estimate(down, confidence, upper=self.horizon, what="had any downtime")
+        return complement(d, self.horizon, mean=float(a.mean()), sd=float(a.std(ddof=1)) if a.size > 1 else math.nan)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Mean downtime over the horizon (hours) with a confidence interval."""
-        return estimate(self.downtime(service), confidence)
+        """Mean downtime over the horizon (hours) with a confidence interval in [0, horizon]
+        (see :func:`recoverysim.stats.nonnegative_mean_estimate`)."""
+        return nonnegative_mean_estimate(self.downtime(service), confidence, upper=self.horizon, what="had any downtime")
 
     def outage_counts(self, service: str) -> np.ndarray:
         """Number of outages that began within the horizon, per replication."""
@@ -120,7 +124,7 @@ class Results:
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean number of outages per horizon with a confidence interval."""
-        return estimate(self.outage_counts(service), confidence)
+        return nonnegative_mean_estimate(self.outage_counts(service), confidence, what="had an outage")
 
     def mean_outage_duration(self, service: str) -> float:
         """Pooled mean outage duration (hours): total downtime / total outages.
@@ -175,7 +179,8 @@ class Results:
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
         """Probability that the availability over one horizon meets the target."""
-        return estimate(self.sla_met(service, target).astype(float), confidence)
+        met = self.sla_met(service, target)
+        return proportion_estimate(int(met.sum()), met.size, confidence, what="met the SLA")
 
     # --- RTO ------------------------------------------------------------------------------------
 
@@ -201,11 +206,12 @@ class Results:
         self._target(service, "rto")
         met = self.raw.service_rto_met[:, i]
         breaches = self.raw.service_rto_breaches[:, i]
-        return ratio_estimate(met, met + breaches, confidence)
+        return ratio_estimate(met, met + breaches, confidence, what="outages with a known RTO outcome")
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
         """Probability of at least one RTO breach within one horizon."""
-        return estimate((self.rto_breaches(service) > 0).astype(float), confidence)
+        b = self.rto_breaches(service) > 0
+        return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RTO")
 
     def max_outage(self, service: str) -> np.ndarray:
         """Longest outage (hours) per replication; 0 without outages."""
@@ -223,7 +229,7 @@ class Results:
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
         """Mean hours of writes lost per horizon, with a confidence interval."""
-        return estimate(self.data_lost(service), confidence)
+        return nonnegative_mean_estimate(self.data_lost(service), confidence, what="lost data")
 
     def rpo_breaches(self, service: str) -> np.ndarray:
         """Data-loss incidents that lost more than the RPO, per replication."""
@@ -234,11 +240,12 @@ class Results:
         """Share of data-loss incidents that lost no more than the RPO, pooled over replications."""
         n = self.data_loss_incidents(service)
         b = self.rpo_breaches(service)
-        return ratio_estimate(n - b, n, confidence)
+        return ratio_estimate(n - b, n, confidence, what="data-loss incidents")
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
         """Probability of at least one RPO breach within one horizon."""
-        return estimate((self.rpo_breaches(service) > 0).astype(float), confidence)
+        b = self.rpo_breaches(service) > 0
+        return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RPO")
 
     # --- where the downtime comes from ------------------------------------------------------------
 
@@ -590,24 +597,30 @@ class StreamedResults(Results):
     def _column_mean(self, key: str) -> np.ndarray:
         return self.agg.s1[key] / self.agg.n
 
-    def _est(self, key: str, i: int, confidence: float, scale: float = 1.0, shift: float = 0.0) -> Estimate:
-        return estimate_from_sums(self.agg.n, float(self.agg.s1[key][i]), float(self.agg.s2[key][i]), confidence, scale, shift)
+    def _est(self, key: str, i: int, confidence: float, upper: float = math.inf, what: str = "") -> Estimate:
+        a = self.agg
+        k = int(a.positive[key][i])
+        return nonnegative_mean_from_sums(a.n, k, float(a.s1[key][i]), float(a.s2[key][i]), confidence, upper, what)
 
     def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
         i = self._svc(service)
         a = self.agg
         s1, s2 = float(a.s1["service_downtime"][i]), float(a.s2["service_downtime"][i])
+        k = int(a.positive["service_downtime"][i])
         if include_planned:
             p1, p2 = float(a.s1["service_planned_downtime"][i]), float(a.s2["service_planned_downtime"][i])
             dp = float(a.cross[("service_downtime", "service_planned_downtime")][i])
             s1, s2 = s1 + p1, s2 + 2 * dp + p2
-        return estimate_from_sums(a.n, s1, s2, confidence, scale=-1.0 / self.horizon, shift=1.0)
+            k = int(a.positive["service_downtime+planned"][i])
+        point = estimate_from_sums(a.n, s1, s2, confidence, scale=-1.0 / self.horizon, shift=1.0)  # the mean, as before
+        d = nonnegative_mean_from_sums(a.n, k, s1, s2, confidence, self.horizon, "had any downtime")
+        return complement(d, self.horizon, mean=point.mean, sd=point.std)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_downtime", self._svc(service), confidence)
+        return self._est("service_downtime", self._svc(service), confidence, self.horizon, "had any downtime")
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_outages", self._svc(service), confidence)
+        return self._est("service_outages", self._svc(service), confidence, what="had an outage")
 
     def mean_outage_duration(self, service: str) -> float:
         i = self._svc(service)
@@ -624,14 +637,14 @@ class StreamedResults(Results):
         return np.asarray(out).reshape(np.shape(q))
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
+
         i = self._svc(service)
         stored = self.targets.get(service, {}).get("availability")
         if stored is None:
             raise ValueError(f"service {service!r} has no availability target; pass target=")
         if target is not None and target != stored:
             self._not_kept("p_sla_met with another target than the service's")
-        k = float(self.agg.sla_met[i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.sla_met[i]), self.agg.n, confidence, what="met the SLA")
 
     def rto_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         i = self._svc(service)
@@ -640,13 +653,13 @@ class StreamedResults(Results):
         m1, m2 = float(a.s1["service_rto_met"][i]), float(a.s2["service_rto_met"][i])
         b1, b2 = float(a.s1["service_rto_breaches"][i]), float(a.s2["service_rto_breaches"][i])
         mb = float(a.cross[("service_rto_met", "service_rto_breaches")][i])
-        return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence)
+        return ratio_from_sums(a.n, m1, m1 + b1, m2, m2 + 2 * mb + b2, m2 + mb, confidence, "outages with a known RTO outcome")
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+
         i = self._svc(service)
         self._target(service, "rto")
-        k = float(self.agg.positive["service_rto_breaches"][i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.positive["service_rto_breaches"][i]), self.agg.n, confidence, what="breached the RTO")
 
     def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
         i = self._svc(service)
@@ -655,13 +668,13 @@ class StreamedResults(Results):
         n1, n2 = float(a.s1["service_loss_incidents"][i]), float(a.s2["service_loss_incidents"][i])
         b1, b2 = float(a.s1["service_rpo_breaches"][i]), float(a.s2["service_rpo_breaches"][i])
         nb = float(a.cross[("service_loss_incidents", "service_rpo_breaches")][i])
-        return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence)
+        return ratio_from_sums(a.n, n1 - b1, n1, n2 - 2 * nb + b2, n2, n2 - nb, confidence, "data-loss incidents")
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
+
         i = self._svc(service)
         self._target(service, "rpo")
-        k = float(self.agg.positive["service_rpo_breaches"][i])
-        return estimate_from_sums(self.agg.n, k, k, confidence)
+        return proportion_estimate(int(self.agg.positive["service_rpo_breaches"][i]), self.agg.n, confidence, what="breached the RPO")
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
-        return self._est("service_data_lost", self._svc(service), confidence)
+        return self._est("service_data_lost", self._svc(service), confidence, what="lost data")

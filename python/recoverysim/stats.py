@@ -1,22 +1,73 @@
-"""Small statistics helpers: estimates with confidence intervals.
+"""Estimates with confidence intervals, one estimator per kind of quantity.
 
-Intervals are Student-t intervals on the replication means (replications are independent and
-identically distributed, so by the central limit theorem the mean is close to normal for the
-sample sizes used here). The t quantile uses the Cornish-Fisher expansion around the normal
-quantile, accurate to better than 1e-3 for 3 or more degrees of freedom.
+Replications are independent and identically distributed, but the quantities reliability
+engineers decide with are not normal: availability and P(SLA met) sit next to 1, downtime is 0 in
+most years of a highly available design, RTO compliance pools a handful of outages. Each kind
+gets an interval that stays in its range and whose coverage is measured against exact answers
+(tests/python/test_coverage.py; the table is in docs/semantics.md):
+
+``proportion_estimate``
+    A share of replications (P(SLA met), P(at least one RTO/RPO breach)): Wilson score interval;
+    Clopper-Pearson (exact, scipy.stats.beta) when the count is 0 or n, so 3000 of 3000 reads
+    "at least 99.88 %", never [1, 1].
+``ratio_estimate``
+    A share pooled over replications (RTO/RPO compliance: outages within target / outages): the
+    delta method while it is valid (at least 10 outcomes of each kind in the effective sample and
+    an interval inside [0, 1]); otherwise the Wilson interval on the Korn-Graubard effective
+    sample size (pooled count / design effect), which respects [0, 1].
+``nonnegative_mean_estimate``
+    The mean of a quantity >= 0 (downtime, outages, hours of writes lost). When at least half of
+    the replications are non-zero, the Student-t interval on the log scale (above 0, and
+    right-skewed like the quantity), clipped at the upper bound. When most are
+    zero (a highly available design: most years without an outage), mean = p * nu, p the share
+    of non-zero replications, nu their mean, and the interval combines the exact (Clopper-Pearson) interval of p with the Student-t interval of
+    nu on the log scale by the method of variance estimates recovery (MOVER, Zou and Donner
+    2008), so it is never below 0, is right-skewed when few replications are non-zero, and is
+    clipped at the quantity's upper bound (the horizon for downtime). With no non-zero
+    replication the upper end is the exact bound on p times that upper bound.
+``complement``
+    Availability = 1 - downtime / horizon: the downtime interval mapped, so it stays in [0, 1].
+``estimate``
+    Student-t interval on the mean, for quantities without a natural range (paired differences).
+
+An :class:`Estimate` behaves like its mean (comparisons, arithmetic, ``round``, format specs,
+hashing) and carries its interval (``low``, ``high``, ``confidence``) and a ``note`` in words
+when the interval rests on few events.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from scipy import stats as _sps
 
 from . import _core
+from .formatting import confidence as confidence_text
 from .formatting import estimate_digits
 
-__all__ = ["Estimate", "estimate", "ratio_estimate", "normal_quantile", "t_quantile"]
+__all__ = [
+    "Estimate",
+    "estimate",
+    "proportion_estimate",
+    "proportion_interval",
+    "ratio_estimate",
+    "ratio_interval",
+    "ratio_estimate_from_sd",
+    "nonnegative_mean_estimate",
+    "nonnegative_mean_from_sums",
+    "complement",
+    "normal_quantile",
+    "t_quantile",
+    "FEW_EVENTS",
+]
+
+# Fewer non-zero replications than this: the Estimate carries a note (the interval rests on few
+# events; its relative width is more than about +-40 %).
+FEW_EVENTS = 30
 
 
 def normal_quantile(p: float) -> float:
@@ -37,11 +88,39 @@ def t_quantile(p: float, df: float) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
-@dataclass(frozen=True)
+def _other(x: Any) -> Any:
+    return x.mean if isinstance(x, Estimate) else x
+
+
+def _binary(op: Any, reflected: bool = False) -> Any:
+    def f(self: Estimate, other: Any) -> Any:
+        o = _other(other)
+        if not isinstance(o, (int, float, np.number)):
+            return NotImplemented
+        return float(op(o, self.mean) if reflected else op(self.mean, o))
+
+    return f
+
+
+def _compare(op: Any) -> Any:
+    def f(self: Estimate, other: Any) -> Any:
+        o = _other(other)
+        if not isinstance(o, (int, float, np.number)):
+            return NotImplemented
+        return bool(op(self.mean, o))
+
+    return f
+
+
+@dataclass(frozen=True, eq=False)
 class Estimate:
     """A Monte Carlo estimate: mean with a confidence interval over replications.
 
-    Behaves like its mean in arithmetic (``float(est)``) and prints as ``mean [low, high]``.
+    It behaves like its mean: ``e > 0.99``, ``e * 8760``, ``round(e, 4)``, ``float(e)`` and
+    ``f"{e:.4%}"`` use the mean (arithmetic gives plain floats); it prints as ``mean [low, high]``.
+    Equality and ordering compare the means (with numbers and with other estimates alike) and
+    the hash is the mean's, so ``e == 0.5`` and ``{0.5: ...}[e]`` agree; to compare intervals,
+    compare ``(e.low, e.high)``. ``note`` says in words when the interval rests on few events.
     """
 
     mean: float
@@ -50,6 +129,9 @@ class Estimate:
     std: float
     n: int
     confidence: float = 0.95
+    note: str = ""
+
+    __array_ufunc__ = None  # numpy defers to the reflected operators below: np.float64(2) * e is a float
 
     @property
     def half_width(self) -> float:
@@ -59,26 +141,82 @@ class Estimate:
     def stderr(self) -> float:
         return self.std / math.sqrt(self.n) if self.n > 0 else math.nan
 
-    def __float__(self) -> float:
-        return float(self.mean)
-
     def contains(self, value: float) -> bool:
         """True when ``value`` lies in the interval."""
         return self.low <= value <= self.high
+
+    # --- behaves like its mean -------------------------------------------------------------------
+
+    def __float__(self) -> float:
+        return float(self.mean)
+
+    def __int__(self) -> int:
+        return int(self.mean)
+
+    def __bool__(self) -> bool:
+        return bool(self.mean)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return round(float(self.mean), ndigits)
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self.mean), spec) if spec else str(self)
+
+    def __hash__(self) -> int:
+        return hash(float(self.mean))
+
+    __eq__ = _compare(operator.eq)  # type: ignore[assignment]
+    __ne__ = _compare(operator.ne)  # type: ignore[assignment]
+    __lt__ = _compare(operator.lt)
+    __le__ = _compare(operator.le)
+    __gt__ = _compare(operator.gt)
+    __ge__ = _compare(operator.ge)
+    __add__ = _binary(operator.add)
+    __radd__ = _binary(operator.add, True)
+    __sub__ = _binary(operator.sub)
+    __rsub__ = _binary(operator.sub, True)
+    __mul__ = _binary(operator.mul)
+    __rmul__ = _binary(operator.mul, True)
+    __truediv__ = _binary(operator.truediv)
+    __rtruediv__ = _binary(operator.truediv, True)
+    __floordiv__ = _binary(operator.floordiv)
+    __rfloordiv__ = _binary(operator.floordiv, True)
+    __mod__ = _binary(operator.mod)
+    __rmod__ = _binary(operator.mod, True)
+    __pow__ = _binary(operator.pow)
+    __rpow__ = _binary(operator.pow, True)
+
+    def __neg__(self) -> float:
+        return -float(self.mean)
+
+    def __pos__(self) -> float:
+        return float(self.mean)
+
+    def __abs__(self) -> float:
+        return abs(float(self.mean))
 
     def __repr__(self) -> str:
         m, lo, hi = estimate_digits(self.mean, self.low, self.high)
         return f"{m} [{lo}, {hi}] ({self.confidence * 100:g}% CI, n={self.n})"
 
 
-def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:
-    """Mean of ``values`` (one per replication) with a two-sided ``confidence`` interval."""
+def _check(confidence: float) -> None:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+
+
+def _nan(n: int, confidence: float, note: str = "") -> Estimate:
+    return Estimate(math.nan, math.nan, math.nan, math.nan, n, confidence, note)
+
+
+def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:
+    """Mean of ``values`` (one per replication) with a two-sided Student-t ``confidence``
+    interval: for quantities without a natural range, such as paired differences."""
+    _check(confidence)
     v = np.asarray(values, dtype=float)
     n = v.size
     if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, math.nan, 0, confidence)
+        return _nan(0, confidence)
     m = float(v.mean())
     if n == 1:
         return Estimate(m, -math.inf, math.inf, math.nan, 1, confidence)
@@ -87,25 +225,212 @@ def estimate(values: np.ndarray, confidence: float = 0.95) -> Estimate:
     return Estimate(m, m - h, m + h, sd, n, confidence)
 
 
-def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, confidence: float = 0.95) -> Estimate:
-    """Ratio of totals sum(numerator) / sum(denominator) over replications, with a delta-method
-    confidence interval (e.g. the share of outages restored within the RTO, pooled over
-    replications that have different numbers of outages).
+# --- proportions -------------------------------------------------------------------------------------
+
+
+def proportion_interval(successes: float, trials: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Two-sided interval for a binomial proportion: Wilson score interval, Clopper-Pearson at
+    0 and ``trials`` successes (the exact one-sided bound at (1 - confidence) / 2 there).
+    ``successes`` and ``trials`` may be effective (non-integer) counts."""
+    _check(confidence)
+    n, k = float(trials), float(successes)
+    if not n > 0 or not math.isfinite(k):
+        return math.nan, math.nan
+    k = min(max(k, 0.0), n)
+    a = (1 - confidence) / 2
+    if k <= 0:
+        return 0.0, float(_sps.beta.ppf(1 - a, 1, n))
+    if k >= n:
+        return float(_sps.beta.ppf(a, n, 1)), 1.0
+    z = float(_sps.norm.ppf(1 - a))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def proportion_estimate(successes: float, trials: int, confidence: float = 0.95, what: str = "") -> Estimate:
+    """The share ``successes / trials`` of replications with an event (P(SLA met), P(at least one
+    breach)) and its interval (:func:`proportion_interval`). ``std`` is the per-replication
+    standard deviation sqrt(p (1 - p) n / (n - 1)) of the 0/1 values (as for their mean)."""
+    _check(confidence)
+    n = int(trials)
+    if n <= 0:
+        return _nan(0, confidence)
+    k = float(successes)
+    p = k / n
+    lo, hi = proportion_interval(k, n, confidence)
+    sd = math.sqrt(max(p * (1 - p), 0.0) * n / (n - 1)) if n > 1 else math.nan
+    note = ""
+    if what and min(k, n - k) < FEW_EVENTS // 3:
+        note = (
+            f"{_count(k)} of {_count(n)} replications {what}: the interval is the Wilson/Clopper-Pearson "
+            "interval of a binomial share; run more replications to narrow it"
+        )
+    return Estimate(p, lo, hi, sd, n, confidence, note)
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def ratio_interval(r: float, sd: float, n: int, total: float, confidence: float = 0.95) -> tuple[float, float, str]:
+    """Interval of a pooled share ``r`` = sum(num) / sum(den) over ``n`` replications whose
+    denominators add up to ``total``; ``sd`` is the delta-method standard deviation of the
+    linearised per-replication values (``sd / sqrt(n)`` is the standard error of ``r``).
+    Returns (low, high, method)."""
+    if n < 2 or not math.isfinite(sd) or not math.isfinite(r):
+        return -math.inf, math.inf, "none"
+    var = sd * sd / n
+    # Korn-Graubard effective sample size: the pooled count divided by the design effect
+    # (at least 1: clustering of outages within replications never adds information).
+    n_eff = total if var <= 0 or r <= 0 or r >= 1 else min(total, r * (1 - r) / var)
+    h = t_quantile(0.5 + confidence / 2, n - 1) * math.sqrt(var)
+    if n_eff * r >= 10 and n_eff * (1 - r) >= 10 and r - h >= 0 and r + h <= 1:
+        return r - h, r + h, "delta"
+    lo, hi = proportion_interval(r * n_eff, n_eff, confidence)
+    return lo, hi, "wilson-effective"
+
+
+def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, confidence: float = 0.95, what: str = "") -> Estimate:
+    """Ratio of totals sum(numerator) / sum(denominator) over replications. A share (every
+    numerator between 0 and its denominator: e.g. the outages restored within the RTO, pooled
+    over replications with different numbers of outages) gets :func:`ratio_interval`; any other
+    ratio (hours lost per incident) the delta-method interval, kept >= 0 when the numerators are.
 
     ``std`` is the standard deviation of the linearised per-replication residuals
     ``num_i - R * den_i`` divided by the mean denominator, so that ``std / sqrt(n)`` is the
-    standard error of the ratio.
+    delta-method standard error of the ratio.
     """
+    _check(confidence)
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     n = num.size
-    total = den.sum()
+    total = float(den.sum())
     if n == 0 or total <= 0:
-        return Estimate(math.nan, math.nan, math.nan, math.nan, n, confidence)
+        return _nan(n, confidence)
     r = float(num.sum() / total)
     if n == 1:
-        return Estimate(r, -math.inf, math.inf, math.nan, 1, confidence)
+        lo, hi = proportion_interval(r * total, total, confidence)
+        return Estimate(r, lo, hi, math.nan, 1, confidence)
     resid = num - r * den
     sd = float(np.sqrt((resid**2).sum() / (n - 1)) / den.mean())
-    h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
-    return Estimate(r, r - h, r + h, sd, n, confidence)
+    if not bool(np.all((num >= 0) & (num <= den))):
+        # Not a share (e.g. hours of writes lost per incident): the delta method, kept >= 0 for
+        # non-negative totals.
+        h = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+        low = max(r - h, 0.0) if bool(np.all(num >= 0)) else r - h
+        return Estimate(r, low, r + h, sd, n, confidence)
+    return ratio_estimate_from_sd(r, sd, n, total, confidence, what)
+
+
+def ratio_estimate_from_sd(r: float, sd: float, n: int, total: float, confidence: float = 0.95, what: str = "") -> Estimate:
+    """The Estimate of a pooled share from its delta-method ``sd`` (see :func:`ratio_interval`)."""
+    lo, hi, method = ratio_interval(r, sd, n, total, confidence)
+    note = ""
+    if what and method != "delta":
+        note = (
+            f"only {_count(total)} {what} in {_count(n)} replications: interval from the Wilson interval "
+            "on the effective number of them (the delta method is not valid this close to 0 or 1); "
+            "run more replications to narrow it"
+        )
+    return Estimate(r, lo, hi, sd, n, confidence, note)
+
+
+# --- means of non-negative, mostly-zero quantities -----------------------------------------------------
+
+
+def nonnegative_mean_from_sums(
+    n: int,
+    k: int,
+    s1: float,
+    s2: float,
+    confidence: float = 0.95,
+    upper: float = math.inf,
+    what: str = "",
+    *,
+    mean: float | None = None,
+    sd: float | None = None,
+) -> Estimate:
+    """Mean of a quantity >= 0 from ``n`` replications of which ``k`` are non-zero, the sum
+    ``s1`` and sum of squares ``s2`` of all values; ``upper`` is the largest value one
+    replication can take (the horizon for downtime). See the module docstring (MOVER).
+    ``mean`` and ``sd`` override the point estimate and standard deviation computed from the
+    sums (callers with the values pass their own, bit for bit as before)."""
+    _check(confidence)
+    if n == 0:
+        return _nan(0, confidence)
+    if mean is None:
+        mean = s1 / n
+    if sd is None:
+        sd = math.sqrt(max(s2 - s1 * s1 / n, 0.0) / (n - 1)) if n > 1 else math.nan
+    a = (1 - confidence) / 2
+    k = int(k)
+    if k == 0 or s1 <= 0:
+        p_hi = float(_sps.beta.ppf(1 - a, 1, n))
+        hi = p_hi * upper if math.isfinite(upper) else math.inf
+        note = ""
+        if what:
+            note = (
+                f"no replication of {_count(n)} {what}: the share of replications that would is at most "
+                f"{p_hi:.2g} ({confidence_text(confidence)}), and the interval's upper end assumes each could last "
+                "the whole horizon; run more replications or use m.rare_events(...)"
+            )
+        return Estimate(mean, 0.0, max(hi, mean), sd, n, confidence, note)
+    if 2 * k >= n and n > 1:
+        # Most replications are non-zero: Student-t on the log scale (delta method: standard
+        # error sd / (sqrt(n) mean)), which keeps the interval above 0 and follows the right skew
+        # of a positive quantity; clipped at ``upper``.
+        h = t_quantile(1 - a, n - 1) * sd / math.sqrt(n) / mean
+        return Estimate(mean, mean * math.exp(-h), min(mean * math.exp(h), upper), sd, n, confidence)
+    # Mostly zeros. p = k / n: Clopper-Pearson; nu = mean of the k non-zero values: Student-t on
+    # the log scale; combined on the log scale by MOVER.
+    p = k / n
+    p_lo = float(_sps.beta.ppf(a, k, n - k + 1))
+    p_hi = float(_sps.beta.ppf(1 - a, k + 1, n - k)) if k < n else 1.0
+    nu = s1 / k
+    if k > 1:
+        sd_nu = math.sqrt(max(s2 - s1 * s1 / k, 0.0) / (k - 1))
+        h_nu = float(_sps.t.ppf(1 - a, k - 1)) * sd_nu / math.sqrt(k) / nu
+    else:  # one value: its spread is unknown; take the coefficient of variation of an exponential (1)
+        h_nu = float(_sps.norm.ppf(1 - a))
+    lp, ln = math.log(p), math.log(nu)
+    lo = math.exp(lp + ln - math.hypot(lp - math.log(p_lo), h_nu))
+    hi = math.exp(lp + ln + math.hypot(math.log(p_hi) - lp, h_nu))
+    lo, hi = min(lo, mean), min(max(hi, mean), upper)
+    note = ""
+    if what and k < FEW_EVENTS:
+        note = (
+            f"only {_count(k)} of {_count(n)} replications {what}: interval from the exact binomial interval "
+            "of that share combined with the spread of their values; run more replications or use "
+            "m.rare_events(...)"
+        )
+    return Estimate(mean, lo, hi, sd, n, confidence, note)
+
+
+def nonnegative_mean_estimate(values: np.ndarray, confidence: float = 0.95, upper: float = math.inf, what: str = "") -> Estimate:
+    """Mean of per-replication values >= 0 (downtime, outages, writes lost) with the interval
+    of :func:`nonnegative_mean_from_sums`."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return _nan(0, confidence)
+    return nonnegative_mean_from_sums(
+        v.size,
+        int(np.count_nonzero(v)),
+        float(v.sum()),
+        float((v * v).sum()),
+        confidence,
+        upper,
+        what,
+        mean=float(v.mean()),
+        sd=float(v.std(ddof=1)) if v.size > 1 else math.nan,
+    )
+
+
+def complement(e: Estimate, scale: float = 1.0, *, mean: float | None = None, sd: float | None = None) -> Estimate:
+    """1 - e / scale with the interval mapped (availability from downtime per horizon), clipped
+    to [0, 1]. ``mean`` and ``sd`` override the mapped point estimate and standard deviation."""
+    m = 1.0 - e.mean / scale if mean is None else mean
+    lo = max(0.0, min(1.0 - e.high / scale, m))
+    hi = min(1.0, max(1.0 - e.low / scale, m))
+    return Estimate(m, lo, hi, e.std / scale if sd is None else sd, e.n, e.confidence, e.note)

@@ -44,7 +44,7 @@ the pytest plugin's ``--recoverysim-seed`` changes it for the whole session.
 >>> _ = m.component("server", mttf="2000h", mttr="30m")
 >>> _ = m.service("web", "server")
 >>> assert_availability(m, "web", at_least=0.999, horizon="30d")
-CheckResult(passed: web availability >= 99.9000% at 95% confidence, lower bound 99.97...%)
+CheckResult(passed: web availability >= 99.9000% at 95% confidence, lower bound 99.9...%)
 """
 
 from __future__ import annotations
@@ -169,6 +169,9 @@ class CheckResult:
 class _Look:
     value: float
     infl: np.ndarray
+    # Two-sided interval at a given confidence, from the metric's own estimator (recoverysim.stats);
+    # None: the Student-t interval of the mean of ``infl``.
+    interval: Callable[[float], Estimate] | None = None
 
     @property
     def n(self) -> int:
@@ -183,6 +186,22 @@ class _Look:
         if self.n < 2:
             return math.inf
         return t_quantile(confidence, self.n - 1) * self.sd / math.sqrt(self.n)
+
+    def bounds(self, confidence: float) -> tuple[float, float]:
+        """One-sided ``confidence`` lower and upper bounds: the ends of the two-sided
+        ``2 confidence - 1`` interval of the metric's estimator."""
+        if self.n < 2 or not math.isfinite(self.value):
+            return -math.inf, math.inf
+        if self.interval is not None:
+            e = self.interval(2 * confidence - 1)
+            return e.low, e.high
+        m = self.margin(confidence)
+        return self.value - m, self.value + m
+
+    def signed(self, confidence: float, sign: int) -> tuple[float, float]:
+        """(unfavourable, favourable) bounds times ``sign`` (+1: good is high)."""
+        lo, hi = self.bounds(confidence)
+        return (lo, hi) if sign > 0 else (-hi, -lo)
 
 
 def _parse_precision(precision: Any) -> tuple[float | None, float | None]:
@@ -254,22 +273,23 @@ def _sequential(
             n = _next_total(lk.n, math.inf, last)
             continue
         if not final:
-            m_int = lk.margin(INTERIM_CONFIDENCE)
-            if v - m_int >= thr or v + m_int < thr:
+            lo_int, hi_int = lk.signed(INTERIM_CONFIDENCE, sign)
+            if lo_int >= thr or hi_int < thr:
                 why = "interim"
             elif abs_p is not None or rel_p is not None:
-                hw = lk.margin(0.5 + confidence / 2)  # two-sided interval at the stated confidence
+                lo_c, hi_c = lk.bounds(0.5 + confidence / 2)  # two-sided interval at the stated confidence
+                hw = (hi_c - lo_c) / 2
                 want = max(abs_p or 0.0, (rel_p or 0.0) * scale(lk.value))
                 if hw <= want:
                     why = "precision"
         if why:
-            m_nom = lk.margin(confidence)
+            lo_nom, hi_nom = lk.signed(confidence, sign)
             if why == "interim":
-                passed = v - lk.margin(INTERIM_CONFIDENCE) >= thr
+                passed = lk.signed(INTERIM_CONFIDENCE, sign)[0] >= thr
             elif mode == "demonstrate":
-                passed = v - m_nom >= thr
+                passed = lo_nom >= thr
             else:
-                passed = v + m_nom >= thr
+                passed = hi_nom >= thr
             return lk, passed, why, looks
         # Predict the length at which the interim bound would clear the threshold.
         dist = abs(v - thr)
@@ -366,7 +386,7 @@ def assert_metric(
         h, sd, name = res0.horizon, res0.seed, res0.model_name
 
         def look(n: int) -> _Look:
-            return _Look(*m.influence(res0, service))
+            return _Look(*m.influence(res0, service), lambda c: m.estimate(res0, service, c))
 
         fixed: int | None = res0.replications
         results_of: Callable[[], Results] = lambda: res0  # noqa: E731
@@ -386,7 +406,8 @@ def assert_metric(
 
         def look(n: int) -> _Look:
             run.extend(n)
-            return _Look(*m.influence(run.results(), service))
+            res_n = run.results()
+            return _Look(*m.influence(res_n, service), lambda c: m.estimate(res_n, service, c))
 
         fixed = None
         results_of = run.results
@@ -413,9 +434,9 @@ def assert_metric(
     statement = f"{service} {label} {cmp} {_fmt(m, target, digits=digits)} at {fmt.confidence(confidence)} confidence"
     if mode == "demonstrate":
         statement += " (demonstrate mode)"
-    margin = lk.margin(INTERIM_CONFIDENCE if why == "interim" else confidence)
-    low, high = lk.value - margin, lk.value + margin
-    est = Estimate(lk.value, low, high, lk.sd, lk.n, 2 * confidence - 1)
+    low, high = lk.bounds(INTERIM_CONFIDENCE if why == "interim" else confidence)
+    note = lk.interval(2 * confidence - 1).note if lk.interval is not None and lk.n > 1 else ""
+    est = Estimate(lk.value, low, high, lk.sd, lk.n, 2 * confidence - 1, note)
     unfavourable, favourable = (low, high) if sign > 0 else (high, low)
     bound = _decisive(mode, why, passed, unfavourable, favourable)
     conf_used = INTERIM_CONFIDENCE if why == "interim" else confidence

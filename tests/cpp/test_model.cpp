@@ -1,5 +1,6 @@
 // Model validation: every error names the culprit.
 #include "check.hpp"
+#include "recoverysim/errors.hpp"
 #include "recoverysim/model.hpp"
 #include "spec_helpers.hpp"
 
@@ -99,6 +100,25 @@ TEST_CASE(procedure_errors) {
   loop.procedures.push_back({"A", {s}});
   loop.procedures.push_back({"B", {t}});
   CHECK_THROWS_WITH(compile(loop), "escalation loop with no bound: A -> B -> A");
+}
+
+TEST_CASE(errors_say_entity_field_and_reason) {
+  ModelSpec m = base();
+  FailureModeSpec disk = m.components[1].modes[0];
+  disk.name = "disk";
+  disk.procedure.steps.push_back(disk.procedure.steps[0]);
+  disk.procedure.steps[1].crew = "ops";
+  m.components[1].modes.push_back(disk);
+  try {
+    compile(m);
+    CHECK(false);
+  } catch (const SpecError& e) {
+    CHECK(e.kind() == "component" && e.name() == "b");
+    CHECK(e.field() == "modes[1].repair.steps[1].crew");
+    CHECK(e.reason() == "unknown crew 'ops'");
+    CHECK(std::string(e.what()) ==
+          "component 'b', failure mode 'disk', step 2 (repair): unknown crew 'ops'");
+  }
 }
 
 TEST_CASE(no_components) {

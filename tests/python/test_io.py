@@ -640,7 +640,7 @@ ERRORS = [
     (
         "two-standby-groups",
         with_services("  a: {requires: {standby: {members: [db-1, db-2]}}}\n  b: {requires: {standby: {members: [db-2, api-1]}}}\n"),
-        "services.b.requires.standby",
+        "services.b.requires.standby.members[0]",
         "component 'db-2' is already a member of another standby group",
     ),
     (
@@ -649,7 +649,7 @@ ERRORS = [
             "vendor: [{name: replace, duration: 1d}]",
             "vendor: [{name: a, duration: 1h, success: 0.5, max_attempts: 1, escalate: again}]\n  again: [{name: b, duration: 1h, success: 0.5, max_attempts: 1, escalate: vendor}]",
         ),
-        "procedures.vendor",
+        "procedures.vendor[0]",
         "escalation loop with no bound: vendor -> again -> vendor",
     ),
     # the file itself

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import recoverysim as rs
-from recoverysim.stats import Estimate, estimate
+from recoverysim.stats import Estimate, estimate, nonnegative_mean_estimate
 
 REPS = 400
 HORIZON = "1y"
@@ -110,16 +110,29 @@ def test_summary_values_match_the_arrays(res, service):
 def test_summary_confidence_level(res):
     s95, s99 = res.summary(), res.summary(confidence=0.99)
     assert (s99["availability"] == s95["availability"]).all()
-    width95 = s95["availability_high"] - s95["availability_low"]
-    width99 = s99["availability_high"] - s99["availability_low"]
-    # Student-t intervals: half widths scale like t quantiles with n - 1 degrees of freedom,
-    # t ~ z + (z^3 + z) / (4 df) (error O(1/df^2), ~1e-5 here).
+    # Where at least half of the replications have downtime: Student-t on the log scale, so the
+    # log of high / low of the downtime scales like t quantiles with n - 1 degrees of freedom,
+    # t ~ z + (z^3 + z) / (4 df) (error O(1/df^2), ~1e-5 here). The others (mostly zeros) use
+    # the MOVER interval of stats.nonnegative_mean_estimate. Both are nested and computed by it.
     df = REPS - 1
 
     def t(z: float) -> float:
         return z + (z**3 + z) / (4 * df)
 
-    assert (width99 / width95).to_numpy() == pytest.approx(t(2.5758293) / t(1.9599640), rel=1e-4)
+    t_based = [(res.downtime(s) > 0).mean() >= 0.5 for s in s95.index]
+    assert any(t_based) and not all(t_based)
+    log_width95 = np.log(s95["downtime_h_high"] / s95["downtime_h_low"]).to_numpy()
+    log_width99 = np.log(s99["downtime_h_high"] / s99["downtime_h_low"]).to_numpy()
+    assert (log_width99 / log_width95)[t_based] == pytest.approx(t(2.5758293) / t(1.9599640), rel=1e-4)
+    for s in s95.index:
+        assert s99.loc[s, "availability_low"] < s95.loc[s, "availability_low"] < s95.loc[s, "availability_high"]
+        assert s95.loc[s, "availability_high"] < s99.loc[s, "availability_high"]
+        for c, sm in ((0.95, s95), (0.99, s99)):
+            e = nonnegative_mean_estimate(res.downtime(s), c, upper=res.horizon)
+            assert (sm.loc[s, "downtime_h_low"], sm.loc[s, "downtime_h_high"]) == (e.low, e.high)
+            assert (sm.loc[s, "availability_low"], sm.loc[s, "availability_high"]) == pytest.approx(
+                (1 - e.high / res.horizon, 1 - e.low / res.horizon), rel=1e-12
+            )
 
 
 def test_service_arrays(res):

@@ -527,3 +527,73 @@ def test_random_models_either_work_or_raise_value_or_type_error(components, serv
         d = res.downtime(s)
         assert d.shape == (3,)
         assert np.all((d >= 0) & (d <= 100.0))
+
+
+# --- structured errors: entity, field and reason, never parsed from the message ------------------
+
+
+def _crash_and_disk(m: rs.Model, crew: str = "") -> None:
+    m.component(
+        "db-a",
+        modes=[
+            rs.FailureMode("crash", rs.Exponential(100), rs.Exponential(1)),
+            rs.FailureMode("disk", rs.Exponential(500), [rs.Step("detect", 0.1), rs.Step("replace", 4, crew=crew or None)]),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "entity", "field", "reason"),
+    [
+        (
+            lambda m: _crash_and_disk(m, crew="ops"),
+            ("component", "db-a"),
+            "modes[1].repair.steps[1].crew",
+            "unknown crew 'ops'",
+        ),
+        (
+            lambda m: (_crash_and_disk(m), m.service("s", rs.any_of("db-a", "db-a"))),
+            ("service", "s"),
+            "requirement.members[1]",
+            "'db-a' appears twice in the same group",
+        ),
+        (
+            lambda m: (_crash_and_disk(m), m.service("a", rs.all_of("db-a", "b")), m.service("b", "a")),
+            ("service", "a"),
+            "requirement",
+            "cycle in the dependency graph: a -> b -> a",
+        ),
+        (
+            lambda m: (_crash_and_disk(m), m.shock("storm", every="1y", targets="db-a", mode="flood")),
+            ("shock", "storm"),
+            "mode",
+            "component 'db-a' has no failure mode 'flood'",
+        ),
+    ],
+    ids=["step-crew", "member-twice", "service-cycle", "shock-mode"],
+)
+def test_compile_errors_say_entity_field_and_reason(build, entity, field, reason):
+    from recoverysim import _core
+
+    m = rs.Model("structured")
+    with pytest.raises(_core.SpecError) as info:
+        build(m)
+        m.compile()
+    e = info.value
+    assert isinstance(e, ValueError)
+    assert (e.entity, e.field, e.reason) == (entity, field, reason)
+    assert str(e).endswith(reason) and "\n" not in str(e)
+
+
+def test_distribution_parameter_errors_name_the_parameter():
+    import pickle
+
+    from recoverysim import _core
+
+    with pytest.raises(_core.SpecError) as info:
+        rs.Weibull(-1, "10h")
+    e = info.value
+    assert (e.entity, e.field, e.reason) == (("distribution", "Weibull"), "shape", "must be > 0 (got -1)")
+    assert str(e) == "Weibull: shape must be > 0 (got -1)"
+    again = pickle.loads(pickle.dumps(e))
+    assert (again.entity, again.field, again.reason, str(again)) == (e.entity, e.field, e.reason, str(e))
