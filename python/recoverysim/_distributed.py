@@ -15,7 +15,7 @@ from typing import Any
 
 from . import _core, _engine
 
-__all__ = ["run_chunk", "merge", "run_on_executor"]
+__all__ = ["run_chunk", "merge", "run_on_executor", "run_jobs_on_executor"]
 
 
 def run_chunk(
@@ -47,15 +47,35 @@ def run_on_executor(
     progress: Callable[[int], None],
 ) -> _core.RunResults:
     """Submit the chunks, report progress as they finish, cancel the rest on Ctrl-C."""
+    (out,) = run_jobs_on_executor(
+        executor, [(compiled, seed, replications)], horizon=horizon, threads=threads, keep=keep, chunk_size=chunk_size, progress=progress
+    )
+    return out
+
+
+def run_jobs_on_executor(
+    executor: Any,
+    jobs: Sequence[tuple[_core.CompiledModel, int, int]],
+    *,
+    horizon: float,
+    threads: int,
+    keep: int,
+    chunk_size: int | None,
+    progress: Callable[[int], None],
+) -> list[_core.RunResults]:
+    """Several runs ``(compiled model, seed, replications)`` at once (e.g. the parameter draws of
+    a two-level run): every chunk of every job is submitted, and each job's chunks merge in
+    replication order, so each result is identical to a local run of that job."""
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(
             f"executor must have a submit() method (a concurrent.futures.Executor or a dask.distributed.Client), "
             f"got {type(executor).__name__}"
         )
     if chunk_size is None:
-        chunk_size = max(1, min(50_000, math.ceil(replications / 64)))
-    blocks = chunks(replications, chunk_size)
-    futures = [executor.submit(run_chunk, compiled, horizon, seed, first, count, threads, keep) for first, count in blocks]
+        total = sum(n for _, _, n in jobs)
+        chunk_size = max(1, min(50_000, math.ceil(total / 64)))
+    blocks = [(j, first, count) for j, (_, _, n) in enumerate(jobs) for first, count in chunks(n, chunk_size)]
+    futures = [executor.submit(run_chunk, jobs[j][0], horizon, jobs[j][1], first, count, threads, keep) for j, first, count in blocks]
     done: set[int] = set()
     finished = 0
     try:
@@ -63,7 +83,7 @@ def run_on_executor(
             for i, f in enumerate(futures):
                 if i not in done and f.done():
                     done.add(i)
-                    finished += blocks[i][1]
+                    finished += blocks[i][2]
                     if f.exception() is not None:  # surface a worker's error at once
                         f.result()
             progress(finished)
@@ -74,4 +94,4 @@ def run_on_executor(
         for f in futures:
             f.cancel()
         raise
-    return merge(parts)
+    return [merge([p for (j, _, _), p in zip(blocks, parts) if j == job]) for job in range(len(jobs))]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import formatting as fmt
+from .distributions import Uncertain
 from .requirements import Requirement, Standby
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,7 +172,17 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
 
 
 def _dist(d: Distribution, long: bool = False) -> str:
-    """'15 min exponential', '2.4 years weibull, shape 1.5' (``long``: hours spelled out)."""
+    """'15 min exponential', '2.4 years weibull, shape 1.5' (``long``: hours spelled out); an
+    uncertain distribution reads as its point estimate and where its uncertainty comes from."""
+    if isinstance(d, Uncertain):
+        src = d.source
+        if src == "covariance":
+            how = "parameters uncertain (fit)"
+        elif src == "draws":
+            how = f"parameters uncertain ({len(d.params['draws'])} bootstrap draws)"
+        else:
+            how = "parameters uncertain (" + ", ".join(f"{k} in a range" for k in d.params["ranges"]) + ")"
+        return f'{_dist(d.nominal, long)} <span style="{_SUB}">{_e(how)}</span>'
     kind = d.kind
     p = d.params
     extra = ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ._optional import available
+
 __all__ = ["Progress"]
 
 
@@ -29,7 +31,10 @@ class Progress:
         if self._bar is None:
             if time.perf_counter() - self._start < self.delay:
                 return
-            from tqdm.auto import tqdm
+            if available("ipywidgets"):
+                from tqdm.auto import tqdm  # a widget in notebooks, text in a terminal
+            else:  # without the notebook extra, tqdm.auto would warn in notebooks: text bars instead
+                from tqdm import tqdm
 
             self._bar = tqdm(total=self.total, desc=self.desc, unit="rep", leave=False, dynamic_ncols=True)
         self._bar.update(done - self._last)

@@ -70,7 +70,14 @@ MAX_CUT_SETS = 200_000
 
 
 class CutSetLimitError(ValueError):
-    """A service has more minimal cut sets than the limit: truncate by order or probability."""
+    """A service has more minimal cut sets than the limit: truncate by order or probability.
+
+    Examples
+    --------
+    >>> rs.analyze(m, max_cut_sets=100)   # doctest: +SKIP
+    Traceback (most recent call last):
+    CutSetLimitError: service 'bft': more than 100 cut sets (or candidates); ...
+    """
 
 
 @dataclass(frozen=True)
@@ -449,6 +456,30 @@ class AnalysisResults:
 
     Made by :func:`analyze`. Every table is a DataFrame; ``report()`` is the text view,
     ``_repr_html_`` the Jupyter one, and :mod:`recoverysim.plot` draws them.
+    
+
+    Parameters
+    ----------
+    model_name : str
+        Name of the model.
+    events : list of BasicEvent
+        The basic events, in the order of the diagram's variables.
+    services : dict
+        Per service: unavailability, cut sets, their probabilities, truncation flag, importance table.
+    max_order : int or None
+        Order truncation in force.
+    cutoff : float
+        Probability truncation in force.
+    shares : dict
+        Simulated downtime shares per service (empty without a simulation).
+    simulated : dict
+        Simulated availability per service (empty without a simulation).
+    seconds : float
+        Time the analysis took.
+
+    Examples
+    --------
+    >>> a = rs.analyze(rs.examples.load('exchange'), replications=200)   # doctest: +SKIP
     """
 
     def __init__(
@@ -474,6 +505,18 @@ class AnalysisResults:
 
     @property
     def service_names(self) -> list[str]:
+        """The analysed services.
+
+        Returns
+        -------
+        list of str
+            In the model's order.
+
+        Examples
+        --------
+        >>> a.service_names   # doctest: +SKIP
+        ['gateways', 'matching', 'database', 'blockchain', 'consensus', 'trading', 'withdrawals']
+        """
         return list(self._s)
 
     def _get(self, service: str) -> dict[str, Any]:
@@ -483,20 +526,79 @@ class AnalysisResults:
             raise KeyError(f"unknown service {service!r}; services: {', '.join(self._s)}") from None
 
     def unavailability(self, service: str) -> float:
-        """Exact unavailability of the service from the structure function (independent events)."""
+        """Exact unavailability of the service from the structure function (independent events).
+
+        Parameters
+        ----------
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        float
+            Exact unavailability from the structure function.
+
+        Examples
+        --------
+        >>> a.unavailability('trading')   # doctest: +SKIP
+        5.24e-05
+        """
         return float(self._get(service)["Q"])
 
     def availability(self, service: str) -> float:
-        """1 - :meth:`unavailability`."""
+        """1 - :meth:`unavailability`.
+
+        Parameters
+        ----------
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        float
+            Exact availability.
+
+        Examples
+        --------
+        >>> a.availability('trading')   # doctest: +SKIP
+        0.99994757
+        """
         return 1.0 - self.unavailability(service)
 
     def truncated(self, service: str) -> bool:
-        """Whether truncation (``max_order``, ``cutoff``) dropped any cut set of the service."""
+        """Whether truncation (``max_order``, ``cutoff``) dropped any cut set of the service.
+
+        Parameters
+        ----------
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        bool
+            True when the kept cut sets no longer describe the structure function.
+
+        Examples
+        --------
+        >>> a.truncated('trading')   # doctest: +SKIP
+        False
+        """
         return bool(self._get(service)["truncated"])
 
     @property
     def truncation(self) -> str:
-        """The truncation in force, in words."""
+        """The truncation in force, in words.
+
+        Returns
+        -------
+        str
+            E.g. ``'cut sets of order <= 3'``.
+
+        Examples
+        --------
+        >>> a.truncation   # doctest: +SKIP
+        'none (every minimal cut set)'
+        """
         parts = []
         if self.max_order is not None:
             parts.append(f"cut sets of order <= {self.max_order}")
@@ -505,7 +607,17 @@ class AnalysisResults:
         return ", ".join(parts) if parts else "none (every minimal cut set)"
 
     def events_table(self) -> pd.DataFrame:
-        """The basic events: kind, probability of being failed, and where it comes from."""
+        """The basic events: kind, probability of being failed, and where it comes from.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by event name: ``kind``, ``probability``, ``source``.
+
+        Examples
+        --------
+        >>> a.events_table().loc['lb']   # doctest: +SKIP
+        """
         return pd.DataFrame(
             {
                 "kind": [e.kind for e in self.events],
@@ -519,7 +631,22 @@ class AnalysisResults:
         """Minimal cut sets, smallest first, then most probable: ``service``, ``order``, ``events``
         (tuple of event labels; a shock's hits read as the shock), ``kinds``, ``probability``
         (product of the events' probabilities) and ``share`` (of the sum over the service's cut
-        sets: the rare-event approximation of each set's part of the unavailability)."""
+        sets: the rare-event approximation of each set's part of the unavailability).
+
+        Parameters
+        ----------
+        service : str, optional
+            One service; all services when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per minimal cut set.
+
+        Examples
+        --------
+        >>> a.cut_sets('withdrawals').head()   # doctest: +SKIP
+        """
         rows = []
         for s in [service] if service is not None else self.service_names:
             d = self._get(s)
@@ -546,7 +673,23 @@ class AnalysisResults:
         return df.reset_index(drop=True)
 
     def single_points_of_failure(self, service: str | None = None) -> pd.DataFrame:
-        """Cut sets of size one (a shock included): one row per (service, event)."""
+        """Cut sets of size one (a shock included): one row per (service, event).
+
+        Parameters
+        ----------
+        service : str, optional
+            One service; all services when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``service``, ``event``, ``kind``, ``probability``.
+
+        Examples
+        --------
+        >>> list(a.single_points_of_failure()['event'])   # doctest: +SKIP
+        ['lb', 'lb', 'signer', 'lb']
+        """
         df = self.cut_sets(service)
         if service is not None:
             df.insert(0, "service", service)
@@ -568,7 +711,22 @@ class AnalysisResults:
         fails) / Q, ``raw`` Q(q=1) / Q, ``rrw`` Q / Q(q=0), ``downtime_avoided_h_per_year`` (Q -
         Q(q=0)) * 8760: hours per year the service would not be down if this event never
         happened; and ``simulated_share`` of the service's downtime (as root cause) when a
-        simulation was run."""
+        simulation was run.
+
+        Parameters
+        ----------
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by event, most critical first.
+
+        Examples
+        --------
+        >>> a.importance('trading')[['birnbaum', 'raw']]   # doctest: +SKIP
+        """
         d = self._get(service)
         return d["importance"].copy()
 
@@ -576,7 +734,22 @@ class AnalysisResults:
         """One ranked "what to fix first" table: one row per basic event, ranked by the
         downtime per year its removal would avoid in the service where that is largest
         (``service``), with that service's criticality, RAW, Fussell-Vesely and simulated share,
-        and every service it can take down (``services``). With ``service``: that service only."""
+        and every service it can take down (``services``). With ``service``: that service only.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service; all services when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per event, the most downtime avoided first.
+
+        Examples
+        --------
+        >>> a.fix_first().head(3)   # doctest: +SKIP
+        """
         frames = []
         for s in [service] if service is not None else self.service_names:
             imp = self.importance(s).reset_index()
@@ -598,7 +771,17 @@ class AnalysisResults:
     def summary(self) -> pd.DataFrame:
         """One row per service: exact unavailability and availability, number of minimal cut
         sets, smallest order, single points of failure, whether truncation dropped any set, and
-        the simulated availability when a simulation was run."""
+        the simulated availability when a simulation was run.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by service.
+
+        Examples
+        --------
+        >>> a.summary()[['availability', 'single_points_of_failure']]   # doctest: +SKIP
+        """
         rows = []
         for s in self.service_names:
             d = self._s[s]
@@ -620,7 +803,17 @@ class AnalysisResults:
         return pd.DataFrame(rows).set_index("service")
 
     def report(self) -> str:
-        """The text view (what ``recoverysim analyze`` prints)."""
+        """The text view (what ``recoverysim analyze`` prints).
+
+        Returns
+        -------
+        str
+            Plain text.
+
+        Examples
+        --------
+        >>> print(a.report())   # doctest: +SKIP
+        """
         return report.analysis_text(self)
 
     def _repr_html_(self) -> str:
@@ -693,6 +886,15 @@ def analyze(
         A run of the model: adds each event's simulated share of the service's downtime and the
         simulated availability next to the exact one. Without it and with ``simulate=True`` a
         run of ``replications`` x ``horizon`` is made (``seed``).
+    simulate : bool
+        Run the model for the simulated shares when ``results`` is not given (default True).
+    replications : int
+        Replications of the simulations (shares, and component availabilities without a closed
+        form).
+    horizon : float or str
+        Length of one replication of those simulations (default one year).
+    seed : int
+        Their random seed.
     max_order, cutoff : truncation
         Keep cut sets of at most ``max_order`` events and probability >= ``cutoff``. The result
         says whether anything was dropped (:meth:`AnalysisResults.truncated`); dropping every
@@ -801,7 +1003,24 @@ def analyze(
 
 @dataclass(frozen=True)
 class Incident:
-    """One event of an incident scenario: see :func:`fail` and :func:`shock`."""
+    """One event of an incident scenario: see :func:`fail` and :func:`shock`.
+
+    Parameters
+    ----------
+    kind : {"failure", "shock"}
+        What happens.
+    target : str
+        The component or shock.
+    mode : str, optional
+        The failure mode (failures only; the first mode when omitted).
+    after : float
+        Hours after the scenario's start.
+
+    Examples
+    --------
+    >>> fail('db-a', 'corruption', after='5m')
+    fail('db-a', mode='corruption', after=0.08333333333333333)
+    """
 
     kind: str  # "failure" | "shock"
     target: str
@@ -820,6 +1039,21 @@ def fail(component: str, mode: str | None = None, *, after: Duration = 0) -> Inc
     """A component fails in ``mode`` (its first failure mode by default) ``after`` the scenario's
     start; its own recovery procedure follows.
 
+    Parameters
+    ----------
+    component : str
+        The component that fails.
+    mode : str, optional
+        Its failure mode (the first one when omitted).
+    after : float or str
+        Hours (or a duration) after the scenario's start.
+
+    Returns
+    -------
+    Incident
+
+    Examples
+    --------
     >>> fail("db-a", "corruption")
     fail('db-a', mode='corruption')
     """
@@ -836,6 +1070,19 @@ def shock(name: str, *, after: Duration = 0) -> Incident:
     probability is ignored: the scenario says it happened); a held-down outage lasts a duration
     drawn from the shock's outage distribution.
 
+    Parameters
+    ----------
+    name : str
+        A shock of the model.
+    after : float or str
+        Hours (or a duration) after the scenario's start.
+
+    Returns
+    -------
+    Incident
+
+    Examples
+    --------
     >>> shock("region-eu-1")
     shock('region-eu-1')
     """
@@ -858,6 +1105,21 @@ class Scenario:
     Scenario('eu-1 down', shock('region-eu-1'))
     >>> Scenario("db corrupted, signer down", fail("db-a", "corruption"), fail("signer"), at="30d")
     Scenario('db corrupted, signer down', fail('db-a', mode='corruption'), fail('signer'), at=720.0)
+    
+
+    Parameters
+    ----------
+    name : str
+        The scenario's name (a label in tables and plots).
+    *incidents : Incident
+        What happens: :func:`fail` and :func:`shock`, each possibly ``after`` the start.
+    at : float or str
+        When the scenario starts (hours or a duration such as ``"30d"``); 0 starts from it.
+
+    Examples
+    --------
+    >>> Scenario('eu-1 down', shock('region-eu-1'), at='30d')
+    Scenario('eu-1 down', shock('region-eu-1'), at=720.0)
     """
 
     def __init__(self, name: str, *incidents: Incident, at: Duration = 0) -> None:
@@ -875,7 +1137,19 @@ class Scenario:
             raise ValueError(f"scenario {name!r}: at must be >= 0, got {at!r}")
 
     def check(self, model: Model) -> None:
-        """Raise naming the culprit when an incident names an unknown component, mode or shock."""
+        """Raise naming the culprit when an incident names an unknown component, mode or shock.
+
+        Parameters
+        ----------
+        model : Model
+            The model the scenario will run on.
+
+        Examples
+        --------
+        >>> Scenario('x', fail('nope')).check(m)   # doctest: +SKIP
+        Traceback (most recent call last):
+        KeyError: "scenario 'x': fail('nope'): unknown component 'nope'"
+        """
         for x in self.incidents:
             where = f"scenario {self.name!r}: {x!r}"
             if x.kind == "shock":
@@ -889,6 +1163,18 @@ class Scenario:
                 raise KeyError(f"{where}: component {x.target!r} has no failure mode {x.mode!r}; modes: {', '.join(modes)}")
 
     def forced(self) -> list[Any]:
+        """The engine's view of the scenario's events (``ModelSpec.forced``).
+
+        Returns
+        -------
+        list
+            ``_core.ForcedEventSpec`` objects.
+
+        Examples
+        --------
+        >>> len(Scenario("x", fail("a"), shock("s")).forced())
+        2
+        """
         return [
             _engine.forced_event(time=self.at + x.after, shock=x.kind == "shock", target=x.target, mode=x.mode or "")
             for x in self.incidents
@@ -922,6 +1208,24 @@ class ScenarioResults:
     Made by :func:`run_scenarios`. Every scenario ran on the same seed: component streams are
     keyed by name, so scenarios meet the same failures elsewhere in the system (common random
     numbers) and their differences are due to the scenarios.
+    
+
+    Parameters
+    ----------
+    model : Model
+        The model the scenarios ran on.
+    scenarios : list of Scenario
+        The scenarios, in the order given.
+    runs : list of Results
+        One run per scenario.
+    window : float
+        Hours simulated after each injection.
+    seconds : float
+        Time the runs took.
+
+    Examples
+    --------
+    >>> r = rs.run_scenarios(m, [rs.Scenario('eu-1 down', rs.shock('region-eu-1'))])   # doctest: +SKIP
     """
 
     def __init__(self, model: Model, scenarios: list[Scenario], runs: list[Results], window: float, seconds: float) -> None:
@@ -938,6 +1242,18 @@ class ScenarioResults:
 
     @property
     def scenario_names(self) -> list[str]:
+        """The scenarios' names.
+
+        Returns
+        -------
+        list of str
+            In the order given.
+
+        Examples
+        --------
+        >>> r.scenario_names   # doctest: +SKIP
+        ['eu-1 down']
+        """
         return [s.name for s in self.scenarios]
 
     def _scenario(self, name: str) -> Scenario:
@@ -969,16 +1285,67 @@ class ScenarioResults:
     def time_to_restore(self, scenario: str, service: str) -> np.ndarray:
         """Hours from the injection until the service is up again, per replication (0 when the
         scenario did not take it down; the window's end when it was still down then: see
-        :meth:`censored`)."""
+        :meth:`censored`).
+
+        Parameters
+        ----------
+        scenario : str
+            A scenario's name (``KeyError`` if unknown).
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Hours, one value per replication.
+
+        Examples
+        --------
+        >>> r.time_to_restore('eu-1 down', 'blockchain').mean()   # doctest: +SKIP
+        """
         return self._restore(scenario, service)[0].copy()
 
     def censored(self, scenario: str, service: str) -> np.ndarray:
-        """Per replication: the service was still down at the end of the window."""
+        """Per replication: the service was still down at the end of the window.
+
+        Parameters
+        ----------
+        scenario : str
+            A scenario's name (``KeyError`` if unknown).
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Booleans, one per replication.
+
+        Examples
+        --------
+        >>> r.censored('eu-1 down', 'blockchain').any()   # doctest: +SKIP
+        """
         return self._restore(scenario, service)[1].copy()
 
     def data_lost(self, scenario: str, service: str) -> np.ndarray:
         """Hours of writes lost by incidents begun at the injection, per replication: the largest
-        loss among the components beneath the service (what its RPO is about)."""
+        loss among the components beneath the service (what its RPO is about).
+
+        Parameters
+        ----------
+        scenario : str
+            A scenario's name (``KeyError`` if unknown).
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Hours of writes, one value per replication.
+
+        Examples
+        --------
+        >>> r.data_lost('db corrupted', 'database').mean()   # doctest: +SKIP
+        """
         sc = self._scenario(scenario)
         res = self.runs[scenario]
         d = res.data_losses()
@@ -992,7 +1359,24 @@ class ScenarioResults:
 
     def phases(self, scenario: str, service: str) -> pd.Series:
         """Mean hours per replication the scenario's outage of the service spent in each
-        recovery phase (detect, crew_wait, restore, switchover, shock, ...), largest first."""
+        recovery phase (detect, crew_wait, restore, switchover, shock, ...), largest first.
+
+        Parameters
+        ----------
+        scenario : str
+            A scenario's name (``KeyError`` if unknown).
+        service : str
+            A service of the model (``KeyError`` if unknown).
+
+        Returns
+        -------
+        pandas.Series
+            Hours per phase.
+
+        Examples
+        --------
+        >>> r.phases('eu-1 down', 'withdrawals')   # doctest: +SKIP
+        """
         hit = self._restore(scenario, service)[2]
         cols = [c for c in hit.columns if c.startswith("phase_")]
         n = self.runs[scenario].replications
@@ -1003,7 +1387,17 @@ class ScenarioResults:
     def summary(self) -> pd.DataFrame:
         """Scenarios side by side: one row per (scenario, service) the scenarios take down, with
         P(down), the mean and quantiles of the time to restore, P(restored within the RTO),
-        mean data lost, P(data lost within the RPO) and the phase that dominates."""
+        mean data lost, P(data lost within the RPO) and the phase that dominates.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (scenario, service).
+
+        Examples
+        --------
+        >>> r.summary()[['p_down', 'mean_restore_h', 'p_within_rto']]   # doctest: +SKIP
+        """
         rows = []
         for sc in self.scenario_names:
             for s in self.service_names:
@@ -1036,7 +1430,17 @@ class ScenarioResults:
         return pd.DataFrame(rows).set_index(["scenario", "service"]) if rows else pd.DataFrame()
 
     def report(self) -> str:
-        """The text view (what ``recoverysim scenario`` prints)."""
+        """The text view (what ``recoverysim scenario`` prints).
+
+        Returns
+        -------
+        str
+            Plain text.
+
+        Examples
+        --------
+        >>> print(r.report())   # doctest: +SKIP
+        """
         return report.scenario_text(self)
 
     def _repr_html_(self) -> str:
@@ -1062,6 +1466,27 @@ def run_scenarios(
     outage from a stream of their own (keyed by shock and time), so two scenarios that force the
     same shock at the same time see the same outage durations.
 
+    Parameters
+    ----------
+    model : Model
+        The model.
+    scenarios : Scenario or list of Scenario
+        Scenarios with unique names.
+    window : float or str
+        Time simulated after each injection (default 7 days).
+    replications : int
+        Replications per scenario.
+    seed : int
+        Random seed, the same for every scenario.
+    threads : int, optional
+        Worker threads (all cores by default); results do not depend on it.
+
+    Returns
+    -------
+    ScenarioResults
+
+    Examples
+    --------
     >>> m = rs.Model("one")
     >>> _ = m.component("db", mttf="10y", mttr="2h")
     >>> _ = m.service("app", "db", rto="4h")

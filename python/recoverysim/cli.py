@@ -8,9 +8,10 @@
     $ recoverysim compare before.yaml after.yaml -n 10000 --seed 7 --check
     $ recoverysim analyze examples/exchange.yaml
     $ recoverysim scenario examples/exchange.yaml -s "eu-1 down=shock:region-eu-1" -s "db=fail:db-a:corruption+fail:signer"
+    $ recoverysim fit examples/incidents.csv --window 2025-01-01 2026-01-01 -o fitted.yaml --run
 
 Exit codes: 0 ok, 1 another error (e.g. an output file cannot be written), 2 usage error,
-3 invalid model file, 4 a target was missed (``run --check``) or the candidate is worse
+3 invalid model file or incident log, 4 a target was missed (``run --check``) or the candidate is worse
 (``compare --check``), 130 interrupted (Ctrl-C).
 Errors are one line on standard error: ``recoverysim: error: ...``.
 """
@@ -30,12 +31,14 @@ from typing import Any, NoReturn
 from . import formatting as fmt
 from ._version import __version__
 from .analysis import CutSetLimitError, Incident, Scenario, analyze, fail, run_scenarios, shock
+from .calibration import FAMILIES, FitError, fit_incidents
 from .compare import METRICS, compare
-from .io import ModelFileError, load
+from .io import ModelFileError, dumps, load
 from .model import Model
 from .requirements import Member, Requirement, Standby
 from .testing import StatisticalAssertionError, assert_metric
 from .testing import defaults as testing_defaults
+from .uncertainty import simulate_uncertain
 from .units import hours
 
 __all__ = ["main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INVALID_MODEL", "EXIT_TARGET_MISSED", "EXIT_INTERRUPTED"]
@@ -579,6 +582,57 @@ def _probability_below_one(text: str) -> float:
     return p
 
 
+# --- fit ------------------------------------------------------------------------------------------------
+
+
+def _window_end(text: str) -> Any:
+    """A window bound: a number of hours, or a timestamp (kept as text for pandas)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    families = args.families.split(",") if args.families else list(FAMILIES)
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise _UsageError(f"unknown family {unknown[0]!r} in --families (one of {', '.join(FAMILIES)})")
+    by = tuple(args.by.split(","))
+    if not by or any(b not in ("component", "mode") for b in by):
+        raise _UsageError(f"--by must be component, mode or component,mode, got {args.by!r}")
+    try:
+        fits = fit_incidents(
+            args.incidents,
+            window=(_window_end(args.window[0]), _window_end(args.window[1])),
+            by=by,
+            families=families,
+            component=args.component_column,
+            mode=args.mode_column,
+            start=args.start_column,
+            end=args.end_column,
+        )
+        model = fits.model(Path(args.incidents).stem, service=args.service, uncertain=not args.point)
+    except FitError as e:
+        raise _InputError(f"{args.incidents}: {e}") from None
+    out = sys.stderr if args.output == "-" else sys.stdout
+    print(fits.report(), file=out)
+    if args.output:
+        _write(args.output, dumps(model))
+        if args.output != "-":
+            print(f"wrote {args.output} ({'point estimates' if args.point else 'uncertain parameters from the fits'})", file=out)
+    if args.run:
+        if args.point:
+            raise _UsageError("--run needs the parameter uncertainty: leave out --point")
+        u = simulate_uncertain(model, args.horizon, outer=args.outer, replications=args.replications, seed=args.seed, progress=None)
+        print(u.report(), file=out)
+    return EXIT_OK
+
+
+class _InputError(Exception):
+    """An incident log that cannot be fitted (exit status 3)."""
+
+
 # --- main ---------------------------------------------------------------------------------------------
 
 
@@ -587,7 +641,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Monte Carlo downtime, RTO and RPO simulation of a model file (YAML or JSON).",
         epilog="Exit codes: 0 ok, 1 other error (e.g. an output file cannot be written), 2 usage error, 3 invalid model "
-        "file, 4 target missed (run --check) or candidate worse (compare --check), 130 interrupted (Ctrl-C). Model file reference: docs/model-files.md.",
+        "file or incident log, 4 target missed (run --check) or candidate worse (compare --check), 130 interrupted (Ctrl-C). "
+        "Model file reference: docs/model-files.md.",
     )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="command")
@@ -768,6 +823,46 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--csv", metavar="FILE", help="write the side-by-side summary as CSV ('-': stdout)")
     sc.add_argument("-q", "--quiet", action="store_true", help="print no report")
     sc.set_defaults(func=_cmd_scenario)
+    ft = sub.add_parser(
+        "fit",
+        help="fit failure and repair distributions to an incident log (CSV)",
+        description="Fit times between failures (censored at the window's end) and times to restore, per component "
+        "and failure mode, by maximum likelihood; print what was fitted from how many incidents, and optionally write "
+        "a model file whose distributions carry the fits' parameter uncertainty and run it in two levels.",
+    )
+    ft.add_argument("incidents", help="CSV file, one row per incident: component, mode (optional), start, end")
+    ft.add_argument(
+        "--window",
+        nargs=2,
+        required=True,
+        metavar=("START", "END"),
+        help="the observation window: timestamps (2025-01-01 2026-01-01) or hours if the log holds hours",
+    )
+    ft.add_argument("--by", default="component,mode", metavar="KEYS", help="group by component,mode (default), mode or component")
+    ft.add_argument(
+        "--families", metavar="LIST", help=f"families to try, comma-separated (default: {','.join(FAMILIES)}); the smallest AIC wins"
+    )
+    ft.add_argument("--component-column", default="component", metavar="NAME", help="column of the component (default: component)")
+    ft.add_argument("--mode-column", default="mode", metavar="NAME", help="column of the failure mode or cause (default: mode; optional)")
+    ft.add_argument("--start-column", default="start", metavar="NAME", help="column of the incident's start (default: start)")
+    ft.add_argument("--end-column", default="end", metavar="NAME", help="column of the incident's end (default: end)")
+    ft.add_argument("--service", default="system", metavar="NAME", help="name of the service that needs every component (default: system)")
+    ft.add_argument("-o", "--output", metavar="FILE", help="write the fitted model file (YAML); '-' for standard output")
+    ft.add_argument("--point", action="store_true", help="write point estimates instead of uncertain distributions")
+    ft.add_argument(
+        "--run",
+        action="store_true",
+        help="run the fitted model in two levels and print availability with and without parameter uncertainty",
+    )
+    ft.add_argument("--outer", type=_int_at_least(2), default=200, metavar="N", help="parameter draws for --run (default: 200)")
+    ft.add_argument(
+        "-n", "--replications", type=_int_at_least(2), default=100, metavar="N", help="replications per draw for --run (default: 100)"
+    )
+    ft.add_argument(
+        "--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication for --run (default: 1y)"
+    )
+    ft.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed for --run (default: 0)")
+    ft.set_defaults(func=_cmd_fit)
     return p
 
 
@@ -781,6 +876,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ModelFileError as e:
         _error(f"{e.file}: {e}" if e.file and e.file != e.path else str(e))
+        return EXIT_INVALID_MODEL
+    except _InputError as e:
+        _error(str(e))
         return EXIT_INVALID_MODEL
     except _OutputError as e:
         _error(str(e))

@@ -276,6 +276,34 @@ class Difference:
     is the interval of the mean of the per-replication differences. ``independent_std`` is the
     standard deviation the per-replication difference would have if the two runs were
     independent, sqrt(Var a + Var b), so :attr:`variance_reduction` is the factor saved.
+
+    Parameters
+    ----------
+    service : str
+        The service.
+    metric : str
+        The metric's name.
+    baseline, candidate : Estimate
+        The metric in each run.
+    difference : Estimate
+        Candidate − baseline with its two-sided interval.
+    independent_std : float
+        sqrt(Var a + Var b).
+    paired : bool
+        Whether the runs used common random numbers.
+    higher_is_better : bool
+        The metric's direction.
+
+    Examples
+    --------
+    >>> a = rs.examples.load("single")
+    >>> b = a.copy("faster-restart")
+    >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+    >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+    >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+    >>> d = cmp.difference("web")
+    >>> d.service, d.metric, d.paired
+    ('web', 'availability', True)
     """
 
     service: str
@@ -291,7 +319,24 @@ class Difference:
     def variance_reduction(self) -> float:
         """(Var a + Var b) / Var(b − a): how many times more replications independent runs would
         need for the same interval. ``inf`` when the paired differences are all equal (e.g. the
-        change does not touch the service), NaN for independent runs."""
+        change does not touch the service), NaN for independent runs.
+
+        Returns
+        -------
+        float
+            The factor.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> vr = cmp.difference("web").variance_reduction
+        >>> isinstance(vr, float) and vr > 0
+        True
+        """
         if not self.paired:
             return math.nan
         sd = self.difference.std
@@ -303,13 +348,41 @@ class Difference:
 
     @property
     def identical(self) -> bool:
-        """Every paired replication gave the same value in both variants."""
+        """Every paired replication gave the same value in both variants.
+
+        Returns
+        -------
+        bool
+            True when the change did not touch this metric in any replication.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> rs.compare(m, m.copy(), horizon="30d", replications=200, seed=1, progress=False).difference("web").identical
+        True
+        """
         return self.paired and self.difference.mean == 0 and self.difference.std == 0
 
     @property
     def verdict(self) -> str:
         """``identical``, ``better``, ``worse`` (the interval excludes zero) or ``no significant
-        difference``; ``n/a`` when the metric cannot be estimated (e.g. no outage at all)."""
+        difference``; ``n/a`` when the metric cannot be estimated (e.g. no outage at all).
+
+        Returns
+        -------
+        str
+            The verdict.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> cmp.difference("web").verdict
+        'better'
+        """
         d = self.difference
         if not math.isfinite(d.mean):
             return "n/a"
@@ -352,7 +425,35 @@ def _difference(ra: Results, rb: Results, service: str, m: Metric, confidence: f
 
 class Comparison:
     """Two architectures run on the same random numbers: per service and metric, the paired
-    difference (candidate − baseline) with a confidence interval and the variance reduction."""
+    difference (candidate − baseline) with a confidence interval and the variance reduction.
+
+    Made by :func:`compare`.
+
+    Parameters
+    ----------
+    baseline, candidate : Results
+        The two runs.
+    confidence : float
+        Two-sided confidence level.
+    paired : bool
+        Whether the runs used common random numbers.
+    services : sequence of str
+        The services compared.
+    metrics : mapping of str to sequence of str
+        The metrics compared, per service.
+    names : tuple of str, default ("baseline", "candidate")
+        The two models' names as shown.
+
+    Examples
+    --------
+    >>> a = rs.examples.load("single")
+    >>> b = a.copy("faster-restart")
+    >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+    >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+    >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+    >>> cmp.difference("web").verdict
+    'better'
+    """
 
     def __init__(
         self,
@@ -377,22 +478,96 @@ class Comparison:
         self.seed = baseline.seed
 
     def difference(self, service: str, metric: str | Metric = "availability", confidence: float | None = None) -> Difference:
-        """Candidate − baseline of ``metric`` for ``service``, with its interval."""
+        """Candidate − baseline of ``metric`` for ``service``, with its interval.
+
+        Parameters
+        ----------
+        service : str
+            The service.
+        metric : str or Metric, default "availability"
+            A name from :data:`METRICS`.
+        confidence : float, optional
+            Another confidence level than the comparison's.
+
+        Returns
+        -------
+        Difference
+            The paired difference with its interval and verdict.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> d = cmp.difference("web", "availability")
+        >>> d.difference.low > 0
+        True
+        """
         if service not in self.services:
             raise KeyError(f"service {service!r} is not in both models; compared: {', '.join(self.services)}")
         return _difference(self.baseline, self.candidate, service, globals()["metric"](metric), confidence or self.confidence, self.paired)
 
     def differences(self) -> list[Difference]:
-        """Every compared (service, metric), in table order."""
+        """Every compared (service, metric), in table order.
+
+        Returns
+        -------
+        list of Difference
+            One per (service, metric).
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> [d.metric for d in cmp.differences()][:2]
+        ['availability', 'downtime_h']
+        """
         return [self.difference(s, m) for s in self.services for m in self.metrics[s]]
 
     def worse(self) -> list[Difference]:
-        """The (service, metric) pairs where the candidate is significantly worse."""
+        """The (service, metric) pairs where the candidate is significantly worse.
+
+        Returns
+        -------
+        list of Difference
+            Empty when nothing got significantly worse.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> [(d.service, d.metric) for d in cmp.worse()]
+        []
+        """
         return [d for d in self.differences() if d.verdict == "worse"]
 
     def table(self) -> pd.DataFrame:
         """One row per (service, metric): baseline, candidate and difference with their
-        intervals, the verdict and the variance reduction against independent runs."""
+        intervals, the verdict and the variance reduction against independent runs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (service, metric).
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> "verdict" in cmp.table().columns
+        True
+        """
         rows = []
         for d in self.differences():
             rows.append(
@@ -416,7 +591,23 @@ class Comparison:
         return pd.DataFrame(rows).set_index(["service", "metric"])
 
     def report(self) -> str:
-        """A readable plain-text report of the comparison."""
+        """A readable plain-text report of the comparison.
+
+        Returns
+        -------
+        str
+            The report.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> b = a.copy("faster-restart")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+        >>> "web" in cmp.report()
+        True
+        """
         b, c = self.baseline, self.candidate
         how = "common random numbers (paired)" if self.paired else "independent runs"
         lines = [
@@ -496,6 +687,44 @@ def compare(
     P(RTO breach), RPO compliance and data lost). A target metric is compared against each
     variant's own target. ``common_random_numbers=False`` runs the candidate on unrelated
     streams instead (to see what pairing buys).
+
+    Parameters
+    ----------
+    baseline, candidate : Model, str or os.PathLike
+        Models or model files.
+    replications : int, default 10000
+        Paired replications.
+    services : sequence of str, optional
+        The services to compare (default: every service in both models).
+    metrics : sequence of str, optional
+        Names from :data:`METRICS` (default: see above).
+    horizon : duration, default "1y"
+        Simulated time per replication.
+    seed : int, optional
+        Seed of every run (``None``: a fresh one).
+    confidence : float, default 0.95
+        Two-sided confidence level of the intervals.
+    threads : int, optional
+        Worker threads (default: all cores).
+    progress : bool, optional
+        Show a progress bar (``None``: only for long runs).
+    common_random_numbers : bool, default True
+        ``False`` runs the candidate on independent random numbers (to measure what pairing saves).
+
+    Returns
+    -------
+    Comparison
+        Differences per service and metric.
+
+    Examples
+    --------
+    >>> a = rs.examples.load("single")
+    >>> b = a.copy("faster-restart")
+    >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+    >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+    >>> cmp = rs.compare(a, b, horizon="30d", replications=500, seed=1, progress=False)
+    >>> cmp.difference("web").verdict
+    'better'
     """
     a, b = _as_model(baseline, "baseline"), _as_model(candidate, "candidate")
     if seed is None:
@@ -622,7 +851,33 @@ class AdaptiveResults(Results):
 
     ``converged``: the precision was reached; ``half_widths``: the final half-width per
     service; ``required``: the half-width asked for per service; ``looks``: the run length at
-    each check of the precision."""
+    each check of the precision.
+
+    Parameters
+    ----------
+    model : Model
+        The simulated model.
+    compiled : object
+        The compiled model.
+    raw : recoverysim._core.RunResults
+        The engine's arrays.
+    horizon : float
+        Hours per replication.
+    seed : int
+        The run's seed.
+    elapsed : float
+        Wall-clock seconds.
+    threads : int
+        Worker threads.
+    kept : int, default 0
+        Replications whose records were kept.
+
+    Examples
+    --------
+    >>> res = rs.simulate_until(rs.examples.load("single"), "web", rel=0.2, seed=1, progress=False)
+    >>> res.converged, res.metric
+    (True, 'availability')
+    """
 
     converged: bool
     metric: str
@@ -670,6 +925,42 @@ def simulate_until(
     the interval's coverage close to the nominal confidence for the sample sizes used here.
     ``res.converged`` says whether the precision was reached.
 
+    Parameters
+    ----------
+    model : Model, str or os.PathLike
+        A model or a model file.
+    service : str or sequence of str, optional
+        The services whose precision matters (default: every service that has the metric).
+    metric : str or Metric, default "availability"
+        A name from :data:`METRICS`.
+    rel : float, optional
+        Largest half-width relative to the estimate (or to the shortfall of a share).
+    abs : float, optional
+        Largest half-width in the metric's unit.
+    confidence : float, default 0.95
+        Two-sided confidence level.
+    horizon : duration, default "1y"
+        Simulated time per replication.
+    seed : int, optional
+        Seed of the run.
+    min_replications : int, default 1000
+        First look.
+    max_replications : int, default 1000000
+        Last look.
+    threads : int, optional
+        Worker threads.
+    progress : bool, optional
+        Show a progress bar.
+    keep_outages : int, optional
+        As in :meth:`Model.simulate`.
+
+    Returns
+    -------
+    AdaptiveResults
+        The results, with ``converged``, ``half_widths``, ``required`` and ``looks``.
+
+    Examples
+    --------
     >>> import recoverysim as rs
     >>> m = rs.Model("one")
     >>> _ = m.component("db", mttf="1000h", mttr="4h")
@@ -787,6 +1078,38 @@ def sweep(
     ``difference_high``. ``df.attrs`` keeps the seed, horizon, replications, confidence,
     parameter names and baseline point. Plot it with :func:`plot_sweep`.
 
+    Parameters
+    ----------
+    factory : callable
+        ``factory(**point)`` returns the model of a point.
+    grid : mapping of str to sequence, or sequence of mapping
+        Parameter values (every combination), or the points themselves.
+    replications : int, default 2000
+        Replications per point.
+    services : str or sequence of str, optional
+        The services (default: every service).
+    metrics : str or sequence of str, default ("availability",)
+        Names from :data:`METRICS`.
+    baseline : int or mapping, default 0
+        The point the differences are taken from.
+    horizon : duration, default "1y"
+        Simulated time per replication.
+    seed : int, optional
+        Seed of every run (``None``: a fresh one).
+    confidence : float, default 0.95
+        Two-sided confidence level of the intervals.
+    threads : int, optional
+        Worker threads (default: all cores).
+    progress : bool, optional
+        Show a progress bar (``None``: only for long runs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One tidy row per (point, service, metric), as above.
+
+    Examples
+    --------
     >>> import recoverysim as rs
     >>> def cluster(replicas, mttr):
     ...     m = rs.Model(f"{replicas} replicas")
@@ -976,10 +1299,46 @@ def sensitivity(
     component's MTTF and MTTR, every shock's frequency and duration). All variants run on the
     same random numbers, so each change is a paired difference from the base model.
 
-    Returns one row per parameter, largest ``swing`` (|metric at high − metric at low|) first:
+    Returns one row per parameter, largest ``swing`` (``|metric at high − metric at low|``) first:
     ``kind``, ``entity``, ``quantity``, ``base`` (the metric of the unchanged model), ``low``
     and ``high`` (the metric with the parameter times ``factors[0]`` and ``factors[1]``), and
     ``change_low``/``change_high`` with their intervals (``..._ci_low``, ``..._ci_high``).
+
+    Parameters
+    ----------
+    model : Model, str or os.PathLike
+        A model or a model file.
+    service : str
+        The service.
+    metric : str or Metric, default "downtime_h"
+        A name from :data:`METRICS`.
+    factors : tuple of float, default (0.5, 2.0)
+        The low and high multipliers.
+    parameters : sequence of str or tuple, optional
+        ``"name:quantity"`` strings or ``(name, quantity)`` pairs (default: every one).
+    replications : int, default 2000
+        Replications per run.
+    horizon : duration, default "1y"
+        Simulated time per replication.
+    seed : int, optional
+        Seed of every run (``None``: a fresh one).
+    confidence : float, default 0.95
+        Two-sided confidence level of the intervals.
+    threads : int, optional
+        Worker threads (default: all cores).
+    progress : bool, optional
+        Show a progress bar (``None``: only for long runs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter, largest swing first.
+
+    Examples
+    --------
+    >>> df = rs.sensitivity(rs.examples.load("single"), "web", replications=200, horizon="30d", seed=1, progress=False)
+    >>> list(df.index)
+    ['server MTTR', 'server MTTF']
     """
     mdl = _as_model(model)
     m = globals()["metric"](metric)
@@ -1076,7 +1435,40 @@ def plot_sweep(
     """Plot a :func:`sweep`: ``metric`` of ``service`` against parameter ``x``, one line per
     value of parameter ``hue``, with confidence intervals as error bars. ``difference=True``
     plots the paired difference from the sweep's baseline point instead. Other parameters must
-    have one value in ``df`` (filter it first). Returns the matplotlib Axes."""
+    have one value in ``df`` (filter it first). Returns the matplotlib Axes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table from :func:`sweep`.
+    x : str
+        The parameter on the x axis.
+    hue : str, optional
+        The parameter of the lines.
+    metric : str, optional
+        The metric (default: the only one in ``df``).
+    service : str, optional
+        The service (default: the only one in ``df``).
+    difference : bool, default False
+        Plot the paired difference from the baseline point.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The chart.
+
+    Examples
+    --------
+    >>> def cluster(mttr):
+    ...     m = rs.Model()
+    ...     _ = m.component("db", mttf="1000h", mttr=mttr)
+    ...     _ = m.service("s", "db")
+    ...     return m
+    >>> df = rs.sweep(cluster, {"mttr": ["1h", "4h"]}, replications=200, seed=1, progress=False)
+    >>> ax = plot_sweep(df, "mttr")  # doctest: +SKIP
+    """
     params = list(
         df.attrs.get(
             "parameters",
@@ -1127,7 +1519,27 @@ def plot_tornado(df: pd.DataFrame, *, top: int = 12, ax: Axes | None = None) -> 
     """A tornado chart of a :func:`sensitivity` table: for each parameter (the ``top`` largest
     swings, largest at the top) a bar from the base value to the metric with the parameter
     times the low factor and one to the metric times the high factor, with the confidence
-    interval of each change as a whisker. Returns the matplotlib Axes."""
+    interval of each change as a whisker. Returns the matplotlib Axes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table from :func:`sensitivity`.
+    top : int, default 12
+        Parameters shown.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The chart.
+
+    Examples
+    --------
+    >>> df = rs.sensitivity(rs.examples.load("single"), "web", replications=200, horizon="30d", seed=1, progress=False)
+    >>> ax = plot_tornado(df)  # doctest: +SKIP
+    """
     if df.empty:
         raise ValueError("plot_tornado: the sensitivity table is empty")
     ax = _axes(ax)

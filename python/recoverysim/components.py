@@ -25,6 +25,19 @@ class Backup:
     due while the component is down is skipped, and one still running when the component
     fails is lost. At the start of a replication the data is known good (a recovery point at 0).
 
+    Parameters
+    ----------
+    every : duration
+        Time between backups.
+    duration : Distribution or duration, default 0
+        How long a backup runs.
+    success : float or str, default 1.0
+        Probability that a backup succeeds.
+    offset : duration, default 0
+        Start of the first backup.
+
+    Examples
+    --------
     >>> Backup(every="1h", duration="5m", success=0.99)
     Backup(every='1h', duration=Deterministic(value='5m'), success=0.99)
     """
@@ -52,6 +65,16 @@ class Replication:
 
     A failure mode with ``data_loss=True`` loses the writes of the last ``lag`` hours (or less,
     if a backup is more recent); with ``data_loss="backup"`` the replica does not help.
+
+    Parameters
+    ----------
+    lag : Distribution or duration
+        How far the replica is behind when an incident happens.
+
+    Examples
+    --------
+    >>> Replication(lag=rs.Exponential("5s")).lag.mean == 5 / 3600
+    True
     """
 
     __slots__ = ("lag",)
@@ -67,6 +90,28 @@ class Component:
     """A thing that fails: one or more competing failure modes (the first to fire wins).
 
     After its recovery procedure ends the component is as good as new.
+
+    Components are made by :meth:`Model.component`.
+
+    Parameters
+    ----------
+    name : str
+        The component's name.
+    modes : sequence of FailureMode
+        Its competing failure modes.
+    tags : mapping of str to str, optional
+        Free-form labels for selectors.
+    backup : Backup, optional
+        Periodic backups of its data.
+    replication : Replication, optional
+        Asynchronous replication of its data.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> c = m.component("db", mttf="1000h", mttr="2h", tags={"region": "eu-1"})
+    >>> c.name, c.tags
+    ('db', {'region': 'eu-1'})
     """
 
     __slots__ = ("name", "modes", "tags", "backup", "replication")
@@ -94,12 +139,35 @@ class Component:
 
     @property
     def mttf(self) -> float:
-        """Mean time to the first failure of any mode, when that is simple to state (one mode)."""
+        """Mean time to the first failure of any mode, when that is simple to state (one mode).
+
+        Returns
+        -------
+        float
+            Hours (``ValueError`` when the component has several modes).
+
+        Examples
+        --------
+        >>> rs.Model().component("db", mttf="1000h", mttr="2h").mttf
+        1000.0
+        """
         if len(self.modes) == 1:
             return self.modes[0].failure.mean
         return math.nan
 
     def to_spec(self) -> Any:
+        """The engine's specification of this component (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.ComponentSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(rs.Model().component("db", mttf="1000h", mttr="2h").to_spec()).__name__
+        'ComponentSpec'
+        """
         b = self.backup
         return _core.ComponentSpec(
             name=self.name,
@@ -121,7 +189,22 @@ class Component:
 
 @dataclass(frozen=True)
 class Crew:
-    """A limited repair resource shared FIFO by every step that names it."""
+    """A limited repair resource shared FIFO by every step that names it.
+
+    Crews are made by :meth:`Model.crew`.
+
+    Parameters
+    ----------
+    name : str
+        The crew's name.
+    size : int, default 1
+        Interchangeable members.
+
+    Examples
+    --------
+    >>> Crew("oncall", 2)
+    Crew(name='oncall', size=2)
+    """
 
     name: str
     size: int = 1

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .distributions import Distribution, Exponential, as_distribution
-from .units import Duration, exact_duration, hours
+from .units import TIME_DELTAS, Duration, exact_duration, hours
 from .validation import check_name, check_probability
 
 __all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
@@ -22,7 +22,29 @@ def _targets_repr(t: Selector) -> str:
 
 
 class Shock:
-    """A recurring external event hitting several components at once (see :meth:`Model.shock`)."""
+    """A recurring external event hitting several components at once (see :meth:`Model.shock`).
+
+    Parameters
+    ----------
+    name : str
+        The shock's name.
+    every : Distribution or duration
+        Inter-arrival times (a bare duration: exponential with that mean).
+    targets : str, list of str or mapping
+        The components it can hit.
+    probability : float or str, default 1.0
+        Chance that an arrival hits each target.
+    mode : str, optional
+        The failure mode a hit triggers.
+    outage : Distribution or duration, optional
+        How long a hit holds its targets down.
+
+    Examples
+    --------
+    >>> sh = Shock("region-eu", every="2 years", targets={"region": "eu-1"}, outage="4h", probability="50%")
+    >>> sh.every.mean, sh.probability
+    (17520.0, 0.5)
+    """
 
     __slots__ = ("name", "every", "targets", "probability", "mode", "outage")
 
@@ -37,7 +59,7 @@ class Shock:
         outage: Distribution | Duration | None = None,
     ) -> None:
         self.name = check_name(name, "shock")
-        if isinstance(every, (int, float, str)) and not isinstance(every, bool):
+        if isinstance(every, (int, float, str, *TIME_DELTAS)) and not isinstance(every, bool):
             every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
         self.every = as_distribution(every, name=f"shock {name!r} every")
         self.targets = check_selector(targets, f"shock {name!r}")
@@ -55,7 +77,28 @@ class Shock:
 
 
 class Maintenance:
-    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`)."""
+    """Planned windows taking components down on purpose (see :meth:`Model.maintenance`).
+
+    Parameters
+    ----------
+    name : str
+        The window's name.
+    targets : str, list of str or mapping
+        The components maintained.
+    every : duration
+        Time between windows.
+    duration : Distribution or duration
+        How long a window keeps a target down.
+    offset : duration, default 0
+        Time of the first window.
+    crew : str, optional
+        A crew whose member each window needs.
+
+    Examples
+    --------
+    >>> Maintenance("patch", targets={"role": "worker"}, every="30 days", duration="PT1H").duration.mean
+    1.0
+    """
 
     __slots__ = ("name", "targets", "every", "duration", "offset", "crew")
 

@@ -47,7 +47,25 @@ __all__ = ["ExactResults", "exact", "structure_availability", "component_availab
 
 
 class ExactResults:
-    """The solved Markov chain of a model: steady-state and transient answers per service."""
+    """The solved Markov chain of a model: steady-state and transient answers per service.
+
+    Built by :func:`exact` (or :meth:`Model.exact`), not by hand.
+
+    Parameters
+    ----------
+    model : Model
+        The solved model.
+    solution : recoverysim._core.ExactSolution
+        The engine's solution of the chain.
+    service_names : sequence of str
+        The services, in the engine's order.
+
+    Examples
+    --------
+    >>> ex = rs.examples.load("single").exact()
+    >>> ex.n_states
+    2
+    """
 
     def __init__(self, model: Model, solution: Any, service_names: Sequence[str]) -> None:
         self.model_name = model.name
@@ -57,7 +75,18 @@ class ExactResults:
 
     @property
     def n_states(self) -> int:
-        """Number of states of the chain."""
+        """Number of states of the chain.
+
+        Returns
+        -------
+        int
+            States of the continuous-time Markov chain.
+
+        Examples
+        --------
+        >>> rs.examples.load("single").exact().n_states
+        2
+        """
         return int(self._sol.n_states)
 
     def _get(self, service: str) -> dict[str, float]:
@@ -67,30 +96,137 @@ class ExactResults:
             raise KeyError(f"unknown service {service!r}; services: {', '.join(self.service_names)}") from None
 
     def availability(self, service: str) -> float:
-        """Steady-state availability."""
+        """Steady-state availability.
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+
+        Returns
+        -------
+        float
+            Long-run fraction of time the service is up.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> round(ex.availability("web"), 9)  # 2000 / 2000.5
+        0.999750062
+        """
         return float(self._get(service)["availability"])
 
     def failure_frequency(self, service: str) -> float:
-        """Steady-state outages per hour (multiply by 8760 for outages per year)."""
+        """Steady-state outages per hour (multiply by 8760 for outages per year).
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+
+        Returns
+        -------
+        float
+            Outages per hour.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> round(ex.failure_frequency("web") * 8760, 4)  # 8760 / 2000.5 outages a year
+        4.3789
+        """
         return float(self._get(service)["failure_frequency"])
 
     def mean_outage_duration(self, service: str) -> float:
-        """Steady-state mean outage duration in hours (unavailability / frequency)."""
+        """Steady-state mean outage duration in hours (unavailability / frequency).
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+
+        Returns
+        -------
+        float
+            Hours.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> round(ex.mean_outage_duration("web"), 9)  # the MTTR of the one component
+        0.5
+        """
         return float(self._get(service)["mean_outage"])
 
     def mttff(self, service: str) -> float:
-        """Mean time to the first outage from all components up (hours)."""
+        """Mean time to the first outage from all components up (hours).
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+
+        Returns
+        -------
+        float
+            Hours.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> round(ex.mttff("web"), 6)  # the MTTF of the one component
+        2000.0
+        """
         return float(self._get(service)["mttff"])
 
     def point_availability(self, service: str, times: Sequence[Duration] | np.ndarray) -> np.ndarray:
-        """A(t): probability the service is up at each time, from all up at 0 (uniformization)."""
+        """A(t): probability the service is up at each time, from all up at 0 (uniformization).
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+        times : sequence of duration or numpy.ndarray
+            Times (hours or duration strings).
+
+        Returns
+        -------
+        numpy.ndarray
+            A(t) at each time.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> a = ex.point_availability("web", [0, "1h", "1y"])
+        >>> float(a[0]), bool(a[1] > a[2])
+        (1.0, True)
+        """
         i = self.service_names.index(self._check(service))
         ts = [hours(t, name="time") for t in np.atleast_1d(np.asarray(times, dtype=object))]
         return np.asarray(self._sol.point_availability(ts))[:, i]
 
     def mean_availability(self, service: str, horizon: Duration) -> float:
         """Availability averaged over [0, horizon] from all up at 0: what a simulation of that
-        horizon estimates."""
+        horizon estimates.
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+        horizon : duration
+            The horizon, e.g. ``"1y"``.
+
+        Returns
+        -------
+        float
+            Mean of A(t) over [0, horizon].
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> ex.mean_availability("web", "1y") > ex.availability("web")  # it starts up
+        True
+        """
         i = self.service_names.index(self._check(service))
         return float(self._sol.mean_availability(hours(horizon, name="horizon"))[i])
 
@@ -100,7 +236,24 @@ class ExactResults:
 
     def summary(self, horizon: Duration | None = None) -> pd.DataFrame:
         """One row per service: steady availability, outages per year, mean outage (hours), mean
-        time to first outage (hours), and with ``horizon`` the mean availability over it."""
+        time to first outage (hours), and with ``horizon`` the mean availability over it.
+
+        Parameters
+        ----------
+        horizon : duration, optional
+            Add the mean availability over this horizon.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by service.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> "web" in ex.summary("1y").index
+        True
+        """
         rows = []
         mean = None if horizon is None else self._sol.mean_availability(hours(horizon, name="horizon"))
         for i, s in enumerate(self.service_names):
@@ -131,6 +284,24 @@ def exact(model: Model, *, max_states: int = 200_000) -> ExactResults:
     Raises ``ValueError`` naming what the chain cannot express (a non-exponential time, an
     inspection, a standby switchover delay, shocks, maintenance, cascades, escalation), or the
     number of states when it exceeds ``max_states``.
+
+    Parameters
+    ----------
+    model : Model
+        An exponential model.
+    max_states : int, default 200000
+        Largest state space to solve.
+
+    Returns
+    -------
+    ExactResults
+        The solved chain.
+
+    Examples
+    --------
+    >>> ex = exact(rs.examples.load("single"))
+    >>> round(ex.availability("web"), 6)
+    0.99975
     """
     if isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1:
         raise ValueError(f"max_states must be a positive integer, got {max_states!r}")
@@ -147,6 +318,23 @@ def component_availability(model: Model, names: Sequence[str] | None = None) -> 
     MTTR is the sum of the steps' mean durations divided by their success probabilities. Shared
     crews, inspections, escalations and standby make components dependent: then pass the
     availabilities yourself or use :meth:`Model.exact`.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    names : sequence of str, optional
+        The components (default: all).
+
+    Returns
+    -------
+    dict of str to float
+        Steady availability of each component.
+
+    Examples
+    --------
+    >>> component_availability(rs.examples.load("single"))
+    {'server': 0.9997500624843789}
     """
     out: dict[str, float] = {}
     for c in model.components.values():
@@ -185,6 +373,27 @@ def structure_availability(model: Model, component_availability: Mapping[str, fl
     ``component_availability`` maps component names to availabilities; missing ones (or all,
     when it is None) come from :func:`component_availability`. Standby groups are not
     independent and raise ``ValueError``.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    component_availability : mapping of str to float, optional
+        Availability of components (default: from their failure and repair times).
+
+    Returns
+    -------
+    dict of str to float
+        Availability of each service.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> for n in ("a", "b"):
+    ...     _ = m.component(n, mttf="99h", mttr="1h")
+    >>> _ = m.service("either", rs.any_of("a", "b"))
+    >>> structure_availability(m, {"a": 0.9, "b": 0.9})
+    {'either': 0.99}
     """
     compiled = model.compile()
     given = dict(component_availability or {})
@@ -201,7 +410,31 @@ def structure_availability(model: Model, component_availability: Mapping[str, fl
 
 
 class RareEventResults:
-    """Steady-state unavailability estimated by importance sampling (see :func:`rare_events`)."""
+    """Steady-state unavailability estimated by importance sampling (see :func:`rare_events`).
+
+    Built by :func:`rare_events` (or :meth:`Model.rare_events`), not by hand.
+
+    Parameters
+    ----------
+    model_name : str
+        The model's name.
+    service_names : sequence of str
+        The services.
+    raw : dict
+        The engine's per-cycle sums.
+    seconds : float
+        Wall-clock seconds the estimate took.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> for n in ("a", "b"):
+    ...     _ = m.component(n, mttf="10000h", mttr="1h")
+    >>> _ = m.service("s", rs.any_of("a", "b"))
+    >>> r = m.rare_events("s", cycles=2_000, plain_cycles=500)
+    >>> r.cycles, r.plain_cycles
+    (2000, 500)
+    """
 
     def __init__(self, model_name: str, service_names: Sequence[str], raw: dict[str, Any], seconds: float) -> None:
         self.model_name = model_name
@@ -219,7 +452,30 @@ class RareEventResults:
 
     def unavailability(self, service: str, confidence: float = 0.95) -> Estimate:
         """Steady-state unavailability with a confidence interval (ratio estimator, delta method:
-        the biased and plain cycles are independent)."""
+        the biased and plain cycles are independent).
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+        confidence : float, default 0.95
+            Two-sided confidence level.
+
+        Returns
+        -------
+        Estimate
+            The unavailability with its interval.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b"):
+        ...     _ = m.component(n, mttf="10000h", mttr="1h")
+        >>> _ = m.service("s", rs.any_of("a", "b"))
+        >>> u = m.rare_events("s", cycles=20_000, plain_cycles=2_000).unavailability("s", confidence=0.999)
+        >>> u.contains(1 - m.exact().availability("s"))
+        True
+        """
         d = self.raw["services"][self._i(service)]
         t, tse = self.raw["cycle_length"], self.raw["cycle_length_se"]
         u = d["down_per_cycle"] / t
@@ -229,7 +485,29 @@ class RareEventResults:
         return Estimate(u, max(u - h, 0.0), u + h, se * math.sqrt(self.cycles), self.cycles, confidence)
 
     def availability(self, service: str, confidence: float = 0.95) -> Estimate:
-        """1 - unavailability, with the same interval."""
+        """1 - unavailability, with the same interval.
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+        confidence : float, default 0.95
+            Two-sided confidence level.
+
+        Returns
+        -------
+        Estimate
+            ``1 - unavailability``.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b"):
+        ...     _ = m.component(n, mttf="10000h", mttr="1h")
+        >>> _ = m.service("s", rs.any_of("a", "b"))
+        >>> m.rare_events("s", cycles=2_000, plain_cycles=500).availability("s").mean > 0.99999
+        True
+        """
         u = self.unavailability(service, confidence)
         return Estimate(1 - u.mean, 1 - u.high, 1 - u.low, u.std, u.n, confidence)
 
@@ -237,13 +515,54 @@ class RareEventResults:
         """Variance reduction per cycle against crude simulation of the same cycles: the crude
         per-cycle variance of the downtime (its second moment, estimated from the same biased
         cycles) over the importance-sampling variance. Crude simulation needs this many times
-        more cycles for the same precision."""
+        more cycles for the same precision.
+
+        Parameters
+        ----------
+        service : str
+            Service name.
+
+        Returns
+        -------
+        float
+            Crude variance over importance-sampling variance, per cycle.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b"):
+        ...     _ = m.component(n, mttf="10000h", mttr="1h")
+        >>> _ = m.service("s", rs.any_of("a", "b"))
+        >>> m.rare_events("s", cycles=2_000, plain_cycles=500).gain("s") > 10
+        True
+        """
         d = self.raw["services"][self._i(service)]
         var_is = d["down_per_cycle_se"] ** 2 * self.cycles
         var_crude = d["crude_second_moment"] - d["down_per_cycle"] ** 2
         return var_crude / var_is if var_is > 0 else math.inf
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """One row per service: unavailability with its interval, availability, and the gain.
+
+        Parameters
+        ----------
+        confidence : float, default 0.95
+            Two-sided confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by service.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b"):
+        ...     _ = m.component(n, mttf="10000h", mttr="1h")
+        >>> _ = m.service("s", rs.any_of("a", "b"))
+        >>> list(m.rare_events("s", cycles=2_000, plain_cycles=500).summary().index)
+        ['s']
+        """
         rows = []
         for s in self.service_names:
             u = self.unavailability(s, confidence)
@@ -291,6 +610,36 @@ def rare_events(
     >>> _ = m.service("s", rs.any_of("a", "b", "c"))
     >>> est = m.rare_events("s", cycles=20_000, seed=1).unavailability("s", confidence=0.999)
     >>> est.contains(1 - m.exact().availability("s"))   # about 6.3e-8
+    True
+
+    Parameters
+    ----------
+    model : Model
+        A highly available exponential model.
+    service : str, optional
+        Bias only the failures beneath this service (default: the only service).
+    cycles : int, default 100000
+        Biased regeneration cycles.
+    plain_cycles : int, default 20000
+        Plain cycles, for the mean cycle length.
+    bias : float, default 0.5
+        Total probability of failures where failures and repairs compete, in (0, 1).
+    seed : int, default 0
+        Seed of the estimate.
+
+    Returns
+    -------
+    RareEventResults
+        Estimates with confidence intervals.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> for n in ("a", "b", "c"):
+    ...     _ = m.component(n, mttf="10000h", mttr="1h")
+    >>> _ = m.service("s", rs.k_of_n(3, "a", "b", "c"))
+    >>> r = rare_events(m, "s", cycles=5_000, plain_cycles=1_000)
+    >>> r.unavailability("s", confidence=0.999).contains(1 - m.exact().availability("s"))
     True
     """
     cycles = check_count(cycles, "cycles", minimum=2)

@@ -34,6 +34,7 @@ __all__ = [
     "one_in",
     "confidence",
     "sig",
+    "number",
 ]
 
 NA = "n/a"
@@ -236,3 +237,21 @@ def sig(x: float | None, digits: int = 3) -> str:
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     return f"{x:.{digits}g}"
+
+
+def number(x: float, sig: int = 3) -> str:
+    """A model parameter or a statistic with ``sig`` significant digits, thousands separated:
+    ``1.3047 -> '1.3'``, ``11792.2 -> '11,800'``, ``0.00123 -> '0.00123'``.
+
+    >>> [number(x) for x in (1.3047, 11792.2, 0.00123, -76.4369)]
+    ['1.3', '11,800', '0.00123', '-76.4']
+    """
+    if x is None or not math.isfinite(x):
+        return NA
+    if x == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    if mag >= sig - 1:
+        return f"{round(x, sig - 1 - mag):,.0f}"
+    text = f"{x:.{sig - 1 - mag}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -48,6 +48,7 @@ from .distributions import (
     LogNormal,
     Normal,
     Triangular,
+    Uncertain,
     Uniform,
     Weibull,
 )
@@ -75,6 +76,23 @@ class ModelFileError(ValueError):
 
     Attributes: ``path`` (``"components.db-1.failure.shape"``), ``reason`` (the text after the
     path) and ``file`` (the file it came from, or ``None`` for :func:`loads`).
+
+    Parameters
+    ----------
+    path : str
+        Dotted path to the bad field.
+    reason : str
+        What was expected there.
+    file : str, optional
+        The file it came from.
+
+    Examples
+    --------
+    >>> try:
+    ...     loads("components: {db: {mttf: 2 fortnights, mttr: 1h}}")
+    ... except ModelFileError as e:
+    ...     print(e.path)
+    components.db.mttf
     """
 
     def __init__(self, path: str, reason: str, *, file: str | None = None) -> None:
@@ -246,6 +264,7 @@ def _duration(v: Any, path: _Path, *, minimum: str = "") -> float:
 
 # For each type, the accepted sets of parameters and what each parameter is.
 _NUMBER, _DUR, _DURS = "number", "duration", "durations"
+_OF, _MATRIX, _SETS, _RANGES = "distribution", "matrix", "parameter sets", "ranges"
 _DISTRIBUTIONS: dict[str, list[dict[str, str]]] = {
     "exponential": [{"mean": _DUR}, {"rate": _NUMBER}],
     "weibull": [{"shape": _NUMBER, "scale": _DUR}],
@@ -256,6 +275,7 @@ _DISTRIBUTIONS: dict[str, list[dict[str, str]]] = {
     "triangular": [{"low": _DUR, "mode": _DUR, "high": _DUR}],
     "deterministic": [{"value": _DUR}],
     "empirical": [{"values": _DURS}],
+    "uncertain": [{"of": _OF, "covariance": _MATRIX}, {"of": _OF, "draws": _SETS}, {"of": _OF, "ranges": _RANGES}],
 }
 _CLASSES: dict[str, type[Distribution]] = {
     "exponential": Exponential,
@@ -267,6 +287,7 @@ _CLASSES: dict[str, type[Distribution]] = {
     "triangular": Triangular,
     "deterministic": Deterministic,
     "empirical": Empirical,
+    "uncertain": Uncertain,
 }
 _DIST_EXAMPLE = "a distribution such as {type: exponential, mean: 2h}"
 
@@ -307,6 +328,8 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
             _fail(path / extra[0], f"cannot be combined with {', '.join(k for k in given if k in best)} ({kind} takes {forms})")
         missing = [k for k in best if k not in given]
         _fail(path, f"missing field {missing[0]!r} ({kind} takes {forms})")
+    if kind == "uncertain":
+        return _uncertain(d, path, params)
     values: dict[str, Any] = {}
     for k, what in params.items():
         if what == _NUMBER:
@@ -331,6 +354,52 @@ def _distribution(v: Any, path: _Path, *, fixed: bool) -> Distribution:
         _fail(path, str(e))
     except (TypeError, ValueError) as e:
         _fail(path, str(e))
+
+
+def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> Distribution:
+    """``{type: uncertain, of: <distribution>, covariance | draws | ranges: ...}``."""
+    of = _distribution(d["of"], path / "of", fixed=False)
+    if of.kind not in ("exponential", "weibull", "lognormal", "gamma", "normal", "uniform", "triangular", "deterministic"):
+        _fail(path / "of", f"the parameters of {of.kind} cannot be uncertain (use a parametric distribution)")
+    names = list(of.params)
+    timed = type(of)._time_params
+
+    def value(v: Any, p: _Path, name: str) -> float:
+        return _duration(v, p) if name in timed else _number(v, p)
+
+    key = next(k for k in params if k != "of")
+    kwargs: dict[str, Any] = {}
+    if key == "covariance":
+        rows = _list(d[key], path / key, "a square matrix (a list of rows of numbers)")
+        kwargs[key] = [
+            [_number(x, path / key / i / j) for j, x in enumerate(_list(r, path / key / i, "a row of numbers"))] for i, r in enumerate(rows)
+        ]
+    elif key == "draws":
+        sets = _list(d[key], path / key, f"a list of parameter sets ({', '.join(names)})")
+        if not sets:
+            _fail(path / key, "needs at least one parameter set")
+        out = []
+        for i, one in enumerate(sets):
+            m = _mapping(one, path / key / i, f"a mapping of {', '.join(names)}")
+            _fields(m, path / key / i, names, names)
+            out.append({k: value(m[k], path / key / i / k, k) for k in names})
+        kwargs[key] = out
+    else:
+        r = _mapping(d[key], path / key, "a mapping {parameter: [low, high]}")
+        if not r:
+            _fail(path / key, f"needs at least one parameter ({', '.join(names)})")
+        _fields(r, path / key, names)
+        out_r = {}
+        for k, pair in r.items():
+            items = _list(pair, path / key / k, "[low, high]")
+            if len(items) != 2:
+                _fail(path / key / k, f"expected [low, high], got {_got(pair)}")
+            out_r[k] = (value(items[0], path / key / k / 0, k), value(items[1], path / key / k / 1, k))
+        kwargs[key] = out_r
+    try:
+        return Uncertain(of, **kwargs)
+    except (TypeError, ValueError) as e:
+        _fail(path / key, str(e).removeprefix("Uncertain").lstrip(" :"))
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -881,7 +950,28 @@ def _parse_json(text: str) -> Any:
 
 
 def loads(text: str, *, format: str = "yaml", name: str = "model") -> Model:
-    """A Model from the text of a model file (``format``: ``"yaml"`` or ``"json"``)."""
+    """A Model from the text of a model file (``format``: ``"yaml"`` or ``"json"``).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    format : {"yaml", "json"}, default "yaml"
+        Its format.
+    name : str, default "model"
+        The model's name, unless the text names it.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Examples
+    --------
+    >>> m = loads("{components: {api: {mttf: 2000 hours, mttr: PT30M}}, services: {web: {requires: api, availability: 99.9%}}}")
+    >>> m.services["web"].availability
+    0.9990000000000001
+    """
     if format not in ("yaml", "json"):
         raise ValueError(f"format must be 'yaml' or 'json', got {format!r}")
     data = _parse_json(text) if format == "json" else _parse_yaml(text)
@@ -893,6 +983,22 @@ def load(path: PathLike) -> Model:
 
     The model's name defaults to the file's name without its suffix. Every mistake raises one
     :class:`ModelFileError` (``e.file`` is the file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model file.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Examples
+    --------
+    >>> m = load(rs.examples.path("quorum"))
+    >>> m.name, list(m.services)
+    ('quorum', ['consensus'])
     """
     p = Path(path)
     try:

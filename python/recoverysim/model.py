@@ -53,9 +53,25 @@ __all__ = [
 
 
 class Model:
-    """An architecture: components, crews, procedures and services.
+    """An architecture: components, crews, procedures, services, shocks and maintenance.
 
     Build it with :meth:`component`, :meth:`crew`, :meth:`service`, then :meth:`simulate`.
+
+    Parameters
+    ----------
+    name : str, default "model"
+        The model's name, shown in reports and written to model files.
+    age_when_down : bool, default True
+        ``False``: a component does not age while every service that depends on it is down (e.g.
+        the rest of a series system is idle while one part is repaired).
+
+    Examples
+    --------
+    >>> m = rs.Model("demo")
+    >>> api = m.component("api", mttf="2000h", mttr="30m")
+    >>> trading = m.service("trading", "api", availability="99.9%")
+    >>> m
+    Model('demo': 1 components, 1 services, 0 crews, 0 shocks, 0 maintenance windows)
     """
 
     def __init__(self, name: str = "model", *, age_when_down: bool = True) -> None:
@@ -95,12 +111,39 @@ class Model:
           :class:`Procedure`);
         - ``modes=[FailureMode(...), ...]``: competing failure modes.
 
-        ``data_loss`` (for the first two forms) marks the failure as losing data; ``backup=`` and
-        ``replication=`` say how the component's data is protected (see :class:`Backup`,
-        :class:`Replication`). ``tags`` are free-form labels (``{"region": "eu-1"}``).
+        Parameters
+        ----------
+        name : str
+            Unique among components and services.
+        mttf, mttr : duration, optional
+            Mean time to failure and to repair (exponential), e.g. ``"2000h"``, ``"30 minutes"``.
+        failure : Distribution, optional
+            Time to failure, measured in the component's age.
+        repair : Distribution, Procedure, Step, list of Step or duration, optional
+            How it recovers (a bare duration: exactly that long).
+        modes : iterable of FailureMode, optional
+            Competing failure modes (the first to fire wins).
+        data_loss : bool or str, default False
+            Whether the failure (of the first two forms) loses data (``"since_backup"`` and the other
+            forms of :class:`FailureMode`).
+        backup : Backup, optional
+            Periodic backups of the component's data.
+        replication : Replication, optional
+            Asynchronous replication of its data.
+        tags : mapping of str to str, optional
+            Free-form labels (``{"region": "eu-1"}``) for selectors of shocks and maintenance.
 
-        >>> m = Model()
-        >>> c = m.component("db-1", failure=rs.Weibull(1.3, "3000h"), repair=rs.LogNormal.from_mean_std("2h", "1h"))  # doctest: +SKIP
+        Returns
+        -------
+        Component
+            The component added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> db = m.component("db-1", failure=rs.Weibull(1.3, "3000h"), repair=rs.LogNormal.from_mean_std("2h", "1h"))
+        >>> db.name
+        'db-1'
         """
         name = check_name(name, "component")
         if name in self.components:
@@ -145,7 +188,28 @@ class Model:
         return comp
 
     def crew(self, name: str, size: int = 1) -> Crew:
-        """Add a crew of ``size`` interchangeable members (on-call engineers, a vendor's techs)."""
+        """Add a crew of ``size`` interchangeable members (on-call engineers, a vendor's techs).
+
+        Recovery steps that name the crew wait (FIFO) for a free member; the wait is downtime.
+
+        Parameters
+        ----------
+        name : str
+            The crew's name, used by ``Step(crew=...)``.
+        size : int, default 1
+            Members, at least 1.
+
+        Returns
+        -------
+        Crew
+            The crew added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> m.crew("oncall", size=2)
+        Crew(name='oncall', size=2)
+        """
         name = check_name(name, "crew")
         if name in self.crews:
             raise ValueError(f"crew {name!r} is already defined")
@@ -156,7 +220,27 @@ class Model:
         return c
 
     def procedure(self, name: str, *steps: Step) -> Procedure:
-        """Add a named procedure, the target of a step's ``escalate=``."""
+        """Add a named procedure, the target of a step's ``escalate=``.
+
+        Parameters
+        ----------
+        name : str
+            The procedure's name.
+        *steps : Step
+            Its steps, in order.
+
+        Returns
+        -------
+        Procedure
+            The procedure added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> p = m.procedure("restore-from-backup", rs.Step("restore", "2h"), rs.Step("verify", "30m"))
+        >>> len(p.steps)
+        2
+        """
         name = check_name(name, "procedure")
         if name in self.procedures:
             raise ValueError(f"procedure {name!r} is already defined")
@@ -174,13 +258,39 @@ class Model:
         availability: float | None = None,
         replace: bool = False,
     ) -> Service:
-        """Add a service, up while ``requirement`` holds (``replace=True`` redefines one).
+        """Add a service, up while ``requirement`` holds.
 
-        ``availability`` is an SLA target over the horizon (e.g. 0.9995); results report the
-        probability of meeting it. ``rto`` is the longest acceptable outage: results report the
-        share of outages restored within it and the probability of at least one breach per
-        horizon. ``rpo`` is the largest acceptable data loss in the components beneath the
-        service: results report the share of data-loss incidents within it.
+        Parameters
+        ----------
+        name : str
+            Unique among components and services.
+        requirement : str, Requirement or mapping
+            A component or service name, or ``all_of``/``any_of``/``k_of_n``/``standby`` of them.
+        rto : duration, optional
+            The longest acceptable outage: results report the share of outages restored within it
+            and the probability of at least one breach per horizon.
+        rpo : duration, optional
+            The largest acceptable data loss in the components beneath the service: results report
+            the share of data-loss incidents within it.
+        availability : float or str, optional
+            An SLA target over the horizon (``0.9995`` or ``"99.95%"``); results report the
+            probability of meeting it.
+        replace : bool, default False
+            Redefine a service of that name.
+
+        Returns
+        -------
+        Service
+            The service added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("api-1", "api-2"):
+        ...     _ = m.component(n, mttf="2000h", mttr="30m")
+        >>> s = m.service("api", rs.any_of("api-1", "api-2"), rto="15 minutes", availability="99.99%")
+        >>> s.availability, s.rto
+        (0.9998999999999999, 0.25)
         """
         name = check_name(name, "service")
         if name in self.services and not replace:
@@ -213,11 +323,6 @@ class Model:
     ) -> Shock:
         """Add a common-cause event: a cloud region outage, a DDoS, a bad deploy, a chain halt.
 
-        Shocks arrive with inter-arrival times ``every`` (a distribution; a bare duration means
-        exponential with that mean, i.e. Poisson arrivals). Each arrival hits each target with
-        ``probability``. ``targets`` is a component name, a list of names, or tags that must all
-        match (``{"region": "eu-1"}``).
-
         Effect, one of:
 
         - ``outage=<duration or distribution>``: all hit components are held down together for
@@ -227,7 +332,33 @@ class Model:
 
         Outages begun by a shock carry the shock as root cause.
 
-        >>> m.shock("region-eu", every="2y", targets={"region": "eu-1"}, outage=rs.Uniform("2h", "12h"))  # doctest: +SKIP
+        Parameters
+        ----------
+        name : str
+            The shock's name.
+        every : Distribution or duration
+            Inter-arrival times; a bare duration means exponential with that mean (Poisson arrivals).
+        targets : str, list of str or mapping
+            A component name, a list of names, or tags that must all match (``{"region": "eu-1"}``).
+        probability : float or str, default 1.0
+            Chance that an arrival hits each target (``0.3`` or ``"30%"``).
+        mode : str, optional
+            The failure mode a hit triggers.
+        outage : Distribution or duration, optional
+            How long a hit holds its targets down.
+
+        Returns
+        -------
+        Shock
+            The shock added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("api", mttf="2000h", mttr="30m", tags={"region": "eu-1"})
+        >>> sh = m.shock("region-eu", every="2y", targets={"region": "eu-1"}, outage=rs.Uniform("2h", "12h"))
+        >>> m.select(sh.targets)
+        ['api']
         """
         if name in self.shocks:
             raise ValueError(f"shock {name!r} is already defined")
@@ -245,12 +376,40 @@ class Model:
         offset: Duration = 0,
         crew: str | None = None,
     ) -> Maintenance:
-        """Add planned windows: at ``offset + k * every`` each target that is up goes down on
-        purpose for ``duration`` (waiting for a ``crew`` member first if one is named), then is
-        as good as new. A window due while the target is down is **skipped**. The time counts as
-        planned downtime, reported apart from unplanned downtime (``res.planned_downtime``).
+        """Add planned maintenance windows.
 
-        >>> m.maintenance("deploy", targets={"role": "gateway"}, every="1w", duration="30m")  # doctest: +SKIP
+        At ``offset + k * every`` each target that is up goes down on purpose for ``duration``
+        (waiting for a ``crew`` member first if one is named), then is as good as new. A window due
+        while the target is down is **skipped**. The time counts as planned downtime, reported apart
+        from unplanned downtime (:meth:`Results.planned_downtime`).
+
+        Parameters
+        ----------
+        name : str
+            The window's name.
+        targets : str, list of str or mapping
+            The components maintained (a name, names, or tags).
+        every : duration
+            Time between windows.
+        duration : Distribution or duration
+            How long a window keeps a target down.
+        offset : duration, default 0
+            Time of the first window.
+        crew : str, optional
+            A crew whose member the window needs.
+
+        Returns
+        -------
+        Maintenance
+            The maintenance added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("gw", mttf="2000h", mttr="30m", tags={"role": "gateway"})
+        >>> w = m.maintenance("deploy", targets={"role": "gateway"}, every="1w", duration="30m")
+        >>> w.name
+        'deploy'
         """
         if name in self.maintenances:
             raise ValueError(f"maintenance {name!r} is already defined")
@@ -259,7 +418,24 @@ class Model:
         return w
 
     def select(self, targets: Selector) -> list[str]:
-        """The component names a selector picks, in definition order."""
+        """The component names a selector picks, in definition order.
+
+        Parameters
+        ----------
+        targets : str, list of str or mapping
+            A name, a list of names, or tags that must all match.
+
+        Returns
+        -------
+        list of str
+            Component names.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("exchange")
+        >>> m.select({"region": "eu-1"})  # doctest: +ELLIPSIS
+        [...]
+        """
         if isinstance(targets, str):
             return [targets]
         if isinstance(targets, Mapping):
@@ -275,8 +451,25 @@ class Model:
     def copy(self, name: str | None = None) -> Model:
         """A copy to modify into a variant (components, crews, procedures, services).
 
-        Keep component names: variants that share names share random numbers, so their
-        difference is measured without noise from independent draws.
+        Keep component names: variants that share names share random numbers, so their difference
+        is measured without noise from independent draws.
+
+        Parameters
+        ----------
+        name : str, optional
+            The copy's name (default: the same name).
+
+        Returns
+        -------
+        Model
+            An independent model; editing it leaves this one unchanged.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> v = m.copy("two-servers")
+        >>> v.name, m.name
+        ('two-servers', 'single')
         """
         new = Model(name or self.name, age_when_down=self.age_when_down)
         new.components = dict(self.components)  # components are not mutated once added
@@ -288,7 +481,20 @@ class Model:
         return new
 
     def remove(self, name: str) -> None:
-        """Remove a component, service, shock or maintenance by name (what uses it must change too)."""
+        """Remove a component, service, shock or maintenance by name (what uses it must change too).
+
+        Parameters
+        ----------
+        name : str
+            The name to remove; ``KeyError`` if nothing has it.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("exchange")
+        >>> m.remove("region-eu-1")
+        >>> "region-eu-1" in m.shocks
+        False
+        """
         for table in (self.components, self.services, self.shocks, self.maintenances):
             if name in table:
                 del table[name]  # type: ignore[attr-defined]
@@ -298,15 +504,54 @@ class Model:
     # --- compiling and running (the run layer does the work) -----------------------------------
 
     def to_spec(self) -> Any:
-        """The engine's view of the model (private API; see :mod:`recoverysim._engine`)."""
+        """The engine's view of the model (private API; see :mod:`recoverysim._engine`).
+
+        Returns
+        -------
+        recoverysim._core.ModelSpec
+            The specification the engine compiles.
+
+        Examples
+        --------
+        >>> spec = rs.examples.load("single").to_spec()
+        >>> type(spec).__name__
+        'ModelSpec'
+        """
         return _engine.build_spec(self)
 
     def compile(self) -> Any:
-        """Validate the whole model; raises ``ValueError`` naming the offending entity."""
+        """Validate the whole model; raises ``ValueError`` naming the offending entity.
+
+        Returns
+        -------
+        recoverysim._core.CompiledModel
+            The compiled model the engine runs.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("a", mttf="1000h", mttr="1h")
+        >>> _ = m.service("s", rs.all_of("a", "b"))
+        >>> m.compile()
+        Traceback (most recent call last):
+        ...
+        ValueError: ...'b'...
+        """
         return _engine.compile_model(self)
 
     def validate(self) -> Model:
-        """Check the model (unknown names, cycles, bad k, empty groups...); returns ``self``."""
+        """Check the model (unknown names, cycles, bad k, empty groups...).
+
+        Returns
+        -------
+        Model
+            ``self``, so that ``m.validate().simulate(...)`` reads naturally.
+
+        Examples
+        --------
+        >>> rs.examples.load("quorum").validate().name
+        'quorum'
+        """
         self.compile()
         return self
 
@@ -323,35 +568,38 @@ class Model:
         chunk_size: int | None = None,
         per_replication: bool | None = None,
     ) -> Results:
-        """Run ``replications`` independent replications over ``horizon`` and return Results.
+        """Run ``replications`` independent replications over ``horizon``.
+
+        Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises
+        ``KeyboardInterrupt``.
 
         Parameters
         ----------
-        horizon:
-            Length of each replication (``"1y"``, ``"30d"``, or hours).
-        replications:
+        horizon : duration, default "1y"
+            Length of each replication (``"1y"``, ``"30 days"``, ``"P30D"``, or hours).
+        replications : int, default 1000
             Number of independent replications.
-        seed:
+        seed : int, optional
             Any integer; the same model and seed give bitwise identical results on any number
             of threads. ``None`` draws a fresh seed, kept in ``Results.seed``.
-        threads:
+        threads : int, optional
             Worker threads (default: all cores). Results do not depend on it.
-        progress:
+        progress : bool, optional
             Show a progress bar (``None``: only if the run takes more than about a second).
-        keep_outages:
+        keep_outages : int, optional
             Keep the outage and data-loss records (``res.outages(s)``, ``res.data_losses()``)
             of the first ``keep_outages`` replications; default: the first 10,000. A
             replication keeps at most 100,000 records (a guard against runaway memory). All the
             statistics (RTO/RPO compliance, causes, phases) use every replication regardless.
-        executor:
+        executor : concurrent.futures.Executor or distributed.Client, optional
             Run the replications in chunks on any ``concurrent.futures.Executor`` or a Dask
             ``distributed.Client`` (beyond one machine). The compiled model travels to the
             workers; the merged results are bitwise identical to a local run with the same seed.
             ``threads`` is then the number of threads per chunk (default 1: one chunk per worker
             thread).
-        chunk_size:
+        chunk_size : int, optional
             Replications per chunk with an executor (default: about 64 chunks, at most 50,000).
-        per_replication:
+        per_replication : bool, optional
             Keep one value per replication of every result (``res.downtime(s)`` and friends).
             ``False`` streams the replications through fixed-size aggregates instead: memory does
             not grow with the number of replications, every estimate and the summary are
@@ -365,8 +613,14 @@ class Model:
             Per-replication arrays and estimates (:class:`recoverysim.results.Results`), or
             :class:`recoverysim.results.StreamedResults` when ``per_replication`` is false.
 
-        Ctrl-C (or a Jupyter interrupt) stops the run within a fraction of a second and raises
-        ``KeyboardInterrupt``.
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> res = m.simulate("1y", 1000, seed=7, progress=False)
+        >>> res.replications, res.horizon
+        (1000, 8760.0)
+        >>> res.availability("web").contains(m.exact().mean_availability("web", "1y"))
+        True
         """
         return run.simulate(
             self,
@@ -389,27 +643,79 @@ class Model:
         horizon: Duration = "1y",
         log_file: str | os.PathLike[str] | None = None,
     ) -> pd.DataFrame:
-        """Every event of one replication, as a DataFrame (and, with ``log_file``, as a text log
-        written through the engine's spdlog).
+        """Every event of one replication, as a DataFrame.
 
         The replication is exactly replication ``replication`` of ``simulate(..., seed=seed)``
         with the same horizon: use it to see what happened in the worst year of a run
-        (``res.trace(i)`` does this for a Results). Columns: ``time_h``, ``event`` (failure,
-        maintenance, step_start, step_failed, crew_wait, inspection_wait, recovered, hold,
-        release, shock, cascade, switchover, switchover_failed, no_spare, active, service_down,
-        service_up, data_loss), ``entity``, ``detail``, ``value`` (hours of writes lost for
-        data_loss).
+        (:meth:`Results.trace` does this for a Results).
+
+        Parameters
+        ----------
+        replication : int, default 0
+            Index of the replication.
+        seed : int
+            The run's seed.
+        horizon : duration, default "1y"
+            The run's horizon.
+        log_file : str or os.PathLike, optional
+            Also write the events as a text log (through the engine's spdlog).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``time_h``, ``event`` (failure, maintenance, step_start, step_failed,
+            crew_wait, inspection_wait, recovered, hold, release, shock, cascade, switchover,
+            switchover_failed, no_spare, active, service_down, service_up, data_loss), ``entity``,
+            ``detail``, ``value`` (hours of writes lost for data_loss).
+
+        Examples
+        --------
+        >>> t = rs.examples.load("single").trace(0, seed=1)
+        >>> list(t.columns)
+        ['time_h', 'event', 'entity', 'detail', 'value']
         """
         return run.trace(self, replication, seed=seed, horizon=horizon, log_file=log_file)
 
     # --- model files --------------------------------------------------------------------------------
 
     def to_data(self) -> dict[str, Any]:
-        """The model as plain data in the model-file format (see ``docs/model-files.md``)."""
+        """The model as plain data in the model-file format (see ``docs/model-files.md``).
+
+        Returns
+        -------
+        dict
+            Sections ``name``, ``components``, ``services``... as :func:`recoverysim.loads` reads them.
+
+        Examples
+        --------
+        >>> m = rs.Model("tiny")
+        >>> _ = m.component("a", mttf="1000h", mttr="1h")
+        >>> _ = m.service("s", "a", availability="99.99%")
+        >>> m.to_data()["services"]
+        {'s': {'requires': 'a', 'availability': '99.99%'}}
+        """
         return writer.to_data(self)
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write a model file, YAML (``.yaml``, ``.yml``) or JSON (``.json``); ``rs.load`` reads it."""
+        """Write a model file, YAML (``.yaml``, ``.yml``) or JSON (``.json``); ``rs.load`` reads it.
+
+        Durations and probabilities are written as short literals that read back exactly
+        (``15m``, ``99.99%``).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file; its suffix picks the format.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> m = rs.examples.load("standby")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     m.save(pathlib.Path(d) / "standby.yaml")
+        ...     rs.load(pathlib.Path(d) / "standby.yaml") == m
+        True
+        """
         writer.save(self, path)
 
     def __eq__(self, other: object) -> bool:
@@ -423,20 +729,88 @@ class Model:
     # --- exact answers ----------------------------------------------------------------------------
 
     def exact(self, *, max_states: int = 200_000) -> ExactResults:
-        """Solve the model's continuous-time Markov chain (all times exponential): steady-state
-        availability, outage frequency, mean outage, mean time to first outage, A(t). See
-        :mod:`recoverysim.exact`."""
+        """Solve the model's continuous-time Markov chain (all times exponential).
+
+        Steady-state availability, outage frequency, mean outage, mean time to first outage, A(t).
+        See :mod:`recoverysim.exact`.
+
+        Parameters
+        ----------
+        max_states : int, default 200000
+            Largest state space to solve (``ValueError`` above it).
+
+        Returns
+        -------
+        ExactResults
+            The exact answers.
+
+        Examples
+        --------
+        >>> ex = rs.examples.load("single").exact()
+        >>> round(ex.availability("web"), 6)
+        0.99975
+        """
         return exact.exact(self, max_states=max_states)
 
     def rare_events(
         self, service: str | None = None, *, cycles: int = 100_000, plain_cycles: int = 20_000, bias: float = 0.5, seed: int = 0
     ) -> RareEventResults:
-        """Steady-state unavailability by importance sampling for highly available exponential
-        models (see :func:`recoverysim.exact.rare_events`)."""
+        """Steady-state unavailability by importance sampling for highly available exponential models.
+
+        See :func:`recoverysim.exact.rare_events`.
+
+        Parameters
+        ----------
+        service : str, optional
+            The service (default: the only one).
+        cycles : int, default 100000
+            Regeneration cycles with biased failures.
+        plain_cycles : int, default 20000
+            Cycles without bias, for the mean cycle length.
+        bias : float, default 0.5
+            Total probability given to failures in the biased chain, strictly between 0 and 1.
+        seed : int, default 0
+            Seed of the estimate.
+
+        Returns
+        -------
+        RareEventResults
+            The estimate with its confidence interval.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b", "c"):
+        ...     _ = m.component(n, mttf="10000h", mttr="1h")
+        >>> _ = m.service("s", rs.k_of_n(2, "a", "b", "c"))
+        >>> r = m.rare_events("s", cycles=2_000, plain_cycles=500)
+        >>> 0 < r.unavailability("s").mean < 1e-6
+        True
+        """
         return exact.rare_events(self, service, cycles=cycles, plain_cycles=plain_cycles, bias=bias, seed=seed)
 
     def structure_availability(self, component_availability: Mapping[str, float] | None = None) -> dict[str, float]:
-        """Exact service availabilities for independent components (see :mod:`recoverysim.exact`)."""
+        """Exact service availabilities for independent components (see :mod:`recoverysim.exact`).
+
+        Parameters
+        ----------
+        component_availability : mapping of str to float, optional
+            Availability of each component (default: ``MTTF / (MTTF + MTTR)`` of each).
+
+        Returns
+        -------
+        dict of str to float
+            Availability of each service.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for n in ("a", "b"):
+        ...     _ = m.component(n, mttf="99h", mttr="1h")
+        >>> _ = m.service("both", rs.all_of("a", "b"))
+        >>> round(m.structure_availability()["both"], 6)
+        0.9801
+        """
         return exact.structure_availability(self, component_availability)
 
     # --- display ----------------------------------------------------------------------------------

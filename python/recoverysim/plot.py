@@ -16,6 +16,7 @@ colours are distinguishable with colour-blind vision (Okabe-Ito and Paul Tol's p
 >>> rsp.availability_over_time(res, "trading", bins="1w")       # doctest: +SKIP
 >>> rsp.timeline(res.trace(0), service="trading")               # doctest: +SKIP
 >>> rsp.dependency_graph(m)                                     # doctest: +SKIP
+>>> rsp.probability_plot(rs.fit([120, 340, 800, 1500], [2500]))  # doctest: +SKIP
 
 Services a name does not know raise ``KeyError``; a service without outages gets a chart that
 says so instead of an error.
@@ -31,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 from . import formatting as fmt
+from ._optional import require
+from .calibration import Fit
 from .compare import plot_sweep, plot_tornado
 from .model import Model
 from .requirements import Requirement, Standby
@@ -50,6 +53,7 @@ __all__ = [
     "downtime_causes",
     "timeline",
     "dependency_graph",
+    "probability_plot",
     "binned_downtime",
     "importance",
     "cut_sets",
@@ -60,6 +64,9 @@ __all__ = [
     "plot_tornado",
     "plot_sweep",
 ]
+
+# Plots need matplotlib (the plot extra): say so at import, not deep inside a figure.
+require("matplotlib", extra="plot", purpose="recoverysim.plot")
 
 # --- colours ------------------------------------------------------------------------------------
 
@@ -103,8 +110,23 @@ _phase_assigned: dict[str, str] = {}
 
 
 def phase_color(phase: str) -> str:
-    """The colour of a recovery phase (a step name, ``crew_wait``, ``switchover``...), the same
-    in every chart of the session."""
+    """The colour of a recovery phase, the same in every chart of the session.
+
+    Parameters
+    ----------
+    phase : str
+        A step name, ``crew_wait``, ``switchover``...
+
+    Returns
+    -------
+    str
+        A matplotlib colour.
+
+    Examples
+    --------
+    >>> phase_color("restore") == phase_color("restore")
+    True
+    """
     if phase in _PHASE_FIXED:
         return _PHASE_FIXED[phase]
     if phase not in _phase_assigned:
@@ -772,8 +794,32 @@ def _bin_word(width: float) -> str:
 
 
 def binned_downtime(res: Results, service: str, edges: np.ndarray, include_planned: bool = False) -> np.ndarray:
-    """Downtime (hours) of ``service`` in each time bin, per kept replication: an array shaped
-    ``(kept replications, bins)`` built from the outage records."""
+    """Downtime (hours) of ``service`` in each time bin, per kept replication.
+
+    Built from the outage records.
+
+    Parameters
+    ----------
+    res : Results
+        A run with kept outage records.
+    service : str
+        The service.
+    edges : numpy.ndarray
+        Bin edges, hours.
+    include_planned : bool, default False
+        Count planned downtime too.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(kept replications, bins)``.
+
+    Examples
+    --------
+    >>> res = rs.examples.load("single").simulate("1y", 100, seed=1, progress=False)
+    >>> binned_downtime(res, "web", np.linspace(0, 8760, 13)).shape
+    (100, 12)
+    """
     _check_service(res, service)
     kept = res.kept_replications
     out = np.zeros((kept, len(edges) - 1))
@@ -1722,6 +1768,26 @@ def importance(
     With ``measure="downtime_avoided_h_per_year"`` (default) the bars read as durations and the
     simulated share of the service's downtime is written next to each bar when a simulation ran.
 
+    Parameters
+    ----------
+    a : AnalysisResults
+        From :func:`recoverysim.analyze`.
+    service : str
+        The service (``KeyError`` if unknown).
+    measure : str
+        ``downtime_avoided_h_per_year``, ``criticality``, ``birnbaum``, ``fussell_vesely``,
+        ``raw`` or ``rrw``.
+    top : int
+        Bars to show.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
     >>> ax = importance(rs.analyze(m), "trading")                  # doctest: +SKIP
     """
     if measure not in _MEASURES:
@@ -1762,6 +1828,23 @@ def cut_sets(a: AnalysisResults, service: str, *, top: int = 15, ax: Axes | None
     events failed at once, log scale), single points of failure in red-free highlight, sets
     containing a shock in purple.
 
+    Parameters
+    ----------
+    a : AnalysisResults
+        From :func:`recoverysim.analyze`.
+    service : str
+        The service (``KeyError`` if unknown).
+    top : int
+        Cut sets to show, the most probable first.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
     >>> ax = cut_sets(rs.analyze(m), "withdrawals")                # doctest: +SKIP
     """
     cs = a.cut_sets(service)
@@ -1802,6 +1885,23 @@ def scenario_restore(r: ScenarioResults, service: str, *, scenarios: Sequence[st
     scenario: share of replications still down after t, log time axis), with the RTO as a red
     line.
 
+    Parameters
+    ----------
+    r : ScenarioResults
+        From :func:`recoverysim.run_scenarios`.
+    service : str
+        The service (``KeyError`` if unknown).
+    scenarios : list of str, optional
+        The scenarios to draw (all by default).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
     >>> ax = scenario_restore(rs.run_scenarios(m, [a, b]), "trading")   # doctest: +SKIP
     """
     names = list(scenarios) if scenarios is not None else r.scenario_names
@@ -1846,4 +1946,86 @@ def scenario_restore(r: ScenarioResults, service: str, *, scenarios: Sequence[st
     else:
         detail = f"{r.replications:,} replications per scenario, common random numbers"
     _title(ax, f"{service}: time to restore per scenario", detail)
+
+
+# --- goodness of fit -----------------------------------------------------------------------------------
+
+
+def _probability_scale(family: str) -> tuple[Any, str]:
+    """The y transform that makes the family's CDF a straight line against log time: Weibull
+    paper (ln(-ln(1 - F))) for the Weibull and the exponential, normal-probability paper
+    (Phi^-1(F)) for the log-normal and the gamma (on which a gamma curves slightly)."""
+    from scipy import stats
+
+    if family in ("weibull", "exponential"):
+        return (lambda p: np.log(-np.log1p(-np.asarray(p, dtype=float)))), "Weibull probability scale"
+    return (lambda p: stats.norm.ppf(np.asarray(p, dtype=float))), "normal probability scale"
+
+
+def probability_plot(fit: Fit, *, confidence: float | None = None, ax: Axes | None = None) -> Axes:
+    """A probability plot of a fit: the Kaplan-Meier estimate of the CDF at each failure time
+    (points, with their pointwise interval), the fitted CDF (line) and its pointwise band from the
+    parameters' uncertainty, on the scale where the family is straight; censored times are ticks
+    along the bottom. Points that leave the band say the family does not fit.
+
+    >>> rsp.probability_plot(rs.fit(obs, censored, "weibull"))  # doctest: +SKIP
+    """
+    c = fit.confidence if confidence is None else confidence
+    ax = _new_ax(ax)
+    tr, scale = _probability_scale(fit.family)
+    km = fit.empirical_cdf()
+    km = km[(km["cdf"] > 0) & (km["cdf"] < 1)]
+    times = np.concatenate([fit.observed, fit.censored])
+    lo_x, hi_x = float(times.min()) / 1.5, float(times.max()) * 1.5
+    grid = np.geomspace(lo_x, hi_x, 200)
+    band = fit.cdf_band(grid, confidence=c)
+    inside = (band["high"] < 1) & (band["low"] > 0)
+    ax.fill_between(
+        grid[inside],
+        tr(band["low"][inside]),
+        tr(band["high"][inside]),
+        color=_DATA,
+        alpha=0.18,
+        linewidth=0,
+        label=f"{fmt.confidence(c)} band of the fit",
+    )
+    fitted = band["cdf"].to_numpy()
+    ok = (fitted > 0) & (fitted < 1)
+    ax.plot(grid[ok], tr(fitted[ok]), color=_DATA, linewidth=2, label=f"fitted {fit.family}")
+    if len(km):
+        y = tr(km["cdf"])
+        low = tr(np.clip(km["low"], 1e-12, 1 - 1e-12))
+        high = tr(np.clip(km["high"], 1e-12, 1 - 1e-12))
+        ax.errorbar(
+            km["x"], y, yerr=[y - low, high - y], fmt="o", color=_HIGHLIGHT, ecolor=_MUTED, elinewidth=1, markersize=5, label="Kaplan-Meier"
+        )
+    ax.set_xscale("log")
+    _duration_log_axis(ax.xaxis, lo_x, hi_x)
+    ax.set_xlim(lo_x, hi_x)
+    probs = [0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999]
+    data = (grid >= times.min()) & (grid <= times.max()) & ok
+    y_all = np.concatenate([tr(fitted[data]), tr(km["cdf"]) if len(km) else []])
+    ylo, yhi = float(np.min(y_all)), float(np.max(y_all))
+    pad = 0.15 * (yhi - ylo or 1.0)
+    ax.set_ylim(ylo - pad, yhi + pad)
+    ticks: list[float] = []
+    for p in probs:  # readable ticks: none closer than 6% of the axis to the one before
+        if ylo - pad <= tr(p) <= yhi + pad and (not ticks or tr(p) - tr(ticks[-1]) > 0.06 * (yhi - ylo + 2 * pad)):
+            ticks.append(p)
+    ax.set_yticks([float(tr(p)) for p in ticks], [f"{p * 100:g}%" for p in ticks])
+    if fit.censored.size:
+        ax.plot(fit.censored, np.full(fit.censored.size, ylo - 0.6 * pad), "|", color=_TEXT, markersize=8, label="censored (still running)")
+    ax.set_xlabel("duration")
+    ax.set_ylabel(f"fraction ended ({scale})")
+    _style(ax, grid="y")
+    params = ", ".join(
+        f"{k} {fmt.duration(v) if k in type(fit.distribution)._time_params else fmt.number(v)}" for k, v in fit.params.items()
+    )
+    censored = f", {fit.censored.size} censored" if fit.censored.size else ""
+    _title(
+        ax,
+        f"{fit.family.capitalize()} fit to {fit.failures} durations{censored}: {params}",
+        "points: Kaplan-Meier estimate; band: pointwise, from the parameters' uncertainty",
+    )
+    _legend(ax, loc="upper left")
     return ax

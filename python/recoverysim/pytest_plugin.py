@@ -9,7 +9,13 @@ Installed with recoverysim (entry point ``pytest11``), it adds:
 - options ``--recoverysim-seed`` (the seed of every assertion; ``random`` draws one, shown in the
   header, to check that a verdict does not hang on one seed), ``--recoverysim-threads`` and
   ``--recoverysim-baseline REF`` (default: ``$RECOVERYSIM_BASELINE``, else
-  ``origin/$GITHUB_BASE_REF`` in a GitHub pull request, else ``origin/main``);
+  ``origin/$GITHUB_BASE_REF`` in a GitHub pull request, else ``origin/main``) and
+  ``--recoverysim-missing-baseline {skip,fail}``: what ``rsim.baseline`` does when the baseline
+  revision cannot be read (unknown revision, e.g. a shallow clone; no git repository; no git).
+  The default is ``fail`` in CI (``$CI`` set to ``true``, ``1`` or ``yes``, as GitHub Actions,
+  GitLab CI and most others do), so a misconfigured CI goes red instead of silently skipping the
+  comparison, and ``skip`` elsewhere; ``$RECOVERYSIM_MISSING_BASELINE`` sets it too. A model file
+  that does not exist at the baseline revision (a new model) is always a skip;
 - a summary of every statistical check at the end of the run (estimate, bound, replications),
   so the numbers are in the CI log even when everything passes.
 
@@ -41,7 +47,7 @@ from . import testing
 from .io import load, loads
 from .model import Model
 
-__all__ = ["RecoverySim", "baseline_ref"]
+__all__ = ["RecoverySim", "baseline_ref", "missing_baseline_policy"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,6 +68,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="git revision rsim.baseline() reads model files from (default: $RECOVERYSIM_BASELINE, "
         "else origin/$GITHUB_BASE_REF in a GitHub pull request, else origin/main)",
     )
+    group.addoption(
+        "--recoverysim-missing-baseline",
+        default=None,
+        choices=("skip", "fail"),
+        help="when rsim.baseline() cannot read the baseline revision (unknown revision, no git repository): "
+        "skip the test or fail it (default: $RECOVERYSIM_MISSING_BASELINE, else 'fail' when $CI is true, else 'skip')",
+    )
+
+
+def missing_baseline_policy(option: str | None = None) -> str:
+    """What ``rsim.baseline`` does when the baseline revision cannot be read: ``"skip"`` or ``"fail"``.
+
+    Parameters
+    ----------
+    option : str, optional
+        The value of ``--recoverysim-missing-baseline``, which wins when given.
+
+    Returns
+    -------
+    str
+        The option; else ``$RECOVERYSIM_MISSING_BASELINE``; else ``"fail"`` when ``$CI`` is
+        ``true``, ``1`` or ``yes`` (any case), as CI services set it; else ``"skip"``.
+
+    Examples
+    --------
+    >>> missing_baseline_policy("fail")
+    'fail'
+    """
+    if option:
+        return option
+    env = os.environ.get("RECOVERYSIM_MISSING_BASELINE", "").strip().lower()
+    if env:
+        if env not in ("skip", "fail"):
+            raise pytest.UsageError(f"$RECOVERYSIM_MISSING_BASELINE: expected 'skip' or 'fail', got {env!r}")
+        return env
+    return "fail" if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes") else "skip"
 
 
 def baseline_ref(option: str | None = None) -> str:
@@ -77,6 +119,7 @@ def baseline_ref(option: str | None = None) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    missing_baseline_policy(config.getoption("--recoverysim-missing-baseline", None))  # a bad $RECOVERYSIM_MISSING_BASELINE stops the run
     seed = config.getoption("--recoverysim-seed", None)
     threads = config.getoption("--recoverysim-threads", None)
     if seed is not None or threads is not None:
@@ -152,9 +195,17 @@ _LIST_AT_MOST = 30
 class RecoverySim:
     """The ``rsim`` fixture: read model files of the repository, and their baselines."""
 
-    def __init__(self, root: Path, baseline: str) -> None:
+    def __init__(self, root: Path, baseline: str, missing_baseline: str = "skip") -> None:
+        if missing_baseline not in ("skip", "fail"):
+            raise ValueError(f"missing_baseline must be 'skip' or 'fail', got {missing_baseline!r}")
         self.root = root
         self.baseline_ref = baseline
+        self.missing_baseline = missing_baseline
+
+    def _unreadable(self, message: str) -> None:
+        if self.missing_baseline == "fail":
+            pytest.fail(f"{message} [--recoverysim-missing-baseline=fail; 'skip' would skip the comparison]", pytrace=False)
+        pytest.skip(message)
 
     @property
     def seed(self) -> int:
@@ -172,8 +223,10 @@ class RecoverySim:
     def baseline(self, path: str | os.PathLike[str], ref: str | None = None) -> Model:
         """The model in ``path`` as it is at the baseline revision ``ref`` (default: the
         plugin's ``--recoverysim-baseline``). Skips the test when the file did not exist there
-        (a new model has nothing to compare with) and when the revision is unknown (e.g. a
-        shallow clone: fetch it, ``actions/checkout`` with ``fetch-depth: 0``)."""
+        (a new model has nothing to compare with). When the revision cannot be read (unknown, e.g.
+        a shallow clone: fetch it, ``actions/checkout`` with ``fetch-depth: 0``; no git
+        repository; no git), skips or fails as ``--recoverysim-missing-baseline`` says (``fail``
+        in CI by default)."""
         ref = ref or self.baseline_ref
         p = self.path(path).resolve()
         cwd = p.parent if p.parent.is_dir() else self.root
@@ -182,19 +235,19 @@ class RecoverySim:
             try:
                 return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
             except FileNotFoundError:
-                pytest.skip("recoverysim baseline: git is not installed")
+                self._unreadable("recoverysim baseline: git is not installed")
                 raise  # pragma: no cover
 
         top = git("rev-parse", "--show-toplevel")
         if top.returncode != 0:
-            pytest.skip(f"recoverysim baseline: {cwd} is not in a git repository")
+            self._unreadable(f"recoverysim baseline: {cwd} is not in a git repository")
         root = Path(top.stdout.strip()).resolve()
         try:
             rel = p.relative_to(root).as_posix()
         except ValueError:
-            pytest.skip(f"recoverysim baseline: {p} is outside the git repository {root}")
+            self._unreadable(f"recoverysim baseline: {p} is outside the git repository {root}")
         if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-            pytest.skip(
+            self._unreadable(
                 f"recoverysim baseline: git revision {ref!r} not found (fetch it, e.g. 'git fetch origin main', "
                 "or check out with full history: actions/checkout fetch-depth: 0; or pass --recoverysim-baseline)"
             )
@@ -209,10 +262,14 @@ class RecoverySim:
             raise
 
     def __repr__(self) -> str:
-        return f"RecoverySim(root={str(self.root)!r}, baseline={self.baseline_ref!r}, seed={self.seed})"
+        return f"RecoverySim(root={str(self.root)!r}, baseline={self.baseline_ref!r}, missing_baseline={self.missing_baseline!r}, seed={self.seed})"
 
 
 @pytest.fixture(scope="session")
 def rsim(pytestconfig: pytest.Config) -> RecoverySim:
     """Read model files (``rsim.load``) and their baselines from git (``rsim.baseline``)."""
-    return RecoverySim(Path(pytestconfig.rootpath), baseline_ref(pytestconfig.getoption("--recoverysim-baseline", None)))
+    return RecoverySim(
+        Path(pytestconfig.rootpath),
+        baseline_ref(pytestconfig.getoption("--recoverysim-baseline", None)),
+        missing_baseline_policy(pytestconfig.getoption("--recoverysim-missing-baseline", None)),
+    )

@@ -22,23 +22,32 @@ class Step:
 
     Parameters
     ----------
-    name:
+    name : str
         What the step is: ``"detect"``, ``"diagnose"``, ``"failover"``, ``"restore"``,
         ``"repair"``, ``"verify"``... Time is reported per step name.
-    duration:
-        A distribution, or a fixed duration (``"5m"``).
-    crew:
+    duration : Distribution or duration
+        A distribution, or a fixed duration (``"5m"``, ``"PT5M"``).
+    crew : str, optional
         Name of a crew (see :meth:`Model.crew`); the step waits for a free member, FIFO, and
         holds it while it runs. Waiting time is downtime.
-    success:
-        Probability that one attempt of the step succeeds. On failure the step is retried, or,
-        after ``max_attempts`` failed attempts, the procedure ``escalate`` takes over.
-    every, offset:
+    success : float or str, default 1.0
+        Probability that one attempt of the step succeeds (``0.9`` or ``"90%"``). On failure the
+        step is retried, or, after ``max_attempts`` failed attempts, the procedure ``escalate``
+        takes over.
+    max_attempts : int, optional
+        Failed attempts before escalating (default: retry until it succeeds).
+    escalate : str, optional
+        Name of the procedure (see :meth:`Model.procedure`) that takes over.
+    every, offset : duration, optional
         The step first waits for the next periodic inspection at ``offset + k * every``
         (hidden failures found only by checks), then runs for ``duration``.
 
+    Examples
+    --------
     >>> Step("detect", "5m")
     Step('detect', Deterministic(value='5m'))
+    >>> Step("restore", rs.LogNormal.from_mean_std("2h", "1h"), crew="oncall", success="95%").success
+    0.95
     """
 
     __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
@@ -69,6 +78,18 @@ class Step:
         self.offset = hours(offset, name=f"step {name!r} offset")
 
     def to_spec(self) -> Any:
+        """The engine's specification of this step (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.StepSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(Step("detect", "5m").to_spec()).__name__
+        'StepSpec'
+        """
         return _core.StepSpec(
             name=self.name,
             duration=self.duration._c,
@@ -98,7 +119,18 @@ class Step:
 class Procedure:
     """An ordered list of recovery steps. The component is down until the last step ends.
 
-    >>> Procedure(Step("detect", "5m"), Step("restart", rs.Exponential("10m")))  # doctest: +SKIP
+    Parameters
+    ----------
+    *steps : Step
+        The steps, in order (at least one).
+    name : str, default ""
+        The procedure's name (named procedures are targets of ``escalate=``).
+
+    Examples
+    --------
+    >>> p = Procedure(Step("detect", "5m"), Step("restart", rs.Exponential("10m")))
+    >>> [s.name for s in p.steps]
+    ['detect', 'restart']
     """
 
     __slots__ = ("steps", "name")
@@ -116,10 +148,33 @@ class Procedure:
 
     @property
     def mean(self) -> float:
-        """Mean duration ignoring crews, inspections and retries (a lower bound)."""
+        """Mean duration ignoring crews, inspections and retries (a lower bound).
+
+        Returns
+        -------
+        float
+            The sum of the steps' mean durations, hours.
+
+        Examples
+        --------
+        >>> Procedure(Step("detect", "5m"), Step("restart", "10m")).mean
+        0.25
+        """
         return sum(s.duration.mean for s in self.steps)
 
     def to_spec(self) -> Any:
+        """The engine's specification of this procedure (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.ProcedureSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(Procedure(Step("detect", "5m")).to_spec()).__name__
+        'ProcedureSpec'
+        """
         return _core.ProcedureSpec(name=self.name, steps=[s.to_spec() for s in self.steps])
 
     def __repr__(self) -> str:
@@ -137,10 +192,24 @@ def as_procedure(repair: Any, where: str) -> Procedure:
 
 
 class Cascade:
-    """A failure that makes another component fail: with ``probability``, after ``delay``, the
-    ``target`` fails with its failure mode ``mode`` (its first mode by default) if it is up
-    then. Outages it causes keep the original root cause.
+    """A failure that makes another component fail.
 
+    With ``probability``, after ``delay``, the ``target`` fails with its failure mode ``mode``
+    (its first mode by default) if it is up then. Outages it causes keep the original root cause.
+
+    Parameters
+    ----------
+    target : str
+        The component that fails too.
+    probability : float or str, default 1.0
+        Chance of the cascade (``0.3`` or ``"30%"``).
+    delay : Distribution or duration, default 0
+        Time from the first failure to the second.
+    mode : str, optional
+        The target's failure mode (default: its first).
+
+    Examples
+    --------
     >>> Cascade("db-replica", probability=0.3, delay="5m")
     Cascade('db-replica', probability=0.3, delay=Deterministic(value='5m'))
     """
@@ -154,6 +223,18 @@ class Cascade:
         self.mode = mode
 
     def to_spec(self) -> Any:
+        """The engine's specification of this cascade (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.CascadeSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(Cascade("db", probability="30%").to_spec()).__name__
+        'CascadeSpec'
+        """
         return _core.CascadeSpec(target=self.target, mode=self.mode or "", probability=self.probability, delay=self.delay._c)
 
     def __repr__(self) -> str:
@@ -177,6 +258,25 @@ class FailureMode:
       replication lag) or the latest successful backup, whichever is more recent;
     - ``"backup"``: the replica is lost too (corruption replicates, ransomware): back to the
       latest successful backup.
+
+    Parameters
+    ----------
+    name : str
+        The mode's name (``"crash"``, ``"disk"``, ``"corruption"``).
+    failure : Distribution
+        Time to failure, in the component's age.
+    repair : Distribution, Procedure, Step, list of Step or duration
+        How it recovers.
+    data_loss : bool or str, default False
+        ``False``, ``True`` or ``"backup"``, as above.
+    cascades : sequence of Cascade, default ()
+        Failures of other components this failure causes.
+
+    Examples
+    --------
+    >>> fm = FailureMode("disk", rs.Weibull(1.3, "3y"), [Step("replace", "4h", crew="oncall")])
+    >>> fm.name, fm.repair.mean
+    ('disk', 4.0)
     """
 
     __slots__ = ("name", "failure", "repair", "data_loss", "cascades")
@@ -204,6 +304,18 @@ class FailureMode:
         self.cascades: list[Cascade] = list(cascades)
 
     def to_spec(self) -> Any:
+        """The engine's specification of this failure mode (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.FailureModeSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(FailureMode("crash", rs.Exponential("1000h"), "5m").to_spec()).__name__
+        'FailureModeSpec'
+        """
         kind = {False: "none", True: "latest", "backup": "backup"}[self.data_loss]  # type: ignore[index]
         return _core.FailureModeSpec(
             name=self.name,

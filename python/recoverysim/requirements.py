@@ -29,7 +29,25 @@ __all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k
 
 
 class Requirement:
-    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n."""
+    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n.
+
+    Parameters
+    ----------
+    kind : {"all_of", "any_of", "k_of_n"}
+        The gate.
+    members : iterable of str or Requirement
+        Component or service names, or nested requirements.
+    k : int, default 0
+        Members needed, for ``k_of_n``.
+    load_sharing : float, default 0.0
+        Extra ageing rate of survivors per member down, for ``k_of_n``.
+
+    Examples
+    --------
+    >>> r = all_of("lb", any_of("api-1", "api-2"))
+    >>> r.kind, r.names()
+    ('all_of', ['lb', 'api-1', 'api-2'])
+    """
 
     __slots__ = ("kind", "k", "members", "load_sharing")
 
@@ -46,7 +64,18 @@ class Requirement:
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
 
     def names(self) -> list[str]:
-        """Every component or service name used, depth first, without duplicates."""
+        """Every component or service name used, depth first, without duplicates.
+
+        Returns
+        -------
+        list of str
+            The names.
+
+        Examples
+        --------
+        >>> k_of_n(2, "a", "b", any_of("a", "c")).names()
+        ['a', 'b', 'c']
+        """
         out: list[str] = []
         for m in self.members:
             for n in [m] if isinstance(m, str) else m.names():
@@ -55,6 +84,18 @@ class Requirement:
         return out
 
     def to_spec(self) -> Any:
+        """The engine's specification of this requirement (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.RequirementSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(any_of("a", "b").to_spec()).__name__
+        'RequirementSpec'
+        """
         return _core.RequirementSpec(
             kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
@@ -79,7 +120,27 @@ class Requirement:
 
 
 class Standby(Requirement):
-    """One active member; spares take over after detection and switchover. See :func:`standby`."""
+    """One active member; spares take over after detection and switchover. See :func:`standby`.
+
+    Parameters
+    ----------
+    members : iterable of str
+        The primary, then the spares in the order they are used.
+    detection : Distribution or duration, default 0
+        Time to notice that the active member failed.
+    switchover : Distribution or duration, default 0
+        Time to fail over.
+    success : float or str, default 1.0
+        Probability that a switchover works.
+    dormancy : float, default 0.0
+        Ageing rate of waiting spares: 0 cold, 1 hot, in between warm.
+
+    Examples
+    --------
+    >>> s = standby("db-a", "db-b", switchover="2m")
+    >>> isinstance(s, Standby), s.members
+    (True, ('db-a', 'db-b'))
+    """
 
     __slots__ = ("detection", "switchover", "success", "dormancy")
 
@@ -106,6 +167,18 @@ class Standby(Requirement):
         self.dormancy = float(dormancy)
 
     def to_spec(self) -> Any:
+        """The engine's specification of this standby group (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.RequirementSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(standby("a", "b").to_spec()).__name__
+        'RequirementSpec'
+        """
         return _core.RequirementSpec(
             kind="standby",
             children=[_member_spec(m) for m in self.members],
@@ -128,8 +201,22 @@ class Standby(Requirement):
         return out
 
     def describe(self) -> tuple[str, list[str]]:
-        """For people: ("cold" | "hot" | "warm (d)", ["detect 5 min", "switchover 2 min", "success 95%"]).
-        Used by the HTML table, the CLI and the dependency graph."""
+        """The standby's options for people.
+
+        Used by the HTML table, the CLI and the dependency graph.
+
+        Returns
+        -------
+        kind : str
+            ``"cold"``, ``"hot"`` or ``"warm (d)"``.
+        details : list of str
+            E.g. ``["detect 5 min", "switchover 2 min", "success 95%"]``.
+
+        Examples
+        --------
+        >>> standby("a", "b", detection="5m", switchover="2m", success=0.95, dormancy=1).describe()
+        ('hot', ['detect 5 min', 'switchover 2 min', 'success 95%'])
+        """
         temperature = {0.0: "cold", 1.0: "hot"}.get(self.dormancy, f"warm ({self.dormancy:g})")
         options = []
         if self.detection.mean:
@@ -163,6 +250,18 @@ def _member_spec(m: Member) -> Any:
 def all_of(*members: Member) -> Requirement:
     """Up when every member is up (components in series).
 
+    Parameters
+    ----------
+    *members : str or Requirement
+        Component or service names, or nested requirements.
+
+    Returns
+    -------
+    Requirement
+        The gate.
+
+    Examples
+    --------
     >>> all_of("lb", "api", "db")
     all_of('lb', 'api', 'db')
     """
@@ -172,6 +271,18 @@ def all_of(*members: Member) -> Requirement:
 def any_of(*members: Member) -> Requirement:
     """Up when at least one member is up (redundant members in parallel).
 
+    Parameters
+    ----------
+    *members : str or Requirement
+        Component or service names, or nested requirements.
+
+    Returns
+    -------
+    Requirement
+        The gate.
+
+    Examples
+    --------
     >>> any_of("api-1", "api-2")
     any_of('api-1', 'api-2')
     """
@@ -181,9 +292,23 @@ def any_of(*members: Member) -> Requirement:
 def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     """Up when at least ``k`` of the members are up (a quorum).
 
-    ``load_sharing=f``: while ``j`` members are down, every surviving member ages at rate
-    ``1 + f * j`` (their load grows, so failures cluster). Members must then be components.
+    Parameters
+    ----------
+    k : int
+        Members needed, from 1 to the number of members.
+    *members : str or Requirement
+        Component or service names, or nested requirements.
+    load_sharing : float, default 0.0
+        While ``j`` members are down, every surviving member ages at rate ``1 + f * j`` (their
+        load grows, so failures cluster). Members must then be components.
 
+    Returns
+    -------
+    Requirement
+        The gate.
+
+    Examples
+    --------
     >>> k_of_n(3, "v1", "v2", "v3", "v4")   # BFT: 2f+1 of 3f+1 with f = 1
     k_of_n(3, 'v1', 'v2', 'v3', 'v4')
     """
@@ -214,9 +339,29 @@ def standby(
     if none is up, or the switchover fails, the requirement stays down until a member recovers,
     and that member then serves. Non-revertive: a repaired primary becomes a spare.
 
-    ``dormancy`` is how fast spares age while they wait: 0 = cold (cannot fail), 1 = hot (age like
-    the active member), in between = warm. Members must be components.
+    Parameters
+    ----------
+    primary : str
+        The member active at the start (a component).
+    *spares : str
+        Spares, in the order they are used.
+    detection : Distribution or duration, default 0
+        Time to notice the failure.
+    switchover : Distribution or duration, default 0
+        Time to fail over.
+    success : float or str, default 1.0
+        Probability that a switchover works (``0.95`` or ``"95%"``).
+    dormancy : float, default 0.0
+        How fast spares age while they wait: 0 = cold (cannot fail), 1 = hot (age like the active
+        member), in between = warm.
 
+    Returns
+    -------
+    Standby
+        The requirement.
+
+    Examples
+    --------
     >>> standby("db-a", "db-b", detection="5m", switchover="2m", success=0.95, dormancy=0.5)
     standby('db-a', 'db-b', detection=Deterministic(value='5m'), switchover=Deterministic(value='2m'), success=0.95, dormancy=0.5)
     """
@@ -239,7 +384,30 @@ def requirement_from(value: Any, *, where: str) -> Member:
 
 @dataclass
 class Service:
-    """A logical node that is up while its requirement holds, with optional targets."""
+    """A logical node that is up while its requirement holds, with optional targets.
+
+    Services are made by :meth:`Model.service`, which checks and converts the targets.
+
+    Parameters
+    ----------
+    name : str
+        The service's name.
+    requirement : str or Requirement
+        What it needs.
+    rto : float, optional
+        Longest acceptable outage, hours.
+    rpo : float, optional
+        Largest acceptable data loss, hours.
+    availability : float, optional
+        SLA target over the horizon.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> _ = m.component("api", mttf="2000h", mttr="30m")
+    >>> m.service("trading", "api", rto="1h", availability="99.9%")
+    Service('trading', 'api', rto=1.0, availability=0.9990000000000001)
+    """
 
     name: str
     requirement: Member

@@ -13,6 +13,7 @@ from . import _core, _html, report
 from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
 from .stats import Estimate, complement, nonnegative_mean_estimate, nonnegative_mean_from_sums, proportion_estimate, ratio_estimate
 from .units import duration_literal
+from .validation import check_probability
 
 if TYPE_CHECKING:
     from .model import Model
@@ -26,7 +27,35 @@ class Results:
     """What a run produced. Arrays are shaped ``(replications, ...)``.
 
     Per service: downtime (hours), availability, outages; per component: failures by mode and
-    downtime. :meth:`summary` is the one-look table.
+    downtime. :meth:`summary` is the one-look table. Results come from :meth:`Model.simulate`;
+    they are not built by hand.
+
+    Parameters
+    ----------
+    model : Model
+        The simulated model (a copy is kept).
+    compiled : object
+        The compiled model of the engine (names of services, components, modes and phases).
+    raw : recoverysim._core.RunResults
+        The engine's per-replication arrays.
+    horizon : float
+        Simulated time per replication, hours.
+    seed : int
+        The run's seed.
+    elapsed : float
+        Wall-clock seconds the run took.
+    threads : int
+        Worker threads used.
+    kept : int, default 0
+        Replications whose outage and data-loss records were kept.
+
+    Examples
+    --------
+    >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+    >>> res
+    Results(model='exchange', replications=200, horizon=1y, services=[...])
+    >>> 0.999 < res.availability("trading").mean < 1
+    True
     """
 
     def __init__(
@@ -83,20 +112,90 @@ class Results:
     def downtime(self, service: str) -> np.ndarray:
         """Unplanned downtime of ``service`` in hours, one value per replication.
 
-        Outages begun by a maintenance window are planned: see :meth:`planned_downtime`."""
+        Outages begun by a maintenance window are planned: see :meth:`planned_downtime`.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.downtime("trading").shape
+        (200,)
+        """
         return self.raw.service_downtime[:, self._svc(service)]
 
     def planned_downtime(self, service: str) -> np.ndarray:
-        """Planned downtime (outages begun by a maintenance window), hours per replication."""
+        """Planned downtime (outages begun by a maintenance window), hours per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> bool((res.planned_downtime("gateways") >= 0).all())
+        True
+        """
         return self.raw.service_planned_downtime[:, self._svc(service)]
 
     def planned_outage_counts(self, service: str) -> np.ndarray:
-        """Planned outages (begun by a maintenance window) per replication."""
+        """Planned outages (begun by a maintenance window) per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.planned_outage_counts("trading").shape
+        (200,)
+        """
         return self.raw.service_planned_outages[:, self._svc(service)]
 
     def availabilities(self, service: str, include_planned: bool = False) -> np.ndarray:
-        """Availability over the horizon, one value per replication. Planned downtime is left
-        out unless ``include_planned`` (SLAs usually exclude announced maintenance)."""
+        """Availability over the horizon, one value per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        include_planned : bool, default False
+            Count planned downtime too (SLAs usually exclude announced maintenance).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``. ``1 - downtime / horizon``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> a = res.availabilities("trading")
+        >>> bool((a <= 1).all()), a.shape
+        (True, (200,))
+        """
         d = self.downtime(service)
         if include_planned:
             d = d + self.planned_downtime(service)
@@ -105,8 +204,26 @@ class Results:
     def availability(self, service: str, confidence: float = 0.95, include_planned: bool = False) -> Estimate:
         """Mean availability over the horizon with a confidence interval.
 
-        >>> res.availability("trading")            # doctest: +SKIP
-        0.999512 [0.999498, 0.999526] (95% CI, n=10000)
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+        include_planned : bool, default False
+            Count planned downtime too.
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> a = res.availability("trading")
+        >>> a.low <= a.mean <= a.high
+        True
         """
         a = self.availabilities(service, include_planned)
         down = self.downtime(service) + self.planned_downtime(service) if include_planned else self.downtime(service)
@@ -114,40 +231,169 @@ class Results:
         return complement(d, self.horizon, mean=float(a.mean()), sd=float(a.std(ddof=1)) if a.size > 1 else math.nan)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Mean downtime over the horizon (hours) with a confidence interval in [0, horizon]
-        (see :func:`recoverysim.stats.nonnegative_mean_estimate`)."""
+        """Mean unplanned downtime over the horizon (hours) with a confidence interval.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.mean_downtime("trading").mean > 0
+        True
+        """
         return nonnegative_mean_estimate(self.downtime(service), confidence, upper=self.horizon, what="had any downtime")
 
     def outage_counts(self, service: str) -> np.ndarray:
-        """Number of outages that began within the horizon, per replication."""
+        """Number of outages that began within the horizon, per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.outage_counts("trading").shape
+        (200,)
+        """
         return self.raw.service_outages[:, self._svc(service)]
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Mean number of outages per horizon with a confidence interval."""
+        """Mean number of outages per horizon with a confidence interval.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.outages_per_replication("trading").mean > 0
+        True
+        """
         return nonnegative_mean_estimate(self.outage_counts(service), confidence, what="had an outage")
 
     def mean_outage_duration(self, service: str) -> float:
         """Pooled mean outage duration (hours): total downtime / total outages.
 
         An outage still open at the horizon counts with its duration up to the horizon.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        float
+            Hours; NaN without outages.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.mean_outage_duration("trading") > 0
+        True
         """
         n = self.outage_counts(service).sum()
         return float(self.downtime(service).sum() / n) if n > 0 else math.nan
 
     def downtime_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
-        """Quantiles of the per-replication downtime (hours): the tail, not only the mean."""
+        """Quantiles of the per-replication downtime (hours): the tail, not only the mean.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        q : sequence of float, default (0.5, 0.9, 0.99)
+            Probabilities of the quantiles, in [0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            One quantile per probability, hours.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> p50, p90, p99 = res.downtime_quantiles("trading")
+        >>> bool(p50 <= p90 <= p99)
+        True
+        """
         return np.quantile(self.downtime(service), q)
 
     def outage_duration_histogram(self, service: str) -> tuple[np.ndarray, np.ndarray]:
-        """(counts, edges) of the durations of outages that ended within the horizon.
+        """Histogram of the durations of outages that ended within the horizon.
 
         Log-spaced bins (40 per decade, from 0.36 s to 1e6 h): a quantile read from it (the
         geometric midpoint of its bin) is within 2.9% of the exact sample quantile.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        counts : numpy.ndarray
+            Outages per bin.
+        edges : numpy.ndarray
+            Bin edges, hours (one more than counts).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> counts, edges = res.outage_duration_histogram("trading")
+        >>> len(edges) == len(counts) + 1
+        True
         """
         return self.raw.outage_histogram[self._svc(service)].copy(), _HIST_EDGES.copy()
 
     def outage_duration_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
-        """Approximate quantiles (hours) of completed outage durations, from the histogram."""
+        """Approximate quantiles (hours) of completed outage durations, from the histogram.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        q : sequence of float, default (0.5, 0.9, 0.99)
+            Probabilities of the quantiles, in [0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            One quantile per probability, hours (within 2.9%); NaN without outages.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> q = res.outage_duration_quantiles("trading", [0.5, 0.99])
+        >>> bool(q[0] <= q[1])
+        True
+        """
         counts, edges = self.outage_duration_histogram(service)
         total = counts.sum()
         qs = np.asarray(q, dtype=float)
@@ -169,16 +415,54 @@ class Results:
     def sla_met(self, service: str, target: float | None = None) -> np.ndarray:
         """Per replication: was availability over the horizon at least ``target``?
 
-        ``target`` defaults to the service's ``availability=`` target.
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        target : float or str, optional
+            An availability (``0.9995`` or ``"99.95%"``); default: the service's ``availability=`` target.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> met = res.sla_met("trading", "99%")
+        >>> met.dtype, met.shape
+        (dtype('bool'), (200,))
         """
         if target is None:
             target = self.targets.get(service, {}).get("availability")
             if target is None:
                 raise ValueError(f"service {service!r} has no availability target; pass target=")
-        return self.availabilities(service) >= target
+        return self.availabilities(service) >= check_probability(target, "target")
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:
-        """Probability that the availability over one horizon meets the target."""
+        """Probability that the availability over one horizon meets the target.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        target : float or str, optional
+            An availability (``0.9995`` or ``"99.95%"``); default: the service's target.
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> 0 <= res.p_sla_met("trading").mean <= 1
+        True
+        """
         met = self.sla_met(service, target)
         return proportion_estimate(int(met.sum()), met.size, confidence, what="met the SLA")
 
@@ -192,8 +476,26 @@ class Results:
         return float(v)
 
     def rto_breaches(self, service: str) -> np.ndarray:
-        """Outages longer than the RTO, per replication (an outage still open at the horizon
-        counts once it has lasted longer than the RTO)."""
+        """Outages longer than the RTO, per replication.
+
+        An outage still open at the horizon counts once it has lasted longer than the RTO.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``. ``ValueError`` if the service has no ``rto`` target.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.rto_breaches("trading").shape
+        (200,)
+        """
         self._target(service, "rto")
         return self.raw.service_rto_breaches[:, self._svc(service)]
 
@@ -201,7 +503,26 @@ class Results:
         """Share of outages restored within the RTO, pooled over replications.
 
         Outages still open at the horizon and not yet longer than the RTO are left out (their
-        outcome is unknown)."""
+        outcome is unknown).
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``). A ratio estimate (delta method).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> 0 <= res.rto_compliance("trading").mean <= 1
+        True
+        """
         i = self._svc(service)
         self._target(service, "rto")
         met = self.raw.service_rto_met[:, i]
@@ -209,41 +530,186 @@ class Results:
         return ratio_estimate(met, met + breaches, confidence, what="outages with a known RTO outcome")
 
     def p_rto_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Probability of at least one RTO breach within one horizon."""
+        """Probability of at least one RTO breach within one horizon.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> 0 <= res.p_rto_breach("trading").mean <= 1
+        True
+        """
         b = self.rto_breaches(service) > 0
         return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RTO")
 
     def max_outage(self, service: str) -> np.ndarray:
-        """Longest outage (hours) per replication; 0 without outages."""
+        """Longest outage (hours) per replication; 0 without outages.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> bool((res.max_outage("trading") >= 0).all())
+        True
+        """
         return self.raw.service_max_outage[:, self._svc(service)]
 
     # --- RPO and data loss ------------------------------------------------------------------------
 
     def data_loss_incidents(self, service: str) -> np.ndarray:
-        """Data-loss incidents in the components beneath the service, per replication."""
+        """Data-loss incidents in the components beneath the service, per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.data_loss_incidents("database").shape
+        (200,)
+        """
         return self.raw.service_loss_incidents[:, self._svc(service)]
 
     def data_lost(self, service: str) -> np.ndarray:
-        """Hours of writes lost in the components beneath the service, per replication."""
+        """Hours of writes lost in the components beneath the service, per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> bool((res.data_lost("database") >= 0).all())
+        True
+        """
         return self.raw.service_data_lost[:, self._svc(service)]
 
     def expected_data_lost(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Mean hours of writes lost per horizon, with a confidence interval."""
+        """Mean hours of writes lost per horizon, with a confidence interval.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.expected_data_lost("database").mean >= 0
+        True
+        """
         return nonnegative_mean_estimate(self.data_lost(service), confidence, what="lost data")
 
     def rpo_breaches(self, service: str) -> np.ndarray:
-        """Data-loss incidents that lost more than the RPO, per replication."""
+        """Data-loss incidents that lost more than the RPO, per replication.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``. ``ValueError`` if the service has no ``rpo`` target.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.rpo_breaches("database").shape
+        (200,)
+        """
         self._target(service, "rpo")
         return self.raw.service_rpo_breaches[:, self._svc(service)]
 
     def rpo_compliance(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Share of data-loss incidents that lost no more than the RPO, pooled over replications."""
+        """Share of data-loss incidents that lost no more than the RPO, pooled over replications.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> c = res.rpo_compliance("database")
+        >>> c.n
+        200
+        """
         n = self.data_loss_incidents(service)
         b = self.rpo_breaches(service)
         return ratio_estimate(n - b, n, confidence, what="data-loss incidents")
 
     def p_rpo_breach(self, service: str, confidence: float = 0.95) -> Estimate:
-        """Probability of at least one RPO breach within one horizon."""
+        """Probability of at least one RPO breach within one horizon.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval (``.mean``, ``.low``, ``.high``, ``.n``).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> 0 <= res.p_rpo_breach("database").mean <= 1
+        True
+        """
         b = self.rpo_breaches(service) > 0
         return proportion_estimate(int(b.sum()), b.size, confidence, what="breached the RPO")
 
@@ -256,10 +722,30 @@ class Results:
         return sources, causes, planned
 
     def downtime_by_cause(self, service: str, planned: bool = False) -> pd.DataFrame:
-        """Downtime of the service by root cause (the failure mode or shock that began each
-        outage): mean hours per horizon and share of the service's downtime, largest first.
-        ``planned=True`` gives the maintenance windows behind the planned downtime instead.
-        Index: (source, cause) = (component, failure mode) or (shock name, "shock")."""
+        """Downtime of the service by root cause, largest first.
+
+        The root cause of an outage is the failure mode or shock that began it.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        planned : bool, default False
+            Give the maintenance windows behind the planned downtime instead.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (source, cause) = (component, failure mode) or (shock name, ``"shock"``);
+            columns ``kind``, ``downtime_h`` (mean hours per horizon) and ``share`` (of the service's downtime).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> by = res.downtime_by_cause("trading")
+        >>> list(by.columns)
+        ['kind', 'downtime_h', 'share']
+        """
         i = self._svc(service)
         per = self._column_mean("service_cause_downtime")[i]
         sources, causes, is_planned = self._cause_labels()
@@ -281,23 +767,75 @@ class Results:
         return df.set_index(["source", "cause"])
 
     def downtime_by_component(self, service: str) -> pd.Series:
-        """Each component's and shock's share of the service's unplanned downtime (as root
-        cause): a ranking of what to fix first."""
+        """Each component's and shock's share of the service's unplanned downtime: what to fix first.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        pandas.Series
+            Shares by component or shock name, largest first; they add up to 1.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> share = res.downtime_by_component("trading")
+        >>> round(float(share.sum()), 9)
+        1.0
+        """
         by = self.downtime_by_cause(service)
         if by.empty:
             return pd.Series(dtype=float, name="share")
         return by.groupby(level="source")["share"].sum().sort_values(ascending=False)
 
     def downtime_by_shock(self, service: str) -> pd.Series:
-        """Mean hours per horizon of unplanned downtime begun by each shock."""
+        """Mean hours per horizon of unplanned downtime begun by each shock.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        pandas.Series
+            Hours by shock name (empty without shock outages).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.downtime_by_shock("trading").name
+        'downtime_h'
+        """
         by = self.downtime_by_cause(service)
         by = by[by["kind"] == "shock"]
         return by["downtime_h"].droplevel("cause") if len(by) else pd.Series(dtype=float, name="downtime_h")
 
     def downtime_by_phase(self, service: str) -> pd.Series:
-        """Mean hours per horizon the service spent down in each recovery phase (detect,
-        crew_wait, restore, switchover, ...): where the time of an outage goes. ``other`` is time
-        the service stayed down after the failure that began the outage had recovered."""
+        """Mean hours per horizon the service spent down in each recovery phase.
+
+        This is where the time of an outage goes. ``other`` is time the service stayed down after
+        the failure that began the outage had recovered.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+
+        Returns
+        -------
+        pandas.Series
+            Hours by phase (detect, crew_wait, restore, switchover, ..., other), largest first.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.downtime_by_phase("trading").index.name
+        'phase'
+        """
         i = self._svc(service)
         per = self._column_mean("service_phase_downtime")[i]
         sr = pd.Series(per, index=pd.Index(self.phase_names, name="phase"), name="downtime_h")
@@ -306,11 +844,27 @@ class Results:
     # --- records ---------------------------------------------------------------------------------
 
     def outages(self, service: str | None = None) -> pd.DataFrame:
-        """Every outage of the kept replications (see ``keep_outages``): replication, service,
-        start and duration (hours), whether it was still open at the horizon, its root cause
-        (component and failure mode, or shock), whether it was planned (a maintenance window),
-        whether it breached the RTO, and the hours spent in each recovery phase (columns
-        ``phase_<name>_h``, only phases that occur)."""
+        """Every outage of the kept replications (see ``keep_outages`` of :meth:`Model.simulate`).
+
+        Parameters
+        ----------
+        service : str, optional
+            Only this service's outages; default: every service.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per outage: replication, service, start_h, duration_h, censored (still open at
+            the horizon), component and mode or shock (its root cause), planned, rto_breach, and the
+            hours spent in each recovery phase (columns ``phase_<name>_h``, only phases that occur).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> df = res.outages("trading")
+        >>> list(df.columns[:4])
+        ['replication', 'service', 'start_h', 'duration_h']
+        """
         rec = self.raw.outage_records
         svc = np.asarray(self.service_names, dtype=object)[rec.service] if len(rec.service) else np.array([], dtype=object)
         cause = rec.cause
@@ -342,8 +896,20 @@ class Results:
         return df
 
     def data_losses(self) -> pd.DataFrame:
-        """Every data-loss incident of the kept replications: replication, component, failure
-        mode, time and hours of writes lost."""
+        """Every data-loss incident of the kept replications.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per incident: replication, component, mode, time_h and loss_h (hours of
+            writes lost).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> list(res.data_losses().columns)
+        ['replication', 'component', 'mode', 'time_h', 'loss_h']
+        """
         rec = self.raw.loss_records
         return pd.DataFrame(
             {
@@ -360,12 +926,47 @@ class Results:
     # --- per component -----------------------------------------------------------------------------
 
     def component_downtime(self, component: str) -> np.ndarray:
-        """Downtime of a component (hours), per replication."""
+        """Downtime of a component (hours), per replication.
+
+        Parameters
+        ----------
+        component : str
+            Component name (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.component_downtime("db-a").shape
+        (200,)
+        """
         return self.raw.component_downtime[:, self._comp(component)]
 
     def failures(self, component: str, mode: str | None = None) -> np.ndarray:
-        """Failures of a component (of one mode, or all failure modes), per replication.
-        ``mode=<maintenance name>`` counts the windows it went through."""
+        """Failures of a component, per replication.
+
+        Parameters
+        ----------
+        component : str
+            Component name (``KeyError`` if unknown).
+        mode : str, optional
+            One failure mode (or a maintenance window's name: the windows it went through); default: every failure mode.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> bool((res.failures("db-a") >= 0).all())
+        True
+        """
         idx = [
             i
             for i, (c, m) in enumerate(self.mode_names)
@@ -380,43 +981,132 @@ class Results:
 
     @property
     def events(self) -> int:
-        """Total events processed by the engine."""
+        """Total events processed by the engine in the run.
+
+        Returns
+        -------
+        int
+            Events over all replications.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.events > 0
+        True
+        """
         return int(round(float(self._column_mean("events")) * self.replications))
 
     @property
     def events_per_second(self) -> float:
+        """Engine throughput of the run: events per wall-clock second.
+
+        Returns
+        -------
+        float
+            :attr:`events` divided by the run's elapsed time (NaN for an instant run).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.events_per_second > 0
+        True
+        """
         return self.events / self.elapsed if self.elapsed > 0 else math.nan
 
     # --- tables ------------------------------------------------------------------------------------
 
     @property
     def model(self) -> Model:
-        """A copy of the model that was simulated (later edits of the original do not leak in)."""
+        """A copy of the model that was simulated (later edits of the original do not leak in).
+
+        Returns
+        -------
+        Model
+            The simulated model.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> res.model.name
+        'exchange'
+        """
         return self._model
 
     def trace(self, replication: int, log_file: str | None = None) -> pd.DataFrame:
-        """Every event of one replication of this run (see :meth:`Model.trace`), e.g. the worst
-        one: ``res.trace(int(res.downtime("trading").argmax()))``."""
+        """Every event of one replication of this run (see :meth:`Model.trace`).
+
+        Parameters
+        ----------
+        replication : int
+            Index of the replication, in ``[0, replications)``.
+        log_file : str, optional
+            Also write the events to this file as a readable log.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per event of that replication, identical to it in the full run.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> worst = int(res.downtime("trading").argmax())
+        >>> len(res.trace(worst)) > 0
+        True
+        """
         if not 0 <= replication < self.replications:
             raise ValueError(f"replication must be in [0, {self.replications}), got {replication}")
         return self._model.trace(replication, seed=self.seed, horizon=self.horizon, log_file=log_file)
 
     def exact(self, max_states: int = 200_000) -> Any:
-        """The exact (Markov chain) solution of the simulated model, when it has one."""
+        """The exact (Markov chain) solution of the simulated model, when it has one.
+
+        Parameters
+        ----------
+        max_states : int, default 200000
+            Largest state space to solve.
+
+        Returns
+        -------
+        ExactResults
+            The exact answers (``ValueError`` when the model is not exponential; see :meth:`Model.exact`).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> single = rs.examples.load("single").simulate("1y", 200, seed=1, progress=False)
+        >>> 0.999 < single.exact().availability("web") < 1
+        True
+        """
         if not hasattr(self, "_exact"):
             self._exact = self._model.exact(max_states=max_states)
         return self._exact
 
     def summary(self, confidence: float = 0.95, exact: bool = False) -> pd.DataFrame:
-        """One row per service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
-        outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
-        RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
-        (target columns are NaN where the service has no such target).
+        """One row per service: the one-look table of a run.
 
-        ``exact=True`` adds the exact answers of the model's Markov chain beside the simulated
-        ones: ``exact_availability`` (averaged over the same horizon, from all up: what the
-        simulation estimates), ``exact_in_ci`` and ``exact_steady_availability``. It raises
-        ``ValueError`` when the model is not exponential (see :meth:`Model.exact`)."""
+        Parameters
+        ----------
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+        exact : bool, default False
+            Add the exact answers of the model's Markov chain beside the simulated ones: ``exact_availability`` (averaged over the same horizon, from all up: what the simulation estimates), ``exact_in_ci`` and ``exact_steady_availability``; ``ValueError`` when the model is not exponential (see :meth:`Model.exact`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
+            outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
+            RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
+            (target columns are NaN where the service has no such target).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> df = res.summary()
+        >>> "trading" in df.index, "availability_low" in df.columns
+        (True, True)
+        """
         rows = []
         for s in self.service_names:
             a = self.availability(s, confidence)
@@ -462,7 +1152,19 @@ class Results:
         return df
 
     def components(self) -> pd.DataFrame:
-        """One row per component: failures per horizon, downtime (hours), availability."""
+        """One row per component: failures per horizon, downtime (hours), availability.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by component: failures, downtime_h, planned_downtime_h, availability.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> list(res.components().columns)
+        ['failures', 'downtime_h', 'planned_downtime_h', 'availability']
+        """
         down = self._column_mean("component_downtime")
         planned = self._column_mean("component_planned_downtime")
         per_mode = self._column_mean("mode_failures")
@@ -481,7 +1183,19 @@ class Results:
         return pd.DataFrame(rows).set_index("component")
 
     def to_pandas(self) -> pd.DataFrame:
-        """Tidy per-replication table: replication, service, downtime_h, availability, outages."""
+        """Tidy per-replication table: one row per replication and service.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns replication, service, downtime_h, availability, outages.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> len(res.to_pandas()) == 200 * len(res.service_names)
+        True
+        """
         n, ns = self.raw.service_downtime.shape
         dt = self.raw.service_downtime
         return pd.DataFrame(
@@ -495,8 +1209,19 @@ class Results:
         )
 
     def report(self) -> str:
-        """A readable plain-text report (what ``make demo`` and the CLI print; see
-        :mod:`recoverysim.report`)."""
+        """A readable plain-text report (what ``make demo`` and the CLI print).
+
+        Returns
+        -------
+        str
+            The report (see :mod:`recoverysim.report`).
+
+        Examples
+        --------
+        >>> res = rs.examples.load("exchange").simulate("1y", 200, seed=1, progress=False)
+        >>> "trading" in res.report()
+        True
+        """
         return report.results_text(self)
 
     def _repr_html_(self) -> str:

@@ -63,6 +63,8 @@ __all__ = [
     "normal_quantile",
     "t_quantile",
     "FEW_EVENTS",
+    "TwoLevelEstimate",
+    "two_level_estimate",
 ]
 
 # Fewer non-zero replications than this: the Estimate carries a note (the interval rests on few
@@ -121,6 +123,27 @@ class Estimate:
     Equality and ordering compare the means (with numbers and with other estimates alike) and
     the hash is the mean's, so ``e == 0.5`` and ``{0.5: ...}[e]`` agree; to compare intervals,
     compare ``(e.low, e.high)``. ``note`` says in words when the interval rests on few events.
+
+    Parameters
+    ----------
+    mean : float
+        The estimate.
+    low, high : float
+        Ends of the two-sided confidence interval.
+    std : float
+        Standard deviation of the per-replication values.
+    n : int
+        Replications.
+    confidence : float, default 0.95
+        Confidence level of the interval.
+    note : str, default ""
+        Said in words when the interval rests on few events (printed by the report and HTML).
+
+    Examples
+    --------
+    >>> e = estimate(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> e.mean, e.n, e.low < 2.5 < e.high
+    (2.5, 4, True)
     """
 
     mean: float
@@ -135,14 +158,54 @@ class Estimate:
 
     @property
     def half_width(self) -> float:
+        """Half the width of the confidence interval.
+
+        Returns
+        -------
+        float
+            ``(high - low) / 2``.
+
+        Examples
+        --------
+        >>> Estimate(1.0, 0.5, 1.5, 1.0, 10).half_width
+        0.5
+        """
         return (self.high - self.low) / 2
 
     @property
     def stderr(self) -> float:
+        """Standard error of the mean: ``std / sqrt(n)``.
+
+        Returns
+        -------
+        float
+            The standard error (NaN for fewer than two replications).
+
+        Examples
+        --------
+        >>> Estimate(1.0, 0.5, 1.5, 2.0, 16).stderr
+        0.5
+        """
         return self.std / math.sqrt(self.n) if self.n > 0 else math.nan
 
     def contains(self, value: float) -> bool:
-        """True when ``value`` lies in the interval."""
+        """True when ``value`` lies in the interval.
+
+        Parameters
+        ----------
+        value : float
+            A value, e.g. an exact answer.
+
+        Returns
+        -------
+        bool
+            ``low <= value <= high``.
+
+        Examples
+        --------
+        >>> estimate(np.array([1.0, 2.0, 3.0, 4.0])).contains(2.0)
+        True
+        """
         return self.low <= value <= self.high
 
     # --- behaves like its mean -------------------------------------------------------------------
@@ -434,3 +497,120 @@ def complement(e: Estimate, scale: float = 1.0, *, mean: float | None = None, sd
     lo = max(0.0, min(1.0 - e.high / scale, m))
     hi = min(1.0, max(1.0 - e.low / scale, m))
     return Estimate(m, lo, hi, e.std / scale if sd is None else sd, e.n, e.confidence, e.note)
+
+
+@dataclass(frozen=True)
+class TwoLevelEstimate:
+    """An answer that carries parameter uncertainty: a two-level run's estimate of a mean.
+
+    The outer loop draws parameters theta_i (i = 1..N), the inner loop runs n replications
+    Y_ij with them. By the law of total variance, the variance of one replication's outcome is
+    ``Var(Y) = E[Var(Y | theta)] + Var(E[Y | theta])``: the first term (``stochastic_variance``)
+    is the spread from one horizon to the next that no amount of data removes; the second
+    (``parameter_variance``) is what we do not know about the parameters, which only more data
+    (not more replications) reduces.
+
+    Attributes
+    ----------
+    mean:
+        The grand mean over all N*n replications: the estimate of E[Y] over the parameters.
+    low, high:
+        The interval **with** parameter uncertainty: the ``(1 -/+ confidence) / 2`` quantiles of
+        the conditional means E[Y | theta_i], each shrunk toward the grand mean so that their
+        spread is the parameter variance alone, not the inner Monte Carlo noise.
+    without:
+        The interval **without** parameter uncertainty (a run at the point estimates), if made.
+    parameter_variance, stochastic_variance:
+        The two terms of the law of total variance, estimated as in a one-way random-effects
+        analysis of variance (see :func:`two_level_estimate`).
+    monte_carlo_variance:
+        The variance of ``mean`` as an estimate of E[Y] from the finite simulation
+        (``Var(m_i) / N``): what more replications reduce.
+    """
+
+    mean: float
+    low: float
+    high: float
+    parameter_variance: float
+    stochastic_variance: float
+    monte_carlo_variance: float
+    outer: int
+    inner: int
+    confidence: float = 0.95
+    without: Estimate | None = None
+
+    @property
+    def parameter_share(self) -> float:
+        """Share of Var(Y), the variance of one horizon's outcome, due to parameter uncertainty."""
+        total = self.parameter_variance + self.stochastic_variance
+        return self.parameter_variance / total if total > 0 else math.nan
+
+    @property
+    def stochastic_share(self) -> float:
+        """Share of Var(Y) due to the randomness of one horizon (1 - ``parameter_share``)."""
+        total = self.parameter_variance + self.stochastic_variance
+        return self.stochastic_variance / total if total > 0 else math.nan
+
+    @property
+    def data_share(self) -> float:
+        """Share of the uncertainty about the mean that more data (not more replications)
+        would remove: parameter variance / (parameter variance + Monte Carlo variance)."""
+        total = self.parameter_variance + self.monte_carlo_variance
+        return self.parameter_variance / total if total > 0 else math.nan
+
+    def contains(self, value: float) -> bool:
+        """True when ``value`` lies in the interval with parameter uncertainty."""
+        return self.low <= value <= self.high
+
+    def __float__(self) -> float:
+        return float(self.mean)
+
+    def __repr__(self) -> str:
+        m, lo, hi = estimate_digits(self.mean, self.low, self.high)
+        text = f"{m} [{lo}, {hi}] ({self.confidence * 100:g}% with parameter uncertainty, {self.outer}x{self.inner})"
+        if self.without is not None:
+            text += f"; without: {self.without!r}"
+        return text
+
+
+def two_level_estimate(values: np.ndarray, confidence: float = 0.95, without: Estimate | None = None) -> TwoLevelEstimate:
+    """Estimate from a two-level run's outcomes ``values[i, j]`` (parameter draw i, replication j).
+
+    With m_i the mean and s_i^2 the variance (ddof 1) of row i, N rows and n columns:
+    ``stochastic_variance = mean_i s_i^2`` (unbiased for E[Var(Y | theta)]) and
+    ``parameter_variance = max(0, var_i(m_i) - stochastic_variance / n)`` (unbiased before the
+    truncation at 0, since Var(m_i) = Var(E[Y | theta]) + E[Var(Y | theta)] / n). The interval's
+    ends are quantiles of ``mean + c (m_i - mean)`` with ``c = sqrt(parameter_variance /
+    var_i(m_i))``.
+
+    >>> v = np.array([[1.0, 3.0], [5.0, 7.0]])   # two parameter draws, two replications each
+    >>> e = two_level_estimate(v)
+    >>> e.mean, e.stochastic_variance, e.parameter_variance
+    (4.0, 2.0, 7.0)
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2 or v.shape[0] < 2 or v.shape[1] < 2:
+        raise ValueError(f"a two-level estimate needs at least 2 parameter draws of at least 2 replications, got shape {v.shape}")
+    n_out, n_in = v.shape
+    means = v.mean(axis=1)
+    grand = float(means.mean())
+    within = float(v.var(axis=1, ddof=1).mean())
+    var_means = float(means.var(ddof=1))
+    between = max(0.0, var_means - within / n_in)
+    shrink = math.sqrt(between / var_means) if var_means > 0 else 0.0
+    shrunk = grand + shrink * (means - grand)
+    lo, hi = np.quantile(shrunk, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return TwoLevelEstimate(
+        mean=grand,
+        low=float(lo),
+        high=float(hi),
+        parameter_variance=between,
+        stochastic_variance=within,
+        monte_carlo_variance=var_means / n_out,
+        outer=n_out,
+        inner=n_in,
+        confidence=confidence,
+        without=without,
+    )

@@ -62,6 +62,7 @@ from .compare import Metric, ModelLike, _as_model, _next_total, _Run, _shortfall
 from .results import Results
 from .stats import Estimate, normal_quantile, t_quantile
 from .units import Duration, hours
+from .validation import check_probability
 
 __all__ = [
     "assert_availability",
@@ -85,7 +86,31 @@ MODES = ("demonstrate", "detect")
 @dataclass
 class Defaults:
     """Session-wide defaults of the assertions (the pytest plugin sets ``seed`` and
-    ``threads`` from its command-line options)."""
+    ``threads`` from its command-line options).
+
+    The module-level instance :data:`defaults` is the one the assertions read.
+
+    Parameters
+    ----------
+    horizon : duration, default "1y"
+        Simulated time per replication.
+    seed : int, default 0
+        Seed of every assertion.
+    confidence : float, default 0.95
+        One-sided confidence of the decisions.
+    min_replications : int, default 2000
+        First look of an adaptive run.
+    max_replications : int, default 64000
+        Last look of an adaptive run.
+    threads : int, optional
+        Worker threads (default: all cores).
+
+    Examples
+    --------
+    >>> from recoverysim.testing import defaults
+    >>> defaults.seed, defaults.confidence
+    (0, 0.95)
+    """
 
     horizon: Duration = "1y"
     seed: int = 0
@@ -104,7 +129,22 @@ _failures = 0  # of which failed
 
 
 class StatisticalAssertionError(AssertionError):
-    """A statistical assertion failed; ``.result`` is the :class:`CheckResult`."""
+    """A statistical assertion failed; ``.result`` is the :class:`CheckResult`.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What the failed assertion measured; its message is the error's message.
+
+    Examples
+    --------
+    >>> m = rs.examples.load("single")
+    >>> try:
+    ...     assert_availability(m, "web", at_least="99.999%", horizon="30d", replications=2000)
+    ... except StatisticalAssertionError as e:
+    ...     print(e.result.passed)
+    False
+    """
 
     def __init__(self, result: CheckResult) -> None:
         super().__init__(result.message)
@@ -118,7 +158,52 @@ class CheckResult:
     ``estimate`` is the decisive quantity (the metric, or the difference candidate − baseline)
     with the interval whose ends are the one-sided ``confidence`` bounds (a two-sided
     ``2·confidence − 1`` interval); ``bound`` is the end the decision used; ``threshold`` the
-    value it was compared with.
+    value it was compared with. A CheckResult is true when the check passed.
+
+    Parameters
+    ----------
+    passed : bool
+        The verdict.
+    kind : str
+        ``"target"`` or ``"not_worse"``.
+    service : str
+        The service checked.
+    metric : str
+        The metric's name (see :data:`recoverysim.compare.METRICS`).
+    statement : str
+        What was asserted, in words.
+    estimate : Estimate
+        The decisive quantity with its interval.
+    bound : float
+        The end of the interval the decision used.
+    threshold : float
+        The value it was compared with.
+    confidence : float
+        One-sided confidence.
+    mode : str
+        ``"detect"`` or ``"demonstrate"``.
+    replications : int
+        Replications run.
+    seed : int
+        The run's seed.
+    horizon : float
+        Hours per replication.
+    stopped : str
+        Why the run stopped (decided early, precision reached, last look).
+    message : str
+        The full report (the error message of a failure).
+    baseline, candidate : Estimate, optional
+        The two models' estimates of a comparison.
+    variance_reduction : float, default nan
+        Variance of independent runs over that of the paired difference (comparisons).
+    looks : tuple of int, default ()
+        Replications at each look of an adaptive run.
+
+    Examples
+    --------
+    >>> r = assert_availability(rs.examples.load("single"), "web", at_least="99.9%", horizon="30d")
+    >>> bool(r), r.kind, r.metric
+    (True, 'target', 'availability')
     """
 
     passed: bool
@@ -145,7 +230,19 @@ class CheckResult:
         return self.passed
 
     def brief(self) -> str:
-        """One line: what was asserted, the estimate and the bound that decided."""
+        """One line: what was asserted, the estimate and the bound that decided.
+
+        Returns
+        -------
+        str
+            The line the pytest plugin's summary prints.
+
+        Examples
+        --------
+        >>> r = assert_availability(rs.examples.load("single"), "web", at_least="99.9%", horizon="30d")
+        >>> r.brief()  # doctest: +ELLIPSIS
+        'web availability >= 99.9000% at 95% confidence: estimate 99.9...%, lower bound 99.9...% (2,000 replications, seed 0)'
+        """
         m = metric(self.metric)
         fmt = m.format_difference if self.kind == "not_worse" else m.format
         what = "difference" if self.kind == "not_worse" else "estimate"
@@ -329,8 +426,8 @@ def _run_text(models: str, n: int, horizon: float, seed: int, extra: str = "") -
 def _resolve(value: Any, m: Metric, what: str) -> float:
     if m.unit == "hours" and isinstance(value, str):
         return hours(value, name=what)
-    if m.unit == "share" and isinstance(value, str) and value.strip().endswith("%"):
-        return float(value.strip()[:-1]) / 100
+    if m.unit == "share" and isinstance(value, str):
+        return check_probability(value, what)
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{what} must be a number{' or a duration' if m.unit == 'hours' else ''}, got {value!r}")
     return float(value)
@@ -353,16 +450,59 @@ def assert_metric(
     precision: Any = None,
     threads: int | None = None,
 ) -> CheckResult:
-    """Assert that a metric (see :data:`recoverysim.compare.METRICS`) of ``service`` is
-    ``at_least`` or ``at_most`` a target, at ``confidence``.
+    """Assert that a metric of ``service`` is ``at_least`` or ``at_most`` a target, at ``confidence``.
 
-    ``mode="detect"`` (default): fail only when the one-sided bound on the favourable side (the
-    upper bound for ``at_least``, the lower bound for ``at_most``) misses the target, so a model
-    that meets it fails at most ``1 - confidence`` of the time. ``mode="demonstrate"``: pass only
-    when the bound on the unfavourable side meets the target. ``model`` is a
-    model, a model file, or :class:`Results` of a run already made (then no adaptive precision).
-    Raises :class:`StatisticalAssertionError` (an ``AssertionError``) with a message showing the
-    estimate, the bounds and the target; returns the :class:`CheckResult` when it passes.
+    The metrics are those of :data:`recoverysim.compare.METRICS` (availability, downtime,
+    outages, RTO and RPO compliance...).
+
+    Parameters
+    ----------
+    model : Model, str, os.PathLike or Results
+        A model, a model file, or :class:`Results` of a run already made (then no adaptive
+        precision).
+    service : str
+        The service.
+    metric_name : str or Metric
+        The metric.
+    at_least, at_most : float or str, optional
+        The target, exactly one of them: a share (``0.9995``, ``"99.95%"``), hours or a
+        duration (``"5m"``) as the metric's unit says.
+    confidence : float, optional
+        One-sided confidence of the decision (default :data:`defaults` ``.confidence``, 0.95).
+    mode : {"detect", "demonstrate"}, default "detect"
+        ``"detect"``: fail only when the bound on the favourable side misses the target, so a
+        model that meets it fails at most ``1 - confidence`` of the time. ``"demonstrate"``:
+        pass only when the bound on the unfavourable side meets it.
+    horizon : duration, optional
+        Simulated time per replication (default ``defaults.horizon``, one year).
+    seed : int, optional
+        Seed of the run (default ``defaults.seed``, fixed: the same verdict on every run).
+    replications : int, optional
+        Run exactly this many replications and decide once; default: adaptive.
+    min_replications, max_replications : int, optional
+        Bounds of the adaptive run (defaults 2,000 and 64,000).
+    precision : float or str, optional
+        Also stop once the interval's half-width is this small (in the metric's unit, or
+        ``"5%"`` relative).
+    threads : int, optional
+        Worker threads (default: all cores).
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> m = rs.examples.load("single")
+    >>> r = assert_metric(m, "web", "downtime_h", at_most="8 hours", horizon="30d")
+    >>> r.passed
+    True
     """
     __tracebackhide__ = True
     m = metric(metric_name)
@@ -525,14 +665,39 @@ def _finish(result: CheckResult) -> CheckResult:
 
 
 def assert_availability(model: ModelLike | Results, service: str, at_least: float | str | None = None, **kwargs: Any) -> CheckResult:
-    """Assert that the mean availability of ``service`` over the horizon is at least
-    ``at_least`` (a share, or ``"99.95%"``; default: the service's own ``availability`` target,
-    so the model file stays the one place targets are written) at ``confidence`` (default 95 %).
+    """Assert that the mean availability of ``service`` over the horizon is at least ``at_least``.
 
     Passes when the one-sided lower confidence bound is at least the target (``mode="detect"``:
-    fails only when the upper bound is below it). Keyword arguments: see :func:`assert_metric`
-    (``confidence``, ``mode``, ``horizon``, ``seed``, ``replications``, ``min_replications``,
-    ``max_replications``, ``precision``, ``threads``).
+    fails only when the upper bound is below it).
+
+    Parameters
+    ----------
+    model : Model, str, os.PathLike or Results
+        A model, a model file, or :class:`Results` of a run already made.
+    service : str
+        The service.
+    at_least : float or str, optional
+        A share, or ``"99.95%"``; default: the service's own ``availability`` target, so the
+        model file stays the one place targets are written.
+    **kwargs
+        ``confidence``, ``mode``, ``horizon``, ``seed``, ``replications``,
+        ``min_replications``, ``max_replications``, ``precision``, ``threads``: see
+        :func:`assert_metric`.
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> assert_availability(rs.examples.load("single"), "web", horizon="30d")  # its own target, 99.95%
+    CheckResult(passed: web availability >= 99.9500% at 95% confidence, lower bound 99.9...%)
     """
     __tracebackhide__ = True
     if at_least is None:
@@ -552,16 +717,73 @@ def assert_availability(model: ModelLike | Results, service: str, at_least: floa
 
 
 def assert_rto_compliance(model: ModelLike | Results, service: str, at_least: float | str = 0.95, **kwargs: Any) -> CheckResult:
-    """Assert that the share of ``service``'s outages restored within its RTO is at least
-    ``at_least`` (default 95 %), pooled over replications, at ``confidence``. The service needs
-    an ``rto=`` target. Keyword arguments: see :func:`assert_metric`."""
+    """Assert that the share of ``service``'s outages restored within its RTO is at least ``at_least``.
+
+    Pooled over replications, at ``confidence``. The service needs an ``rto=`` target.
+
+    Parameters
+    ----------
+    model : Model, str, os.PathLike or Results
+        A model, a model file, or :class:`Results` of a run already made.
+    service : str
+        The service.
+    at_least : float or str, default 0.95
+        A share or a percentage.
+    **kwargs
+        See :func:`assert_metric`.
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> r = assert_rto_compliance(rs.examples.load("standby"), "api", at_least="50%", horizon="30d")
+    >>> r.metric, r.passed
+    ('rto_compliance', True)
+    """
     __tracebackhide__ = True
     return assert_metric(model, service, "rto_compliance", at_least=at_least, **kwargs)
 
 
 def assert_rpo_compliance(model: ModelLike | Results, service: str, at_least: float | str = 0.95, **kwargs: Any) -> CheckResult:
-    """Assert that the share of data-loss incidents beneath ``service`` that lose no more than
-    its RPO is at least ``at_least`` (default 95 %). Keyword arguments: see :func:`assert_metric`."""
+    """Assert that the share of data-loss incidents beneath ``service`` within its RPO is at least ``at_least``.
+
+    The service needs an ``rpo=`` target.
+
+    Parameters
+    ----------
+    model : Model, str, os.PathLike or Results
+        A model, a model file, or :class:`Results` of a run already made.
+    service : str
+        The service.
+    at_least : float or str, default 0.95
+        A share or a percentage.
+    **kwargs
+        See :func:`assert_metric`.
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> r = assert_rpo_compliance(rs.examples.load("backups"), "ledger", at_least="10%", replications=2000)
+    >>> r.metric, r.passed
+    ('rpo_compliance', True)
+    """
     __tracebackhide__ = True
     return assert_metric(model, service, "rpo_compliance", at_least=at_least, **kwargs)
 
@@ -586,9 +808,7 @@ def assert_not_worse(
     precision: Any = None,
     threads: int | None = None,
 ) -> CheckResult:
-    """Assert that ``candidate`` is not worse than ``baseline`` for ``service``'s ``metric`` by
-    more than ``margin`` (in the metric's unit: a share for availability and compliance,
-    hours or a duration such as ``"5m"`` for downtime), at ``confidence``.
+    """Assert that ``candidate`` is not worse than ``baseline`` for ``service``'s ``metric`` by more than ``margin``.
 
     Both models run on common random numbers (same seed; components that keep their names see
     the same failures), so the difference candidate − baseline is measured replication by
@@ -597,6 +817,54 @@ def assert_not_worse(
     that truly is no worse fails at most ``1 − confidence`` of the time; a model compared with
     itself gives a difference of exactly zero and always passes. ``mode="demonstrate"``: pass
     only when the interval shows it is no worse than ``margin`` (non-inferiority).
+
+    Parameters
+    ----------
+    baseline, candidate : Model, str or os.PathLike
+        The two models (or model files).
+    service : str
+        The service, in both.
+    metric : str or Metric, default "availability"
+        The metric compared.
+    margin : float or str, default 0.0
+        How much worse is tolerated, in the metric's unit: a share for availability and
+        compliance, hours or a duration such as ``"5m"`` for downtime.
+    confidence : float, optional
+        One-sided confidence of the decision (default :data:`defaults` ``.confidence``, 0.95).
+    mode : {"detect", "demonstrate"}, default "detect"
+        ``"detect"``: fail only when the bound on the favourable side misses the target, so a
+        model that meets it fails at most ``1 - confidence`` of the time. ``"demonstrate"``:
+        pass only when the bound on the unfavourable side meets it.
+    horizon : duration, optional
+        Simulated time per replication (default ``defaults.horizon``, one year).
+    seed : int, optional
+        Seed of the run (default ``defaults.seed``, fixed: the same verdict on every run).
+    replications : int, optional
+        Run exactly this many replications and decide once; default: adaptive.
+    min_replications, max_replications : int, optional
+        Bounds of the adaptive run (defaults 2,000 and 64,000).
+    precision : float or str, optional
+        Also stop once the interval's half-width is this small (in the metric's unit, or
+        ``"5%"`` relative).
+    threads : int, optional
+        Worker threads (default: all cores).
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> m = rs.examples.load("single")
+    >>> r = assert_not_worse(m, m.copy(), "web", horizon="30d")
+    >>> r.estimate.mean, r.passed
+    (0.0, True)
     """
     __tracebackhide__ = True
     m = globals()["metric"](metric) if not isinstance(metric, Metric) else metric

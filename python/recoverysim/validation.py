@@ -11,7 +11,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_name", "check_count", "check_positive", "check_nonnegative", "check_probability", "probability_value", "PROBABILITY"]
+__all__ = [
+    "check_name",
+    "check_count",
+    "check_positive",
+    "check_nonnegative",
+    "check_probability",
+    "probability_value",
+    "probability_literal",
+    "PROBABILITY",
+]
 
 
 def check_name(name: Any, what: str) -> str:
@@ -61,6 +70,34 @@ def probability_value(v: Any) -> float:
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"expected {PROBABILITY}, got {v!r}")
     return p
+
+
+def probability_literal(p: float) -> float | int | str:
+    """The shortest model-file literal that :func:`probability_value` reads back as exactly ``p``:
+    a number when its shortest form reads well (at most 12 characters: ``0.9995``), else the
+    shortest percentage that reads back exactly when it is shorter, so a value keeps the form the user wrote it in (``"99.99%"`` is 0.9998999999999999 as a float, and written back
+    as ``"99.99%"``; ``0.9999`` stays ``0.9999``).
+
+    >>> probability_literal(probability_value("99.99%"))
+    '99.99%'
+    >>> probability_literal(0.9999)
+    0.9999
+    >>> probability_literal(1.0)
+    1
+    """
+    p = float(p)
+    number: float | int = int(p) if p.is_integer() else p
+    best: float | int | str = number
+    for digits in range(1, 18):
+        text = f"{100 * p:.{digits}g}"
+        if "e" in text:
+            continue
+        candidate = f"{text}%"
+        if probability_value(candidate) == p:
+            if len(repr(number)) > 12 and len(candidate) < len(repr(number)):
+                best = candidate
+            break
+    return best
 
 
 def check_probability(p: Any, what: str) -> float:

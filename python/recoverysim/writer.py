@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .correlated import Selector
-from .distributions import Deterministic, Distribution, Exponential, Gamma, LogNormal
+from .distributions import Deterministic, Distribution, Exponential, Gamma, LogNormal, Uncertain
 from .recovery import Cascade, Procedure, Step
 from .requirements import Member, Standby
 from .units import duration_literal
+from .validation import probability_literal
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -56,6 +57,8 @@ def _mean_std_form(d: Distribution) -> dict[str, Any] | None:
 
 def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
     """A distribution as data; a bare duration string where a fixed duration is accepted."""
+    if isinstance(d, Uncertain):
+        return _dump_uncertain(d)
     params = d.params
     if fixed and isinstance(d, Deterministic):
         return duration_literal(params["value"])
@@ -74,12 +77,31 @@ def _dump_dist(d: Distribution, *, fixed: bool) -> Any:
     return out
 
 
+def _dump_uncertain(d: Uncertain) -> dict[str, Any]:
+    nominal = d.nominal
+    timed = type(nominal)._time_params
+
+    def value(k: str, v: float) -> Any:
+        return duration_literal(v) if k in timed else _num_out(v)
+
+    # ``of`` in its own parameters (mu and sigma, not mean and std): the uncertainty is about them
+    out: dict[str, Any] = {"type": d.kind, "of": {"type": nominal.kind, **{k: value(k, v) for k, v in nominal.params.items()}}}
+    src = d.params[d.source]
+    if d.source == "covariance":
+        out["covariance"] = [[_num_out(x) for x in row] for row in src]
+    elif d.source == "draws":
+        out["draws"] = [{k: value(k, v) for k, v in one.items()} for one in src]
+    else:
+        out["ranges"] = {k: [value(k, lo), value(k, hi)] for k, (lo, hi) in src.items()}
+    return out
+
+
 def _dump_step(s: Step) -> dict[str, Any]:
     out: dict[str, Any] = {"name": s.name, "duration": _dump_dist(s.duration, fixed=True)}
     if s.crew:
         out["crew"] = s.crew
     if s.success != 1.0:
-        out["success"] = _num_out(s.success)
+        out["success"] = probability_literal(s.success)
     if s.max_attempts:
         out["max_attempts"] = s.max_attempts
     if s.escalate:
@@ -108,7 +130,7 @@ def _dump_repair(p: Procedure) -> Any:
 def _dump_cascade(c: Cascade) -> dict[str, Any]:
     out: dict[str, Any] = {"target": c.target}
     if c.probability != 1.0:
-        out["probability"] = _num_out(c.probability)
+        out["probability"] = probability_literal(c.probability)
     if not (isinstance(c.delay, Deterministic) and c.delay.mean == 0):
         out["delay"] = _dump_dist(c.delay, fixed=True)
     if c.mode:
@@ -153,7 +175,7 @@ def _dump_components(m: Model) -> dict[str, Any]:
             if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
                 bd["duration"] = _dump_dist(b.duration, fixed=True)
             if b.success != 1.0:
-                bd["success"] = _num_out(b.success)
+                bd["success"] = probability_literal(b.success)
             if b.offset:
                 bd["offset"] = duration_literal(b.offset)
             d["backup"] = bd
@@ -175,7 +197,7 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
             if not (isinstance(dist, Deterministic) and dist.mean == 0):
                 body[k] = _dump_dist(dist, fixed=True)
         if r.success != 1.0:
-            body["success"] = _num_out(r.success)
+            body["success"] = probability_literal(r.success)
         if r.dormancy != 0.0:
             body["dormancy"] = _num_out(r.dormancy)
         return {"standby": body}
@@ -195,7 +217,7 @@ def _dump_services(m: Model) -> dict[str, Any]:
     for s in m.services.values():
         d: dict[str, Any] = {"requires": _dump_requirement(s.requirement, top=True)}
         if s.availability is not None:
-            d["availability"] = _num_out(s.availability)
+            d["availability"] = probability_literal(s.availability)
         if s.rto is not None:
             d["rto"] = duration_literal(s.rto)
         if s.rpo is not None:
@@ -218,7 +240,7 @@ def _dump_shocks(m: Model) -> dict[str, Any]:
         every = duration_literal(sh.every.mean) if isinstance(sh.every, Exponential) else _dump_dist(sh.every, fixed=False)
         d: dict[str, Any] = {"every": every, "targets": _dump_selector(sh.targets)}
         if sh.probability != 1.0:
-            d["probability"] = _num_out(sh.probability)
+            d["probability"] = probability_literal(sh.probability)
         if sh.mode:
             d["mode"] = sh.mode
         if sh.outage is not None:

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "python" / "recoverysim"
 # Lowest first. A module may import modules of its own layer or of a lower one (within a layer,
 # the cycle check keeps the order honest). Every module of the package must be listed.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("L0 units, formatting, statistics", {"_core", "_version", "units", "formatting", "stats", "validation", "_progress"}),
+    ("L0 units, formatting, statistics", {"_core", "_version", "units", "formatting", "stats", "validation", "_progress", "_optional"}),
     ("L1 domain objects", {"distributions", "recovery", "components", "correlated", "requirements"}),
     (
         "L2 run layer, results, exact answers, renderers",
@@ -27,7 +27,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("L3 the Model facade", {"model"}),
     ("L4 model files", {"io"}),
-    ("L5 comparison, testing and design analysis", {"compare", "testing", "analysis"}),
+    (
+        "L5 comparison, testing, example models, calibration, two-level runs, design analysis",
+        {"compare", "testing", "examples", "calibration", "uncertainty", "analysis"},
+    ),
     ("L6 what users touch last", {"plot", "cli", "pytest_plugin", "__main__", "__init__"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}

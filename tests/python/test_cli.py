@@ -119,7 +119,7 @@ def test_check_exits_4_when_a_target_is_missed(missing_target):
     r = recoverysim("run", str(missing_target), *FAST, "--check")
     assert r.returncode == 4
     assert "targets\n" in r.stdout and "MISSED" in r.stdout
-    assert r.stderr.startswith("recoverysim: error: 2 target(s) missed: web availability >= 99.9900%: mean ")
+    assert r.stderr.startswith("recoverysim: error: 2 target(s) missed: web availability >= 99.99%: mean ")
     assert r.stderr.count("\n") == 1
 
 
@@ -203,7 +203,7 @@ def test_main_run_in_process(tmp_path, capsys):
     assert (
         code == 0
         and "service web" in out
-        and re.search(r"web +availability >= 99\.9500% +mean 99\.9\d+% \(one-sided 95% bounds 99\.9\d+% \.\. 99\.9\d+%\) +met", out)
+        and re.search(r"web +availability >= 99\.95% +mean 99\.9\d+% \(one-sided 95% bounds 99\.9\d+% \.\. 99\.9\d+%\) +met", out)
     )
 
 
@@ -428,3 +428,39 @@ def test_compare_help(capsys):
     code, out, _ = run_main(["compare", "--help"], capsys)
     text = " ".join(out.split())
     assert code == 0 and "common random numbers" in text and "--check" in text and "rto_compliance" in text
+
+
+# --- fit -------------------------------------------------------------------------------------------------
+
+
+def test_fit_reports_writes_a_model_with_uncertain_parameters_and_runs_it(tmp_path, capsys):
+    out_file = tmp_path / "fitted.yaml"
+    args = ["fit", str(EXAMPLES / "incidents.csv"), "--window", "2025-01-01", "2026-01-01", "-o", str(out_file)]
+    code, out, err = run_main([*args, "--run", "--outer", "20", "-n", "20", "--seed", "4"], capsys)
+    assert (code, err) == (0, "")
+    # examples/incidents.csv: api-gateway had 10 crashes, matching-engine 5, postgres 2 disk failures
+    assert "api-gateway / crash: 10 failures and 5 censored uptimes over 1 year observed" in out
+    assert "postgres / disk: 2 failures" in out and "few failures" in out
+    assert re.search(r"system: availability [\d.]+%, [\d.]+ – [\d.]+% with parameter uncertainty", out)
+    assert "at the point estimates" in out
+    m = rs.load(out_file)
+    assert set(m.components) == {"api-gateway", "matching-engine", "postgres"}
+    assert all(isinstance(md.failure, rs.Uncertain) for c in m.components.values() for md in c.modes)
+    code, out, err = run_main([*args[:5], "--point", "-o", "-"], capsys)
+    assert code == 0 and "type: uncertain" not in out and rs.loads(out).components["postgres"].modes[0].failure.kind == "exponential"
+    assert "postgres / disk" in err  # the report goes to standard error when the model goes to standard output
+
+
+@pytest.mark.parametrize(
+    ("extra", "window", "code", "stderr"),
+    [
+        ([], ["2025-01-01", "2025-06-01"], 3, "incident of 'api-gateway' outside its observation window"),
+        (["--families", "weibul"], ["2025-01-01", "2026-01-01"], 2, "unknown family 'weibul' in --families"),
+        (["--families", "weibull"], ["2025-01-01", "2026-01-01"], 3, "component 'postgres' / mode 'disk' (lines 15, 22)"),
+        (["--start-column", "began"], ["2025-01-01", "2026-01-01"], 3, "no column 'began'"),
+    ],
+    ids=["window", "family", "too-few", "column"],
+)
+def test_fit_errors_are_one_line(extra, window, code, stderr, capsys):
+    got, _, err = run_main(["fit", str(EXAMPLES / "incidents.csv"), "--window", *window, *extra], capsys)
+    assert got == code and stderr in err and err.count("\n") == 1, err

@@ -101,13 +101,23 @@ CASES = {
 }
 
 
+class _Block:
+    """Replications [lo, hi) of a run's engine results: per-replication arrays sliced, the rest as is."""
+
+    def __init__(self, raw: object, lo: int, hi: int) -> None:
+        self._raw, self._lo, self._hi = raw, lo, hi
+
+    def __getattr__(self, name: str) -> object:
+        v = getattr(self._raw, name)
+        return v[self._lo : self._hi] if name in self._raw.arrays() else v
+
+
 def groups(res: rs.Results, size: int) -> list[rs.Results]:
     """The run cut into consecutive blocks of ``size`` replications, each a Results of its own."""
-    n = res.replications
     out = []
-    for g in range(n // size):
+    for g in range(res.replications // size):
         r = copy.copy(res)
-        r.raw = {k: (v[g * size : (g + 1) * size] if v.ndim >= 1 and v.shape[0] == n and "/" not in k else v) for k, v in res.raw.items()}
+        r.raw = _Block(res.raw, g * size, (g + 1) * size)
         r.replications = size
         out.append(r)
     return out

@@ -184,3 +184,14 @@ def test_a_service_without_targets_or_outages(model):
     assert "SLA" not in text and "RTO" not in text
     assert "100.0" in text
     text_of(m._repr_html_())
+
+
+def test_uncertain_distributions_read_as_their_point_estimate_and_source():
+    m = rs.Model("u")
+    m.component("a", failure=rs.Uncertain(rs.Exponential("1000h"), ranges={"mean": ("500h", "2000h")}), repair="1h")
+    m.component("b", failure=rs.Uncertain(rs.Weibull(1.5, "2000h"), covariance=[[0.02, 0.0], [0.0, 0.03]]), repair="1h")
+    m.component("c", failure=rs.Uncertain(rs.Exponential("900h"), draws=[{"mean": 800}, {"mean": 1000}]), repair="1h")
+    m.service("s", rs.all_of("a", "b", "c"))
+    h = m._repr_html_()
+    assert "1,000 h (42 days)" in h and "parameters uncertain (mean in a range)" in h and "parameters uncertain (fit)" in h
+    assert "parameters uncertain (2 bootstrap draws)" in h

@@ -404,3 +404,27 @@ def test_comparison_plots_are_re_exported_when_present():
     for name in ("plot_tornado", "plot_sweep"):
         if hasattr(compare, name):
             assert getattr(rsp, name) is getattr(compare, name) and name in rsp.__all__
+
+
+def test_probability_plot_draws_the_fit_its_band_and_the_kaplan_meier_points():
+    rng = np.random.default_rng(6)
+    x = 400 * rng.weibull(1.8, 40)
+    obs, cen = x[x < 500], np.full(int((x >= 500).sum()), 500.0)
+    fit = rs.fit(obs, cen, "weibull")
+    ax = rsp.probability_plot(fit)
+    line = next(ln for ln in ax.get_lines() if ln.get_label() == "fitted weibull")
+    xs, ys = line.get_data()
+    # on Weibull paper the fitted CDF is the straight line ln(-ln(1 - F)) = shape (ln x - ln scale)
+    np.testing.assert_allclose(ys, fit.params["shape"] * (np.log(xs) - math.log(fit.params["scale"])), rtol=1e-9, atol=1e-9)
+    km = fit.empirical_cdf()
+    points = next(c for c in ax.containers if c.get_label() == "Kaplan-Meier")
+    px, py = points.lines[0].get_data()
+    inner = km[(km["cdf"] > 0) & (km["cdf"] < 1)]
+    np.testing.assert_allclose(np.asarray(px, dtype=float), inner["x"])
+    np.testing.assert_allclose(np.asarray(py, dtype=float), np.log(-np.log1p(-inner["cdf"].to_numpy())))
+    title = ax.get_title(loc="left")
+    assert f"{fit.failures} durations, {cen.size} censored" in title and f"shape {rs.formatting.number(fit.params['shape'])}" in title
+    plt.close("all")
+    ax = rsp.probability_plot(rs.fit(rng.lognormal(1, 0.5, 30), family="lognormal"))
+    assert "normal probability scale" in ax.get_ylabel()
+    plt.close("all")

@@ -291,8 +291,9 @@ def test_check_results_are_logged_for_the_plugin():
 # --- the pytest plugin and the example CI repository ---------------------------------------------------------
 
 
-def pytest_in(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("RECOVERYSIM_BASELINE", "GITHUB_BASE_REF", "PYTEST_ADDOPTS")}
+def pytest_in(repo: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    unset = ("RECOVERYSIM_BASELINE", "GITHUB_BASE_REF", "PYTEST_ADDOPTS", "CI", "RECOVERYSIM_MISSING_BASELINE")
+    env = {k: v for k, v in os.environ.items() if k not in unset} | extra_env
     return subprocess.run(
         # An editable install's import hook makes pytest warn that it cannot rewrite it: harmless.
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", *args],
@@ -349,6 +350,46 @@ def test_plugin_options_and_baselines(ci_repo):
     assert "renamed.yaml does not exist at origin/main (a new model has no baseline)" in r.stdout
     r = pytest_in(ci_repo, "--recoverysim-seed", "-3")
     assert r.returncode == 4 and "--recoverysim-seed: expected a whole number >= 0 or 'random'" in r.stderr
+
+
+def test_a_missing_baseline_revision_fails_in_ci_and_on_request(ci_repo):
+    """A CI that cannot read the baseline (shallow clone, wrong ref) must not stay green."""
+    args = ("--recoverysim-baseline", "no-such-ref", "-k", "worse")
+    for how, env in [
+        (("--recoverysim-missing-baseline", "fail"), {}),
+        ((), {"CI": "true"}),
+        ((), {"RECOVERYSIM_MISSING_BASELINE": "fail"}),
+    ]:
+        r = pytest_in(ci_repo, *args, *how, **env)
+        assert r.returncode == 1, (how, env, r.stdout + r.stderr)
+        assert "2 failed" in r.stdout and "git revision 'no-such-ref' not found" in r.stdout
+        assert "--recoverysim-missing-baseline=fail" in r.stdout
+    # Asked for explicitly, skipping still wins over CI's default.
+    r = pytest_in(ci_repo, *args, "--recoverysim-missing-baseline", "skip", CI="true")
+    assert r.returncode == 0 and "2 skipped" in r.stdout, r.stdout + r.stderr
+    # A model that is new in the pull request has no baseline: a skip even in CI.
+    (ci_repo / "architecture.yaml").rename(ci_repo / "renamed.yaml")
+    tests = ci_repo / "tests" / "test_reliability.py"
+    tests.write_text(tests.read_text().replace('"architecture.yaml"', '"renamed.yaml"'))
+    r = pytest_in(ci_repo, "-k", "worse", CI="true")
+    assert r.returncode == 0 and "2 skipped" in r.stdout, r.stdout + r.stderr
+    r = pytest_in(ci_repo, "-k", "worse", RECOVERYSIM_MISSING_BASELINE="sometimes")
+    assert r.returncode == 4 and "expected 'skip' or 'fail', got 'sometimes'" in r.stderr
+
+
+def test_missing_baseline_policy_defaults(monkeypatch):
+    from recoverysim.pytest_plugin import missing_baseline_policy
+
+    monkeypatch.delenv("RECOVERYSIM_MISSING_BASELINE", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert missing_baseline_policy() == "skip"
+    for value, expected in [("true", "fail"), ("True", "fail"), ("1", "fail"), ("yes", "fail"), ("false", "skip"), ("", "skip")]:
+        monkeypatch.setenv("CI", value)
+        assert missing_baseline_policy() == expected, value
+    monkeypatch.setenv("CI", "true")
+    assert missing_baseline_policy("skip") == "skip"
+    monkeypatch.setenv("RECOVERYSIM_MISSING_BASELINE", "skip")
+    assert missing_baseline_policy() == "skip"
 
 
 def test_rsim_fixture_in_process():

@@ -597,3 +597,81 @@ def test_distribution_parameter_errors_name_the_parameter():
     assert str(e) == "Weibull: shape must be > 0 (got -1)"
     again = pickle.loads(pickle.dumps(e))
     assert (again.entity, again.field, again.reason, str(again)) == (e.entity, e.field, e.reason, str(e))
+
+
+# --- percentages wherever a probability is, written back as given ---------------------------------------
+
+
+def _every_probability(p):
+    """A model with every probability of the API given as ``p``."""
+    m = rs.Model("pct")
+    m.component(
+        "db",
+        modes=[rs.FailureMode("crash", failure=rs.Exponential("1000h"), repair=[rs.Step("restart", "5m", success=p)])],
+        backup=rs.Backup("4h", "5m", success=p),
+    )
+    m.component(
+        "db-2", modes=[rs.FailureMode("crash", failure=rs.Exponential("1000h"), repair="1h", cascades=[rs.Cascade("db", probability=p)])]
+    )
+    m.service("s", rs.standby("db", "db-2", switchover="1m", success=p), availability=p)
+    m.shock("storm", every="1y", targets=["db"], probability=p, outage="1h")
+    return m
+
+
+@pytest.mark.parametrize(("given", "expected"), [("99.99%", 99.99 / 100), (" 95 % ", 0.95), ("0%", 0.0), ("100%", 1.0), (0.9999, 0.9999)])
+def test_every_probability_of_the_api_accepts_a_percentage(given, expected):
+    m = _every_probability(given)
+    assert m.services["s"].availability == expected
+    assert m.shocks["storm"].probability == expected
+    assert m.components["db"].backup.success == expected
+    assert m.components["db-2"].modes[0].cascades[0].probability == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("99.99%", "99.99%"),
+        ("99.9%", "99.9%"),
+        ("99.999%", "99.999%"),
+        (0.9999, 0.9999),
+        ("99.95%", 0.9995),
+        (0.95, 0.95),
+        ("95%", 0.95),
+        ("50%", 0.5),
+    ],
+)
+def test_save_writes_the_short_exact_literal(given, written, tmp_path):
+    """99.99/100 is 0.9998999999999999 and 99.9/100 is 0.9990000000000001 as floats: written back as
+    '99.99%' and '99.9%' they read back as the same floats. 99.95/100 is exactly the float 0.9995 and
+    95/100 the float 0.95: the plain numbers are short and exact."""
+    m = _every_probability(given)
+    data = m.to_data()
+    assert data["services"]["s"]["availability"] == written
+    assert data["shocks"]["storm"]["probability"] == written
+    m.save(tmp_path / "m.yaml")
+    text = (tmp_path / "m.yaml").read_text()
+    assert "0.99989999" not in text
+    if isinstance(written, str):
+        assert f"availability: {written}" in text
+    again = rs.load(tmp_path / "m.yaml")
+    assert again.services["s"].availability == m.services["s"].availability
+    assert again.shocks["storm"].probability == m.shocks["storm"].probability
+
+
+def test_probability_literal_round_trips_any_float():
+    from recoverysim.validation import probability_literal, probability_value
+
+    rng = np.random.default_rng(3)
+    for p in np.concatenate([rng.random(500), 1 - 10.0 ** -rng.uniform(1, 9, 500), [0.0, 1.0, 1e-12, 0.5]]):
+        lit = probability_literal(float(p))
+        assert probability_value(lit) == float(p), (p, lit)
+        assert len(str(lit)) <= len(repr(float(p))) + 1
+
+
+def test_percentages_for_results_and_assertions():
+    m = rs.examples.load("single")
+    res = m.simulate("1y", 200, seed=1, progress=False)
+    assert (res.sla_met("web", "99%") == res.sla_met("web", 0.99)).all()
+    assert res.p_sla_met("web", "99.95%") == res.p_sla_met("web", 0.9995)
+    with pytest.raises(ValueError, match="target: expected a probability"):
+        res.sla_met("web", "150%")
