@@ -456,7 +456,7 @@ class AnalysisResults:
 
     Made by :func:`analyze`. Every table is a DataFrame; ``report()`` is the text view,
     ``_repr_html_`` the Jupyter one, and :mod:`recoverysim.plot` draws them.
-    
+
 
     Parameters
     ----------
@@ -1105,7 +1105,7 @@ class Scenario:
     Scenario('eu-1 down', shock('region-eu-1'))
     >>> Scenario("db corrupted, signer down", fail("db-a", "corruption"), fail("signer"), at="30d")
     Scenario('db corrupted, signer down', fail('db-a', mode='corruption'), fail('signer'), at=720.0)
-    
+
 
     Parameters
     ----------
@@ -1208,7 +1208,7 @@ class ScenarioResults:
     Made by :func:`run_scenarios`. Every scenario ran on the same seed: component streams are
     keyed by name, so scenarios meet the same failures elsewhere in the system (common random
     numbers) and their differences are due to the scenarios.
-    
+
 
     Parameters
     ----------

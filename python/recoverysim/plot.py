@@ -1946,6 +1946,7 @@ def scenario_restore(r: ScenarioResults, service: str, *, scenarios: Sequence[st
     else:
         detail = f"{r.replications:,} replications per scenario, common random numbers"
     _title(ax, f"{service}: time to restore per scenario", detail)
+    return ax
 
 
 # --- goodness of fit -----------------------------------------------------------------------------------
