@@ -10,7 +10,8 @@ ReplicationStreams::ReplicationStreams(const CompiledModel& m)
       cascade(m.modes.size()),
       shock(m.shocks.size()),
       switchover(m.gates.size()),
-      data(m.components.size()) {
+      data(m.components.size()),
+      forced(m.forced.size()) {
   for (const Mode& mode : m.modes) {
     const std::uint64_t comp = m.components[mode.component].name_hash;
     failure_key.push_back(entity_key(StreamKind::failure, comp, mode.name_hash));
@@ -38,6 +39,7 @@ void ReplicationStreams::reset(const CompiledModel& m, std::uint64_t seed, std::
     if (m.gates[g].kind == GateKind::standby) switchover[g].reset(combine(r, switchover_key[g]));
   if (m.has_data)
     for (std::size_t c = 0; c < m.components.size(); ++c) data[c].reset(combine(r, data_key[c]));
+  for (std::size_t i = 0; i < m.forced.size(); ++i) forced[i].reset(combine(r, m.forced[i].key));
 }
 
 ComponentState::ComponentState(const CompiledModel& m) {

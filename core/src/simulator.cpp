@@ -99,6 +99,8 @@ void Replicator::reset(std::uint64_t rep) {
   for (std::uint32_t w = 0; w < m_.maintenance.size(); ++w)
     if (m_.maintenance[w].offset < opt_.horizon)
       queue_.push(m_.maintenance[w].offset, w, 0, EventType::maintenance);
+  for (std::uint32_t i = 0; i < m_.forced.size(); ++i)
+    if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +236,25 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
   Stream& st = streams_.shock[k];
   const double next = t + sh.every.sample(st);
   if (next < opt_.horizon) queue_.push(next, k, 0, EventType::shock);
+  shock_hits(k, t, st, false);
+}
+
+// An incident scenario's event: a component fails in the given mode (if it is up), or a shock
+// arrives and hits every target (its own arrivals go on as before).
+void Replicator::forced_event(std::uint32_t i, double t) {
+  const ForcedEvent& f = m_.forced[i];
+  if (f.shock) {
+    shock_hits(f.target, t, streams_.forced[i], true);
+  } else {
+    if (trace_)
+      trace(t, "forced", m_.components[f.target].name,
+            m_.modes[static_cast<std::size_t>(f.mode)].name);
+    if (comp_.up[f.target]) fail(f.target, t, f.mode, f.mode);
+  }
+}
+
+void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_target) {
+  const Shock& sh = m_.shocks[k];
   const auto cause = static_cast<std::int32_t>(m_.modes.size() + k);
   if (trace_) trace(t, "shock", sh.name, sh.hold ? "hold" : "trigger");
   std::uint32_t slot = 0;
@@ -244,7 +265,7 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
     held->clear();
   }
   for (std::size_t i = 0; i < sh.targets.size(); ++i) {
-    if (sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
+    if (!every_target && sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
     const std::uint32_t c = sh.targets[i];
     if (!sh.hold) {
       if (comp_.up[c]) fail(c, t, sh.target_modes[i], cause);
@@ -725,6 +746,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         if (comp_.up[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
         break;
       }
+      case EventType::forced:
+        forced_event(e.target, e.time);
+        break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];
         const double next = e.time + w.every;

@@ -35,6 +35,7 @@ struct ReplicationStreams {
   std::vector<Stream> shock;       // per shock: arrivals, hits, outage durations
   std::vector<Stream> switchover;  // per gate (standby only): detection, switchover, success
   std::vector<Stream> data;        // per component: replication lag at a data loss
+  std::vector<Stream> forced;      // per forced event of an incident scenario (its shock's hits)
 };
 
 // Whether each component serves, how old it is and when it will fail. A component's age grows

@@ -146,6 +146,8 @@ class Replicator {
   void fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause);
   // shocks, cascades, maintenance
   void shock_arrives(std::uint32_t k, double t);
+  void shock_hits(std::uint32_t k, double t, Stream& st, bool every_target);
+  void forced_event(std::uint32_t i, double t);
   void hold(std::uint32_t c, double t, std::int32_t cause);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
