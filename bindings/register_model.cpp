@@ -155,19 +155,26 @@ void register_model(py::module_& m) {
            }),
            py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none());
 
+  py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
+      .def(py::init([](double time, bool shock, std::string target, std::string mode) {
+             return ForcedEventSpec{time, shock, std::move(target), std::move(mode)};
+           }),
+           py::kw_only(), "time"_a, "shock"_a, "target"_a, "mode"_a = "");
+
   py::class_<ModelSpec>(m, "ModelSpec")
       .def(py::init([](std::string name, std::vector<ComponentSpec> components,
                        std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
                        std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
-                       std::vector<MaintenanceSpec> maintenance, bool age_when_down) {
+                       std::vector<MaintenanceSpec> maintenance, bool age_when_down,
+                       std::vector<ForcedEventSpec> forced) {
              return ModelSpec{std::move(name),        std::move(components), std::move(crews),
                               std::move(procedures),  std::move(services),   std::move(shocks),
-                              std::move(maintenance), age_when_down};
+                              std::move(maintenance), age_when_down,         std::move(forced)};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
            "procedures"_a = std::vector<ProcedureSpec>{}, "services"_a = std::vector<ServiceSpec>{},
            "shocks"_a = std::vector<ShockSpec>{}, "maintenance"_a = std::vector<MaintenanceSpec>{},
-           "age_when_down"_a = true);
+           "age_when_down"_a = true, "forced"_a = std::vector<ForcedEventSpec>{});
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)

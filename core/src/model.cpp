@@ -1,11 +1,13 @@
 #include "recoverysim/model.hpp"
 
 #include "recoverysim/errors.hpp"
+#include "recoverysim/random.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -114,6 +116,7 @@ class Compiler {
     fixed_phases();
     services();
     shocks();
+    forced();
     out_->age_when_down = spec_.age_when_down;
     out_->spec = std::make_shared<const ModelSpec>(spec_);
     return out_;
@@ -417,6 +420,35 @@ class Compiler {
         out.target_modes.push_back(sh.hold ? -1 : mode_of(c, sh.mode, where.field_of("mode")));
       }
       out_->shocks.push_back(std::move(out));
+    }
+  }
+
+  void forced() {
+    for (std::size_t i = 0; i < spec_.forced.size(); ++i) {
+      const ForcedEventSpec& f = spec_.forced[i];
+      const Loc where{"scenario", f.target, "forced[" + std::to_string(i) + "]",
+                      "scenario event " + std::to_string(i) + " (" +
+                          (f.shock ? "shock " : "failure of ") + quote(f.target) + ")"};
+      if (!std::isfinite(f.time) || f.time < 0) fail(where.field_of("time"), "time must be >= 0");
+      ForcedEvent out{f.time, f.shock, 0, -1, 0};
+      if (f.shock) {
+        std::uint32_t k = 0;
+        while (k < out_->shocks.size() && out_->shocks[k].name != f.target) ++k;
+        if (k == out_->shocks.size())
+          fail(where.field_of("target"), "unknown shock " + quote(f.target));
+        out.target = k;
+        // Keyed by shock and time, not position: scenarios that force the same shock at the
+        // same time draw the same outage (common random numbers across scenarios).
+        std::uint64_t bits = 0;
+        static_assert(sizeof bits == sizeof f.time);
+        std::memcpy(&bits, &f.time, sizeof bits);
+        out.key = entity_key(StreamKind::scenario, out_->shocks[k].name_hash, bits);
+      } else {
+        out.target =
+            static_cast<std::uint32_t>(component_index(f.target, where.field_of("target")));
+        out.mode = mode_of(out.target, f.mode, where.field_of("mode"));
+      }
+      out_->forced.push_back(out);
     }
   }
 

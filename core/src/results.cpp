@@ -235,7 +235,7 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion = 1;
+constexpr std::uint32_t kSpecVersion = 2;  // 2: incident scenarios (forced events)
 
 }  // namespace
 
@@ -498,6 +498,12 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(m.crew);
   });
   w.put(spec.age_when_down);
+  put_list(w, spec.forced, [&](const ForcedEventSpec& f) {
+    w.put(f.time);
+    w.put(f.shock);
+    w.put(f.target);
+    w.put(f.mode);
+  });
   return w.take();
 }
 
@@ -576,6 +582,14 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     return m;
   });
   spec.age_when_down = rd.flag();
+  spec.forced = get_list<ForcedEventSpec>(rd, [&] {
+    ForcedEventSpec f;
+    f.time = rd.get<double>();
+    f.shock = rd.flag();
+    f.target = rd.text();
+    f.mode = rd.text();
+    return f;
+  });
   rd.finish();
   return spec;
 }

@@ -63,114 +63,44 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
 // Set-up
 
 Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
-    : m_(model), opt_(options), np_(model.phases.size()) {
-  const std::size_t nc = m_.components.size(), nm = m_.modes.size(), ng = m_.gates.size();
-  const std::size_t nn = m_.n_nodes(), ns = m_.services.size();
-  for (auto* v : {&age_, &rate_, &since_, &fail_age_, &down_since_, &up_since_, &last_rp_})
-    v->resize(nc);
-  up_.resize(nc);
-  failed_.resize(nc);
-  held_.resize(nc);
-  gen_.resize(nc);
-  for (auto* v : {&fail_mode_, &active_mode_, &proc_, &attempts_, &cause_, &svc_up_above_})
-    v->resize(nc);
-  step_.resize(nc);
-  data_stream_.resize(nc);
-  failure_stream_.resize(nm);
-  recovery_stream_.resize(nm);
-  cascade_stream_.resize(nm);
-  shock_stream_.resize(m_.shocks.size());
-  mode_ttf_.resize(nm);
-  up_count_.resize(ng);
-  gate_up_.resize(ng);
-  sb_active_.resize(ng);
-  sb_target_.resize(ng);
-  sb_state_.resize(ng);
-  gate_gen_.resize(ng);
-  gate_cause_.resize(ng);
-  gate_stream_.resize(ng);
-  phase_.resize(nn);
-  phase_start_.resize(nn);
-  phase_acc_.resize(nn * np_);
-  blamed_open_.resize(nn);
-  svc_down_since_.resize(ns);
-  svc_cause_.resize(ns);
-  svc_blame_.resize(ns);
-  svc_frozen_.resize(ns);
-  svc_snapshot_.resize(ns * np_);
-  svc_breakdown_.resize(ns * np_);
-  crew_free_.resize(m_.crew_sizes.size());
-  crew_queue_.resize(m_.crew_sizes.size());
-  crew_head_.resize(m_.crew_sizes.size());
-  for (const Mode& mode : m_.modes) {
-    const std::uint64_t comp = m_.components[mode.component].name_hash;
-    failure_key_.push_back(entity_key(StreamKind::failure, comp, mode.name_hash));
-    recovery_key_.push_back(entity_key(StreamKind::recovery, comp, mode.name_hash));
-    cascade_key_.push_back(entity_key(StreamKind::cascade, comp, mode.name_hash));
-  }
-  for (const Shock& sh : m_.shocks)
-    shock_key_.push_back(entity_key(StreamKind::shock, sh.name_hash));
-  for (const Gate& g : m_.gates)
-    gate_key_.push_back(entity_key(StreamKind::switchover, g.name_hash));
-  for (const Component& c : m_.components)
-    data_key_.push_back(entity_key(StreamKind::backup, c.name_hash, ~0ULL));
-}
+    : m_(model),
+      opt_(options),
+      streams_(model),
+      comp_(model),
+      recovery_(model),
+      data_(model),
+      gates_(model),
+      standby_(model),
+      crews_(model),
+      phases_(model),
+      outages_(model) {}
 
 void Replicator::reset(std::uint64_t rep) {
   rep_ = rep;
-  rep_key_ = replication_key(opt_.seed, rep);
   queue_.clear();
-  for (std::size_t g = 0; g < m_.gates.size(); ++g) {
-    up_count_[g] = m_.gates[g].n;
-    gate_up_[g] = 1;
-    sb_active_[g] = 0;
-    sb_target_[g] = -1;
-    sb_state_[g] = 0;
-    gate_gen_[g] = 0;
-    gate_cause_[g] = -1;
-    if (m_.gates[g].kind == GateKind::standby)
-      gate_stream_[g].reset(combine(rep_key_, gate_key_[g]));
-  }
-  for (std::size_t k = 0; k < m_.crew_sizes.size(); ++k) {
-    crew_free_[k] = m_.crew_sizes[k];
-    crew_queue_[k].clear();
-    crew_head_[k] = 0;
-  }
-  for (std::size_t i = 0; i < m_.modes.size(); ++i) {
-    failure_stream_[i].reset(combine(rep_key_, failure_key_[i]));
-    recovery_stream_[i].reset(combine(rep_key_, recovery_key_[i]));
-    if (m_.modes[i].n_cascades) cascade_stream_[i].reset(combine(rep_key_, cascade_key_[i]));
-  }
-  hold_pool_.clear();
-  hold_free_.clear();
-  cascade_pool_.clear();
-  cascade_free_.clear();
-  std::fill(phase_.begin(), phase_.end(), -1);
-  std::fill(phase_acc_.begin(), phase_acc_.end(), 0.0);
-  std::fill(svc_frozen_.begin(), svc_frozen_.end(), 0);
-  std::fill(blamed_open_.begin(), blamed_open_.end(), 0);
-  for (std::uint32_t c = 0; c < nc(); ++c) {
-    up_[c] = 1;
-    failed_[c] = 0;
-    held_[c] = 0;
-    svc_up_above_[c] = static_cast<std::int32_t>(m_.sa_offset[c + 1] - m_.sa_offset[c]);
-    gen_[c] = 0;
-    down_since_[c] = 0;
-    up_since_[c] = 0;
-    last_rp_[c] = 0;
-    proc_[c] = -1;
-    if (m_.has_data) data_stream_[c].reset(combine(rep_key_, data_key_[c]));
-    renew(c, 0.0);
-  }
+  streams_.reset(m_, opt_.seed, rep);
+  gates_.reset(m_);
+  standby_.reset();
+  crews_.reset(m_);
+  holds_.reset();
+  cascades_.reset();
+  phases_.reset();
+  outages_.reset();
+  comp_.reset(m_);
+  recovery_.reset();
+  data_.reset();
+  // The first events, in a fixed order (ties at one instant fire in scheduling order): every
+  // component's first failure, every shock's first arrival, every window's first opening.
+  for (std::uint32_t c = 0; c < nc(); ++c) renew(c, 0.0);
   for (std::uint32_t k = 0; k < m_.shocks.size(); ++k) {
-    const Shock& sh = m_.shocks[k];
-    shock_stream_[k].reset(combine(rep_key_, shock_key_[k]));
-    const double first = sh.every.sample(shock_stream_[k]);
+    const double first = m_.shocks[k].every.sample(streams_.shock[k]);
     if (first < opt_.horizon) queue_.push(first, k, 0, EventType::shock);
   }
   for (std::uint32_t w = 0; w < m_.maintenance.size(); ++w)
     if (m_.maintenance[w].offset < opt_.horizon)
       queue_.push(m_.maintenance[w].offset, w, 0, EventType::maintenance);
+  for (std::uint32_t i = 0; i < m_.forced.size(); ++i)
+    if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,13 +136,14 @@ std::string Replicator::gate_name(std::uint32_t g) const {
 double Replicator::nominal_rate(std::uint32_t c) const noexcept {
   const Component& comp = m_.components[c];
   double r = 1.0;
-  if (comp.standby_gate >= 0 && sb_active_[comp.standby_gate] != comp.standby_member)
+  if (comp.standby_gate >= 0 && standby_.active[comp.standby_gate] != comp.standby_member)
     r = m_.gates[comp.standby_gate].standby.dormancy;
   if (comp.load_gate >= 0) {
     const Gate& g = m_.gates[comp.load_gate];
-    r *= 1.0 + g.load_sharing * (g.n - up_count_[comp.load_gate]);
+    r *= 1.0 + g.load_sharing * (g.n - gates_.up_children[comp.load_gate]);
   }
-  if (!m_.age_when_down && svc_up_above_[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c]) r = 0.0;
+  if (!m_.age_when_down && comp_.services_up_above[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c])
+    r = 0.0;
   return r;
 }
 
@@ -228,36 +159,35 @@ void Replicator::renew(std::uint32_t c, double t) {
   std::int32_t best_mode = -1;
   for (std::uint32_t i = 0; i < comp.n_modes; ++i) {
     const std::uint32_t m = comp.first_mode + i;
-    const double ttf = m_.modes[m].ttf.sample(failure_stream_[m]);
-    mode_ttf_[m] = ttf;
+    const double ttf = m_.modes[m].ttf.sample(streams_.failure[m]);
     if (ttf < best) {
       best = ttf;
       best_mode = static_cast<std::int32_t>(m);
     }
   }
-  age_[c] = 0.0;
-  rate_[c] = up_[c] ? nominal_rate(c) : 0.0;
-  since_[c] = t;
-  fail_age_[c] = best;
-  fail_mode_[c] = best_mode;
+  comp_.age[c] = 0.0;
+  comp_.rate[c] = comp_.up[c] ? nominal_rate(c) : 0.0;
+  comp_.since[c] = t;
+  comp_.fail_age[c] = best;
+  comp_.fail_mode[c] = best_mode;
   schedule_failure(c, t);
 }
 
-// The pending failure fires when the age reaches fail_age; age grows at rate_ from since_.
+// The pending failure fires when the age reaches fail_age; age grows at `rate` from `since`.
 void Replicator::schedule_failure(std::uint32_t c, double t) {
-  ++gen_[c];  // cancels the previously scheduled failure
-  if (!(rate_[c] > 0)) return;
-  const double when = t + (fail_age_[c] - age_[c]) / rate_[c];
-  if (when < opt_.horizon) queue_.push(when, c, gen_[c], EventType::failure);
+  ++comp_.gen[c];  // cancels the previously scheduled failure
+  if (!(comp_.rate[c] > 0)) return;
+  const double when = t + (comp_.fail_age[c] - comp_.age[c]) / comp_.rate[c];
+  if (when < opt_.horizon) queue_.push(when, c, comp_.gen[c], EventType::failure);
 }
 
 // A change of ageing rate (dormant spare taking over, load sharing...) reschedules the pending
 // failure from the remaining age.
 void Replicator::set_rate(std::uint32_t c, double rate, double t) {
-  if (!up_[c] || rate == rate_[c]) return;
-  age_[c] += (t - since_[c]) * rate_[c];
-  since_[c] = t;
-  rate_[c] = rate;
+  if (!comp_.up[c] || rate == comp_.rate[c]) return;
+  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
+  comp_.since[c] = t;
+  comp_.rate[c] = rate;
   schedule_failure(c, t);
 }
 
@@ -269,36 +199,27 @@ void Replicator::fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t
   if (trace_)
     trace(t, md.planned ? "maintenance" : "failure", m_.components[c].name,
           cause == mode ? md.name : md.name + " (cause: " + cause_name(cause) + ")");
-  age_[c] += (t - since_[c]) * rate_[c];
-  rate_[c] = 0.0;
-  since_[c] = t;
-  ++gen_[c];  // cancels the pending failure (a shock, cascade or window came first)
-  up_[c] = 0;
-  failed_[c] = 1;
-  down_since_[c] = t;
-  active_mode_[c] = mode;
-  cause_[c] = cause;
-  std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(c * np_), np_, 0.0);
-  phase_[c] = -1;
+  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
+  comp_.rate[c] = 0.0;
+  comp_.since[c] = t;
+  ++comp_.gen[c];  // cancels the pending failure (a shock, cascade or window came first)
+  comp_.up[c] = 0;
+  comp_.failed[c] = 1;
+  comp_.down_since[c] = t;
+  comp_.active_mode[c] = mode;
+  phases_.begin_incident(c);
   if (md.data_loss != DataLoss::none)
     data_loss(c, mode, t);
   else if (m_.components[c].backup.every > 0)
-    last_rp_[c] = recovery_point(c, t);
+    data_.recovery_point[c] = recovery_point(c, t);
   for (std::uint32_t j = 0; j < md.n_cascades; ++j) {
     const Cascade& cs = m_.cascades[md.first_cascade + j];
-    Stream& st = cascade_stream_[static_cast<std::size_t>(mode)];
+    Stream& st = streams_.cascade[static_cast<std::size_t>(mode)];
     if (cs.probability < 1.0 && !(st.uniform() < cs.probability)) continue;
     const double when = t + cs.delay.sample(st);
     if (!(when < opt_.horizon)) continue;
-    std::uint32_t slot;
-    if (cascade_free_.empty()) {
-      slot = static_cast<std::uint32_t>(cascade_pool_.size());
-      cascade_pool_.push_back({});
-    } else {
-      slot = cascade_free_.back();
-      cascade_free_.pop_back();
-    }
-    cascade_pool_[slot] = {cs.target, cs.mode, cause};
+    const std::uint32_t slot = cascades_.acquire();
+    cascades_.items[slot] = {cs.target, cs.mode, cause};
     queue_.push(when, slot, 0, EventType::cascade);
   }
   set_node(c, false, t, cause, c);
@@ -312,29 +233,42 @@ void Replicator::fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t
 
 void Replicator::shock_arrives(std::uint32_t k, double t) {
   const Shock& sh = m_.shocks[k];
-  Stream& st = shock_stream_[k];
+  Stream& st = streams_.shock[k];
   const double next = t + sh.every.sample(st);
   if (next < opt_.horizon) queue_.push(next, k, 0, EventType::shock);
+  shock_hits(k, t, st, false);
+}
+
+// An incident scenario's event: a component fails in the given mode (if it is up), or a shock
+// arrives and hits every target (its own arrivals go on as before).
+void Replicator::forced_event(std::uint32_t i, double t) {
+  const ForcedEvent& f = m_.forced[i];
+  if (f.shock) {
+    shock_hits(f.target, t, streams_.forced[i], true);
+  } else {
+    if (trace_)
+      trace(t, "forced", m_.components[f.target].name,
+            m_.modes[static_cast<std::size_t>(f.mode)].name);
+    if (comp_.up[f.target]) fail(f.target, t, f.mode, f.mode);
+  }
+}
+
+void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_target) {
+  const Shock& sh = m_.shocks[k];
   const auto cause = static_cast<std::int32_t>(m_.modes.size() + k);
   if (trace_) trace(t, "shock", sh.name, sh.hold ? "hold" : "trigger");
   std::uint32_t slot = 0;
   std::vector<std::uint32_t>* held = nullptr;
   if (sh.hold) {
-    if (hold_free_.empty()) {
-      slot = static_cast<std::uint32_t>(hold_pool_.size());
-      hold_pool_.emplace_back();
-    } else {
-      slot = hold_free_.back();
-      hold_free_.pop_back();
-    }
-    held = &hold_pool_[slot];
+    slot = holds_.acquire();
+    held = &holds_.items[slot];
     held->clear();
   }
   for (std::size_t i = 0; i < sh.targets.size(); ++i) {
-    if (sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
+    if (!every_target && sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
     const std::uint32_t c = sh.targets[i];
     if (!sh.hold) {
-      if (up_[c]) fail(c, t, sh.target_modes[i], cause);
+      if (comp_.up[c]) fail(c, t, sh.target_modes[i], cause);
       continue;
     }
     held->push_back(c);
@@ -348,29 +282,28 @@ void Replicator::shock_arrives(std::uint32_t k, double t) {
 
 void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
   if (trace_) trace(t, "hold", m_.components[c].name, cause_name(cause));
-  if (held_[c]++ > 0 || !up_[c]) return;  // already down: the hold only delays its return
-  if (m_.components[c].backup.every > 0) last_rp_[c] = recovery_point(c, t);  // none while held
-  age_[c] += (t - since_[c]) * rate_[c];
-  rate_[c] = 0.0;
-  since_[c] = t;
-  ++gen_[c];
-  up_[c] = 0;
-  down_since_[c] = t;
-  cause_[c] = cause;
-  active_mode_[c] = -1;
-  std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(c * np_), np_, 0.0);
-  phase_[c] = -1;
-  set_phase(c, static_cast<std::int32_t>(m_.phase_shock), t);
+  if (comp_.held[c]++ > 0 || !comp_.up[c]) return;  // already down: the hold only delays its return
+  if (m_.components[c].backup.every > 0)            // no backups run while it is held
+    data_.recovery_point[c] = recovery_point(c, t);
+  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
+  comp_.rate[c] = 0.0;
+  comp_.since[c] = t;
+  ++comp_.gen[c];
+  comp_.up[c] = 0;
+  comp_.down_since[c] = t;
+  comp_.active_mode[c] = -1;
+  phases_.begin_incident(c);
+  phases_.enter(c, static_cast<std::int32_t>(m_.phase_shock), t);
   set_node(c, false, t, cause, c);
 }
 
 void Replicator::release(std::uint32_t c, double t) {
   if (trace_) trace(t, "release", m_.components[c].name);
-  if (--held_[c] > 0 || failed_[c]) return;
+  if (--comp_.held[c] > 0 || comp_.failed[c]) return;
   back_in_service(c, t);
   went_up(c, t);
-  rate_[c] = nominal_rate(c);
-  since_[c] = t;
+  comp_.rate[c] = nominal_rate(c);
+  comp_.since[c] = t;
   schedule_failure(c, t);  // resumes from the age it had: a hold is not a repair
   set_node(c, true, t, -1, c);
 }
@@ -378,10 +311,10 @@ void Replicator::release(std::uint32_t c, double t) {
 // Data bookkeeping when the component serves again: backups run from now on; after a
 // data-loss incident the restored state is the new baseline (what was lost counts once).
 void Replicator::back_in_service(std::uint32_t c, double t) {
-  const std::int32_t mode = active_mode_[c];
+  const std::int32_t mode = comp_.active_mode[c];
   if (mode >= 0 && m_.modes[static_cast<std::size_t>(mode)].data_loss != DataLoss::none)
-    last_rp_[c] = t;
-  up_since_[c] = t;
+    data_.recovery_point[c] = t;
+  data_.up_since[c] = t;
 }
 
 // Bookkeeping shared by every return to service.
@@ -389,23 +322,24 @@ void Replicator::went_up(std::uint32_t c, double t) {
   if (trace_) trace(t, "recovered", m_.components[c].name);
   const std::size_t ci = row_ * out_->n_components + c;
   const bool planned =
-      active_mode_[c] >= 0 && m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
-  (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] += t - down_since_[c];
+      comp_.active_mode[c] >= 0 && m_.modes[static_cast<std::size_t>(comp_.active_mode[c])].planned;
+  (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] +=
+      t - comp_.down_since[c];
   incident_over(c, t);
-  up_[c] = 1;
+  comp_.up[c] = 1;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Recovery procedures
 
 void Replicator::start_procedure(std::uint32_t c, std::int32_t proc, double t) {
-  proc_[c] = proc;
-  step_[c] = 0;
+  recovery_.procedure[c] = proc;
+  recovery_.step[c] = 0;
   begin_step(c, t);
 }
 
 void Replicator::begin_step(std::uint32_t c, double t) {
-  attempts_[c] = 0;
+  recovery_.attempts[c] = 0;
   const Step& st = current_step(c);
   if (st.inspection_interval > 0) {
     // A hidden failure waits for the next periodic inspection before anything else happens.
@@ -413,8 +347,8 @@ void Replicator::begin_step(std::uint32_t c, double t) {
     const double next = st.inspection_offset + std::max(k, 0.0) * st.inspection_interval;
     if (next > t) {
       if (trace_) trace(t, "inspection_wait", m_.components[c].name, m_.phases[st.kind]);
-      set_phase(c, static_cast<std::int32_t>(m_.phase_inspection_wait), t);
-      if (next < opt_.horizon) queue_.push(next, c, ++gen_[c], EventType::step_ready);
+      phases_.enter(c, static_cast<std::int32_t>(m_.phase_inspection_wait), t);
+      if (next < opt_.horizon) queue_.push(next, c, ++comp_.gen[c], EventType::step_ready);
       return;
     }
   }
@@ -424,70 +358,59 @@ void Replicator::begin_step(std::uint32_t c, double t) {
 void Replicator::acquire_crew(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.crew >= 0) {
-    if (crew_free_[st.crew] == 0) {
+    if (!crews_.take(static_cast<std::size_t>(st.crew))) {
       if (trace_)
         trace(t, "crew_wait", m_.components[c].name,
               m_.crew_names[static_cast<std::size_t>(st.crew)]);
-      set_phase(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
-      crew_queue_[st.crew].push_back(c);  // FIFO: waiting for a crew member is downtime
+      phases_.enter(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
+      crews_.wait(static_cast<std::size_t>(st.crew), c);
       return;
     }
-    --crew_free_[st.crew];
   }
   start_work(c, t);
 }
 
 void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
-  set_phase(c, static_cast<std::int32_t>(st.kind), t);
+  phases_.enter(c, static_cast<std::int32_t>(st.kind), t);
   if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
-  const double d = st.duration.sample(recovery_stream_[active_mode_[c]]);
+  const double d = st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
   const double when = t + d;
-  if (when < opt_.horizon) queue_.push(when, c, ++gen_[c], EventType::step_end);
+  if (when < opt_.horizon) queue_.push(when, c, ++comp_.gen[c], EventType::step_end);
 }
 
 void Replicator::release_crew(std::int32_t crew, double t) {
-  auto& q = crew_queue_[crew];
-  std::size_t& head = crew_head_[crew];
-  if (head < q.size()) {
-    const std::uint32_t next = q[head++];
-    if (head == q.size()) {
-      q.clear();
-      head = 0;
-    }
-    start_work(next, t);  // the unit passes straight to the longest-waiting component
-  } else {
-    ++crew_free_[crew];
-  }
+  std::uint32_t next;
+  if (crews_.pass_on(static_cast<std::size_t>(crew), next)) start_work(next, t);
 }
 
 void Replicator::end_step(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.crew >= 0) release_crew(st.crew, t);
   bool ok = true;
-  if (st.success < 1.0) ok = recovery_stream_[active_mode_[c]].uniform() < st.success;
+  if (st.success < 1.0) ok = streams_.recovery[comp_.active_mode[c]].uniform() < st.success;
   if (!ok) {
     if (trace_) trace(t, "step_failed", m_.components[c].name, m_.phases[st.kind]);
-    ++attempts_[c];
-    if (st.max_attempts > 0 && attempts_[c] >= st.max_attempts)
+    ++recovery_.attempts[c];
+    if (st.max_attempts > 0 && recovery_.attempts[c] >= st.max_attempts)
       start_procedure(c, st.escalate, t);
     else
       acquire_crew(c, t);  // retry the same step (no new wait for an inspection)
     return;
   }
-  const Procedure& p = m_.procedures[static_cast<std::size_t>(proc_[c])];
-  if (++step_[c] < p.n_steps)
+  const Procedure& p = m_.procedures[static_cast<std::size_t>(recovery_.procedure[c])];
+  if (++recovery_.step[c] < p.n_steps)
     begin_step(c, t);
   else
     recovered(c, t);
 }
 
 void Replicator::recovered(std::uint32_t c, double t) {
-  failed_[c] = 0;
-  proc_[c] = -1;
-  if (held_[c] > 0) {  // repaired, but a shock still holds it down: back in service at release
+  comp_.failed[c] = 0;
+  recovery_.procedure[c] = -1;
+  if (comp_.held[c] > 0) {  // repaired, but a shock still holds it down: back in service at release
     renew(c, t);
-    set_phase(c, static_cast<std::int32_t>(m_.phase_shock), t);
+    phases_.enter(c, static_cast<std::int32_t>(m_.phase_shock), t);
     return;
   }
   back_in_service(c, t);
@@ -503,14 +426,14 @@ void Replicator::recovered(std::uint32_t c, double t) {
 double Replicator::recovery_point(std::uint32_t c, double t) {
   const Component& comp = m_.components[c];
   const BackupSpec& b = comp.backup;
-  double rp = last_rp_[c];
+  double rp = data_.recovery_point[c];
   if (b.every <= 0 || t < b.offset) return rp;
   const double kmax = std::floor((t - b.offset) / b.every);
   for (double k = kmax; k >= 0; k -= 1) {
     const double start = b.offset + k * b.every;
-    if (start < up_since_[c] || start <= rp) break;  // backups run only while up
-    Stream s(combine(
-        rep_key_, entity_key(StreamKind::backup, comp.name_hash, static_cast<std::uint64_t>(k))));
+    if (start < data_.up_since[c] || start <= rp) break;  // backups run only while up
+    Stream s(combine(streams_.replication_key, entity_key(StreamKind::backup, comp.name_hash,
+                                                          static_cast<std::uint64_t>(k))));
     const double d = b.duration.sample(s);
     const bool ok = b.success >= 1.0 || s.uniform() < b.success;
     if (ok && start + d <= t) return start;
@@ -521,10 +444,10 @@ double Replicator::recovery_point(std::uint32_t c, double t) {
 void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
   const Component& comp = m_.components[c];
   const double rp = recovery_point(c, t);
-  last_rp_[c] = rp;
+  data_.recovery_point[c] = rp;
   double loss = t - rp;
   if (m_.modes[static_cast<std::size_t>(mode)].data_loss == DataLoss::latest && comp.replicated)
-    loss = std::min(loss, comp.replication_lag.sample(data_stream_[c]));
+    loss = std::min(loss, comp.replication_lag.sample(streams_.data[c]));
   const std::size_t ci = row_ * out_->n_components + c;
   ++out_->component_loss_incidents[ci];
   out_->component_data_lost[ci] += loss;
@@ -546,24 +469,18 @@ void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
 // ---------------------------------------------------------------------------------------------
 // Phases: where the time of an incident goes (detect, crew_wait, restore, switchover, ...).
 
-void Replicator::set_phase(std::uint32_t node, std::int32_t phase, double t) {
-  if (phase_[node] >= 0)
-    phase_acc_[node * np_ + static_cast<std::size_t>(phase_[node])] += t - phase_start_[node];
-  phase_[node] = phase;
-  phase_start_[node] = t;
-}
-
 // The incident of `node` ended: service outages blamed on it keep its breakdown as of now.
 void Replicator::incident_over(std::uint32_t node, double t) {
-  set_phase(node, -1, t);
-  if (blamed_open_[node] == 0) return;  // the common case: no open outage is blamed on it
+  phases_.enter(node, -1, t);
+  if (outages_.blamed_open[node] == 0) return;  // the common case: no open outage is blamed on it
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
-    if (svc_frozen_[s] || svc_blame_[s] != node) continue;
-    if (gate_up_[m_.services[s].node - nc()]) continue;  // not in an outage
-    svc_frozen_[s] = 1;
-    --blamed_open_[node];
-    for (std::size_t p = 0; p < np_; ++p)
-      svc_breakdown_[s * np_ + p] = phase_acc_[node * np_ + p] - svc_snapshot_[s * np_ + p];
+    if (outages_.frozen[s] || outages_.blame[s] != node) continue;
+    if (gates_.up[m_.services[s].node - nc()]) continue;  // not in an outage
+    outages_.frozen[s] = 1;
+    --outages_.blamed_open[node];
+    const std::size_t np = phases_.n_phases;
+    for (std::size_t p = 0; p < np; ++p)
+      outages_.breakdown[s * np + p] = phases_.spent[node * np + p] - outages_.snapshot[s * np + p];
   }
 }
 
@@ -580,11 +497,11 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
       standby_member_changed(g, m_.components[node].standby_member, up, t, cause);
       continue;
     }
-    up_count_[g] += up ? 1 : -1;
+    gates_.up_children[g] += up ? 1 : -1;
     if (gate.load_sharing > 0) update_load_rates(g, t);
-    const bool now = up_count_[g] >= gate.k;
-    if (now == static_cast<bool>(gate_up_[g])) continue;
-    gate_up_[g] = now;
+    const bool now = gates_.up_children[g] >= gate.k;
+    if (now == static_cast<bool>(gates_.up[g])) continue;
+    gates_.up[g] = now;
     gate_changed(g, now, t, cause, blame);
   }
 }
@@ -600,25 +517,22 @@ void Replicator::standby_member_changed(std::uint32_t g, std::int32_t member, bo
                                         std::int32_t cause) {
   const std::uint32_t gnode = nc() + g;
   if (!up) {
-    if (member == sb_active_[g] && sb_state_[g] == 0) {
-      gate_cause_[g] = cause;
-      sb_state_[g] = 1;
-      std::fill_n(phase_acc_.begin() + static_cast<std::ptrdiff_t>(gnode * np_), np_, 0.0);
-      phase_[gnode] = -1;
-      set_phase(gnode, static_cast<std::int32_t>(m_.phase_detect), t);
-      gate_up_[g] = 0;
+    if (standby_.loses_active(g, member)) {
+      standby_.detecting(g);
+      phases_.begin_incident(gnode);
+      phases_.enter(gnode, static_cast<std::int32_t>(m_.phase_detect), t);
+      gates_.up[g] = 0;
       gate_changed(g, false, t, cause, gnode);
-      const double when = t + m_.gates[g].standby.detection.sample(gate_stream_[g]);
-      ++gate_gen_[g];
-      if (when < opt_.horizon) queue_.push(when, g, gate_gen_[g], EventType::standby_detected);
-    } else if (sb_state_[g] == 2 && member == sb_target_[g]) {
+      const double when = t + m_.gates[g].standby.detection.sample(streams_.switchover[g]);
+      ++standby_.gen[g];
+      if (when < opt_.horizon) queue_.push(when, g, standby_.gen[g], EventType::standby_detected);
+    } else if (standby_.loses_target(g, member)) {
       standby_detected(g, t);  // the spare died during the switchover: look for another
     }
     return;
   }
-  if (sb_state_[g] == 3 || (sb_state_[g] != 0 && member == sb_active_[g])) {
-    // No spare could take over (or the active member came back first): it resumes service.
-    ++gate_gen_[g];
+  if (standby_.resumes_with(g, member)) {
+    ++standby_.gen[g];
     standby_activate(g, member, t);
   }
 }
@@ -627,51 +541,46 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
   const std::uint32_t gnode = nc() + g;
   const std::int32_t n = m_.gates[g].n;
   const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
-  ++gate_gen_[g];
+  ++standby_.gen[g];
   std::int32_t target = -1;
   for (std::int32_t k = 1; k < n && target < 0; ++k) {
-    const std::int32_t j = (sb_active_[g] + k) % n;
-    if (up_[kids[j]]) target = j;
+    const std::int32_t j = (standby_.active[g] + k) % n;
+    if (comp_.up[kids[j]]) target = j;
   }
   if (target < 0) {
     if (trace_) trace(t, "no_spare", gate_name(g));
-    sb_state_[g] = 3;
-    sb_target_[g] = -1;
-    set_phase(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
+    standby_.no_spare(g);
+    phases_.enter(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
     return;
   }
-  sb_state_[g] = 2;
-  sb_target_[g] = target;
+  standby_.switching(g, target);
   if (trace_) trace(t, "switchover", gate_name(g), "to " + m_.components[kids[target]].name);
-  set_phase(gnode, static_cast<std::int32_t>(m_.phase_switchover), t);
-  const double when = t + m_.gates[g].standby.switchover.sample(gate_stream_[g]);
-  if (when < opt_.horizon) queue_.push(when, g, gate_gen_[g], EventType::standby_switched);
+  phases_.enter(gnode, static_cast<std::int32_t>(m_.phase_switchover), t);
+  const double when = t + m_.gates[g].standby.switchover.sample(streams_.switchover[g]);
+  if (when < opt_.horizon) queue_.push(when, g, standby_.gen[g], EventType::standby_switched);
 }
 
 void Replicator::standby_switched(std::uint32_t g, double t) {
   const double p = m_.gates[g].standby.success;
-  if (p >= 1.0 || gate_stream_[g].uniform() < p) {
-    standby_activate(g, sb_target_[g], t);
+  if (p >= 1.0 || streams_.switchover[g].uniform() < p) {
+    standby_activate(g, standby_.target[g], t);
     return;
   }
   // A failed switchover leaves the group down until a member recovers.
   if (trace_) trace(t, "switchover_failed", gate_name(g));
-  sb_state_[g] = 3;
-  sb_target_[g] = -1;
-  set_phase(nc() + g, static_cast<std::int32_t>(m_.phase_no_spare), t);
+  standby_.no_spare(g);
+  phases_.enter(nc() + g, static_cast<std::int32_t>(m_.phase_no_spare), t);
 }
 
 void Replicator::standby_activate(std::uint32_t g, std::int32_t member, double t) {
   const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
-  const std::int32_t old = sb_active_[g];
+  const std::int32_t old = standby_.active[g];
   if (trace_) trace(t, "active", gate_name(g), m_.components[kids[member]].name);
-  sb_active_[g] = member;
-  sb_state_[g] = 0;
-  sb_target_[g] = -1;
+  standby_.serving(g, member);
   if (old != member) set_rate(kids[old], nominal_rate(kids[old]), t);  // now a spare
   set_rate(kids[member], nominal_rate(kids[member]), t);
   incident_over(nc() + g, t);
-  gate_up_[g] = 1;
+  gates_.up[g] = 1;
   gate_changed(g, true, t, -1, nc() + g);
 }
 
@@ -688,41 +597,43 @@ void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t
     // Components beneath stop ageing while every service above them is down.
     for (std::uint32_t i = m_.cb_offset[si]; i < m_.cb_offset[si + 1]; ++i) {
       const std::uint32_t c = m_.components_below[i];
-      svc_up_above_[c] += up ? 1 : -1;
-      if (svc_up_above_[c] == (up ? 1 : 0)) set_rate(c, nominal_rate(c), t);
+      comp_.services_up_above[c] += up ? 1 : -1;
+      if (comp_.services_up_above[c] == (up ? 1 : 0)) set_rate(c, nominal_rate(c), t);
     }
   }
   if (up) {
     close_outage(s, t, false);
     return;
   }
-  svc_down_since_[si] = t;
-  svc_cause_[si] = cause;
-  svc_blame_[si] = blame;
-  svc_frozen_[si] = 0;
-  ++blamed_open_[blame];
+  outages_.down_since[si] = t;
+  outages_.cause[si] = cause;
+  outages_.blame[si] = blame;
+  outages_.frozen[si] = 0;
+  ++outages_.blamed_open[blame];
   const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
                        m_.modes[static_cast<std::size_t>(cause)].planned;
   ++(planned ? out_->service_planned_outages : out_->service_outages)[row_ * out_->n_services + si];
   // Snapshot the blamed incident's phases so that only the time inside this outage counts.
-  const double* acc = phase_acc_.data() + blame * np_;
-  double* snap = svc_snapshot_.data() + si * np_;
-  std::copy_n(acc, np_, snap);
-  if (phase_[blame] >= 0) snap[phase_[blame]] += t - phase_start_[blame];
+  const std::size_t np = phases_.n_phases;
+  const double* acc = phases_.spent.data() + blame * np;
+  double* snap = outages_.snapshot.data() + si * np;
+  std::copy_n(acc, np, snap);
+  if (phases_.current[blame] >= 0) snap[phases_.current[blame]] += t - phases_.start[blame];
 }
 
 void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   const auto si = static_cast<std::size_t>(s);
+  const std::size_t np = phases_.n_phases;
   const std::size_t row = row_ * out_->n_services + si;
-  if (!svc_frozen_[si]) --blamed_open_[svc_blame_[si]];
-  const double d = t - svc_down_since_[si];
-  const std::int32_t cause = svc_cause_[si];
+  if (!outages_.frozen[si]) --outages_.blamed_open[outages_.blame[si]];
+  const double d = t - outages_.down_since[si];
+  const std::int32_t cause = outages_.cause[si];
   const bool planned = cause >= 0 && static_cast<std::size_t>(cause) < m_.modes.size() &&
                        m_.modes[static_cast<std::size_t>(cause)].planned;
   if (d == 0 && !censored) {
     // Down and up again at the same instant (an instant failover): not an outage.
     --(planned ? out_->service_planned_outages : out_->service_outages)[row];
-    svc_frozen_[si] = 0;
+    outages_.frozen[si] = 0;
     return;
   }
   if (cause >= 0)
@@ -744,31 +655,31 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
 
   // Phase breakdown: the blamed incident's phases within the outage; the rest is "other"
   // (another failure kept the service down after the blamed one had recovered).
-  double* bd = svc_breakdown_.data() + si * np_;
-  if (!svc_frozen_[si]) {
-    const std::uint32_t b = svc_blame_[si];
-    for (std::size_t p = 0; p < np_; ++p)
-      bd[p] = phase_acc_[b * np_ + p] - svc_snapshot_[si * np_ + p];
-    if (phase_[b] >= 0) bd[phase_[b]] += t - phase_start_[b];
+  double* bd = outages_.breakdown.data() + si * np;
+  if (!outages_.frozen[si]) {
+    const std::uint32_t b = outages_.blame[si];
+    for (std::size_t p = 0; p < np; ++p)
+      bd[p] = phases_.spent[b * np + p] - outages_.snapshot[si * np + p];
+    if (phases_.current[b] >= 0) bd[phases_.current[b]] += t - phases_.start[b];
   }
   double explained = 0;
-  for (std::size_t p = 0; p < np_; ++p) {
+  for (std::size_t p = 0; p < np; ++p) {
     bd[p] = std::max(bd[p], 0.0);
     explained += bd[p];
   }
   const double rest = d - explained;
   if (rest > 1e-9 * std::max(d, 1.0)) bd[m_.phase_other] += rest;  // not rounding noise
   if (!planned) {
-    double* dst = out_->service_phase_downtime.data() + row * np_;
-    for (std::size_t p = 0; p < np_; ++p) dst[p] += bd[p];
+    double* dst = out_->service_phase_downtime.data() + row * np;
+    for (std::size_t p = 0; p < np; ++p) dst[p] += bd[p];
   }
-  svc_frozen_[si] = 0;
+  outages_.frozen[si] = 0;
 
   if (recording_ && n_records_ < opt_.max_records_per_replication) {
     ++n_records_;
-    rec_->outages.push_back(
-        {rep_, static_cast<std::uint32_t>(s), svc_down_since_[si], d, censored, cause, planned});
-    rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np_);
+    rec_->outages.push_back({rep_, static_cast<std::uint32_t>(s), outages_.down_since[si], d,
+                             censored, cause, planned});
+    rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np);
   }
 }
 
@@ -793,11 +704,11 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       case EventType::failure:
       case EventType::step_end:
       case EventType::step_ready:
-        if (e.gen != gen_[e.target]) continue;
+        if (e.gen != comp_.gen[e.target]) continue;
         break;
       case EventType::standby_detected:
       case EventType::standby_switched:
-        if (e.gen != gate_gen_[e.target]) continue;
+        if (e.gen != standby_.gen[e.target]) continue;
         break;
       default:
         break;  // shocks, cascades and windows are never cancelled
@@ -806,7 +717,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
     switch (e.type) {
       case EventType::failure:
-        fail(e.target, e.time, fail_mode_[e.target], fail_mode_[e.target]);
+        fail(e.target, e.time, comp_.fail_mode[e.target], comp_.fail_mode[e.target]);
         break;
       case EventType::step_end:
         end_step(e.target, e.time);
@@ -824,22 +735,25 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         shock_arrives(e.target, e.time);
         break;
       case EventType::shock_end: {
-        for (std::uint32_t c : hold_pool_[e.target]) release(c, e.time);
-        hold_free_.push_back(e.target);
+        for (std::uint32_t c : holds_.items[e.target]) release(c, e.time);
+        holds_.release(e.target);
         break;
       }
       case EventType::cascade: {
-        const PendingCascade pc = cascade_pool_[e.target];
-        cascade_free_.push_back(e.target);
+        const PendingCascade pc = cascades_.items[e.target];
+        cascades_.release(e.target);
         if (trace_) trace(e.time, "cascade", m_.components[pc.target].name, cause_name(pc.cause));
-        if (up_[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
+        if (comp_.up[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
         break;
       }
+      case EventType::forced:
+        forced_event(e.target, e.time);
+        break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];
         const double next = e.time + w.every;
         if (next < opt_.horizon) queue_.push(next, e.target, 0, EventType::maintenance);
-        if (up_[w.component]) fail(w.component, e.time, w.mode, w.mode);  // skipped if down
+        if (comp_.up[w.component]) fail(w.component, e.time, w.mode, w.mode);  // skipped if down
         break;
       }
     }
@@ -848,14 +762,14 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   // outage-duration histogram).
   const double h = opt_.horizon;
   for (std::uint32_t c = 0; c < nc(); ++c) {
-    if (up_[c]) continue;
-    const bool planned = active_mode_[c] >= 0 && failed_[c] &&
-                         m_.modes[static_cast<std::size_t>(active_mode_[c])].planned;
+    if (comp_.up[c]) continue;
+    const bool planned = comp_.active_mode[c] >= 0 && comp_.failed[c] &&
+                         m_.modes[static_cast<std::size_t>(comp_.active_mode[c])].planned;
     (planned ? out.component_planned_downtime
-             : out.component_downtime)[row_ * out.n_components + c] += h - down_since_[c];
+             : out.component_downtime)[row_ * out.n_components + c] += h - comp_.down_since[c];
   }
   for (std::size_t s = 0; s < m_.services.size(); ++s)
-    if (!gate_up_[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
+    if (!gates_.up[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
   out.events[row_] = events;
   if (recording_)
     records.blocks.push_back(

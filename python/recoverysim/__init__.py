@@ -27,6 +27,7 @@ except ImportError as e:  # pragma: no cover - only without a build
 
 from . import examples
 from ._version import __version__
+from .analysis import AnalysisResults, CutSetLimitError, Incident, Scenario, ScenarioResults, analyze, fail, run_scenarios, shock
 from .calibration import Fit, FitError, IncidentFits, compare_fits, fit, fit_incidents, incident_durations
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication
@@ -112,6 +113,15 @@ __all__ = [
     "sensitivity",
     "simulate_until",
     "AdaptiveResults",
+    "analyze",
+    "AnalysisResults",
+    "CutSetLimitError",
+    "Scenario",
+    "ScenarioResults",
+    "Incident",
+    "fail",
+    "shock",
+    "run_scenarios",
     "hours",
     "examples",
     "set_log_level",

@@ -139,7 +139,11 @@ class ModelSpec:
         shocks: list[ShockSpec] = ...,
         maintenance: list[MaintenanceSpec] = ...,
         age_when_down: bool = True,
+        forced: list[ForcedEventSpec] = ...,
     ) -> None: ...
+
+class ForcedEventSpec:
+    def __init__(self, *, time: float, shock: bool, target: str, mode: str = "") -> None: ...
 
 class CompiledModel:
     @property

@@ -15,11 +15,17 @@ from .requirements import Requirement
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["build_spec", "compile_model", "simulate", "trace", "check_memory", "result_bytes", "default_threads"]
+__all__ = ["forced_event", "build_spec", "compile_model", "simulate", "trace", "check_memory", "result_bytes", "default_threads"]
 
 
-def build_spec(model: Model) -> Any:
-    """The engine's view of a model (a ``_core.ModelSpec``)."""
+def forced_event(*, time: float, shock: bool, target: str, mode: str = "") -> Any:
+    """An incident scenario's event for the spec (see :mod:`recoverysim.analysis`)."""
+    return _core.ForcedEventSpec(time=time, shock=shock, target=target, mode=mode)
+
+
+def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
+    """The engine's view of a model (a ``_core.ModelSpec``); ``forced``: an incident scenario's
+    events (:func:`forced_event`)."""
 
     def targets(selector: Any, where: str) -> list[str]:
         names = model.select(selector)
@@ -66,12 +72,13 @@ def build_spec(model: Model) -> Any:
             for w in model.maintenances.values()
         ],
         age_when_down=model.age_when_down,
+        forced=forced or [],
     )
 
 
-def compile_model(model: Model) -> Any:
+def compile_model(model: Model, forced: list[Any] | None = None) -> Any:
     """Validate and compile a model; raises ``ValueError`` naming the offending entity."""
-    return _core.compile(build_spec(model))
+    return _core.compile(build_spec(model, forced))
 
 
 def simulate(

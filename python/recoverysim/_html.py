@@ -16,13 +16,14 @@ from .distributions import Uncertain
 from .requirements import Requirement, Standby
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .analysis import AnalysisResults, ScenarioResults
     from .distributions import Distribution
     from .exact import ExactResults
     from .model import Model
     from .recovery import Procedure
     from .results import Results
 
-__all__ = ["results_html", "model_html", "exact_html"]
+__all__ = ["results_html", "model_html", "exact_html", "analysis_html", "scenario_html"]
 
 _TABLE = "border-collapse:collapse;font-size:12px;margin:4px 0 10px 0"
 _TH = "text-align:left;padding:3px 10px;border-bottom:1px solid #999;font-weight:600;vertical-align:bottom"
@@ -390,5 +391,107 @@ def exact_html(ex: ExactResults) -> str:
         ["service", "steady-state availability", "downtime per year", "outages per year", "mean outage", "mean time to first outage"],
         rows,
         [False, True, True, True, True, True],
+    )
+    return f"<div>{header}{table}</div>"
+
+
+# --- Design analysis and incident scenarios ----------------------------------------------------------
+
+
+def analysis_html(a: AnalysisResults, top: int = 12) -> str:
+    """Single points of failure, services with their exact availability and cut sets, and the
+    ranked "what to fix first" table."""
+    header = (
+        f'<div style="font-size:13px;margin-bottom:2px"><b>Design analysis</b> of model <b>{_e(a.model_name)}</b>: '
+        f"{len(a.events)} basic events, truncation: {_e(a.truncation)}</div>"
+    )
+    spof = a.single_points_of_failure()
+    if len(spof):
+        items = ", ".join(f"<b>{_e(e)}</b> ({_e(k)}) takes down {_e(s)}" for s, e, k in zip(spof["service"], spof["event"], spof["kind"]))
+        spof_html = f'<div style="font-size:12px;margin:4px 0">{_verdict(False, "single points of failure:")} {items}</div>'
+    else:
+        spof_html = f'<div style="font-size:12px;margin:4px 0">{_verdict(True, "no single point of failure")}</div>'
+    summary = a.summary()
+    rows = []
+    for s, r in summary.iterrows():
+        cut = a.cut_sets(s).head(3)
+        smallest = "; ".join("{" + ", ".join(_e(x) for x in ev) + "}" for ev in cut["events"])
+        sim = fmt.percent(r["simulated_availability"]) if "simulated_availability" in summary else "–"
+        rows.append(
+            [
+                f"<b>{_e(s)}</b>",
+                fmt.percent(r["availability"]),
+                fmt.duration(r["downtime_h_per_year"]),
+                sim,
+                f"{r['cut_sets']:,}" + (" (truncated)" if r["truncated"] else ""),
+                smallest,
+            ]
+        )
+    services = _table(
+        ["service", "availability (exact, independent)", "downtime per year", "simulated", "minimal cut sets", "most likely smallest"],
+        rows,
+        [False, True, True, True, True, False],
+    )
+    fix = a.fix_first().head(top)
+    frows = []
+    for _, r in fix.iterrows():
+        frows.append(
+            [
+                f"<b>{_e(r['event'])}</b>",
+                _e(r["kind"]),
+                _e(r["service"]),
+                fmt.duration(r["downtime_avoided_h_per_year"]),
+                fmt.sig(r["criticality"]),
+                fmt.sig(r["raw"]),
+                fmt.sig(r["fussell_vesely"]),
+                fmt.percent(r["simulated_share"]) if "simulated_share" in fix else "–",
+                _e(r["services"]),
+            ]
+        )
+    fixes = _table(
+        ["event", "kind", "service", "downtime avoided per year", "criticality", "RAW", "Fussell-Vesely", "simulated share", "takes down"],
+        frows,
+        [False, False, False, True, True, True, True, True, False],
+    )
+    return f'<div>{header}{spof_html}{services}<div style="font-size:12px"><b>What to fix first</b></div>{fixes}</div>'
+
+
+def scenario_html(r: ScenarioResults) -> str:
+    """Scenarios side by side: time to restore (mean, P50, P90, P99) against the RTO, data lost
+    against the RPO, the dominant recovery phase."""
+    header = (
+        f'<div style="font-size:13px;margin-bottom:2px"><b>Incident scenarios</b> on model <b>{_e(r.model_name)}</b>: '
+        f"{r.replications:,} replications each, window {fmt.duration(r.window)}, common random numbers</div>"
+    )
+    summary = r.summary()
+    rows = []
+    for (sc, s), row in summary.iterrows():
+        rto = row["rto_h"]
+        rto_cell = "–"
+        if rto is not None and rto == rto:
+            rto_cell = _two(_verdict(row["p_within_rto"] >= 0.95, fmt.percent(row["p_within_rto"])), f"RTO {fmt.duration(rto)}")
+        rpo = row["rpo_h"]
+        rpo_cell = fmt.duration(row["mean_data_lost_h"]) if row["mean_data_lost_h"] > 0 else "–"
+        if rpo is not None and rpo == rpo:
+            rpo_cell = _two(
+                _verdict(row["p_within_rpo"] >= 0.95, fmt.percent(row["p_within_rpo"])),
+                f"RPO {fmt.duration(rpo)}, mean lost {fmt.duration(row['mean_data_lost_h'])}",
+            )
+        rows.append(
+            [
+                f"<b>{_e(sc)}</b>",
+                _e(s),
+                fmt.percent(row["p_down"]),
+                fmt.duration(row["mean_restore_h"]),
+                f"{fmt.duration(row['p50_h'])} / {fmt.duration(row['p90_h'])} / {fmt.duration(row['p99_h'])}",
+                rto_cell,
+                rpo_cell,
+                _e(row["dominant_phase"]),
+            ]
+        )
+    table = _table(
+        ["scenario", "service", "P(down)", "mean time to restore", "P50 / P90 / P99", "within RTO", "data lost", "dominant phase"],
+        rows,
+        [False, False, True, True, True, True, True, False],
     )
     return f"<div>{header}{table}</div>"

@@ -6,6 +6,8 @@
     $ recoverysim validate examples/exchange.yaml
     $ recoverysim graph examples/exchange.yaml | dot -Tsvg > exchange.svg
     $ recoverysim compare before.yaml after.yaml -n 10000 --seed 7 --check
+    $ recoverysim analyze examples/exchange.yaml
+    $ recoverysim scenario examples/exchange.yaml -s "eu-1 down=shock:region-eu-1" -s "db=fail:db-a:corruption+fail:signer"
     $ recoverysim fit examples/incidents.csv --window 2025-01-01 2026-01-01 -o fitted.yaml --run
 
 Exit codes: 0 ok, 1 another error (e.g. an output file cannot be written), 2 usage error,
@@ -28,6 +30,7 @@ from typing import Any, NoReturn
 
 from . import formatting as fmt
 from ._version import __version__
+from .analysis import CutSetLimitError, Incident, Scenario, analyze, fail, run_scenarios, shock
 from .calibration import FAMILIES, FitError, fit_incidents
 from .compare import METRICS, compare
 from .io import ModelFileError, dumps, load
@@ -72,6 +75,16 @@ def _horizon(text: str) -> float:
         raise argparse.ArgumentTypeError(str(e)) from None
     if h <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return h
+
+
+def _horizon_or_zero(text: str) -> float:
+    try:
+        h = hours(text, name="time")
+    except (TypeError, ValueError) as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if h < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
     return h
 
 
@@ -472,6 +485,103 @@ def _cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- analyze and scenario ----------------------------------------------------------------------------
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    _check_outputs(args)
+    report_to = sys.stderr if "-" in (args.json, args.csv) else sys.stdout
+    model = load(args.model)
+    try:
+        a = analyze(
+            model,
+            args.service,
+            simulate=args.replications > 0,
+            replications=max(args.replications, 1),
+            seed=args.seed,
+            max_order=args.max_order,
+            cutoff=args.cutoff,
+        )
+    except CutSetLimitError as e:
+        _error(str(e).replace("pass max_order= (e.g. 3) or cutoff= (e.g. 1e-12)", "pass --max-order 3 or --cutoff 1e-12"))
+        return EXIT_ERROR
+    except (KeyError, ValueError) as e:
+        raise _UsageError(str(e.args[0]).replace("max_order", "--max-order").replace("cutoff", "--cutoff")) from None
+    if not args.quiet:
+        print(a.report(), file=report_to, flush=True)
+    fix = a.fix_first()
+    if args.json:
+        doc = {
+            "model": a.model_name,
+            "file": str(args.model),
+            "truncation": a.truncation,
+            "services": a.summary().reset_index().to_dict(orient="records"),
+            "single_points_of_failure": a.single_points_of_failure().to_dict(orient="records"),
+            "fix_first": fix.to_dict(orient="records"),
+            "cut_sets": [{**r, "events": list(r["events"]), "kinds": list(r["kinds"])} for r in a.cut_sets().to_dict(orient="records")],
+        }
+        _write(args.json, json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n")
+    if args.csv:
+        _write(args.csv, fix.to_csv(index=False))
+    return EXIT_OK
+
+
+def _incident(text: str, where: str) -> Incident:
+    kind, _, rest = text.strip().partition(":")
+    if kind == "shock" and rest:
+        return shock(rest)
+    if kind == "fail" and rest:
+        comp, _, mode = rest.partition(":")
+        return fail(comp, mode or None)
+    raise _UsageError(f"{where}: an incident is shock:NAME or fail:COMPONENT[:MODE], got {text.strip()!r}")
+
+
+def _scenario(spec: str, at: float) -> Scenario:
+    name, eq, events = spec.partition("=")
+    if not eq or not name.strip() or not events.strip():
+        raise _UsageError(f"--scenario {spec!r}: write NAME=INCIDENT[+INCIDENT...], e.g. 'eu-1 down=shock:region-eu-1'")
+    where = f"--scenario {name.strip()!r}"
+    return Scenario(name.strip(), *(_incident(x, where) for x in events.split("+")), at=at)
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    _check_outputs(args)
+    report_to = sys.stderr if "-" in (args.json, args.csv) else sys.stdout
+    scenarios = [_scenario(s, args.at) for s in args.scenario]
+    model = load(args.model)
+    try:
+        r = run_scenarios(model, scenarios, window=args.window, replications=args.replications, seed=args.seed, threads=args.threads)
+    except (KeyError, ValueError) as e:
+        raise _UsageError(str(e.args[0])) from None
+    if not args.quiet:
+        print(r.report(), file=report_to, flush=True)
+    summary = r.summary()
+    if args.json:
+        doc = {
+            "model": r.model_name,
+            "file": str(args.model),
+            "replications": r.replications,
+            "window_h": r.window,
+            "seed": args.seed,
+            "scenarios": [{"name": s.name, "at_h": s.at, "incidents": [repr(x) for x in s.incidents]} for s in r.scenarios],
+            "results": summary.reset_index().to_dict(orient="records"),
+        }
+        _write(args.json, json.dumps(_jsonable(doc), indent=2, allow_nan=False) + "\n")
+    if args.csv:
+        _write(args.csv, summary.to_csv())
+    return EXIT_OK
+
+
+def _probability_below_one(text: str) -> float:
+    try:
+        p = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a probability, got {text!r}") from None
+    if not 0 <= p < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text!r}")
+    return p
+
+
 # --- fit ------------------------------------------------------------------------------------------------
 
 
@@ -655,6 +765,64 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     gr.set_defaults(func=_cmd_graph)
 
+    an = sub.add_parser(
+        "analyze",
+        help="single points of failure, minimal cut sets and what to fix first",
+        description="Design analysis: the single points of failure and minimal cut sets of every service (shocks and "
+        "failed switchovers count as events), exact availability from the structure function, importance measures "
+        "(Birnbaum, criticality, Fussell-Vesely, RAW, RRW) and a ranked 'what to fix first' table next to the "
+        "simulated share of downtime.",
+    )
+    an.add_argument("model", help="model file (.yaml, .yml or .json)")
+    an.add_argument("--service", action="append", metavar="NAME", help="analyse only this service (repeatable; default: all)")
+    an.add_argument("--max-order", type=_int_at_least(1), default=None, metavar="K", help="keep cut sets of at most K events")
+    an.add_argument("--cutoff", type=_probability_below_one, default=0.0, metavar="P", help="keep cut sets of probability >= P")
+    an.add_argument(
+        "-n",
+        "--replications",
+        type=_int_at_least(0),
+        default=1000,
+        metavar="N",
+        help="replications of one year for the simulated shares and for component availabilities without a closed "
+        "form (default: 1000; 0: no simulation of the shares)",
+    )
+    an.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed (default: 0)")
+    an.add_argument(
+        "--json", metavar="FILE", help="write services, single points of failure, cut sets and the ranking as JSON ('-': stdout)"
+    )
+    an.add_argument("--csv", metavar="FILE", help="write the 'what to fix first' table as CSV ('-': stdout)")
+    an.add_argument("-q", "--quiet", action="store_true", help="print no report")
+    an.set_defaults(func=_cmd_analyze)
+
+    sc = sub.add_parser(
+        "scenario",
+        help="run incident scenarios (game days): time to restore, data lost",
+        description="Run incident scenarios: every replication injects the scenario's incidents at --at, then runs "
+        "--window further; reports per service the time to restore against the RTO, data lost against the RPO and "
+        "the recovery phase that dominates. Scenarios run side by side on common random numbers.",
+        epilog="Example: recoverysim scenario examples/exchange.yaml -s 'eu-1 down=shock:region-eu-1' "
+        "-s 'db corrupted=fail:db-a:corruption+fail:signer:hsm-fault'",
+    )
+    sc.add_argument("model", help="model file (.yaml, .yml or .json)")
+    sc.add_argument(
+        "-s",
+        "--scenario",
+        action="append",
+        required=True,
+        metavar="SPEC",
+        help="NAME=INCIDENT[+INCIDENT...], an incident being shock:NAME or fail:COMPONENT[:MODE] (repeatable)",
+    )
+    sc.add_argument("--at", type=_horizon_or_zero, default=0.0, metavar="DURATION", help="injection time (default: 0, from the start)")
+    sc.add_argument("--window", type=_horizon, default=168.0, metavar="DURATION", help="time after the injection (default: 7d)")
+    sc.add_argument(
+        "-n", "--replications", type=_int_at_least(1), default=1000, metavar="N", help="replications per scenario (default: 1000)"
+    )
+    sc.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed, the same for every scenario (default: 0)")
+    sc.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores)")
+    sc.add_argument("--json", metavar="FILE", help="write the side-by-side summary as JSON ('-': stdout)")
+    sc.add_argument("--csv", metavar="FILE", help="write the side-by-side summary as CSV ('-': stdout)")
+    sc.add_argument("-q", "--quiet", action="store_true", help="print no report")
+    sc.set_defaults(func=_cmd_scenario)
     ft = sub.add_parser(
         "fit",
         help="fit failure and repair distributions to an incident log (CSV)",

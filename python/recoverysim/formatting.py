@@ -33,6 +33,7 @@ __all__ = [
     "nice_int",
     "one_in",
     "confidence",
+    "sig",
     "number",
 ]
 
@@ -222,6 +223,20 @@ def one_in(p: float, unit: str) -> str:
 def confidence(c: float) -> str:
     """A confidence level: ``0.95 -> '95%'``, ``0.999 -> '99.9%'``."""
     return f"{c * 100:.10g}%"
+
+
+def sig(x: float | None, digits: int = 3) -> str:
+    """A probability, an importance or a ratio with ``digits`` significant digits:
+    ``0.021520 -> '0.0215'``, ``2.1e-07 -> '2.1e-07'``, ``inf -> '∞'``.
+
+    >>> [sig(x) for x in (0.02152, 2.1e-07, 45.25, 1.0, float("inf"))]
+    ['0.0215', '2.1e-07', '45.2', '1', '∞']
+    """
+    if x is None or math.isnan(x):
+        return NA
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:.{digits}g}"
 
 
 def number(x: float, sig: int = 3) -> str:

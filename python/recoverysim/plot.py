@@ -43,6 +43,7 @@ from .units import Duration, hours
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+    from .analysis import AnalysisResults, ScenarioResults
     from .results import Results
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "dependency_graph",
     "probability_plot",
     "binned_downtime",
+    "importance",
+    "cut_sets",
+    "scenario_restore",
     "PALETTE",
     "TARGET_COLOR",
     "phase_color",
@@ -1739,6 +1743,209 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
         + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
         "services (gate · targets) on top, components below",
     )
+    return ax
+
+
+# --- design analysis and incident scenarios ---------------------------------------------------------
+
+_KIND_COLOR = {"component": _DATA, "shock": _SHOCK, "failover": PALETTE["orange"], "hit": _SHOCK}
+_MEASURES = {
+    "downtime_avoided_h_per_year": "downtime avoided per year if it never happened",
+    "criticality": "criticality importance (share of the unavailability it explains)",
+    "birnbaum": "Birnbaum importance dQ/dq",
+    "fussell_vesely": "Fussell-Vesely importance",
+    "raw": "risk achievement worth Q(failed) / Q",
+    "rrw": "risk reduction worth Q / Q(perfect)",
+}
+
+
+def importance(
+    a: AnalysisResults, service: str, *, measure: str = "downtime_avoided_h_per_year", top: int = 12, ax: Axes | None = None
+) -> Axes:
+    """What to fix first: the basic events beneath a service ranked by an importance measure.
+
+    Horizontal bars, largest first; components blue, shocks purple, failed switchovers orange.
+    With ``measure="downtime_avoided_h_per_year"`` (default) the bars read as durations and the
+    simulated share of the service's downtime is written next to each bar when a simulation ran.
+
+    Parameters
+    ----------
+    a : AnalysisResults
+        From :func:`recoverysim.analyze`.
+    service : str
+        The service (``KeyError`` if unknown).
+    measure : str
+        ``downtime_avoided_h_per_year``, ``criticality``, ``birnbaum``, ``fussell_vesely``,
+        ``raw`` or ``rrw``.
+    top : int
+        Bars to show.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = importance(rs.analyze(m), "trading")                  # doctest: +SKIP
+    """
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+    imp = a.importance(service)
+    ax = _new_ax(ax, (8.0, 0.9 + 0.32 * min(top, max(len(imp), 1))))
+    _style(ax, "x")
+    if imp.empty:
+        _message(ax, f"nothing beneath {service} can take it down")
+        return ax
+    imp = imp.sort_values(measure, ascending=False).head(top)[::-1]
+    values = imp[measure].to_numpy(dtype=float)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    plot_values = np.nan_to_num(finite, nan=np.nanmax(finite) if np.isfinite(finite).any() else 1.0)
+    colors = [_KIND_COLOR.get(k, _DATA) for k in imp["kind"]]
+    y = np.arange(len(imp))
+    ax.barh(y, plot_values, color=colors, height=0.65)
+    ax.set_yticks(y, [f"{e} ({k})" if k != "component" else e for e, k in zip(imp.index, imp["kind"])])
+    for yi, v, (_, row) in zip(y, values, imp.iterrows()):
+        text = fmt.duration(v) if measure == "downtime_avoided_h_per_year" else fmt.sig(v)
+        if "simulated_share" in row and measure == "downtime_avoided_h_per_year" and row["simulated_share"] == row["simulated_share"]:
+            text += f"  (simulated share {fmt.percent(row['simulated_share'])})"
+        ax.text(plot_values[yi], yi, "  " + text, va="center", fontsize=8, color=_TEXT)
+    ax.set_xlim(0, float(np.max(plot_values)) * 1.45 or 1)
+    if measure == "downtime_avoided_h_per_year":
+        unit, scale = _unit_for(float(np.max(plot_values)))
+        ax.xaxis.set_major_formatter(lambda x, _pos: f"{x / scale:g}")
+        ax.set_xlabel(f"{_MEASURES[measure]} ({unit})")
+    else:
+        ax.set_xlabel(_MEASURES[measure])
+    top_event = imp.index[-1]
+    _title(ax, f"Fix {top_event} first for {service}", f"{a.model_name}: exact structure function, {_MEASURES[measure]}")
+    return ax
+
+
+def cut_sets(a: AnalysisResults, service: str, *, top: int = 15, ax: Axes | None = None) -> Axes:
+    """The most probable minimal cut sets of a service: one bar per set (probability of all its
+    events failed at once, log scale), single points of failure in red-free highlight, sets
+    containing a shock in purple.
+
+    Parameters
+    ----------
+    a : AnalysisResults
+        From :func:`recoverysim.analyze`.
+    service : str
+        The service (``KeyError`` if unknown).
+    top : int
+        Cut sets to show, the most probable first.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = cut_sets(rs.analyze(m), "withdrawals")                # doctest: +SKIP
+    """
+    cs = a.cut_sets(service)
+    ax = _new_ax(ax, (8.0, 0.9 + 0.3 * min(top, max(len(cs), 1))))
+    _style(ax, "x")
+    if cs.empty:
+        _message(ax, f"{service} has no cut set within the truncation")
+        return ax
+    cs = cs.sort_values("probability", ascending=False).head(top)[::-1]
+    y = np.arange(len(cs))
+    colors = [_SHOCK if "shock" in k else (_HIGHLIGHT if o == 1 else _DATA) for k, o in zip(cs["kinds"], cs["order"])]
+    ax.barh(y, cs["probability"].to_numpy(), color=colors, height=0.65)
+    ax.set_xscale("log")
+    ax.set_yticks(y, [" + ".join(e) for e in cs["events"]], fontsize=8)
+    for yi, (p, share) in enumerate(zip(cs["probability"], cs["share"])):
+        ax.text(p, yi, f"  {fmt.sig(p, 2)} ({fmt.percent(share)})", va="center", fontsize=8, color=_TEXT)
+    lo = float(cs["probability"].min())
+    ax.set_xlim(lo / 3, float(cs["probability"].max()) * 30)
+    ax.set_xlabel("probability that every event of the set is failed (share of the sum over cut sets)")
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=_HIGHLIGHT, label="single point of failure"),
+        Patch(color=_DATA, label="components"),
+        Patch(color=_SHOCK, label="with a shock"),
+    ]
+    _legend(ax, handles=handles, loc="lower right")
+    n_spof = int((a.cut_sets(service)["order"] == 1).sum())
+    headline = (
+        f"{service}: {n_spof} single point{'s' if n_spof != 1 else ''} of failure" if n_spof else f"{service}: no single point of failure"
+    )
+    _title(ax, headline, f"{a.model_name}: most probable minimal cut sets of {len(a.cut_sets(service))}")
+    return ax
+
+
+def scenario_restore(r: ScenarioResults, service: str, *, scenarios: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Distribution of the time to restore a service in each incident scenario (one curve per
+    scenario: share of replications still down after t, log time axis), with the RTO as a red
+    line.
+
+    Parameters
+    ----------
+    r : ScenarioResults
+        From :func:`recoverysim.run_scenarios`.
+    service : str
+        The service (``KeyError`` if unknown).
+    scenarios : list of str, optional
+        The scenarios to draw (all by default).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = scenario_restore(rs.run_scenarios(m, [a, b]), "trading")   # doctest: +SKIP
+    """
+    names = list(scenarios) if scenarios is not None else r.scenario_names
+    ax = _new_ax(ax)
+    _style(ax, "y")
+    rto = r.targets.get(service, {}).get("rto") if service in r.targets else None
+    if service not in r.targets:
+        raise KeyError(f"unknown service {service!r}; services: {', '.join(r.service_names)}")
+    drawn = []
+    hi = 0.0
+    lo = math.inf
+    for i, sc in enumerate(names):
+        t = np.sort(r.time_to_restore(sc, service))
+        t = t[t > 0]
+        if not len(t):
+            continue
+        n = r.replications
+        still = 1 - np.arange(1, len(t) + 1) / n
+        color = _CATEGORICAL[i % len(_CATEGORICAL)]
+        ax.step(np.concatenate([[t[0]], t]), np.concatenate([[len(t) / n], still]), where="post", color=color, lw=1.8, label=sc)
+        hi, lo = max(hi, float(t[-1])), min(lo, float(t[0]))
+        drawn.append((sc, t))
+    if not drawn:
+        _message(ax, f"no scenario takes {service} down")
+        return ax
+    if rto:
+        ax.axvline(rto, color=TARGET_COLOR, lw=1.4, ls="--")
+        ax.text(rto, 1.0, f" RTO {fmt.duration(rto)}", color=TARGET_COLOR, fontsize=9, va="top")
+        hi = max(hi, rto)
+        lo = min(lo, rto)
+    ax.set_xscale("log")
+    ax.set_xlim(lo / 1.5, hi * 1.5)
+    _duration_log_axis(ax.xaxis, lo / 1.5, hi * 1.5)
+    ax.set_ylim(0, 1.05)
+    _percent_axis(ax.yaxis)
+    ax.set_ylabel("replications still down")
+    ax.set_xlabel("time since the injection")
+    _legend(ax, loc="upper right")
+    if rto:
+        worst = min(drawn, key=lambda x: float(np.mean(x[1] <= rto)))
+        detail = f"worst: {worst[0]!r}, restored within the RTO in {fmt.percent(float(np.mean(r.time_to_restore(worst[0], service) <= rto)))} of runs"
+    else:
+        detail = f"{r.replications:,} replications per scenario, common random numbers"
+    _title(ax, f"{service}: time to restore per scenario", detail)
     return ax
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .formatting import confidence, duration, given_percent, horizon_words, per_horizon, percent, percent_interval
+from .formatting import confidence, duration, given_percent, horizon_words, per_horizon, percent, percent_interval, sig
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .analysis import AnalysisResults, ScenarioResults
     from .results import Results
 
-__all__ = ["results_text"]
+__all__ = ["results_text", "analysis_text", "scenario_text"]
 
 
 def _interval(e: object, fmt: Callable[[float], str]) -> str:
@@ -88,4 +89,98 @@ def results_text(res: Results) -> str:
     lines.append("components with the most downtime")
     for name, r in comp.iterrows():
         lines.append(f"  {name:<24} {r['failures']:8.2f} failures  {duration(r['downtime_h'])} down")
+    return "\n".join(lines)
+
+
+def analysis_text(a: AnalysisResults, top: int = 10) -> str:
+    """The text view of a design analysis (what ``recoverysim analyze`` prints): single points of
+    failure, the smallest cut sets and the ranked "what to fix first" table."""
+    lines = [f"recoverysim analyze: model {a.model_name!r}, {len(a.events)} basic events, truncation: {a.truncation}", ""]
+    summary = a.summary()
+    lines.append("single points of failure (cut sets of one event, a shock included)")
+    spof = a.single_points_of_failure()
+    if len(spof):
+        for s, grp in spof.groupby("service", sort=False):
+            lines.append(
+                f"  {s:<14} "
+                + ", ".join(f"{e} ({k}, down {percent(p)} of the time)" for e, k, p in zip(grp["event"], grp["kind"], grp["probability"]))
+            )
+    else:
+        lines.append("  none: every service survives any single failure")
+    lines.append("")
+    lines.append("services (exact structure function of independent events; switchover delays, crew queues and cascades")
+    lines.append("are only in the simulated availability)")
+    for s, r in summary.iterrows():
+        sim = (
+            f"   simulated {percent(r['simulated_availability'])}"
+            if "simulated_availability" in summary and r["simulated_availability"] == r["simulated_availability"]
+            else ""
+        )
+        trunc = "  (truncated)" if r["truncated"] else ""
+        lines.append(
+            f"  {s:<14} availability {percent(r['availability']):<10} {duration(r['downtime_h_per_year'])} down per year, "
+            f"{r['cut_sets']} minimal cut sets, smallest of {r['smallest_order']}{trunc}{sim}"
+        )
+    lines.append("")
+    fix = a.fix_first().head(top)
+    lines.append("what to fix first: downtime per year avoided if the event never happened (in the service where it is largest)")
+    if len(fix):
+        has_share = "simulated_share" in fix
+        head = f"  {'event':<24} {'kind':<10} {'service':<12} {'avoided':>9} {'crit.':>7} {'RAW':>8} {'F-V':>7}"
+        lines.append(head + (f" {'sim. share':>10}" if has_share else "") + "  also takes down")
+        for _, r in fix.iterrows():
+            row = (
+                f"  {r['event']:<24} {r['kind']:<10} {r['service']:<12} {duration(r['downtime_avoided_h_per_year']):>9} "
+                f"{sig(r['criticality']):>7} {sig(r['raw'], 2):>8} {sig(r['fussell_vesely']):>7}"
+            )
+            if has_share:
+                row += f" {percent(r['simulated_share']):>10}"
+            others = [x for x in r["services"].split(", ") if x != r["service"]]
+            lines.append(row + ("  " + ", ".join(others) if others else ""))
+    lines.append(f"\n({a.seconds:.2f} s)")
+    return "\n".join(lines)
+
+
+def scenario_text(r: ScenarioResults) -> str:
+    """The text view of incident scenarios (what ``recoverysim scenario`` prints): per scenario
+    and service taken down, the time to restore against the RTO, data lost against the RPO and
+    the recovery phase that dominates."""
+    lines = [
+        f"recoverysim scenario: model {r.model_name!r}, {r.replications:,} replications per scenario, "
+        f"window {duration(r.window)} after the injection, common random numbers",
+        "",
+    ]
+    summary = r.summary()
+    for sc in r.scenarios:
+        lines.append(
+            f"scenario {sc.name!r}: {', '.join(repr(x) for x in sc.incidents)}" + (f" at {duration(sc.at)}" if sc.at else " at the start")
+        )
+        if sc.name not in summary.index.get_level_values(0):
+            lines.append("  takes no service down")
+            lines.append("")
+            continue
+        for s, row in summary.loc[sc.name].iterrows():
+            text = (
+                f"  {s:<14} down in {percent(row['p_down'])} of runs; restored in {duration(row['mean_restore_h'])} on average, "
+                f"P50 {duration(row['p50_h'])}, P90 {duration(row['p90_h'])}, P99 {duration(row['p99_h'])}"
+            )
+            if row["p_censored"] > 0:
+                text += f"; still down after the window in {percent(row['p_censored'])}"
+            lines.append(text)
+            extra = []
+            if row["rto_h"] is not None and row["rto_h"] == row["rto_h"]:
+                extra.append(f"within the RTO of {duration(row['rto_h'])} in {percent(row['p_within_rto'])}")
+            if row["mean_data_lost_h"] > 0 or (row["rpo_h"] is not None and row["rpo_h"] == row["rpo_h"]):
+                t = f"{duration(row['mean_data_lost_h'])} of writes lost on average"
+                if row["rpo_h"] is not None and row["rpo_h"] == row["rpo_h"]:
+                    t += f", within the RPO of {duration(row['rpo_h'])} in {percent(row['p_within_rpo'])}"
+                extra.append(t)
+            ph = r.phases(sc.name, s)
+            if len(ph):
+                share = ph / ph.sum()
+                extra.append("time in " + ", ".join(f"{p} {percent(v)}" for p, v in share.head(3).items()))
+            if extra:
+                lines.append("  " + " " * 14 + " " + "; ".join(extra))
+        lines.append("")
+    lines.append(f"({r.seconds:.2f} s)")
     return "\n".join(lines)

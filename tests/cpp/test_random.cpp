@@ -11,6 +11,16 @@ TEST_CASE(splitmix_and_fnv_known_answers) {
   CHECK(mix64(0) == 0xE220A8397B1DCDAFULL);       // SplitMix64 seeded with 0, first output
   CHECK(hash_name("") == 0xCBF29CE484222325ULL);  // FNV-1a offset basis
   CHECK(hash_name("a") == 0xAF63DC4C8601EC8CULL);
+  // Bytes above 0x7F are xored as unsigned values, whatever the signedness of char.
+  CHECK(hash_name("\xE9") == ((0xCBF29CE484222325ULL ^ 0xE9ULL) * 0x100000001B3ULL));
+}
+
+TEST_CASE(fnv1a_hashes_whole_words) {
+  // Markov states hash 16-bit words one at a time: the word 0x0161 is not the bytes 'a', 0x01.
+  const std::vector<std::uint16_t> w{0x0161};
+  CHECK(fnv1a(w.begin(), w.end()) == ((0xCBF29CE484222325ULL ^ 0x0161ULL) * 0x100000001B3ULL));
+  const std::vector<std::uint16_t> empty;
+  CHECK(fnv1a(empty.begin(), empty.end()) == hash_name(""));
 }
 
 TEST_CASE(xoshiro256pp_known_answers) {

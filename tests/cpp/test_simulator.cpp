@@ -53,6 +53,46 @@ TEST_CASE(deterministic_renewal_schedule) {
   CHECK(r.events[0] == 15);  // 8 failures + 7 completed repairs
 }
 
+TEST_CASE(forced_failure_resets_the_renewal_schedule) {
+  // As above, and a scenario forces a failure at t = 5: repaired at 7, as good as new, so the
+  // next failures come at 17, 29, ..., 89 (7 of them, the last repaired at 91). Downtime =
+  // 2 (forced) + 7 * 2 = 16 h, 8 failures. A forced failure of a component already down
+  // (t = 6, under repair) changes nothing.
+  ModelSpec s;
+  s.components.push_back(
+      comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(2))}));
+  s.services.push_back(svc("svc", ref("a")));
+  s.forced.push_back({5.0, false, "a", ""});
+  s.forced.push_back({6.0, false, "a", ""});
+  auto r = run1(s, 95.0);
+  CHECK(r.mode_failures[0] == 8);
+  CHECK_NEAR(r.service_downtime[0], 16.0, 1e-12);
+  CHECK(r.service_outages[0] == 8);
+}
+
+TEST_CASE(forced_shock_holds_every_target) {
+  // A shock that never arrives on its own (every 1e9 h) and would hit with probability 0 is
+  // forced at t = 3 and holds both targets down for 4 h: the parallel pair is down 3 -> 7.
+  ModelSpec s;
+  s.components.push_back(
+      comp("a", Distribution::deterministic(1e6), {step(Distribution::deterministic(1))}));
+  s.components.push_back(
+      comp("b", Distribution::deterministic(1e6), {step(Distribution::deterministic(1))}));
+  s.services.push_back(svc("svc", gate(GateKind::any, {ref("a"), ref("b")})));
+  ShockSpec sh;
+  sh.name = "region";
+  sh.every = Distribution::deterministic(1e9);
+  sh.targets = {"a", "b"};
+  sh.probability = 0.0;
+  sh.hold = true;
+  sh.outage = Distribution::deterministic(4);
+  s.shocks.push_back(sh);
+  s.forced.push_back({3.0, true, "region", ""});
+  auto r = run1(s, 20.0);
+  CHECK_NEAR(r.service_downtime[0], 4.0, 1e-12);
+  CHECK(r.service_outages[0] == 1);
+}
+
 TEST_CASE(shared_crew_is_fifo) {
   // a fails at 10, b at 11; one crew; repairs take 3 h. a: 10..13; b waits 11..13, then 13..16.
   ModelSpec s;

@@ -28,8 +28,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("L3 the Model facade", {"model"}),
     ("L4 model files", {"io"}),
     (
-        "L5 comparison, testing, example models, calibration, two-level runs",
-        {"compare", "testing", "examples", "calibration", "uncertainty"},
+        "L5 comparison, testing, example models, calibration, two-level runs, design analysis",
+        {"compare", "testing", "examples", "calibration", "uncertainty", "analysis"},
     ),
     ("L6 what users touch last", {"plot", "cli", "pytest_plugin", "__main__", "__init__"}),
 ]

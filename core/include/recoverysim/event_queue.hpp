@@ -25,6 +25,7 @@ enum class EventType : std::uint8_t {
   shock_end,         // a held-down shock outage ends (target: slot in the hold pool)
   cascade,           // a cascaded failure arrives (target: slot in the cascade pool)
   maintenance,       // a planned window is due (target: window)
+  forced,            // an incident scenario's event (target: index in CompiledModel::forced)
 };
 
 struct Event {

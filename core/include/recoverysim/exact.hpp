@@ -4,6 +4,10 @@
 // frequency, mean outage duration, mean time to first outage, and availability at given times or
 // averaged over [0, T] by uniformization. For independent components, the structure function is
 // evaluated exactly, shared components included (conditioning on them).
+//
+// One algorithm per source file: markov.cpp (enumeration, steady state, transient),
+// rare_events.cpp (importance sampling), structure.cpp (structure function). The first two share
+// the chain's states and transitions through state_space.hpp.
 #pragma once
 
 #include <cstdint>

@@ -134,6 +134,16 @@ struct ServiceSpec {
   bool has_rpo = false;
 };
 
+// Incident scenarios (game days, stress tests): events forced at given times in every
+// replication. A forced failure fails a component in a failure mode (its procedure follows); a
+// forced shock arrives like one of the shock's own arrivals but hits every target.
+struct ForcedEventSpec {
+  double time = 0;
+  bool shock = false;
+  std::string target;  // component (failure) or shock name
+  std::string mode;    // failure: the failure mode (the first one if empty)
+};
+
 struct ModelSpec {
   std::string name = "model";
   std::vector<ComponentSpec> components;
@@ -144,6 +154,7 @@ struct ModelSpec {
   std::vector<MaintenanceSpec> maintenance;
   // false: a component does not age while every service that depends on it is down.
   bool age_when_down = true;
+  std::vector<ForcedEventSpec> forced;  // incident scenario, empty in ordinary runs
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -195,6 +206,14 @@ struct Shock {
   Distribution outage;
 };
 
+struct ForcedEvent {
+  double time;
+  bool shock;
+  std::uint32_t target;  // component or shock index
+  std::int32_t mode;     // failure: mode index
+  std::uint64_t key;     // its random stream's entity key (hits and outage of a forced shock)
+};
+
 struct MaintenanceWindow {
   std::uint32_t component;
   std::int32_t mode;  // the planned mode whose procedure is the window
@@ -241,6 +260,7 @@ class CompiledModel {
   std::vector<Cascade> cascades;
   std::vector<Shock> shocks;
   std::vector<MaintenanceWindow> maintenance;
+  std::vector<ForcedEvent> forced;  // incident scenario, in the order given
   // Root causes: modes [0, modes.size()), then shocks.
   std::size_t n_causes() const noexcept { return modes.size() + shocks.size(); }
   bool age_when_down = true;

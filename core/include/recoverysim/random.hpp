@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace recoverysim {
 
@@ -21,6 +22,7 @@ enum class StreamKind : std::uint64_t {
   backup = 6,      // component: backup durations, success, replication lag
   sample = 7,      // Distribution.sample() from Python
   importance = 8,  // rare-event cycles (importance sampling on the Markov chain)
+  scenario = 9,    // forced shock of an incident scenario: hits and outage duration
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer.
@@ -31,15 +33,21 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
   return z ^ (z >> 31);
 }
 
-// FNV-1a, 64 bit: a stable hash of a name, identical on every platform and compiler.
-constexpr std::uint64_t hash_name(std::string_view s) noexcept {
+// FNV-1a, 64 bit, the project's one hash: stable on every platform and compiler. Each element
+// (a byte of a name, a word of a Markov state) is xored in whole, as its unsigned value.
+template <class It>
+constexpr std::uint64_t fnv1a(It first, It last) noexcept {
+  using Word = std::make_unsigned_t<std::remove_cvref_t<decltype(*first)>>;
   std::uint64_t h = 0xCBF29CE484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
+  for (; first != last; ++first) {
+    h ^= static_cast<Word>(*first);
     h *= 0x100000001B3ULL;
   }
   return h;
 }
+
+// The hash of a name, the entity part of its stream keys.
+constexpr std::uint64_t hash_name(std::string_view s) noexcept { return fnv1a(s.begin(), s.end()); }
 
 // Combine keys into one 64-bit stream key; order matters.
 constexpr std::uint64_t combine(std::uint64_t a, std::uint64_t b) noexcept {

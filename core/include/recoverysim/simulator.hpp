@@ -10,6 +10,7 @@
 #include "recoverysim/event_queue.hpp"
 #include "recoverysim/model.hpp"
 #include "recoverysim/random.hpp"
+#include "recoverysim/replication_state.hpp"
 
 namespace recoverysim {
 
@@ -145,6 +146,8 @@ class Replicator {
   void fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause);
   // shocks, cascades, maintenance
   void shock_arrives(std::uint32_t k, double t);
+  void shock_hits(std::uint32_t k, double t, Stream& st, bool every_target);
+  void forced_event(std::uint32_t i, double t);
   void hold(std::uint32_t c, double t, std::int32_t cause);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
@@ -160,7 +163,6 @@ class Replicator {
   double recovery_point(std::uint32_t c, double t);
   void data_loss(std::uint32_t c, std::int32_t mode, double t);
   // phases of an incident (node = component or standby gate)
-  void set_phase(std::uint32_t node, std::int32_t phase, double t);
   void incident_over(std::uint32_t node, double t);
   // requirement graph
   void set_node(std::uint32_t node, bool up, double t, std::int32_t cause, std::uint32_t blame);
@@ -178,64 +180,28 @@ class Replicator {
   std::string cause_name(std::int32_t cause) const;
   std::string gate_name(std::uint32_t g) const;
   const Step& current_step(std::uint32_t c) const noexcept {
-    return m_.steps[m_.procedures[static_cast<std::size_t>(proc_[c])].first_step + step_[c]];
+    return m_.steps[m_.procedures[static_cast<std::size_t>(recovery_.procedure[c])].first_step +
+                    recovery_.step[c]];
   }
   std::uint32_t nc() const noexcept { return static_cast<std::uint32_t>(m_.components.size()); }
 
   const CompiledModel& m_;
   RunOptions opt_;
   std::uint64_t rep_ = 0;
-  std::size_t np_ = 0;  // number of phases
   EventQueue queue_;
 
-  // Component state (struct of arrays).
-  std::vector<std::uint8_t> up_, failed_;
-  std::vector<std::int32_t> held_;  // number of shock outages holding it down
-  std::vector<double> age_, rate_, since_, fail_age_, down_since_, up_since_, last_rp_;
-  std::vector<std::uint32_t> gen_;
-  std::vector<std::int32_t> fail_mode_, active_mode_, proc_, attempts_, cause_;
-  std::vector<std::int32_t> svc_up_above_;  // services above it that are up (age_when_down)
-  std::vector<std::uint32_t> step_;
-  std::vector<Stream> data_stream_;
-  // Per failure mode: random streams and the sampled age at which it would fire.
-  std::vector<Stream> failure_stream_, recovery_stream_, cascade_stream_;
-  // Entity parts of the stream keys, fixed for the model (see random.hpp).
-  std::vector<std::uint64_t> failure_key_, recovery_key_, cascade_key_, shock_key_, gate_key_,
-      data_key_;
-  std::uint64_t rep_key_ = 0;
-  // Shocks: one stream each; held-down outages and pending cascades live in slot pools.
-  std::vector<Stream> shock_stream_;
-  std::vector<std::vector<std::uint32_t>> hold_pool_;
-  std::vector<std::uint32_t> hold_free_;
-  struct PendingCascade {
-    std::uint32_t target;
-    std::int32_t mode, cause;
-  };
-  std::vector<PendingCascade> cascade_pool_;
-  std::vector<std::uint32_t> cascade_free_;
-  std::vector<double> mode_ttf_;
-  // Gates (count gates and standby gates) and services.
-  std::vector<std::int32_t> up_count_;
-  std::vector<std::uint8_t> gate_up_;
-  std::vector<std::int32_t> sb_active_, sb_target_;
-  std::vector<std::uint8_t> sb_state_;  // 0 normal, 1 detecting, 2 switching, 3 no spare
-  std::vector<std::uint32_t> gate_gen_;
-  std::vector<std::int32_t> gate_cause_;  // standby: the failure that began its outage
-  std::vector<Stream> gate_stream_;
-  // Incident phases per node: current phase, since when, accumulated time per phase.
-  std::vector<std::int32_t> phase_;
-  std::vector<double> phase_start_, phase_acc_;
-  // Open service outages.
-  std::vector<double> svc_down_since_;
-  std::vector<std::int32_t> svc_cause_;
-  std::vector<std::uint32_t> svc_blame_;
-  std::vector<std::uint8_t> svc_frozen_;
-  std::vector<std::int32_t> blamed_open_;  // per node: open, unfrozen outages blamed on it
-  std::vector<double> svc_snapshot_, svc_breakdown_;
-  // Crews: free units and FIFO queues of waiting components.
-  std::vector<std::int32_t> crew_free_;
-  std::vector<std::vector<std::uint32_t>> crew_queue_;
-  std::vector<std::size_t> crew_head_;
+  // State of the replication in progress, one struct per concept (replication_state.hpp).
+  ReplicationStreams streams_;
+  ComponentState comp_;
+  RecoveryState recovery_;
+  DataState data_;
+  GateState gates_;
+  StandbyState standby_;
+  CrewState crews_;
+  PhaseLedger phases_;
+  OpenOutages outages_;
+  SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
+  SlotPool<PendingCascade> cascades_;
 
   // Output row of the replication in progress.
   RunResults* out_ = nullptr;

@@ -1,0 +1,79 @@
+// The state space of a model's continuous-time Markov chain, shared by the exact solver
+// (markov.cpp enumerates it) and the rare-event simulation (rare_events.cpp walks it): one
+// encoding of states, one set of transitions, so the two cannot disagree on what the chain is.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "recoverysim/model.hpp"
+#include "recoverysim/random.hpp"
+
+namespace recoverysim {
+
+// One state of the chain. Layout: one code per component (0 up; else the failure mode, step and
+// whether it holds its crew unit or waits for one), then one FIFO queue per crew (component ids,
+// kEmptySlot-padded), then (active member, no-spare flag) per standby group.
+using State = std::vector<std::uint16_t>;
+
+// For state maps; FNV-1a over the words (random.hpp), the same hash that names streams.
+struct StateHash {
+  std::size_t operator()(const State& s) const noexcept {
+    return static_cast<std::size_t>(fnv1a(s.begin(), s.end()));
+  }
+};
+
+struct Transition {
+  double rate;  // per hour, > 0
+  State to;
+};
+
+// The chain of an exponential model: crews with FIFO queues, k-of-n, load sharing, standby with
+// instant switchover. Read-only once built; cheap to construct (nothing is enumerated).
+class StateSpace {
+ public:
+  static constexpr std::uint16_t kEmptySlot = 0xFFFF;
+
+  // Throws std::invalid_argument naming the feature or component the chain cannot express.
+  explicit StateSpace(const CompiledModel& model);
+
+  // Every component up, every crew idle, every standby group on its primary.
+  State initial() const;
+  std::size_t failed_count(const State& s) const noexcept;
+  // Appends the transitions out of `s` to `out` (after clearing it), in a fixed order that the
+  // rare-event walk's draws depend on. A target may appear more than once (the rates add up).
+  void outgoing(const State& s, std::vector<Transition>& out) const;
+  // Up (1) or down (0) per service, in model order.
+  std::vector<std::uint8_t> services_up(const State& s) const;
+
+ private:
+  struct Where {
+    std::uint32_t mode;  // local mode index
+    std::uint32_t step;
+    bool in_service;  // holds its crew unit (or needs none); else waits in the crew's queue
+  };
+  void check() const;
+  Where decode(std::uint16_t code) const noexcept;
+  std::uint16_t encode(std::uint32_t mode, std::uint32_t step, bool in_service) const noexcept;
+  const Step& step_of(std::size_t c, std::uint32_t mode, std::uint32_t step) const noexcept;
+  std::uint32_t n_steps(std::size_t c, std::uint32_t mode) const noexcept;
+  int busy(const State& s, std::int32_t crew) const noexcept;
+  void enqueue(State& s, std::int32_t crew, std::size_t c) const noexcept;
+  void release(State& s, std::int32_t crew) const;
+  void enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
+  std::size_t sb_slot(std::size_t g) const noexcept;
+  std::vector<std::uint8_t> eval_nodes(const State& s) const;
+  double rate_factor(const State& s, std::size_t c, const std::vector<std::uint8_t>& nodes) const;
+  void standby_lost(State& t, std::size_t c, double rate, std::vector<Transition>& out) const;
+
+  const CompiledModel& m_;
+  std::size_t nc_ = 0;                // components
+  std::size_t max_steps_ = 1;         // longest procedure: the radix of a component's code
+  std::size_t crew_base_ = 0;         // offset of the first crew queue in a state
+  std::size_t sb_base_ = 0;           // offset of the first standby pair in a state
+  std::size_t size_ = 0;              // words per state
+  std::vector<std::size_t> standby_;  // gate index of each standby group, in gate order
+};
+
+}  // namespace recoverysim

@@ -1,0 +1,321 @@
+#include "recoverysim/state_space.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace recoverysim {
+
+namespace {
+
+[[noreturn]] void unsupported(const std::string& what) {
+  throw std::invalid_argument("the Markov solver cannot express this model: " + what);
+}
+
+std::string q(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+StateSpace::StateSpace(const CompiledModel& m) : m_(m) {
+  check();
+  nc_ = m_.components.size();
+  for (std::size_t g = 0; g < m_.gates.size(); ++g)
+    if (m_.gates[g].kind == GateKind::standby) standby_.push_back(g);
+  for (const auto& c : m_.components)
+    for (std::uint32_t i = 0; i < c.n_modes; ++i) {
+      const Procedure& p =
+          m_.procedures[static_cast<std::size_t>(m_.modes[c.first_mode + i].procedure)];
+      max_steps_ = std::max<std::size_t>(max_steps_, p.n_steps);
+    }
+  crew_base_ = nc_;
+  sb_base_ = crew_base_ + m_.crew_sizes.size() * nc_;
+  size_ = sb_base_ + 2 * standby_.size();
+}
+
+State StateSpace::initial() const {
+  State s0(size_, 0);
+  for (std::size_t k = 0; k < m_.crew_sizes.size(); ++k)
+    std::fill_n(s0.begin() + static_cast<std::ptrdiff_t>(crew_base_ + k * nc_), nc_, kEmptySlot);
+  return s0;
+}
+
+std::size_t StateSpace::failed_count(const State& s) const noexcept {
+  std::size_t n = 0;
+  for (std::size_t c = 0; c < nc_; ++c) n += s[c] != 0;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the chain can express
+
+void StateSpace::check() const {
+  if (!m_.shocks.empty())
+    unsupported("shock " + q(m_.shocks[0].name) + " (shocks are not in the chain)");
+  if (!m_.maintenance.empty())
+    unsupported("maintenance windows (deterministic schedules are not Markovian)");
+  if (!m_.cascades.empty()) unsupported("cascades (their delays are not in the chain)");
+  for (const auto& c : m_.components) {
+    for (std::uint32_t i = 0; i < c.n_modes; ++i) {
+      const Mode& md = m_.modes[c.first_mode + i];
+      const std::string where = "component " + q(c.name) + ", failure mode " + q(md.name);
+      if (!md.ttf.is_exponential())
+        unsupported(where + ": time to failure is " + dist_kind_name(md.ttf.kind()) +
+                    ", not exponential");
+      const Procedure& p = m_.procedures[static_cast<std::size_t>(md.procedure)];
+      for (std::uint32_t k = 0; k < p.n_steps; ++k) {
+        const Step& st = m_.steps[p.first_step + k];
+        const std::string sw = where + ", step " + std::to_string(k + 1);
+        if (!st.duration.is_exponential())
+          unsupported(sw + ": duration is " + dist_kind_name(st.duration.kind()) +
+                      ", not exponential");
+        if (st.inspection_interval > 0)
+          unsupported(sw + ": periodic inspections are not Markovian");
+        if (st.escalate >= 0) unsupported(sw + ": escalation to another procedure");
+        if (!(st.success > 0)) unsupported(sw + ": success probability 0");
+      }
+    }
+  }
+  for (const auto& g : m_.gates) {
+    if (g.kind != GateKind::standby) continue;
+    const auto zero = [](const Distribution& d) {
+      return d.kind() == DistKind::deterministic && d.mean() == 0;
+    };
+    if (!zero(g.standby.detection) || !zero(g.standby.switchover))
+      unsupported("a standby group with a detection or switchover time (only instant switchover)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State accessors
+
+StateSpace::Where StateSpace::decode(std::uint16_t code) const noexcept {
+  const std::uint32_t x = code - 1u;
+  return {static_cast<std::uint32_t>(x / 2 / max_steps_),
+          static_cast<std::uint32_t>(x / 2 % max_steps_), (x % 2) == 1};
+}
+
+std::uint16_t StateSpace::encode(std::uint32_t mode, std::uint32_t step,
+                                 bool in_service) const noexcept {
+  return static_cast<std::uint16_t>(1 + (mode * max_steps_ + step) * 2 + (in_service ? 1 : 0));
+}
+
+const Step& StateSpace::step_of(std::size_t c, std::uint32_t mode,
+                                std::uint32_t step) const noexcept {
+  const Mode& md = m_.modes[m_.components[c].first_mode + mode];
+  return m_.steps[m_.procedures[static_cast<std::size_t>(md.procedure)].first_step + step];
+}
+
+std::uint32_t StateSpace::n_steps(std::size_t c, std::uint32_t mode) const noexcept {
+  const Mode& md = m_.modes[m_.components[c].first_mode + mode];
+  return m_.procedures[static_cast<std::size_t>(md.procedure)].n_steps;
+}
+
+int StateSpace::busy(const State& s, std::int32_t crew) const noexcept {
+  int n = 0;
+  for (std::size_t c = 0; c < nc_; ++c) {
+    if (s[c] == 0) continue;
+    const Where w = decode(s[c]);
+    if (w.in_service && step_of(c, w.mode, w.step).crew == crew) ++n;
+  }
+  return n;
+}
+
+void StateSpace::enqueue(State& s, std::int32_t crew, std::size_t c) const noexcept {
+  const std::size_t base = crew_base_ + static_cast<std::size_t>(crew) * nc_;
+  for (std::size_t i = 0; i < nc_; ++i)
+    if (s[base + i] == kEmptySlot) {
+      s[base + i] = static_cast<std::uint16_t>(c);
+      return;
+    }
+}
+
+// Hands a released crew unit to the longest-waiting component, if any.
+void StateSpace::release(State& s, std::int32_t crew) const {
+  const std::size_t base = crew_base_ + static_cast<std::size_t>(crew) * nc_;
+  if (s[base] == kEmptySlot) return;
+  const std::size_t next = s[base];
+  std::copy(s.begin() + static_cast<std::ptrdiff_t>(base + 1),
+            s.begin() + static_cast<std::ptrdiff_t>(base + nc_),
+            s.begin() + static_cast<std::ptrdiff_t>(base));
+  s[base + nc_ - 1] = kEmptySlot;
+  const Where w = decode(s[next]);
+  s[next] = encode(w.mode, w.step, true);
+}
+
+void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const {
+  const Step& st = step_of(c, mode, step);
+  if (st.crew >= 0 && busy(s, st.crew) >= m_.crew_sizes[static_cast<std::size_t>(st.crew)]) {
+    s[c] = encode(mode, step, false);
+    enqueue(s, st.crew, c);
+  } else {
+    s[c] = encode(mode, step, true);
+  }
+}
+
+std::size_t StateSpace::sb_slot(std::size_t g) const noexcept {
+  return sb_base_ + 2 * static_cast<std::size_t>(std::find(standby_.begin(), standby_.end(), g) -
+                                                 standby_.begin());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+std::vector<std::uint8_t> StateSpace::eval_nodes(const State& s) const {
+  const std::size_t nn = m_.n_nodes();
+  std::vector<std::int8_t> memo(nn, -1);
+  std::function<bool(std::uint32_t)> up = [&](std::uint32_t node) -> bool {
+    if (node < nc_) return s[node] == 0;
+    if (memo[node] >= 0) return memo[node];
+    const std::size_t g = node - nc_;
+    const Gate& gate = m_.gates[g];
+    bool r;
+    if (gate.kind == GateKind::standby) {
+      const std::size_t slot = sb_slot(g);
+      r = s[slot + 1] == 0 && s[m_.children[m_.child_offset[g] + s[slot]]] == 0;
+    } else {
+      int n = 0;
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        n += up(m_.children[i]);
+      r = n >= gate.k;
+    }
+    memo[node] = r;
+    return r;
+  };
+  std::vector<std::uint8_t> out(nn);
+  for (std::uint32_t i = 0; i < nn; ++i) out[i] = up(i);
+  return out;
+}
+
+std::vector<std::uint8_t> StateSpace::services_up(const State& s) const {
+  const auto nodes = eval_nodes(s);
+  std::vector<std::uint8_t> out;
+  for (const auto& sv : m_.services) out.push_back(nodes[sv.node]);
+  return out;
+}
+
+// The ageing rate of an up component in state s (mirrors Replicator::nominal_rate).
+double StateSpace::rate_factor(const State& s, std::size_t c,
+                               const std::vector<std::uint8_t>& nodes) const {
+  const Component& comp = m_.components[c];
+  double r = 1.0;
+  if (comp.standby_gate >= 0 &&
+      s[sb_slot(static_cast<std::size_t>(comp.standby_gate))] != comp.standby_member)
+    r = m_.gates[static_cast<std::size_t>(comp.standby_gate)].standby.dormancy;
+  if (comp.load_gate >= 0) {
+    const auto g = static_cast<std::size_t>(comp.load_gate);
+    int down = 0;
+    for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+      down += s[m_.children[i]] != 0;
+    r *= 1.0 + m_.gates[g].load_sharing * down;
+  }
+  if (!m_.age_when_down && m_.sa_offset[c + 1] > m_.sa_offset[c]) {
+    bool any_up = false;
+    for (std::uint32_t i = m_.sa_offset[c]; i < m_.sa_offset[c + 1]; ++i)
+      any_up |= nodes[m_.services[m_.services_above[i]].node] != 0;
+    if (!any_up) r = 0.0;
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions
+
+namespace {
+
+// Transitions of rate 0 (a dormant spare, a certain switchover's failure branch) are left out.
+void add(std::vector<Transition>& out, double rate, State to) {
+  if (rate > 0) out.push_back({rate, std::move(to)});
+}
+
+}  // namespace
+
+void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
+  out.clear();
+  const auto nodes = eval_nodes(s);
+  for (std::size_t c = 0; c < nc_; ++c) {
+    const Component& comp = m_.components[c];
+    if (s[c] == 0) {
+      const double factor = rate_factor(s, c, nodes);
+      if (factor <= 0) continue;
+      for (std::uint32_t i = 0; i < comp.n_modes; ++i) {
+        const double lambda = factor / m_.modes[comp.first_mode + i].ttf.mean();
+        State t = s;
+        enter_step(t, c, i, 0);
+        standby_lost(t, c, lambda, out);
+      }
+      continue;
+    }
+    const Where w = decode(s[c]);
+    if (!w.in_service) continue;
+    const Step& st = step_of(c, w.mode, w.step);
+    const double mu = 1.0 / st.duration.mean();
+    // Success: release the crew unit, then the next step or back in service.
+    {
+      State t = s;
+      t[c] = encode(w.mode, w.step, false);  // not holding the unit while it is passed on
+      if (st.crew >= 0) release(t, st.crew);
+      if (w.step + 1 < n_steps(c, w.mode)) {
+        enter_step(t, c, w.mode, w.step + 1);
+      } else {
+        t[c] = 0;
+        if (comp.standby_gate >= 0) {
+          const std::size_t slot = sb_slot(static_cast<std::size_t>(comp.standby_gate));
+          if (t[slot + 1]) {  // no spare was serving: this member serves
+            t[slot] = static_cast<std::uint16_t>(comp.standby_member);
+            t[slot + 1] = 0;
+          }
+        }
+      }
+      add(out, mu * st.success, std::move(t));
+    }
+    if (st.success < 1.0) {  // a failed attempt: release, then queue again for the same step
+      State t = s;
+      t[c] = encode(w.mode, w.step, false);
+      if (st.crew >= 0) release(t, st.crew);
+      enter_step(t, c, w.mode, w.step);
+      add(out, mu * (1.0 - st.success), std::move(t));
+    }
+  }
+}
+
+// Component c just went down (at `rate`) in state t: if it was the active member of a standby
+// group, the next up member takes over instantly with probability `success`.
+void StateSpace::standby_lost(State& t, std::size_t c, double rate,
+                              std::vector<Transition>& out) const {
+  const Component& comp = m_.components[c];
+  if (comp.standby_gate < 0) {
+    add(out, rate, std::move(t));
+    return;
+  }
+  const auto g = static_cast<std::size_t>(comp.standby_gate);
+  const std::size_t slot = sb_slot(g);
+  if (t[slot + 1] || t[slot] != comp.standby_member) {
+    add(out, rate, std::move(t));
+    return;
+  }
+  const std::int32_t n = m_.gates[g].n;
+  std::int32_t target = -1;
+  for (std::int32_t k = 1; k < n && target < 0; ++k) {
+    const std::int32_t j = (comp.standby_member + k) % n;
+    if (t[m_.children[m_.child_offset[g] + static_cast<std::uint32_t>(j)]] == 0) target = j;
+  }
+  if (target < 0) {
+    t[slot + 1] = 1;
+    add(out, rate, std::move(t));
+    return;
+  }
+  const double p = m_.gates[g].standby.success;
+  if (p > 0) {
+    State a = t;
+    a[slot] = static_cast<std::uint16_t>(target);
+    add(out, rate * p, std::move(a));
+  }
+  if (p < 1) {
+    State b = t;
+    b[slot + 1] = 1;
+    add(out, rate * (1 - p), std::move(b));
+  }
+}
+
+}  // namespace recoverysim
