@@ -520,7 +520,9 @@ class Model:
         return _engine.build_spec(self)
 
     def compile(self) -> Any:
-        """Validate the whole model; raises ``ValueError`` naming the offending entity.
+        """Validate the whole model; raises ``recoverysim._core.SpecError`` (a ``ValueError``)
+        naming the offending entity, the field and the reason (``.entity``, ``.field``,
+        ``.reason``).
 
         Returns
         -------
@@ -535,7 +537,7 @@ class Model:
         >>> m.compile()
         Traceback (most recent call last):
         ...
-        ValueError: ...'b'...
+        recoverysim._core.SpecError: service 's' > all_of(...)[1]: unknown component or service 'b'
         """
         return _engine.compile_model(self)
 
