@@ -6,6 +6,7 @@ engineer who handles every manual recovery step. Prints the report a person read
 """
 
 import recoverysim as rs
+from recoverysim import formatting as fmt  # every number for people reads the same as in the report
 
 m = rs.Model("exchange")
 m.crew("oncall", size=1)
@@ -66,13 +67,13 @@ table = res.summary()[["availability", "downtime_h", "downtime_h_p99", "outages"
 print(
     table.to_string(
         formatters={
-            "availability": "{:.5%}".format,
+            "availability": fmt.percent,
             "downtime_h": "{:.3f}".format,
             "downtime_h_p99": "{:.3f}".format,
             "outages": "{:.2f}".format,
-            "p_sla_met": "{:.1%}".format,
-            "rto_compliance": "{:.1%}".format,
-            "rpo_compliance": "{:.1%}".format,
+            "p_sla_met": fmt.percent,
+            "rto_compliance": fmt.percent,
+            "rpo_compliance": fmt.percent,
         },
         na_rep="-",
     )
