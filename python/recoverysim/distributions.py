@@ -232,7 +232,10 @@ class LogNormal(Distribution):
             raise ValueError(f"LogNormal.from_mean_std: mean must be > 0 (got {mean!r})")
         if s <= 0:
             raise ValueError(f"LogNormal.from_mean_std: std must be > 0 (got {std!r})")
-        s2 = math.log1p((s / m) ** 2)
+        try:
+            s2 = math.log1p((s / m) ** 2)
+        except OverflowError:
+            raise ValueError(f"LogNormal.from_mean_std: std / mean is too large ({s:g} h / {m:g} h); no log-normal has it") from None
         return cls(math.log(m) - s2 / 2, math.sqrt(s2))
 
 
@@ -257,7 +260,11 @@ class Gamma(Distribution):
             raise ValueError(f"Gamma.from_mean_std: mean must be > 0 (got {mean!r})")
         if s <= 0:
             raise ValueError(f"Gamma.from_mean_std: std must be > 0 (got {std!r})")
-        return cls((m / s) ** 2, s * s / m)
+        try:
+            shape = (m / s) ** 2
+        except OverflowError:
+            raise ValueError(f"Gamma.from_mean_std: mean / std is too large ({m:g} h / {s:g} h); no gamma distribution has it") from None
+        return cls(shape, s * s / m)
 
 
 class Normal(Distribution):

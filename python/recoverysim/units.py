@@ -103,7 +103,7 @@ def exact_duration(h: float) -> str:
         if text.endswith(".0"):
             text = text[:-2]
         candidate = f"{text}{unit}"
-        if hours(candidate) == h:
+        if math.isfinite(x) and hours(candidate) == h:
             if unit == "h" and len(candidate) <= 8:
                 return candidate  # hours whenever they read well
             if best is None or len(candidate) < len(best):
@@ -134,7 +134,8 @@ def duration_literal(h: float) -> str:
                 return text
     best = exact_duration(h)
     for unit in ("h", "m", "s", "d", "w", "y"):
-        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
-        if len(text) < len(best) and hours(text) == h:
+        x = h / UNITS[unit]
+        text = repr(x).removesuffix(".0") + unit
+        if math.isfinite(x) and len(text) < len(best) and hours(text) == h:
             best = text
     return best

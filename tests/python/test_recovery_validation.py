@@ -38,11 +38,11 @@ def run(m: rs.Model) -> rs.Results:
         ),
         (lambda m: m.component("c", mttf=1, mttr=1, backup="hourly"), TypeError, r"backup must be rs.Backup\(...\)"),
         (lambda m: rs.Step("restore", "1h", success=-0.1), ValueError, r"expected a probability .*, got -0.1"),
-        (lambda m: rs.Step("restore", "1h", max_attempts=0), ValueError, "max_attempts must be an integer >= 1"),
+        (lambda m: rs.Step("restore", "1h", max_attempts=0), ValueError, "max_attempts must be >= 1, got 0"),
         (lambda m: rs.Step("inspect", 0, every=0), ValueError, "inspection interval 'every' must be > 0"),
         (lambda m: rs.Procedure(), ValueError, "a procedure needs at least one step"),
         (lambda m: rs.Procedure("restore"), TypeError, "expected rs.Step"),
-        (lambda m: m.crew("oncall", size=0), ValueError, "size must be an integer >= 1"),
+        (lambda m: m.crew("oncall", size=0), ValueError, "size must be >= 1, got 0"),
     ],
     ids=[
         "standby-one-member",
