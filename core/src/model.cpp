@@ -591,10 +591,11 @@ int CompiledModel::find_service(const std::string& n) const noexcept {
 std::shared_ptr<const CompiledModel> compile(const ModelSpec& spec) { return Compiler(spec).run(); }
 
 // ---------------------------------------------------------------------------------------------
-// Expected events of one replication: renewal counts from means (a failure is one event plus two
-// per step attempt), with a guard for durations the clock cannot resolve: t + d == t when d is
-// below half an ulp of t, so a cycle whose sampled durations are mostly that small never moves
-// time on, whatever its mean says (Gamma(1e-10, 1) samples are almost all 0).
+// Expected events of one replication: renewal counts from means (a failure is one event plus one
+// per step attempt, two when the step waits for an inspection), with a guard for durations the
+// clock cannot resolve: t + d == t when d is below half an ulp of t, so a cycle whose sampled
+// durations are mostly that small never moves time on, whatever its mean says (Gamma(1e-10, 1)
+// samples are almost all 0).
 
 namespace {
 
@@ -635,7 +636,7 @@ struct Estimator {
       double attempts = st.success > 0 ? 1.0 / st.success : std::numeric_limits<double>::infinity();
       if (st.max_attempts > 0) attempts = std::min(attempts, static_cast<double>(st.max_attempts));
       r.mean += attempts * st.duration.mean() + st.inspection_interval / 2;
-      r.events += 2 * attempts;
+      r.events += attempts * (st.inspection_interval > 0 ? 2 : 1);  // step end (+ inspection)
       if (!below_resolution(st.duration) || st.inspection_interval > resolution) r.stalls = false;
     }
     return r;

@@ -8,7 +8,7 @@ from typing import Any
 
 from .distributions import Distribution, Exponential, as_distribution
 from .units import Duration, exact_duration, hours
-from .validation import check_name, check_optional_name, check_probability
+from .validation import check_name, check_optional_name, check_positive, check_probability
 
 __all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
 
@@ -38,7 +38,7 @@ class Shock:
     ) -> None:
         self.name = check_name(name, "shock")
         if isinstance(every, (int, float, str)) and not isinstance(every, bool):
-            every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
+            every = Exponential(check_positive(hours(every, name=f"shock {name!r} every"), f"shock {name!r} every"))  # Poisson arrivals
         self.every = as_distribution(every, name=f"shock {name!r} every")
         self.targets = check_selector(targets, f"shock {name!r}")
         self.probability = check_probability(probability, f"shock {name!r} probability")
@@ -91,7 +91,7 @@ class Maintenance:
 
 def check_selector(targets: Any, where: str) -> Selector:
     if isinstance(targets, str):
-        return targets
+        return check_name(targets, f"{where}: targets")
     if isinstance(targets, Mapping):
         if not targets:
             raise ValueError(f"{where}: an empty tag selector selects nothing")
