@@ -852,6 +852,7 @@ def from_data(data: Any, *, name: str = "model") -> Model:
 # --- reading files ----------------------------------------------------------------------------
 
 
+_STR = "tag:yaml.org,2002:str"
 # libyaml's parser when PyYAML has it (every wheel does): ten times faster on a fleet's file.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -873,6 +874,8 @@ class _YamlLoader(_SafeLoader):  # type: ignore[misc,valid-type]
         return tag
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value  # what SafeConstructor builds for text, without its bookkeeping
         try:
             return super().construct_object(node, deep)
         except yaml.YAMLError:
@@ -889,7 +892,7 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # keys merged in with "<<: *anchor" may be overridden
-        key = loader.construct_object(key_node, deep=True)
+        key = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else loader.construct_object(key_node, deep=True)
         try:
             first = seen.get(key)
         except TypeError:

@@ -29,6 +29,7 @@ FUZZ = settings(
 )
 
 COLLECT = os.environ.get("RECOVERYSIM_FUZZ_COLLECT")  # a file: record failures and go on
+STARTED = time.perf_counter()
 OUTCOMES: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 
 
@@ -45,6 +46,9 @@ def worker() -> Iterator[fuzzing.Worker]:
 def _check(worker: fuzzing.Worker, kind: str, case: Any) -> None:
     outcome, detail = worker.run(case)
     OUTCOMES[kind][outcome] += 1
+    if COLLECT and sum(OUTCOMES[kind].values()) % 500 == 0:  # a long run's figures so far
+        with open(COLLECT + ".counts", "w", encoding="utf-8") as f:
+            f.writelines(f"{k}: {fuzzing.summarize(dict(c), time.perf_counter() - STARTED)}\n" for k, c in OUTCOMES.items())
     if COLLECT and outcome not in ("ok", "clean"):  # a long run counts failures instead of stopping at the first
         with open(COLLECT, "a", encoding="utf-8") as f:
             f.write(f"{kind}\t{outcome}\t{detail!r}\t{case!r}\n")
