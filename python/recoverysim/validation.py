@@ -144,7 +144,10 @@ def probability_value(v: Any) -> float:
     elif isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"expected {PROBABILITY}, got {type(v).__name__} {v!r}")
     else:
-        p = float(v)
+        try:
+            p = float(v)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueError(f"expected {PROBABILITY}, got {_short(v)}") from None
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"expected {PROBABILITY}, got {v!r}")
     return p

@@ -214,8 +214,9 @@ def test_deep_requirements_in_python_are_a_clear_error() -> None:
         ("components: {a: {mttf: " + "9" * 400 + ", mttr: 1h}}", "components.a.mttf"),
         ("components: {a: {failure: {type: lognormal, mean: 1e-300h, std: 1h}, repair: 1h}}", "components.a.failure"),
         ("crews: {c: " + "9" * 30 + "}\ncomponents: {a: {mttf: 1h, mttr: 1h}}", "crews.c"),
+        ("components: {a: {mttf: 1h, mttr: 1h, backup: {every: 1h, success: -1" + "0" * 400 + "}}}", "components.a.backup.success"),
     ],
-    ids=["float-abc", "timestamp-x", "400-digits", "lognormal-overflow", "crew-2^99"],
+    ids=["float-abc", "timestamp-x", "400-digits", "lognormal-overflow", "crew-2^99", "probability-400-digits"],
 )
 def test_unreadable_values_name_their_place(text: str, path: str) -> None:
     with pytest.raises(rs.ModelFileError) as e:
