@@ -237,7 +237,9 @@ def requirement_from(value: Any, *, where: str) -> Member:
     """A requirement given in Python: a component or service name, or a Requirement built with
     :func:`all_of`, :func:`any_of`, :func:`k_of_n` or :func:`standby`. Model-file data
     (``{"all_of": [...]}``) is read by :mod:`recoverysim.io` alone."""
-    if isinstance(value, (str, Requirement)):
+    if isinstance(value, str):
+        return check_name(value, f"{where}: requirement")
+    if isinstance(value, Requirement):
         return value
     if isinstance(value, dict):
         raise TypeError(
