@@ -584,19 +584,20 @@ class Worker:
             [sys.executable, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
         )
 
-    def run(self, case: tuple[Any, ...]) -> tuple[str, str]:
+    def run(self, case: tuple[Any, ...], timeout: float | None = None) -> tuple[str, str]:
+        timeout = self.timeout if timeout is None else timeout
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
         proc = self.proc
         assert proc.stdin is not None and proc.stdout is not None
         try:
             _send(proc.stdin, case)
-            deadline = time.monotonic() + self.timeout
+            deadline = time.monotonic() + timeout
             head = _read_exact(proc.stdout.fileno(), 8, deadline)
             body = None if head is None else _read_exact(proc.stdout.fileno(), struct.unpack("<Q", head)[0], deadline)
         except TimeoutError:
             self.close()
-            return "hang", f"no answer within {self.timeout:g} s"
+            return "hang", f"no answer within {timeout:g} s"
         except (BrokenPipeError, OSError):
             body = None
         if body is None:
