@@ -205,6 +205,8 @@ Distribution Distribution::triangular(double low, double mode, double high) {
   require_finite("Triangular", "high", high);
   if (!(high > low)) bad("Triangular", "high must be > low", high);
   if (!(mode >= low && mode <= high)) bad("Triangular", "mode must lie in [low, high]", mode);
+  // The sampler squares the width: beyond 1e150 h it overflows to -inf (an endless loop at -inf).
+  if (!(high - low <= 1e150)) bad("Triangular", "high must be at most low + 1e150 hours", high);
   return {DistKind::triangular, low, mode, high};
 }
 

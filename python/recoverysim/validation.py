@@ -110,7 +110,7 @@ def check_levels(q: Any, what: str = "q") -> np.ndarray:
     """Quantile levels: numbers from 0 to 1 (one or an array of them)."""
     try:
         qs = np.asarray(q, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"{what} must be quantile levels from 0 to 1, got {_short(q)}") from None
     if not np.all((qs >= 0) & (qs <= 1)):
         raise ValueError(f"{what} must be quantile levels from 0 to 1, got {_short(q)}")

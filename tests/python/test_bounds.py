@@ -215,8 +215,10 @@ def test_deep_requirements_in_python_are_a_clear_error() -> None:
         ("components: {a: {failure: {type: lognormal, mean: 1e-300h, std: 1h}, repair: 1h}}", "components.a.failure"),
         ("crews: {c: " + "9" * 30 + "}\ncomponents: {a: {mttf: 1h, mttr: 1h}}", "crews.c"),
         ("components: {a: {mttf: 1h, mttr: 1h, backup: {every: 1h, success: -1" + "0" * 400 + "}}}", "components.a.backup.success"),
+        # Its sampler squares the width: 1e300 h overflowed to a failure at -inf, then looped there.
+        ("components: {a: {failure: {type: triangular, low: 30s, mode: 5e5, high: 1e300h}, repair: 1h}}", "components.a.failure.high"),
     ],
-    ids=["float-abc", "timestamp-x", "400-digits", "lognormal-overflow", "crew-2^99", "probability-400-digits"],
+    ids=["float-abc", "timestamp-x", "400-digits", "lognormal-overflow", "crew-2^99", "probability-400-digits", "triangular-1e300"],
 )
 def test_unreadable_values_name_their_place(text: str, path: str) -> None:
     with pytest.raises(rs.ModelFileError) as e:
@@ -285,6 +287,8 @@ def test_results_check_quantile_levels_and_summaries_need_no_service() -> None:
         res.outage_duration_quantiles("s", -1)
     with pytest.raises(ValueError, match="quantile levels from 0 to 1"):
         res.downtime_quantiles("s", [0.5, 2])
+    with pytest.raises(TypeError, match="quantile levels from 0 to 1"):
+        res.outage_duration_quantiles("s", 10**400)
 
 
 # --- the command line ----------------------------------------------------------------------------
