@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebuild=true -Ceditable.verbose=false \
   -Ccmake.define.RECOVERYSIM_TESTS=ON -Ccmake.define.RECOVERYSIM_WERROR=ON
 
-.PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs notebooks
+.PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs notebooks fuzz sanitize
 
 CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp)
 PY_SOURCES = python tests benchmarks examples notebooks docs
@@ -74,6 +74,33 @@ wheel-test: wheel
 	$(WHEEL_BUILD)/venv/bin/python -m pip install -q dist/recoverysim-*.whl
 	cd $(WHEEL_BUILD)/run && env -u PYTHONPATH $(CURDIR)/tests/wheel/without_dev_packages.sh \
 	  $(CURDIR)/$(WHEEL_BUILD)/venv/bin/python -I $(CURDIR)/tests/wheel/smoke.py $(CURDIR)/README.md
+
+# A long fuzz run (tests/python/test_fuzz.py): FUZZ_EXAMPLES model files and as many API call
+# sequences, fresh random cases, failures collected in build/fuzz-failures.txt instead of stopping
+# at the first. `make test` runs 150 fixed cases of each.
+FUZZ_EXAMPLES ?= 5000
+fuzz: build
+	@mkdir -p build && rm -f build/fuzz-failures.txt
+	RECOVERYSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RECOVERYSIM_FUZZ_RANDOM=1 RECOVERYSIM_FUZZ_COLLECT=$(CURDIR)/build/fuzz-failures.txt \
+	  $(PY) -m pytest -p no:cacheprovider -q -s tests/python/test_fuzz.py
+	@if [ -s build/fuzz-failures.txt ]; then echo "fuzz failures: build/fuzz-failures.txt"; cut -f1,2 build/fuzz-failures.txt | sort | uniq -c; exit 1; fi
+
+# ASan + UBSan (float-cast-overflow included; any report aborts): the C++ tests, then a Python
+# subset against a sanitized build of the extension (build/sanitize/pkg). Tests that start a
+# plain Python subprocess (Ctrl-C, memory limits) are left out: it would load the editable build.
+# libstdc++ is preloaded with ASan: Python does not link it, and ASan must see its __cxa_throw.
+SAN_DIR := build/sanitize
+SAN_TESTS := tests/python/test_engine.py tests/python/test_trace.py tests/python/test_digest.py tests/python/test_bounds.py \
+  tests/python/test_fuzz.py
+sanitize: $(STAMP)
+	$(VENV)/bin/cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_MAKE_PROGRAM=$(CURDIR)/$(VENV)/bin/ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECOVERYSIM_SANITIZE=ON \
+	  -DRECOVERYSIM_TESTS=ON -DPython_EXECUTABLE=$(CURDIR)/$(PY) -Dpybind11_DIR=$$($(PY) -m pybind11 --cmakedir)
+	$(VENV)/bin/cmake --build $(SAN_DIR)
+	ASAN_OPTIONS=detect_leaks=0 $(VENV)/bin/ctest --test-dir $(SAN_DIR) --output-on-failure --no-tests=error
+	rm -rf $(SAN_DIR)/pkg && mkdir -p $(SAN_DIR)/pkg && cp -r python/recoverysim $(SAN_DIR)/pkg/ && cp $(SAN_DIR)/bindings/_core*.so $(SAN_DIR)/pkg/recoverysim/
+	RECOVERYSIM_PKG=$(CURDIR)/$(SAN_DIR)/pkg RECOVERYSIM_FUZZ_EXAMPLES=40 LD_PRELOAD="$$(g++ -print-file-name=libasan.so) $$(g++ -print-file-name=libstdc++.so)" \
+	  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(PY) tests/python/sanitized.py -p no:cacheprovider -q -x -k "not type_stub and not ctrl_c and not cannot_start" $(SAN_TESTS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_reference.py

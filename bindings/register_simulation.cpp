@@ -1,5 +1,10 @@
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <string>
+#include <thread>
 
 #include "common.hpp"
 #include "recoverysim/log.hpp"
@@ -19,7 +24,9 @@ void register_simulation(py::module_& m) {
         if (!std::isfinite(horizon) || horizon <= 0)
           throw py::value_error("horizon must be a positive, finite number of hours");
         if (replications < 1) throw py::value_error("replications must be >= 1");
-        if (threads < 0) throw py::value_error("threads must be >= 0 (0 = all cores)");
+        if (threads < 0 || threads > kMaxThreads)
+          throw py::value_error("threads must be from 0 (all cores) to " +
+                                std::to_string(kMaxThreads));
         RunOptions opt;
         opt.horizon = horizon;
         opt.seed = seed;
@@ -77,15 +84,38 @@ void register_simulation(py::module_& m) {
   m.def(
       "trace",
       [](std::shared_ptr<CompiledModel> model, double horizon, std::uint64_t seed,
-         std::uint64_t replication, const std::string& log_file) {
+         std::uint64_t replication, const std::string& log_file, std::size_t max_events) {
         if (!std::isfinite(horizon) || horizon <= 0)
           throw py::value_error("horizon must be a positive, finite number of hours");
+        // The trace runs on a thread of its own so that this thread can check for Ctrl-C.
         std::vector<TraceRecord> tr;
+        std::exception_ptr error;
+        std::atomic<bool> stop{false}, finished{false};
+        bool interrupted = false;
         {
           py::gil_scoped_release release;
-          tr = trace_replication(*model, horizon, seed, replication);
-          if (!log_file.empty()) write_trace_log(tr, log_file, model->name, seed, replication);
+          std::thread worker([&] {
+            try {
+              tr = trace_replication(*model, horizon, seed, replication, max_events, &stop);
+              if (!stop.load() && !log_file.empty())
+                write_trace_log(tr, log_file, model->name, seed, replication);
+            } catch (...) {
+              error = std::current_exception();
+            }
+            finished = true;
+          });
+          while (!finished.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            py::gil_scoped_acquire gil;
+            if (!interrupted && PyErr_CheckSignals() != 0) {
+              interrupted = true;
+              stop = true;
+            }
+          }
+          worker.join();
         }
+        if (interrupted) throw py::error_already_set();
+        if (error) std::rethrow_exception(error);
         std::vector<double> time, value;
         std::vector<std::string> event, entity, detail;
         for (const auto& r : tr) {
@@ -105,10 +135,22 @@ void register_simulation(py::module_& m) {
         return out;
       },
       py::arg("model"), py::kw_only(), "horizon"_a, "seed"_a, "replication"_a = 0,
-      "log_file"_a = "",
+      "log_file"_a = "", "max_events"_a = std::numeric_limits<std::size_t>::max(),
       "Every event of one replication (identical to that replication inside a full run); "
-      "optionally also written to a log file through spdlog.");
+      "optionally also written to a log file through spdlog. More than max_events events raise "
+      "ValueError; Ctrl-C stops it and raises KeyboardInterrupt.");
 
+  m.def(
+      "estimate_events",
+      [](std::shared_ptr<CompiledModel> model, double horizon) {
+        const EventEstimate e = estimate_events(*model, horizon);
+        return py::make_tuple(e.events, e.entity, e.reason);
+      },
+      py::arg("model"), py::kw_only(), "horizon"_a,
+      "Expected events of one replication, the entity that accounts for most of them, and why: "
+      "(events, entity, reason). Infinite when simulated time would stop advancing.");
+
+  m.def("max_threads", [] { return kMaxThreads; });
   m.def("default_threads", &default_threads);
   m.def("set_log_level", &set_log_level, py::arg("level"));
   m.def("log_level", &log_level);

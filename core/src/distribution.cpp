@@ -212,6 +212,8 @@ Distribution Distribution::triangular(double low, double mode, double high) {
   require_finite("Triangular", "high", high);
   if (!(high > low)) bad("Triangular", "high", "must be > low", high);
   if (!(mode >= low && mode <= high)) bad("Triangular", "mode", "must lie in [low, high]", mode);
+  // The sampler squares the width: beyond 1e150 h it overflows to -inf (an endless loop at -inf).
+  if (!(high - low <= 1e150)) bad("Triangular", "high", "must be at most low + 1e150 hours", high);
   return {DistKind::triangular, low, mode, high};
 }
 
@@ -366,6 +368,20 @@ double Distribution::cdf(double x) const {
     }
   }
   return 0.0;
+}
+
+double Distribution::lower_bound() const noexcept {
+  switch (kind_) {
+    case DistKind::uniform:  // low + (high - low) * u, with (high - low) * u >= 0
+    case DistKind::deterministic:
+      return p_[0];
+    case DistKind::triangular:  // low + sqrt(...) or high - sqrt(...): allow for rounding
+      return std::max(0.0, p_[0] - 1e-9 * (p_[2] - p_[0]) - 4 * p_[2] * 2.220446049250313e-16);
+    case DistKind::empirical:
+      return values_->front();  // sorted
+    default:
+      return 0.0;
+  }
 }
 
 std::string Distribution::repr() const {

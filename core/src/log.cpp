@@ -8,6 +8,7 @@
 #include "recoverysim/simulator.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace recoverysim {
 
@@ -41,6 +42,12 @@ void write_trace_log(const std::vector<TraceRecord>& trace, const std::string& p
     throw std::invalid_argument("cannot write the trace log '" + path + "': " + e.what());
   }
   file->set_pattern("%v");
+  // spdlog reports a failed write (disk full, a closed pipe) to stderr and carries on: keep the
+  // first failure and report it to the caller instead.
+  std::string failure;
+  file->set_error_handler([&failure](const std::string& msg) {
+    if (failure.empty()) failure = msg;
+  });
   file->info("# recoverysim trace: model '{}', seed {}, replication {}", model, seed, replication);
   for (const auto& r : trace) {
     if (std::isnan(r.value))
@@ -50,6 +57,9 @@ void write_trace_log(const std::vector<TraceRecord>& trace, const std::string& p
                  r.value);
   }
   file->flush();
+  file.reset();
+  if (!failure.empty())
+    throw std::invalid_argument("cannot write the trace log '" + path + "': " + failure);
 }
 
 std::string log_level() {

@@ -158,7 +158,9 @@ void MarkovSolution::uniformize(double t, F&& on_term) const {
     return;
   }
   double cum = 0;
-  const std::size_t kmax = static_cast<std::size_t>(lt + 12 * std::sqrt(lt) + 50);
+  // The series converges long before this; the bound only keeps the conversion in range.
+  const double kmax_d = lt + 12 * std::sqrt(lt) + 50;
+  const std::size_t kmax = kmax_d < 1e9 ? static_cast<std::size_t>(kmax_d) : 1000000000u;
   for (std::size_t k = 0; k <= kmax; ++k) {
     const double w = std::exp(-lt + static_cast<double>(k) * std::log(lt) -
                               std::lgamma(static_cast<double>(k) + 1));

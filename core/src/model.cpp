@@ -1,5 +1,7 @@
 #include "recoverysim/model.hpp"
 
+#include <algorithm>
+
 #include "recoverysim/errors.hpp"
 #include "recoverysim/random.hpp"
 
@@ -9,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -705,5 +708,129 @@ int CompiledModel::find_service(const std::string& n) const noexcept {
 }
 
 std::shared_ptr<const CompiledModel> compile(const ModelSpec& spec) { return Compiler(spec).run(); }
+
+// ---------------------------------------------------------------------------------------------
+// Expected events of one replication: renewal counts from means (a failure is one event plus one
+// per step attempt, two when the step waits for an inspection), with a guard for durations the
+// clock cannot resolve: t + d == t when d is below half an ulp of t, so a cycle whose sampled
+// durations are mostly that small never moves time on, whatever its mean says (Gamma(1e-10, 1)
+// samples are almost all 0).
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream os;
+  os.precision(3);
+  os << v;
+  return os.str();
+}
+
+struct Estimator {
+  const CompiledModel& m;
+  double horizon;
+  double resolution;  // durations mostly below this do not advance time near the horizon
+  EventEstimate best;
+  double total = 0;
+
+  bool below_resolution(const Distribution& d) const { return d.cdf(resolution) > 0.5; }
+
+  void add(double events, const std::string& entity, const std::string& reason) {
+    if (std::isnan(events)) events = std::numeric_limits<double>::infinity();
+    total += events;
+    if (events > best.events || best.entity.empty()) best = {events, entity, reason};
+  }
+
+  // Mean duration, events and "too short to advance time" of one run through a procedure.
+  struct Repair {
+    double mean = 0, events = 1;
+    bool stalls = true;
+  };
+  Repair repair(std::int32_t proc) const {
+    Repair r;
+    if (proc < 0) return r;
+    const Procedure& p = m.procedures[static_cast<std::size_t>(proc)];
+    for (std::uint32_t i = p.first_step; i < p.first_step + p.n_steps; ++i) {
+      const Step& st = m.steps[i];
+      // Attempts until success (geometric), at most max_attempts when the step escalates.
+      double attempts = st.success > 0 ? 1.0 / st.success : std::numeric_limits<double>::infinity();
+      if (st.max_attempts > 0) attempts = std::min(attempts, static_cast<double>(st.max_attempts));
+      r.mean += attempts * st.duration.mean() + st.inspection_interval / 2;
+      r.events += attempts * (st.inspection_interval > 0 ? 2 : 1);  // step end (+ inspection)
+      if (!below_resolution(st.duration) || st.inspection_interval > resolution) r.stalls = false;
+    }
+    return r;
+  }
+
+  EventEstimate run() {
+    for (const Component& c : m.components) {
+      const std::string who = "component '" + c.name + "'";
+      double rate = 0, weighted_repair = 0, weighted_events = 0, data_rate = 0;
+      bool stalls = false;
+      for (std::uint32_t i = c.first_mode; i < c.first_mode + c.n_modes; ++i) {
+        const Mode& md = m.modes[i];
+        if (md.planned) continue;
+        const double mean = md.ttf.mean();
+        const double r = mean > 0 ? 1.0 / mean : std::numeric_limits<double>::infinity();
+        const Repair rep = repair(md.procedure);
+        rate += r;
+        weighted_repair += r * rep.mean;
+        weighted_events += r * rep.events;
+        if (md.data_loss != DataLoss::none) data_rate += r;
+        if (below_resolution(md.ttf) && rep.stalls) stalls = true;
+      }
+      if (stalls) {
+        add(std::numeric_limits<double>::infinity(), who,
+            "its times to failure and repair are mostly shorter than the clock can resolve at "
+            "the horizon, so simulated time would stop advancing");
+        continue;
+      }
+      if (rate <= 0) continue;
+      const double cycle = 1.0 / rate + weighted_repair / rate;
+      const double failures = horizon / cycle;
+      add(failures * weighted_events / rate, who,
+          "its failures and repairs (mean cycle " + num(cycle) + " h)");
+      const BackupSpec& b = c.backup;
+      if (b.every > 0 && data_rate > 0) {
+        // Each data loss walks back over the backups that may not have finished or succeeded.
+        const double per_walk =
+            std::min(horizon / b.every, (b.duration.mean() - b.duration.lower_bound()) / b.every +
+                                            (b.success > 0 ? 1.0 / b.success : horizon / b.every));
+        add(failures * (data_rate / rate) * per_walk, who,
+            "its backups (every " + num(b.every) +
+                " h): each data loss looks back over the backups that may not have finished");
+      }
+    }
+    for (const Shock& sh : m.shocks) {
+      const std::string who = "shock '" + sh.name + "'";
+      if (below_resolution(sh.every)) {
+        add(std::numeric_limits<double>::infinity(), who,
+            "its times between arrivals are mostly shorter than the clock can resolve at the "
+            "horizon, so simulated time would stop advancing");
+        continue;
+      }
+      const double mean = sh.every.mean();
+      add(horizon / mean * (1 + 2 * sh.probability * static_cast<double>(sh.targets.size())), who,
+          "its arrivals (mean interval " + num(mean) + " h)");
+    }
+    for (const MaintenanceWindow& w : m.maintenance) {
+      const std::string who = "maintenance of '" + m.components[w.component].name + "'";
+      if (!(w.every > resolution)) {
+        add(std::numeric_limits<double>::infinity(), who,
+            "its interval is shorter than the clock can resolve at the horizon");
+        continue;
+      }
+      add(horizon / w.every * repair(m.modes[static_cast<std::size_t>(w.mode)].procedure).events,
+          who, "its windows (every " + num(w.every) + " h)");
+    }
+    best.events = total;
+    return best;
+  }
+};
+
+}  // namespace
+
+EventEstimate estimate_events(const CompiledModel& model, double horizon) {
+  return Estimator{model, horizon, horizon * 0x1p-52, {}, 0}.run();
+}
 
 }  // namespace recoverysim

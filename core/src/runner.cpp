@@ -5,6 +5,9 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 
 #include "recoverysim/log.hpp"
@@ -52,6 +55,9 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
   RunResults out;
   out.allocate(model, options.first_replication, options.replications, options.horizon);
   const std::uint64_t n = options.replications;
+  if (options.threads > kMaxThreads)
+    throw std::invalid_argument("threads must be at most " + std::to_string(kMaxThreads) +
+                                " (got " + std::to_string(options.threads) + ")");
   int threads = options.threads > 0 ? options.threads : default_threads();
   threads = static_cast<int>(
       std::min<std::uint64_t>(static_cast<std::uint64_t>(threads), std::max<std::uint64_t>(n, 1)));
@@ -98,9 +104,28 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
     }
   };
 
+  // A thread that cannot be started (no memory, a process limit) must not end the process: the
+  // threads already running do all the work (results do not depend on the thread count); if
+  // none could start, the run fails with the system's reason. Every started thread is joined.
   std::vector<std::thread> pool;
   pool.reserve(static_cast<std::size_t>(threads));
-  for (int w = 0; w < threads; ++w) pool.emplace_back(worker, w);
+  std::string start_error;
+  for (int w = 0; w < threads; ++w) {
+    try {
+      pool.emplace_back(worker, w);
+    } catch (const std::system_error& e) {
+      start_error = e.what();
+      logger()->warn("run '{}': could only start {} of {} threads ({})", model.name, w, threads,
+                     start_error);
+      const int missing = threads - w;
+      if (running.fetch_sub(missing) == missing) {
+        std::lock_guard<std::mutex> lock(mu);
+        cv.notify_all();
+      }
+      break;
+    }
+  }
+  if (pool.empty()) throw std::runtime_error("could not start a worker thread: " + start_error);
   {
     const auto period = std::chrono::duration<double>(tick_seconds);
     std::unique_lock<std::mutex> lock(mu);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace recoverysim {
 
@@ -15,6 +17,7 @@ int DurationHistogram::bin(double hours) noexcept {
   if (!(hours >= kMinHours)) return 0;
   // Deterministic on every CPU (see detmath.hpp): log10(y) = ln(y) / ln(10).
   const double pos = dm::log(hours / kMinHours) * (kPerDecade / 2.302585092994046);
+  if (!(pos < kBins)) return kBins - 1;  // also +inf: no float-to-integer overflow
   const int b = 1 + static_cast<int>(pos);
   return b >= kBins - 1 ? kBins - 1 : b;
 }
@@ -108,6 +111,9 @@ void Replicator::reset(std::uint64_t rep) {
 
 void Replicator::trace(double t, const char* event, const std::string& entity, std::string detail,
                        double value) {
+  if (trace_->size() >= trace_limit_)
+    throw std::length_error("the trace has more than " + std::to_string(trace_limit_) +
+                            " events before the horizon");
   trace_->push_back({t, event, entity, std::move(detail), value});
 }
 
@@ -428,15 +434,35 @@ double Replicator::recovery_point(std::uint32_t c, double t) {
   const BackupSpec& b = comp.backup;
   double rp = data_.recovery_point[c];
   if (b.every <= 0 || t < b.offset) return rp;
-  const double kmax = std::floor((t - b.offset) / b.every);
-  for (double k = kmax; k >= 0; k -= 1) {
-    const double start = b.offset + k * b.every;
+  // Backup k starts at offset + k * every (k < 2^62: no float-to-integer overflow). Backups too
+  // recent to have finished even at their shortest duration are skipped in closed form: the end
+  // offset + k * every + duration_min rises with k in floating point too, so the last k that can
+  // have finished is found by bisection, and no draw of a skipped backup could have mattered.
+  const auto start_of = [&](std::uint64_t k) {
+    return b.offset + static_cast<double>(k) * b.every;
+  };
+  const double dmin = b.duration.lower_bound();
+  const auto can_finish = [&](std::uint64_t k) { return start_of(k) + dmin <= t; };
+  const double kmax_d = std::floor((t - b.offset) / b.every);
+  std::uint64_t hi = kmax_d < 0x1p62 ? static_cast<std::uint64_t>(kmax_d) : (1ull << 62);
+  if (!can_finish(hi)) {
+    if (!can_finish(0)) return rp;
+    std::uint64_t lo = 0;  // can_finish(lo) && !can_finish(hi)
+    while (hi - lo > 1) {
+      const std::uint64_t mid = lo + (hi - lo) / 2;
+      (can_finish(mid) ? lo : hi) = mid;
+    }
+    hi = lo;
+  }
+  for (std::uint64_t k = hi, n = 0;; --k, ++n) {
+    const double start = start_of(k);
     if (start < data_.up_since[c] || start <= rp) break;  // backups run only while up
-    Stream s(combine(streams_.replication_key, entity_key(StreamKind::backup, comp.name_hash,
-                                                          static_cast<std::uint64_t>(k))));
+    if ((n & 0xFFF) == 0xFFF && stop_ && stop_->load(std::memory_order_relaxed)) break;
+    Stream s(combine(streams_.replication_key, entity_key(StreamKind::backup, comp.name_hash, k)));
     const double d = b.duration.sample(s);
     const bool ok = b.success >= 1.0 || s.uniform() < b.success;
     if (ok && start + d <= t) return start;
+    if (k == 0) break;
   }
   return rp;
 }
@@ -692,6 +718,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   row_ = rep - out.first_replication;
   hist_ = histogram.data();
   rec_ = &records;
+  stop_ = stop;
   recording_ = rep < opt_.record_replications;
   n_records_ = 0;
   const std::size_t outage_begin = records.outages.size(), loss_begin = records.losses.size();
@@ -782,7 +809,8 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
 namespace recoverysim {
 
 std::vector<TraceRecord> trace_replication(const CompiledModel& model, double horizon,
-                                           std::uint64_t seed, std::uint64_t rep) {
+                                           std::uint64_t seed, std::uint64_t rep,
+                                           std::size_t max_events, const std::atomic<bool>* stop) {
   RunOptions opt;
   opt.horizon = horizon;
   opt.seed = seed;
@@ -794,8 +822,8 @@ std::vector<TraceRecord> trace_replication(const CompiledModel& model, double ho
   RecordBuffer records;
   std::vector<TraceRecord> trace;
   Replicator r(model, opt);
-  r.set_trace(&trace);
-  r.run(rep, out, hist, records, nullptr);
+  r.set_trace(&trace, max_events);
+  r.run(rep, out, hist, records, stop);
   return trace;
 }
 

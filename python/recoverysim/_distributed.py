@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from . import _core, _engine
@@ -30,8 +30,9 @@ def merge(parts: Sequence[_core.RunResults]) -> _core.RunResults:
     return _core.RunResults.merge(list(parts))
 
 
-def chunks(replications: int, chunk_size: int) -> list[tuple[int, int]]:
-    return [(first, min(chunk_size, replications - first)) for first in range(0, replications, chunk_size)]
+def chunks(replications: int, chunk_size: int) -> Iterator[tuple[int, int]]:
+    """(first, count) of each chunk, made as they are needed (10**12 replications are 10**8 chunks)."""
+    return ((first, min(chunk_size, replications - first)) for first in range(0, replications, chunk_size))
 
 
 def run_on_executor(

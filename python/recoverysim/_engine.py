@@ -15,7 +15,17 @@ from .requirements import Requirement
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["forced_event", "build_spec", "compile_model", "simulate", "trace", "check_memory", "result_bytes", "default_threads"]
+__all__ = [
+    "forced_event",
+    "build_spec",
+    "compile_model",
+    "simulate",
+    "trace",
+    "estimate_events",
+    "check_memory",
+    "result_bytes",
+    "default_threads",
+]
 
 
 def forced_event(*, time: float, shock: bool, target: str, mode: str = "") -> Any:
@@ -106,11 +116,28 @@ def simulate(
     )
 
 
-def trace(compiled: Any, *, horizon: float, seed: int, replication: int, log_file: str | os.PathLike[str] | None) -> Any:
-    """Every event of one replication (identical to that replication inside a full run)."""
-    return _core.trace(
-        compiled, horizon=horizon, seed=seed, replication=replication, log_file="" if log_file is None else os.fspath(log_file)
-    )
+def trace(compiled: Any, *, horizon: float, seed: int, replication: int, log_file: str | os.PathLike[str] | None, max_events: int) -> Any:
+    """Every event of one replication (identical to that replication inside a full run); more
+    than ``max_events`` raise ``ValueError``."""
+    try:
+        return _core.trace(
+            compiled,
+            horizon=horizon,
+            seed=seed,
+            replication=replication,
+            log_file="" if log_file is None else os.fspath(log_file),
+            max_events=max_events,
+        )
+    except ValueError as e:
+        if "events before the horizon" in str(e):
+            raise ValueError(f"{e}: trace a shorter horizon, or raise max_events") from None
+        raise
+
+
+def estimate_events(compiled: Any, horizon: float) -> tuple[float, str, str]:
+    """Expected events of one replication, the entity accounting for most, and why."""
+    events, entity, reason = _core.estimate_events(compiled, horizon=horizon)
+    return float(events), str(entity), str(reason)
 
 
 def default_threads() -> int:

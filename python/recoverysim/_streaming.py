@@ -14,8 +14,9 @@ quantile (the geometric midpoint of its bin), or exactly 0.
 
 from __future__ import annotations
 
+import collections
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .stats import Estimate, proportion_interval, ratio_estimate_from_sd, t_quan
 __all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES"]
 
 BLOCK = 65_536
+IN_FLIGHT = 64  # blocks submitted to an executor and not yet reduced
 # Downtime per horizon: [0, 0] then log bins from 1e-6 h to 1e7 h, 40 per decade.
 DOWNTIME_EDGES = np.concatenate(([0.0], 10.0 ** np.linspace(-6, 7, 13 * 40 + 1)))
 
@@ -89,7 +91,7 @@ class Aggregate:
         self.n += d.shape[0]
 
 
-def blocks(replications: int) -> list[tuple[int, int]]:
+def blocks(replications: int) -> Iterator[tuple[int, int]]:
     return chunks(replications, BLOCK)
 
 
@@ -125,13 +127,22 @@ def run_streaming(
         return agg
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"executor must have a submit() method, got {type(executor).__name__}")
-    futures = [executor.submit(run_chunk, compiled, horizon, seed, first, count, threads or 1, keep) for first, count in todo]
+    # A bounded window of blocks in flight, reduced in block order: memory does not grow with
+    # the number of replications.
+    window: collections.deque[tuple[int, int, Any]] = collections.deque()
     try:
-        for (first, count), f in zip(todo, futures):  # reduce in block order
+        for first, count in todo:
+            window.append((first, count, executor.submit(run_chunk, compiled, horizon, seed, first, count, threads or 1, keep)))
+            if len(window) >= IN_FLIGHT:
+                f_first, f_count, f = window.popleft()
+                agg.add(f.result())
+                progress(f_first + f_count)
+        while window:
+            f_first, f_count, f = window.popleft()
             agg.add(f.result())
-            progress(first + count)
+            progress(f_first + f_count)
     except BaseException:
-        for f in futures:
+        for _, _, f in window:
             f.cancel()
         raise
     return agg

@@ -19,6 +19,7 @@ Errors are one line on standard error: ``recoverysim: error: ...``.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
@@ -40,6 +41,7 @@ from .testing import StatisticalAssertionError, assert_metric
 from .testing import defaults as testing_defaults
 from .uncertainty import simulate_uncertain
 from .units import hours
+from .validation import MAX_REPLICATIONS, MAX_THREADS
 
 __all__ = ["main", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INVALID_MODEL", "EXIT_TARGET_MISSED", "EXIT_INTERRUPTED"]
 
@@ -88,14 +90,19 @@ def _horizon_or_zero(text: str) -> float:
     return h
 
 
-def _int_at_least(minimum: int) -> Callable[[str], int]:
+def _int_at_least(minimum: int, maximum: int = 2**63 - 1) -> Callable[[str], int]:
     def parse(text: str) -> int:
+        digits = text.replace("_", "").strip()
+        if len(digits) > 40:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got a {len(digits)}-digit number")
         try:
-            v = int(text.replace("_", ""))
+            v = int(digits)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if v < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {v}")
+        if v > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {v:,}")
         return v
 
     parse.__name__ = "integer"
@@ -191,9 +198,13 @@ def _write(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
         return
-    try:
-        Path(path).write_text(text, encoding="utf-8")
+    try:  # never through a symbolic link (it could point at anything, the model included)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise _OutputError(f"cannot write {path}: it is a symbolic link (write to the file it points to instead)") from None
         raise _OutputError(f"cannot write {path}: {e.strerror or e}") from None
 
 
@@ -206,13 +217,7 @@ class _UsageError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    outputs = [p for p in (args.json, args.csv) if p]
-    if outputs.count("-") > 1:
-        raise _UsageError("only one of --json and --csv can write to standard output ('-')")
-    for p in outputs:  # fail before a long run, not after it
-        if p != "-" and not Path(p).resolve().parent.is_dir():
-            raise _OutputError(f"cannot write {p}: no such directory")
-    report_to = sys.stderr if "-" in outputs else sys.stdout  # keep standard output parseable
+    report_to = _check_outputs(args, [args.model])
     model = load(args.model)
     if args.check and args.seed is None:
         args.seed = testing_defaults.seed  # a check gives the same verdict on every invocation
@@ -222,6 +227,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
         progress=False if args.quiet else None,
+        confirm_long_run=args.confirm_long_run,
     )
     checks = check_targets(res, args.compliance) if args.check else []
     if not args.quiet:
@@ -268,19 +274,39 @@ def _confidence(text: str) -> float:
     return p
 
 
-def _check_outputs(args: argparse.Namespace) -> Any:
+def _check_output(path: str, inputs: Sequence[str]) -> None:
+    """Fail before a long run, not after it: a missing directory, a symbolic link, or one of the
+    command's own input files (``run m.yaml --json m.yaml`` would destroy the model)."""
+    p = Path(path)
+    if p.is_symlink():
+        raise _OutputError(f"cannot write {path}: it is a symbolic link (write to the file it points to instead)")
+    if not p.resolve().parent.is_dir():
+        raise _OutputError(f"cannot write {path}: no such directory")
+    for model in inputs:
+        same = p.resolve() == Path(model).resolve()
+        try:
+            same = same or (p.exists() and os.path.samefile(p, model))
+        except OSError:
+            pass
+        if same:
+            raise _UsageError(f"{path} is the input model {model}: refusing to overwrite it")
+
+
+def _check_outputs(args: argparse.Namespace, inputs: Sequence[str]) -> Any:
     outputs = [p for p in (args.json, args.csv) if p]
     if outputs.count("-") > 1:
         raise _UsageError("only one of --json and --csv can write to standard output ('-')")
-    for p in outputs:  # fail before a long run, not after it
-        if p != "-" and not Path(p).resolve().parent.is_dir():
-            raise _OutputError(f"cannot write {p}: no such directory")
+    if args.json and args.json != "-" and args.json == args.csv:
+        raise _UsageError("--json and --csv name the same file")
+    for p in outputs:
+        if p != "-":
+            _check_output(p, inputs)
     return sys.stderr if "-" in outputs else sys.stdout  # keep standard output parseable
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
 
-    report_to = _check_outputs(args)
+    report_to = _check_outputs(args, [args.baseline, args.candidate])
     a, b = load(args.baseline), load(args.candidate)
     common = [s for s in a.services if s in b.services]
     for s in args.service or []:
@@ -477,6 +503,8 @@ def graph(model: Model) -> str:
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
+    if args.output:
+        _check_output(args.output, [args.model])
     text = graph(load(args.model))
     if args.output:
         _write(args.output, text)
@@ -650,21 +678,26 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a model file and print a report", description="Simulate a model file and print a report.")
     run.add_argument("model", help="model file (.yaml, .yml or .json)")
     run.add_argument(
-        "-n", "--replications", type=_int_at_least(1), default=10_000, metavar="N", help="independent replications (default: 10000)"
+        "-n",
+        "--replications",
+        type=_int_at_least(1, MAX_REPLICATIONS),
+        default=10_000,
+        metavar="N",
+        help="independent replications (default: 10000)",
     )
     run.add_argument(
         "--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication: 1y, 30d, 720h... (default: 1y)"
     )
     run.add_argument(
         "--seed",
-        type=_int_at_least(0),
+        type=_int_at_least(0, 2**64 - 1),
         default=None,
         metavar="S",
         help="random seed; the same seed gives the same results (default: a fresh seed, printed; 0 with --check)",
     )
     run.add_argument(
         "--threads",
-        type=_int_at_least(0),
+        type=_int_at_least(0, MAX_THREADS),
         default=None,
         metavar="T",
         help="worker threads (default: all cores); results do not depend on it",
@@ -694,6 +727,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SHARE",
         help="share of outages / data-loss incidents that must meet the RTO / RPO for --check (default: 0.95)",
     )
+    run.add_argument(
+        "--confirm-long-run",
+        action="store_true",
+        help="run even when one replication is expected to need more than a billion events (or never end); "
+        "without it such a run is refused, naming the entity that causes it",
+    )
     run.set_defaults(func=_cmd_run)
 
     cmp = sub.add_parser(
@@ -706,19 +745,24 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("baseline", help="model file of the baseline (.yaml, .yml or .json)")
     cmp.add_argument("candidate", help="model file of the candidate")
     cmp.add_argument(
-        "-n", "--replications", type=_int_at_least(2), default=10_000, metavar="N", help="paired replications (default: 10000)"
+        "-n",
+        "--replications",
+        type=_int_at_least(2, MAX_REPLICATIONS),
+        default=10_000,
+        metavar="N",
+        help="paired replications (default: 10000)",
     )
     cmp.add_argument("--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication (default: 1y)")
     cmp.add_argument(
         "--seed",
-        type=_int_at_least(0),
+        type=_int_at_least(0, 2**64 - 1),
         default=None,
         metavar="S",
         help="random seed, the same for both models (default: a fresh seed, printed)",
     )
     cmp.add_argument(
         "--threads",
-        type=_int_at_least(0),
+        type=_int_at_least(0, MAX_THREADS),
         default=None,
         metavar="T",
         help="worker threads (default: all cores); results do not depend on it",
@@ -786,7 +830,7 @@ def _parser() -> argparse.ArgumentParser:
         help="replications of one year for the simulated shares and for component availabilities without a closed "
         "form (default: 1000; 0: no simulation of the shares)",
     )
-    an.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed (default: 0)")
+    an.add_argument("--seed", type=_int_at_least(0, 2**64 - 1), default=0, metavar="S", help="random seed (default: 0)")
     an.add_argument(
         "--json", metavar="FILE", help="write services, single points of failure, cut sets and the ranking as JSON ('-': stdout)"
     )
@@ -815,10 +859,17 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--at", type=_horizon_or_zero, default=0.0, metavar="DURATION", help="injection time (default: 0, from the start)")
     sc.add_argument("--window", type=_horizon, default=168.0, metavar="DURATION", help="time after the injection (default: 7d)")
     sc.add_argument(
-        "-n", "--replications", type=_int_at_least(1), default=1000, metavar="N", help="replications per scenario (default: 1000)"
+        "-n",
+        "--replications",
+        type=_int_at_least(1, MAX_REPLICATIONS),
+        default=1000,
+        metavar="N",
+        help="replications per scenario (default: 1000)",
     )
-    sc.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed, the same for every scenario (default: 0)")
-    sc.add_argument("--threads", type=_int_at_least(0), default=None, metavar="T", help="worker threads (default: all cores)")
+    sc.add_argument(
+        "--seed", type=_int_at_least(0, 2**64 - 1), default=0, metavar="S", help="random seed, the same for every scenario (default: 0)"
+    )
+    sc.add_argument("--threads", type=_int_at_least(0, MAX_THREADS), default=None, metavar="T", help="worker threads (default: all cores)")
     sc.add_argument("--json", metavar="FILE", help="write the side-by-side summary as JSON ('-': stdout)")
     sc.add_argument("--csv", metavar="FILE", help="write the side-by-side summary as CSV ('-': stdout)")
     sc.add_argument("-q", "--quiet", action="store_true", help="print no report")
@@ -854,14 +905,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the fitted model in two levels and print availability with and without parameter uncertainty",
     )
-    ft.add_argument("--outer", type=_int_at_least(2), default=200, metavar="N", help="parameter draws for --run (default: 200)")
     ft.add_argument(
-        "-n", "--replications", type=_int_at_least(2), default=100, metavar="N", help="replications per draw for --run (default: 100)"
+        "--outer", type=_int_at_least(2, MAX_REPLICATIONS), default=200, metavar="N", help="parameter draws for --run (default: 200)"
+    )
+    ft.add_argument(
+        "-n",
+        "--replications",
+        type=_int_at_least(2, MAX_REPLICATIONS),
+        default=100,
+        metavar="N",
+        help="replications per draw for --run (default: 100)",
     )
     ft.add_argument(
         "--horizon", type=_horizon, default=8760.0, metavar="DURATION", help="length of one replication for --run (default: 1y)"
     )
-    ft.add_argument("--seed", type=_int_at_least(0), default=0, metavar="S", help="random seed for --run (default: 0)")
+    ft.add_argument("--seed", type=_int_at_least(0, 2**64 - 1), default=0, metavar="S", help="random seed for --run (default: 0)")
     ft.set_defaults(func=_cmd_fit)
     return p
 
@@ -889,6 +947,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
+    except (ValueError, TypeError, MemoryError) as e:  # a refused run: too many events, too little memory
+        _error(str(e))
+        return EXIT_ERROR
     except BrokenPipeError:  # `recoverysim graph m.yaml | head`: the reader has gone, not an error
         try:  # no second error when Python flushes standard output at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

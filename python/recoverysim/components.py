@@ -12,7 +12,7 @@ from . import _core
 from .distributions import Distribution, as_distribution
 from .recovery import FailureMode
 from .units import Duration, exact_duration, hours
-from .validation import check_name, check_probability
+from .validation import INT32_MAX, check_count, check_name, check_probability
 
 __all__ = ["Component", "Backup", "Replication", "Crew"]
 
@@ -129,7 +129,15 @@ class Component:
         if not modes:
             raise ValueError(f"component {name!r}: needs at least one failure mode")
         self.modes: list[FailureMode] = list(modes)
-        self.tags: dict[str, str] = {str(k): str(v) for k, v in (tags or {}).items()}
+        for i, m in enumerate(self.modes):
+            if not isinstance(m, FailureMode):
+                raise TypeError(f"component {name!r}: modes[{i}] must be rs.FailureMode(...), got {type(m).__name__}")
+        if tags is not None and not isinstance(tags, Mapping):
+            raise TypeError(f"component {name!r}: tags must be a mapping such as {{'region': 'eu-1'}}, got {type(tags).__name__} {tags!r}")
+        self.tags: dict[str, str] = {
+            check_name(str(k), f"component {name!r} tag"): check_name(str(v), f"component {name!r} tag {k!r} value")
+            for k, v in (tags or {}).items()
+        }
         if backup is not None and not isinstance(backup, Backup):
             raise TypeError(f"component {name!r}: backup must be rs.Backup(...), got {type(backup).__name__}")
         if replication is not None and not isinstance(replication, Replication):
@@ -208,3 +216,7 @@ class Crew:
 
     name: str
     size: int = 1
+
+    def __post_init__(self) -> None:
+        check_name(self.name, "crew")
+        check_count(self.size, f"crew {self.name!r}: size", minimum=1, maximum=INT32_MAX)

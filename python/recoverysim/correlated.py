@@ -8,7 +8,7 @@ from typing import Any
 
 from .distributions import Distribution, Exponential, as_distribution
 from .units import TIME_DELTAS, Duration, exact_duration, hours
-from .validation import check_name, check_probability
+from .validation import check_name, check_optional_name, check_positive, check_probability
 
 __all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
 
@@ -60,13 +60,13 @@ class Shock:
     ) -> None:
         self.name = check_name(name, "shock")
         if isinstance(every, (int, float, str, *TIME_DELTAS)) and not isinstance(every, bool):
-            every = Exponential(hours(every, name=f"shock {name!r} every"))  # a rate: Poisson arrivals
+            every = Exponential(check_positive(hours(every, name=f"shock {name!r} every"), f"shock {name!r} every"))  # Poisson arrivals
         self.every = as_distribution(every, name=f"shock {name!r} every")
         self.targets = check_selector(targets, f"shock {name!r}")
         self.probability = check_probability(probability, f"shock {name!r} probability")
         if mode is not None and outage is not None:
             raise TypeError(f"shock {name!r}: give mode= (trigger a failure mode) or outage= (hold down), not both")
-        self.mode = mode
+        self.mode = check_optional_name(mode, f"shock {name!r} mode")
         self.outage = None if outage is None else as_distribution(outage, name=f"shock {name!r} outage")
 
     def __repr__(self) -> str:
@@ -121,7 +121,7 @@ class Maintenance:
         self.offset = hours(offset, name=f"maintenance {name!r} offset")
         if self.offset < 0:
             raise ValueError(f"maintenance {name!r}: offset must be >= 0, got {offset!r}")
-        self.crew = crew
+        self.crew = check_optional_name(crew, f"maintenance {name!r} crew")
 
     def __repr__(self) -> str:
         extra = f", offset={exact_duration(self.offset)!r}" if self.offset else ""
@@ -134,16 +134,17 @@ class Maintenance:
 
 def check_selector(targets: Any, where: str) -> Selector:
     if isinstance(targets, str):
-        return targets
+        return check_name(targets, f"{where}: targets")
     if isinstance(targets, Mapping):
         if not targets:
             raise ValueError(f"{where}: an empty tag selector selects nothing")
-        return {str(k): str(v) for k, v in targets.items()}
+        return {check_name(k, f"{where}: tag"): check_name(v, f"{where}: tag value") for k, v in targets.items()}
     if isinstance(targets, (list, tuple)):
         if not targets:
             raise ValueError(f"{where}: targets is empty")
         for i, t in enumerate(targets):
             if not isinstance(t, str):
                 raise TypeError(f"{where}: targets[{i}] must be a component name, got {type(t).__name__}")
+            check_name(t, f"{where}: targets[{i}]")
         return list(targets)
     raise TypeError(f"{where}: targets must be a name, a list of names or a tag selector dict, got {type(targets).__name__}")

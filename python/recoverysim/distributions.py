@@ -69,7 +69,10 @@ __all__ = [
 def _num(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:
+        raise ValueError(f"{name}: must be finite, got a {len(str(abs(int(value))))}-digit integer") from None
     if not math.isfinite(v):
         raise ValueError(f"{name}: must be finite, got {value!r}")
     return v
@@ -417,7 +420,12 @@ class LogNormal(Distribution):
             raise _core.SpecError(
                 "distribution", "LogNormal", "std", f"must be > 0 (got {std!r})", f"LogNormal.from_mean_std: std must be > 0 (got {std!r})"
             )
-        s2 = math.log1p((s / m) ** 2)
+        try:
+            s2 = math.log1p((s / m) ** 2)
+        except OverflowError:
+            raise ValueError(
+                f"LogNormal.from_mean_std: the ratio of std to mean is too large ({s:g} h / {m:g} h) for a log-normal"
+            ) from None
         return cls(math.log(m) - s2 / 2, math.sqrt(s2))
 
 
@@ -477,7 +485,13 @@ class Gamma(Distribution):
             raise _core.SpecError(
                 "distribution", "Gamma", "std", f"must be > 0 (got {std!r})", f"Gamma.from_mean_std: std must be > 0 (got {std!r})"
             )
-        return cls((m / s) ** 2, s * s / m)
+        try:
+            shape = (m / s) ** 2
+        except OverflowError:
+            raise ValueError(
+                f"Gamma.from_mean_std: the ratio of mean to std is too large ({m:g} h / {s:g} h) for a gamma distribution"
+            ) from None
+        return cls(shape, s * s / m)
 
 
 class Normal(Distribution):
@@ -806,12 +820,19 @@ def as_distribution(value: Any, *, name: str, allow_constant: bool = True) -> Di
     if isinstance(value, Distribution):
         return value
     if isinstance(value, Mapping):
-        return from_dict(value)
+        try:
+            return from_dict(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{name}: {e}") from None
     if allow_constant and isinstance(value, (int, float, str, np.integer, np.floating, *TIME_DELTAS)) and not isinstance(value, bool):
-        return Deterministic(hours(value, name=name))
+        h = hours(value, name=name)
+        if h < 0:
+            raise ValueError(f"{name}: a fixed duration must be >= 0, got {value!r}")
+        return Deterministic(h)
     hint = (
         " (a bare duration would be a fixed time to failure; write mttf=... for an exponential or rs.Deterministic(...) if you mean it)"
         if not allow_constant and isinstance(value, (int, float, str, *TIME_DELTAS))
         else ""
     )
-    raise TypeError(f"{name}: expected a distribution such as rs.Exponential('2h'), got {value!r}{hint}")
+    shown = repr(value) if len(repr(value)) <= 80 else type(value).__name__
+    raise TypeError(f"{name}: expected a distribution such as rs.Exponential('2h'), got {shown}{hint}")

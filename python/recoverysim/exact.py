@@ -268,7 +268,7 @@ class ExactResults:
             if mean is not None:
                 row["mean_availability"] = mean[i]
             rows.append(row)
-        return pd.DataFrame(rows).set_index("service")
+        return pd.DataFrame(rows).set_index("service") if rows else pd.DataFrame(index=pd.Index([], name="service", dtype=object))
 
     def _repr_html_(self) -> str:
         """Jupyter: the exact answers as a table (see ``recoverysim._html``)."""
@@ -577,7 +577,7 @@ class RareEventResults:
                     "gain_vs_crude": self.gain(s),
                 }
             )
-        return pd.DataFrame(rows).set_index("service")
+        return pd.DataFrame(rows).set_index("service") if rows else pd.DataFrame(index=pd.Index([], name="service", dtype=object))
 
     def __repr__(self) -> str:
         return f"RareEventResults(model={self.model_name!r}, cycles={self.cycles}, services={self.service_names})"

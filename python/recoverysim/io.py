@@ -56,7 +56,7 @@ from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, k_of_n
 from .units import duration_literal, hours
-from .validation import PROBABILITY, probability_value
+from .validation import INT32_MAX, MAX_FILE_BYTES, MAX_FILE_VALUES, MAX_NESTING, PROBABILITY, check_count, check_name, probability_value
 
 __all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
 
@@ -201,6 +201,10 @@ def _entities(v: Any, path: _Path, what: str) -> dict[str, Any]:
             _fail(path, f"{what} names must be text, got {_got(k)} (quote it: '{k}')")
         if not k.strip():
             _fail(path, f"{what} names must not be empty")
+        try:
+            check_name(k, what)
+        except ValueError as e:
+            _fail(path / k, str(e))
     return v
 
 
@@ -215,24 +219,32 @@ def _text(v: Any, path: _Path, what: str = "a name") -> str:
         _fail(path, f"expected {what}, got {_got(v)}")
     if not v.strip():
         _fail(path, f"expected {what}, got an empty string")
+    try:
+        check_name(v, "_")
+    except ValueError:
+        _fail(path, f"expected {what}, got {v!r}, which holds a lone surrogate (not valid text)")
     return v
 
 
 def _number(v: Any, path: _Path) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         _fail(path, f"expected a number, got {_got(v)}")
-    x = float(v)
+    try:
+        x = float(v)
+    except OverflowError:
+        _fail(path, f"expected a finite number, got a {len(str(abs(v)))}-digit integer")
     if not math.isfinite(x):
         _fail(path, f"expected a finite number, got {v!r}")
     return x
 
 
 def _whole(v: Any, path: _Path, minimum: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
+    try:
+        return check_count(v, "_", minimum=minimum, maximum=INT32_MAX)
+    except TypeError:
         _fail(path, f"expected a whole number >= {minimum}, got {_got(v)}")
-    if v < minimum:
-        _fail(path, f"must be >= {minimum}, got {v}")
-    return v
+    except ValueError as e:
+        _fail(path, str(e).removeprefix("_ "))
 
 
 def _probability(v: Any, path: _Path) -> float:
@@ -897,8 +909,39 @@ def from_data(data: Any, *, name: str = "model") -> Model:
 # --- reading files ----------------------------------------------------------------------------
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys (a second 'api-1:' would silently win)."""
+_STR = "tag:yaml.org,2002:str"
+# libyaml's parser when PyYAML has it (every wheel does): ten times faster on a fleet's file.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML that refuses duplicate keys (a second 'api-1:' would silently win) and says
+    where a tagged value cannot be read (``!!float abc``)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """PyYAML's resolver tries its regular expressions on every scalar; a fleet's file
+        repeats the same few scalars thousands of times ('2m', 'crash', 'oncall')."""
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        cache = self.__dict__.setdefault("_resolved", {})
+        key = (value, implicit)
+        tag = cache.get(key)
+        if tag is None:
+            tag = cache[key] = super().resolve(kind, value, implicit)
+        return tag
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value  # what SafeConstructor builds for text, without its bookkeeping
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as e:  # noqa: BLE001 - PyYAML's own constructors fail in many ways on '!!timestamp x'
+            tag = node.tag.rsplit(":", 1)[-1]
+            shown = repr(node.value)[:40] if isinstance(node, yaml.ScalarNode) else "this value"
+            why = f" ({e})" if isinstance(e, ValueError) else ""
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read {shown} as {tag}{why}", node.start_mark) from None
 
 
 def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -906,7 +949,7 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # keys merged in with "<<: *anchor" may be overridden
-        key = loader.construct_object(key_node, deep=True)
+        key = key_node.value if key_node.tag == _STR and type(key_node) is yaml.ScalarNode else loader.construct_object(key_node, deep=True)
         try:
             first = seen.get(key)
         except TypeError:
@@ -921,9 +964,44 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> dict[Any,
 _YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _check_shape(data: Any) -> None:
+    """Refuse data nested deeper than MAX_NESTING or with more than MAX_FILE_VALUES values, YAML
+    aliases counted as expanded (a 500-byte alias bomb stands for billions of values): the
+    expanded size of each shared list or mapping is computed once."""
+    sizes: dict[int, int] = {}
+
+    def size(v: Any, depth: int) -> int:
+        if not isinstance(v, (list, dict)):
+            return 1
+        if depth > MAX_NESTING:
+            raise ModelFileError("(top level)", f"values are nested more than {MAX_NESTING} levels deep")
+        known = sizes.get(id(v))
+        if known is not None:
+            return known
+        n = 1
+        for child in v.values() if isinstance(v, dict) else v:
+            n += size(child, depth + 1)
+            if n > MAX_FILE_VALUES:
+                raise ModelFileError(
+                    "(top level)", f"the file stands for more than {MAX_FILE_VALUES:,} values (YAML aliases counted as expanded)"
+                )
+        sizes[id(v)] = n
+        return n
+
+    size(data, 0)
+
+
 def _parse_yaml(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate ('\udc80'): libyaml cannot even read it
+        line = text.count("\n", 0, e.start) + 1
+        column = e.start - (text.rfind("\n", 0, e.start) + 1) + 1
+        raise ModelFileError(f"line {line}, column {column}", "not valid text (a lone surrogate)") from None
+    try:
+        data = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise ModelFileError("YAML", f"values are nested too deeply (at most {MAX_NESTING} levels)") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
@@ -931,6 +1009,8 @@ def _parse_yaml(text: str) -> Any:
         raise ModelFileError(where, f"malformed YAML: {what}") from None
     except yaml.YAMLError as e:
         raise ModelFileError("YAML", f"malformed YAML: {e}") from None
+    _check_shape(data)
+    return data
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -944,9 +1024,17 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_json_object)
+        data = json.loads(text, object_pairs_hook=_json_object)
     except json.JSONDecodeError as e:
         raise ModelFileError(f"line {e.lineno}, column {e.colno}", f"malformed JSON: {e.msg}") from None
+    except RecursionError:
+        raise ModelFileError("JSON", f"values are nested too deeply (at most {MAX_NESTING} levels)") from None
+    except ModelFileError:
+        raise
+    except ValueError as e:  # a number of more than 4300 digits
+        raise ModelFileError("JSON", f"cannot read a value: {e}") from None
+    _check_shape(data)
+    return data
 
 
 def loads(text: str, *, format: str = "yaml", name: str = "model") -> Model:
@@ -1002,7 +1090,11 @@ def load(path: PathLike) -> Model:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with open(p, "rb") as f:  # at most MAX_FILE_BYTES: /dev/zero is not a model file
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ModelFileError(str(path), f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a model file", file=str(path))
+        text = raw.decode("utf-8")
         return loads(text, format="json" if p.suffix.lower() == ".json" else "yaml", name=p.stem or "model")
     except ModelFileError as e:
         e.file = str(path)

@@ -26,7 +26,7 @@ from .distributions import Distribution, Exponential
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Service, requirement_from
 from .units import Duration, hours
-from .validation import check_name, check_nonnegative, check_positive, check_probability
+from .validation import MAX_TRACE_EVENTS, check_flag, check_name, check_nonnegative, check_positive, check_probability
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -78,7 +78,7 @@ class Model:
         """``age_when_down=False``: a component does not age while every service that depends on
         it is down (e.g. the rest of a series system is idle while one part is repaired)."""
         self.name = check_name(name, "model")
-        self.age_when_down = bool(age_when_down)
+        self.age_when_down = check_flag(age_when_down, "age_when_down")
         self.components: dict[str, Component] = {}
         self.services: dict[str, Service] = {}
         self.crews: dict[str, Crew] = {}
@@ -213,8 +213,6 @@ class Model:
         name = check_name(name, "crew")
         if name in self.crews:
             raise ValueError(f"crew {name!r} is already defined")
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"crew {name!r}: size must be an integer >= 1, got {size!r}")
         c = Crew(name, size)
         self.crews[name] = c
         return c
@@ -569,6 +567,7 @@ class Model:
         executor: Any = None,
         chunk_size: int | None = None,
         per_replication: bool | None = None,
+        confirm_long_run: bool = False,
     ) -> Results:
         """Run ``replications`` independent replications over ``horizon``.
 
@@ -608,6 +607,12 @@ class Model:
             available, quantiles come from a fixed histogram (within 2.9 %), and the results are
             identical for any number of threads or executor. Default: ``True`` up to 1,000,000
             replications, ``False`` above.
+        confirm_long_run:
+            Before a run, the engine estimates the events one replication needs from the model's
+            rates. Above a billion (minutes per replication), or when an entity's sampled
+            durations are mostly too short for the clock to advance at the horizon, the run is
+            refused with an error naming that entity; ``True`` runs it anyway (Ctrl-C still
+            stops it).
 
         Returns
         -------
@@ -635,6 +640,7 @@ class Model:
             executor=executor,
             chunk_size=chunk_size,
             per_replication=per_replication,
+            confirm_long_run=confirm_long_run,
         )
 
     def trace(
@@ -644,6 +650,7 @@ class Model:
         seed: int,
         horizon: Duration = "1y",
         log_file: str | os.PathLike[str] | None = None,
+        max_events: int = MAX_TRACE_EVENTS,
     ) -> pd.DataFrame:
         """Every event of one replication, as a DataFrame.
 
@@ -661,6 +668,9 @@ class Model:
             The run's horizon.
         log_file : str or os.PathLike, optional
             Also write the events as a text log (through the engine's spdlog).
+        max_events : int, default 2,000,000
+            A longer trace (about 800 MB) raises ``ValueError``: trace a shorter horizon.
+            Ctrl-C stops a trace and raises ``KeyboardInterrupt``.
 
         Returns
         -------
@@ -676,7 +686,7 @@ class Model:
         >>> list(t.columns)
         ['time_h', 'event', 'entity', 'detail', 'value']
         """
-        return run.trace(self, replication, seed=seed, horizon=horizon, log_file=log_file)
+        return run.trace(self, replication, seed=seed, horizon=horizon, log_file=log_file, max_events=max_events)
 
     # --- model files --------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 from . import _core
 from .distributions import Distribution, as_distribution
 from .units import Duration, hours
-from .validation import check_name, check_probability
+from .validation import INT32_MAX, check_count, check_name, check_optional_name, check_probability
 
 __all__ = ["Step", "Procedure", "FailureMode", "Cascade", "as_procedure"]
 
@@ -66,12 +66,12 @@ class Step:
     ) -> None:
         self.name = check_name(name, "step")
         self.duration = as_distribution(duration, name=f"step {name!r} duration")
-        self.crew = crew
+        self.crew = check_optional_name(crew, f"step {name!r} crew")
         self.success = check_probability(success, f"step {name!r} success")
-        if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1):
-            raise ValueError(f"step {name!r}: max_attempts must be an integer >= 1, got {max_attempts!r}")
+        if max_attempts is not None:
+            max_attempts = check_count(max_attempts, f"step {name!r}: max_attempts", minimum=1, maximum=INT32_MAX)
         self.max_attempts = max_attempts
-        self.escalate = escalate
+        self.escalate = check_optional_name(escalate, f"step {name!r} escalate")
         self.every = None if every is None else hours(every, name=f"step {name!r} every")
         if self.every is not None and self.every <= 0:
             raise ValueError(f"step {name!r}: inspection interval 'every' must be > 0")
@@ -220,7 +220,7 @@ class Cascade:
         self.target = check_name(target, "cascade target")
         self.probability = check_probability(probability, f"cascade to {target!r} probability")
         self.delay = as_distribution(delay, name=f"cascade to {target!r} delay")
-        self.mode = mode
+        self.mode = check_optional_name(mode, f"cascade to {target!r} mode")
 
     def to_spec(self) -> Any:
         """The engine's specification of this cascade (used by :meth:`Model.to_spec`).
@@ -293,7 +293,7 @@ class FailureMode:
         self.name = check_name(name, "failure mode")
         self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
         self.repair = as_procedure(repair, f"failure mode {name!r}")
-        if data_loss not in (False, True, "backup"):
+        if not (isinstance(data_loss, bool) or (isinstance(data_loss, str) and data_loss == "backup")):
             raise ValueError(f"failure mode {name!r}: data_loss must be False, True or 'backup', got {data_loss!r}")
         self.data_loss: bool | str = data_loss
         if isinstance(cascades, Cascade):

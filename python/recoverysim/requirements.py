@@ -23,7 +23,7 @@ from typing import Any
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
-from .validation import check_probability
+from .validation import check_name, check_nesting, check_probability
 
 __all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
 
@@ -49,16 +49,26 @@ class Requirement:
     ('all_of', ['lb', 'api-1', 'api-2'])
     """
 
-    __slots__ = ("kind", "k", "members", "load_sharing")
+    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size")
 
     def __init__(self, kind: str, members: Iterable[Member], k: int = 0, load_sharing: float = 0.0) -> None:
         self.kind = kind
         self.k = k
         self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
+        # Levels of nesting and nodes (a group used twice counts twice): bounded, so that no
+        # requirement can exhaust the stack or the memory of whatever walks it.
+        self.depth, self.size = 1, 1
         for i, m in enumerate(self.members):
-            if not isinstance(m, (str, Requirement)):
+            if isinstance(m, str):
+                check_name(m, f"{self._label()}: member {i}")
+                self.size += 1
+            elif isinstance(m, Requirement):
+                self.depth = max(self.depth, m.depth + 1)
+                self.size += m.size
+            else:
                 raise TypeError(f"{self._label()}: member {i} must be a component/service name or a requirement, got {type(m).__name__}")
+        check_nesting(self.depth, self.size, self._label())
 
     def _label(self) -> str:
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
@@ -312,8 +322,8 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     >>> k_of_n(3, "v1", "v2", "v3", "v4")   # BFT: 2f+1 of 3f+1 with f = 1
     k_of_n(3, 'v1', 'v2', 'v3', 'v4')
     """
-    if isinstance(load_sharing, bool) or not isinstance(load_sharing, (int, float)) or not load_sharing >= 0:
-        raise ValueError(f"k_of_n: load_sharing must be a number >= 0, got {load_sharing!r}")
+    if isinstance(load_sharing, bool) or not isinstance(load_sharing, (int, float)) or not 0 <= load_sharing <= 1e6:
+        raise ValueError(f"k_of_n: load_sharing must be a number from 0 to 1e6, got {load_sharing!r}")
     if isinstance(k, bool) or not isinstance(k, int):
         raise TypeError(f"k_of_n: k must be an integer, got {type(k).__name__}")
     if len(members) == 1 and isinstance(members[0], (list, tuple)):
@@ -372,7 +382,9 @@ def requirement_from(value: Any, *, where: str) -> Member:
     """A requirement given in Python: a component or service name, or a Requirement built with
     :func:`all_of`, :func:`any_of`, :func:`k_of_n` or :func:`standby`. Model-file data
     (``{"all_of": [...]}``) is read by :mod:`recoverysim.io` alone."""
-    if isinstance(value, (str, Requirement)):
+    if isinstance(value, str):
+        return check_name(value, f"{where}: requirement")
+    if isinstance(value, Requirement):
         return value
     if isinstance(value, dict):
         raise TypeError(

@@ -13,7 +13,7 @@ from . import _core, _html, report
 from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
 from .stats import Estimate, complement, nonnegative_mean_estimate, nonnegative_mean_from_sums, proportion_estimate, ratio_estimate
 from .units import duration_literal
-from .validation import check_probability
+from .validation import check_levels, check_probability
 
 if TYPE_CHECKING:
     from .model import Model
@@ -343,7 +343,7 @@ class Results:
         >>> bool(p50 <= p90 <= p99)
         True
         """
-        return np.quantile(self.downtime(service), q)
+        return np.quantile(self.downtime(service), check_levels(q))
 
     def outage_duration_histogram(self, service: str) -> tuple[np.ndarray, np.ndarray]:
         """Histogram of the durations of outages that ended within the horizon.
@@ -394,9 +394,9 @@ class Results:
         >>> bool(q[0] <= q[1])
         True
         """
+        qs = check_levels(q)
         counts, edges = self.outage_duration_histogram(service)
         total = counts.sum()
-        qs = np.asarray(q, dtype=float)
         if total == 0:
             return np.full(qs.shape, np.nan)
         cum = np.cumsum(counts)
@@ -1142,6 +1142,8 @@ class Results:
             row["data_loss_incidents"] = float(self._column_mean("service_loss_incidents")[i])
             row["data_lost_h"] = float(self._column_mean("service_data_lost")[i])
             rows.append(row)
+        if not rows:  # a model without services: an empty table, not a KeyError
+            return pd.DataFrame(index=pd.Index([], name="service", dtype=object))
         df = pd.DataFrame(rows).set_index("service")
         if exact:
             ex = self.exact()
@@ -1353,10 +1355,11 @@ class StreamedResults(Results):
         return float(self.agg.s1["service_downtime"][i]) / n if n > 0 else math.nan
 
     def downtime_quantiles(self, service: str, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
+        qs = check_levels(q)
         counts = self.agg.downtime_hist[self._svc(service)]
         cum = np.cumsum(counts)
         out = []
-        for p in np.asarray(q, dtype=float).ravel():
+        for p in qs.ravel():
             b = min(int(np.searchsorted(cum, p * cum[-1], side="left")), len(counts) - 1)
             out.append(0.0 if b == 0 else math.sqrt(DOWNTIME_EDGES[b] * DOWNTIME_EDGES[b + 1]))
         return np.asarray(out).reshape(np.shape(q))

@@ -164,6 +164,13 @@ def hours(value: Duration, *, name: str = "duration") -> float:
     return v
 
 
+def _reads_back(text: str, h: float) -> bool:
+    try:
+        return hours(text) == h
+    except ValueError:  # 7.49e306d is more hours than a float holds
+        return False
+
+
 def exact_duration(h: float) -> str:
     """A duration string that reads back (through :func:`hours`) as exactly ``h``.
 
@@ -182,7 +189,7 @@ def exact_duration(h: float) -> str:
         if text.endswith(".0"):
             text = text[:-2]
         candidate = f"{text}{unit}"
-        if hours(candidate) == h:
+        if math.isfinite(x) and _reads_back(candidate, h):
             if unit == "h" and len(candidate) <= 8:
                 return candidate  # hours whenever they read well
             if best is None or len(candidate) < len(best):
@@ -198,7 +205,7 @@ def duration_literal(h: float) -> str:
     def whole(unit: str, limit: float) -> str | None:
         n = h / UNITS[unit]
         text = f"{int(n)}{unit}" if n.is_integer() and 0 < n <= limit else ""
-        return text if text and hours(text) == h else None
+        return text if text and _reads_back(text, h) else None
 
     if h >= 1:
         for unit in ("y", "w", "d"):
@@ -213,7 +220,8 @@ def duration_literal(h: float) -> str:
                 return text
     best = exact_duration(h)
     for unit in ("h", "m", "s", "d", "w", "y"):
-        text = repr(h / UNITS[unit]).removesuffix(".0") + unit
-        if len(text) < len(best) and hours(text) == h:
+        x = h / UNITS[unit]
+        text = repr(x).removesuffix(".0") + unit
+        if math.isfinite(x) and len(text) < len(best) and _reads_back(text, h):
             best = text
     return best

@@ -19,8 +19,40 @@ __all__ = [
     "check_probability",
     "probability_value",
     "probability_literal",
+    "check_flag",
+    "check_names",
+    "check_optional_name",
+    "check_nesting",
+    "check_levels",
     "PROBABILITY",
+    "INT32_MAX",
+    "MAX_NESTING",
+    "MAX_REQUIREMENT_NODES",
+    "MAX_REPLICATIONS",
+    "MAX_THREADS",
+    "MAX_FILE_BYTES",
+    "MAX_FILE_VALUES",
+    "MAX_TRACE_EVENTS",
+    "MAX_EVENTS_PER_REPLICATION",
 ]
+
+# Bounds on what one value may ask of the machine; each is far above any real model and far
+# below what would exhaust memory or never end. docs/semantics.md ("Bounds") explains each.
+INT32_MAX = 2**31 - 1  # crew sizes and attempt counts are 32-bit integers in the engine
+MAX_NESTING = 64  # levels of nested requirement groups (and of nested values in a model file)
+MAX_REQUIREMENT_NODES = 100_000  # requirement nodes of one service, a shared group counted each time
+MAX_REPLICATIONS = 10**12  # replications of one run (streamed runs hold fixed-size aggregates)
+MAX_THREADS = 1024  # the engine's cap (_core.max_threads())
+MAX_FILE_BYTES = 64 * 2**20  # a model file
+MAX_FILE_VALUES = 2_000_000  # values in a model file, YAML aliases counted as expanded
+MAX_TRACE_EVENTS = 2_000_000  # events of one trace (about 400 bytes each in Python)
+MAX_EVENTS_PER_REPLICATION = 1e9  # a run expected to need more asks for confirm_long_run=True
+
+
+def _short(v: Any) -> str:
+    """A value shown in a message, cut short (a 400-digit integer is not worth printing)."""
+    text = repr(v) if not isinstance(v, int) or abs(v) < 10**30 else f"a {len(str(abs(v)))}-digit integer"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def check_name(name: Any, what: str) -> str:
@@ -28,25 +60,72 @@ def check_name(name: Any, what: str) -> str:
         raise TypeError(f"{what} name must be a string, got {type(name).__name__}")
     if not name.strip():
         raise ValueError(f"{what} name must not be empty")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} name {name!r} is not valid text (it holds a lone surrogate)") from None
     return name
 
 
-def check_count(v: Any, what: str, *, minimum: int) -> int:
+def check_optional_name(name: Any, what: str) -> str | None:
+    """``None`` or a name (a crew, an escalation procedure, a failure mode)."""
+    return None if name is None else check_name(name, what)
+
+
+def check_names(v: Any, what: str) -> list[str]:
+    """A list of names; a lone string is refused (``tags='eu'`` is not the list ``['e', 'u']``)."""
+    if isinstance(v, str) or not isinstance(v, (list, tuple)):
+        raise TypeError(f"{what} must be a list of names, got {type(v).__name__} {_short(v)}")
+    return [check_name(x, what) for x in v]
+
+
+def check_count(v: Any, what: str, *, minimum: int, maximum: int | None = None) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-        raise TypeError(f"{what} must be an integer, got {type(v).__name__} {v!r}")
+        raise TypeError(f"{what} must be an integer, got {type(v).__name__} {_short(v)}")
     if v < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, got {v}")
+        raise ValueError(f"{what} must be >= {minimum}, got {_short(int(v))}")
+    if maximum is not None and v > maximum:
+        raise ValueError(f"{what} must be <= {maximum:,}, got {_short(int(v))}")
     return int(v)
 
 
+def check_flag(v: Any, what: str) -> bool:
+    """A yes/no option: ``True`` or ``False`` only (``'no'`` is a non-empty string, hence true)."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    raise TypeError(f"{what} must be True or False, got {type(v).__name__} {_short(v)}")
+
+
+def check_nesting(depth: int, nodes: int, what: str) -> None:
+    """Refuse a requirement nested deeper than :data:`MAX_NESTING` or larger than
+    :data:`MAX_REQUIREMENT_NODES` (a group used n times counts n times)."""
+    if depth > MAX_NESTING:
+        raise ValueError(f"{what} is nested {depth} levels deep; at most {MAX_NESTING} are allowed")
+    if nodes > MAX_REQUIREMENT_NODES:
+        raise ValueError(
+            f"{what} has {nodes:,} nodes (shared groups counted each time they are used); at most {MAX_REQUIREMENT_NODES:,} are allowed"
+        )
+
+
+def check_levels(q: Any, what: str = "q") -> np.ndarray:
+    """Quantile levels: numbers from 0 to 1 (one or an array of them)."""
+    try:
+        qs = np.asarray(q, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{what} must be quantile levels from 0 to 1, got {_short(q)}") from None
+    if not np.all((qs >= 0) & (qs <= 1)):
+        raise ValueError(f"{what} must be quantile levels from 0 to 1, got {_short(q)}")
+    return qs
+
+
 def check_positive(v: float, what: str) -> float:
-    if v <= 0:
+    if not v > 0:
         raise ValueError(f"{what} must be > 0, got {v:g} h")
     return v
 
 
 def check_nonnegative(v: float, what: str) -> float:
-    if v < 0:
+    if not v >= 0:
         raise ValueError(f"{what} must be >= 0, got {v:g} h")
     return v
 
@@ -66,7 +145,10 @@ def probability_value(v: Any) -> float:
     elif isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"expected {PROBABILITY}, got {type(v).__name__} {v!r}")
     else:
-        p = float(v)
+        try:
+            p = float(v)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueError(f"expected {PROBABILITY}, got {_short(v)}") from None
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"expected {PROBABILITY}, got {v!r}")
     return p

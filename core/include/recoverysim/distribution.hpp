@@ -49,6 +49,8 @@ class Distribution {
   double mean() const;
   double variance() const;
   double cdf(double x) const;
+  // No sample is smaller (in floating point too): lets a search skip what cannot happen.
+  double lower_bound() const noexcept;
 
   DistKind kind() const noexcept { return kind_; }
   double param(int i) const noexcept { return p_[i]; }

@@ -306,4 +306,15 @@ class CompiledModel {
 // offending entity (unknown names, duplicates, cycles, k out of range, empty groups, ...).
 std::shared_ptr<const CompiledModel> compile(const ModelSpec& spec);
 
+// How many events one replication of `horizon` hours is expected to need, and the entity whose
+// durations account for most of them: a run can refuse one that would never end. Infinite when
+// an entity's sampled durations are mostly below the time resolution at the horizon (simulated
+// time would stop advancing).
+struct EventEstimate {
+  double events = 0;
+  std::string entity;  // "component 'db'", "shock 'ddos'", "maintenance of 'db'", ...
+  std::string reason;  // what about it
+};
+EventEstimate estimate_events(const CompiledModel& model, double horizon);
+
 }  // namespace recoverysim

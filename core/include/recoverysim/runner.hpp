@@ -21,4 +21,7 @@ RunResults run(const CompiledModel& model, const RunOptions& options, const Tick
 
 int default_threads() noexcept;
 
+// More threads than this is a mistake, not a machine: a run refuses it.
+inline constexpr int kMaxThreads = 1024;
+
 }  // namespace recoverysim

@@ -132,8 +132,12 @@ class Replicator {
   // `histogram` and `records` belong to this thread. Returns false if stopped early.
   bool run(std::uint64_t rep, RunResults& out, std::vector<std::uint64_t>& histogram,
            RecordBuffer& records, const std::atomic<bool>* stop);
-  // Record every event into `trace` (one replication at a time; nullptr turns it off).
-  void set_trace(std::vector<TraceRecord>* trace) noexcept { trace_ = trace; }
+  // Record every event into `trace` (one replication at a time; nullptr turns it off); more than
+  // `limit` records throw std::length_error.
+  void set_trace(std::vector<TraceRecord>* trace, std::size_t limit = SIZE_MAX) noexcept {
+    trace_ = trace;
+    trace_limit_ = limit;
+  }
 
  private:
   // components
@@ -209,13 +213,18 @@ class Replicator {
   std::uint64_t* hist_ = nullptr;
   RecordBuffer* rec_ = nullptr;
   std::vector<TraceRecord>* trace_ = nullptr;
+  std::size_t trace_limit_ = SIZE_MAX;
+  const std::atomic<bool>* stop_ = nullptr;  // of the run in progress (long backup walks check it)
   bool recording_ = false;
   std::uint32_t n_records_ = 0;
 };
 
 // Runs replication `rep` of the model alone, recording every event; identical to what that
-// replication does inside a full run with the same seed.
+// replication does inside a full run with the same seed. More than `max_events` records throw
+// std::length_error; a set `stop` ends it early (the records so far are returned).
 std::vector<TraceRecord> trace_replication(const CompiledModel& model, double horizon,
-                                           std::uint64_t seed, std::uint64_t rep);
+                                           std::uint64_t seed, std::uint64_t rep,
+                                           std::size_t max_events = SIZE_MAX,
+                                           const std::atomic<bool>* stop = nullptr);
 
 }  // namespace recoverysim
