@@ -522,6 +522,8 @@ class Model:
     def compile(self) -> Any:
         """Validate the whole model; raises ``ValueError`` naming the offending entity.
 
+        The error is a ``recoverysim._core.SpecError``, a subclass of ``ValueError``.
+
         Returns
         -------
         recoverysim._core.CompiledModel
@@ -535,7 +537,7 @@ class Model:
         >>> m.compile()
         Traceback (most recent call last):
         ...
-        ValueError: ...'b'...
+        recoverysim._core.SpecError: ...'b'...
         """
         return _engine.compile_model(self)
 
