@@ -85,7 +85,17 @@ _CLASSES: dict[str, type[Distribution]] = {"exponential": Exponential, "weibull"
 
 class FitError(ValueError):
     """Data that cannot be fitted: too few failures, bad durations, a bad incident log.
-    The message names the rows (or groups) at fault."""
+
+    A :class:`ValueError`; the message names the rows (or groups) at fault.
+
+    Examples
+    --------
+    >>> try:
+    ...     rs.fit([100.0], family="weibull")
+    ... except rs.FitError as e:
+    ...     print(e)
+    a weibull needs at least 3 failures to fit, got 1
+    """
 
 
 # --- the families in scipy's terms ------------------------------------------------------------------
@@ -150,23 +160,37 @@ def _loglik(family: str, free: np.ndarray, observed: np.ndarray, censored: np.nd
 class Fit:
     """A maximum-likelihood fit of one family to right-censored durations (hours).
 
-    Attributes
+    Fits come from :func:`fit` (or :func:`fit_incidents`); they are not built by hand. The
+    parameters are also the attributes of the same names.
+
+    Parameters
     ----------
-    family:
+    family : str
         ``"exponential"``, ``"weibull"``, ``"lognormal"`` or ``"gamma"``.
-    distribution:
+    distribution : Distribution
         The fitted distribution (recoverysim's parameter conventions).
-    loglik:
+    loglik : float
         The maximised log-likelihood (densities in 1/hours).
-    aic:
+    aic : float
         Akaike's information criterion, ``2 k - 2 loglik`` with ``k`` parameters.
-    covariance:
+    covariance : numpy.ndarray
         Covariance of the estimates on the free coordinates (``FREE_COORDINATES[family]``): the
         inverse of the observed information.
-    observed, censored:
+    observed, censored : numpy.ndarray
         The failure times and the censored (still running) times, hours.
-    selection:
+    confidence : float
+        Level of the parameter intervals (:attr:`intervals`, :meth:`cdf_band`).
+    truncation : str, default "time"
+        ``"time"`` or ``"failure"``: how observation stopped, for the exponential's chi-square
+        interval (see :func:`fit`).
+    selection : pandas.DataFrame or None, default None
         With ``family="auto"``: every family tried, ranked by AIC (see :func:`compare_fits`).
+
+    Examples
+    --------
+    >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+    >>> f.family, f.failures, f.n, f.params
+    ('exponential', 5, 7, {'mean': 1972.0})
     """
 
     family: str
@@ -206,36 +230,124 @@ class Fit:
 
     @property
     def params(self) -> dict[str, float]:
-        """The fitted parameters (durations in hours)."""
+        """The fitted parameters (durations in hours).
+
+        Returns
+        -------
+        dict of str to float
+            Parameter name to estimate, in recoverysim's conventions (``mean`` of an
+            exponential; ``shape`` and ``scale`` of a Weibull or gamma; ``mu`` and ``sigma`` of a
+            log-normal).
+
+        Examples
+        --------
+        >>> rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential").params
+        {'mean': 1972.0}
+        """
         return {k: float(v) for k, v in self.distribution.params.items()}
 
     @property
     def failures(self) -> int:
-        """Number of uncensored durations."""
+        """Number of uncensored durations.
+
+        Returns
+        -------
+        int
+            The size of :attr:`observed`.
+
+        Examples
+        --------
+        >>> rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential").failures
+        5
+        """
         return int(self.observed.size)
 
     @property
     def n(self) -> int:
-        """Number of durations, censored or not."""
+        """Number of durations, censored or not.
+
+        Returns
+        -------
+        int
+            The sizes of :attr:`observed` and :attr:`censored` together.
+
+        Examples
+        --------
+        >>> rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential").n
+        7
+        """
         return int(self.observed.size + self.censored.size)
 
     @property
     def std_errors(self) -> dict[str, float]:
-        """Standard errors of the parameters (delta method from :attr:`covariance`)."""
+        """Standard errors of the parameters (delta method from :attr:`covariance`).
+
+        Returns
+        -------
+        dict of str to float
+            Parameter name to standard error, in the parameter's units (hours for durations).
+
+        Examples
+        --------
+        >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+        >>> round(f.std_errors["mean"], 1)   # mean / sqrt(failures)
+        881.9
+        """
         return {
             p: math.sqrt(self.covariance[j, j]) * (self.params[p] if t == "log" else 1.0)
             for j, (p, t) in enumerate(FREE_COORDINATES[self.family])
         }
 
     def uncertain(self) -> Uncertain:
-        """The fitted distribution with its parameter uncertainty: normal on the free
-        coordinates with :attr:`covariance` (the large-sample distribution of the estimates)."""
+        """The fitted distribution with its parameter uncertainty.
+
+        The parameters are normal on the free coordinates with :attr:`covariance` (the
+        large-sample distribution of the estimates).
+
+        Returns
+        -------
+        Uncertain
+            The fitted distribution as the point estimate, ``source == "covariance"``.
+
+        Examples
+        --------
+        >>> u = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential").uncertain()
+        >>> u.family, u.source, u.mean
+        ('exponential', 'covariance', 1972.0)
+        """
         return Uncertain(self.distribution, covariance=self.covariance)
 
     def bootstrap(self, n: int = 200, seed: int = 0) -> Uncertain:
-        """The fitted distribution with a bootstrap of its parameters: ``n`` refits of the
-        durations resampled with replacement (each with its censoring), reproducible by ``seed``.
-        Resamples with too few failures to fit are drawn again."""
+        """The fitted distribution with a bootstrap of its parameters.
+
+        ``n`` refits of the durations resampled with replacement (each with its censoring).
+        Resamples with too few failures to fit are drawn again.
+
+        Parameters
+        ----------
+        n : int, default 200
+            Number of bootstrap refits (parameter sets).
+        seed : int, default 0
+            Seed of the resampling: the same seed gives the same parameter sets.
+
+        Returns
+        -------
+        Uncertain
+            The fitted distribution as the point estimate, ``source == "draws"``: the ``n``
+            refitted parameter sets, drawn with equal probability.
+
+        Raises
+        ------
+        FitError
+            When too few resamples have enough failures to fit the family.
+
+        Examples
+        --------
+        >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+        >>> b = f.bootstrap(n=50, seed=1)
+        >>> b.source, b.mean
+        ('draws', 1972.0)
+        """
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(_BOOTSTRAP_KEY,))))
         times = np.concatenate([self.observed, self.censored])
         failed = np.concatenate([np.ones(self.observed.size, bool), np.zeros(self.censored.size, bool)])
@@ -257,8 +369,37 @@ class Fit:
         return Uncertain(self.distribution, draws=sets)
 
     def cdf_band(self, x: Any, confidence: float | None = None, draws: int = 2000, seed: int = 0) -> pd.DataFrame:
-        """The fitted CDF at ``x`` (hours) with a pointwise band: quantiles of the CDF over
-        parameters drawn from the estimates' normal distribution (:meth:`uncertain`)."""
+        """The fitted CDF at ``x`` (hours) with a pointwise band.
+
+        The band's ends are quantiles of the CDF over parameters drawn from the estimates'
+        normal distribution (:meth:`uncertain`).
+
+        Parameters
+        ----------
+        x : float or array_like
+            Durations, hours.
+        confidence : float, optional
+            Level of the band; default the fit's :attr:`confidence`.
+        draws : int, default 2000
+            Parameter sets drawn for the band.
+        seed : int, default 0
+            Seed of the parameter draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per value of ``x``: ``x``, ``cdf`` (the fitted CDF), ``low`` and ``high``
+            (the band's ends).
+
+        Examples
+        --------
+        >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+        >>> band = f.cdf_band([500, 2000])
+        >>> band["cdf"].round(3).tolist()
+        [0.224, 0.637]
+        >>> bool(((band["low"] < band["cdf"]) & (band["cdf"] < band["high"])).all())
+        True
+        """
         c = self.confidence if confidence is None else confidence
         xs = np.atleast_1d(np.asarray(x, dtype=float))
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(_BAND_KEY,))))
@@ -271,8 +412,25 @@ class Fit:
         return pd.DataFrame({"x": xs, "cdf": np.asarray(self.distribution.cdf(xs)), "low": lo, "high": hi})
 
     def empirical_cdf(self) -> pd.DataFrame:
-        """The Kaplan-Meier estimate of the CDF at each failure time (``scipy.stats.ecdf`` with the
-        censored times), with its pointwise interval: the points of a probability plot."""
+        """The Kaplan-Meier estimate of the CDF at each failure time, with its pointwise interval.
+
+        Computed by ``scipy.stats.ecdf`` with the censored times (Greenwood's interval at the
+        fit's :attr:`confidence`): the points of a probability plot
+        (:func:`recoverysim.plot.probability_plot`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per distinct failure time: ``x`` (hours), ``cdf``, ``low`` and ``high``
+            (``NaN`` where the interval is undefined, at a CDF of 0 or 1).
+
+        Examples
+        --------
+        >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+        >>> km = f.empirical_cdf()
+        >>> km["x"].tolist(), km["cdf"].round(3).tolist()
+        ([120.0, 340.0, 800.0, 1500.0, 2100.0], [0.143, 0.286, 0.429, 0.571, 0.714])
+        """
         res = stats.ecdf(stats.CensoredData(uncensored=self.observed, right=self.censored))
         with warnings.catch_warnings():  # Greenwood's interval is undefined where F = 0 or 1: NaN
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -284,7 +442,20 @@ class Fit:
         )
 
     def describe(self) -> str:
-        """One line: family, parameters with intervals, data."""
+        """The fit in one line: family, parameters with intervals, data.
+
+        Returns
+        -------
+        str
+            The family, each parameter with its interval (at :attr:`confidence`), the mean, the
+            numbers of observed and censored durations, and the AIC.
+
+        Examples
+        --------
+        >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="exponential")
+        >>> print(f.describe())
+        exponential: mean 12 weeks [35 days, 0.7 years] (95%); mean 12 weeks; 5 observed, 2 censored; AIC 87.87
+        """
         parts = []
         time_params = type(self.distribution)._time_params
         for name, row in self.intervals.iterrows():
@@ -443,17 +614,19 @@ def fit(
 
     Parameters
     ----------
-    observed:
+    observed : float, str or iterable of them
         Durations that ended (failures, completed repairs): hours or duration strings.
-    censored:
+    censored : float, str or iterable of them, optional
         Durations still running when observation stopped (the time since the last recovery at
         the end of the window): each counts as "longer than this".
-    family:
+    family : str, default "auto"
         ``"exponential"``, ``"weibull"``, ``"lognormal"``, ``"gamma"``, or ``"auto"``: the family
         with the smallest AIC among ``families`` that have enough failures (:data:`MIN_FAILURES`).
-    confidence:
-        Level of the parameter intervals.
-    truncation:
+    confidence : float, default 0.95
+        Level of the parameter intervals, in (0, 1).
+    families : sequence of str, default FAMILIES
+        The families ``family="auto"`` chooses from (ignored for a named family).
+    truncation : str, default "time"
         For the exponential's chi-square interval with censored durations: ``"time"``
         (observation stopped at a fixed time: an incident log) or ``"failure"`` (stopped at the
         last failure: exact). Complete data (nothing censored) always get the exact interval.
@@ -461,6 +634,8 @@ def fit(
     Returns
     -------
     Fit
+        The fit; with ``family="auto"`` the best family's, with every family tried in
+        :attr:`Fit.selection`.
 
     Raises
     ------
@@ -517,10 +692,39 @@ def _compare(
 
 
 def compare_fits(observed: Any, censored: Any = None, families: Sequence[str] = FAMILIES, *, confidence: float = 0.95) -> pd.DataFrame:
-    """Every family fitted to the same durations, ranked by AIC: ``parameters``, ``loglik``,
-    ``k`` (parameters), ``aic``, ``delta_aic`` (to the best), ``weight`` (Akaike weight: the
-    relative likelihood of each family, summing to 1) and ``mean``. Families with too few
-    failures are left out."""
+    """Every family fitted to the same durations, ranked by AIC.
+
+    Parameters
+    ----------
+    observed : float, str or iterable of them
+        Durations that ended: hours or duration strings (as in :func:`fit`).
+    censored : float, str or iterable of them, optional
+        Durations still running when observation stopped.
+    families : sequence of str, default FAMILIES
+        The families to fit. Families with too few failures (:data:`MIN_FAILURES`) are left out.
+    confidence : float, default 0.95
+        Level of the parameter intervals of the fits (not shown in the table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per family fitted, indexed by ``family``, smallest AIC first: ``parameters``,
+        ``loglik``, ``k`` (parameters), ``aic``, ``mean``, ``delta_aic`` (to the best) and
+        ``weight`` (Akaike weight: the relative likelihood of each family, summing to 1).
+
+    Raises
+    ------
+    FitError
+        When no family could be fitted.
+
+    Examples
+    --------
+    >>> table = rs.compare_fits([30, 45, 60, 90, 120, 200, 240])
+    >>> table.index.tolist()
+    ['lognormal', ...]
+    >>> float(table["weight"].sum())
+    1.0
+    """
     obs = _as_times(observed, "observed")
     cen = _as_times(censored, "censored")
     return _compare(obs, cen, families, confidence, "time")[0]
@@ -590,16 +794,20 @@ def incident_durations(
 
     Parameters
     ----------
-    log:
+    log : pandas.DataFrame or path
         A DataFrame or the path of a CSV file with one row per incident.
-    window:
+    window : tuple or mapping
         The observation window ``(start, end)``: timestamps, or hours if the log holds hours;
         or a mapping ``{component: (start, end)}`` when components were watched over different
         windows. Every incident must lie inside its component's window.
-    component, mode, start, end:
-        Column names. ``mode`` (the failure mode or cause) may be ``None`` or missing from the
-        log: every incident is then mode ``"failure"``; an empty cell is mode ``"unknown"``.
-    components:
+    component : str, default "component"
+        Name of the column of component names.
+    mode : str or None, default "mode"
+        Name of the column of failure modes (or causes). It may be ``None`` or missing from
+        the log: every incident is then mode ``"failure"``; an empty cell is mode ``"unknown"``.
+    start, end : str, default "start", "end"
+        Names of the columns of the incidents' start and end: timestamps, or hours.
+    components : iterable of str, default ()
         Components watched over the window that had no incident: each adds a censored time
         (the whole window) to the groups that pool components (``by=("mode",)``).
 
@@ -619,6 +827,14 @@ def incident_durations(
     of each incident to the start of the next, and end of the last incident to the window's end
     (censored). An uptime ending in an incident of another mode is a censored time for the
     modes that did not fire (competing risks).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"component": ["db", "db"], "start": [100.0, 900.0], "end": [102.0, 904.0]})
+    >>> d = rs.incident_durations(log, window=(0, 2000))
+    >>> d[["kind", "hours", "censored"]].to_numpy().tolist()
+    [['uptime', 100.0, False], ['repair', 2.0, False], ['uptime', 798.0, False], ['repair', 4.0, False], ['uptime', 1096.0, True]]
     """
     df, word = _read_log(log)
     for col in (component, start, end):
@@ -703,11 +919,32 @@ class _Group:
 
 
 class IncidentFits:
-    """What :func:`fit_incidents` fitted: per group (component and mode by default), the time to
-    failure and the time to restore, and how many incidents each rests on.
+    """What :func:`fit_incidents` fitted.
 
-    ``table`` is the overview; :meth:`failure_mode` and :meth:`model` turn the fits into model
-    objects (with :class:`Uncertain` distributions when ``uncertain=True``)."""
+    Per group (component and mode by default): the time to failure and the time to restore,
+    and how many incidents each rests on. :attr:`table` is the overview; :meth:`failure_mode`
+    and :meth:`model` turn the fits into model objects (with :class:`Uncertain` distributions
+    when ``uncertain=True``). Built by :func:`fit_incidents`, not by hand.
+
+    Parameters
+    ----------
+    groups : list
+        The fitted groups (internal records: key, failure and repair fits, rows, components).
+    by : tuple of str
+        What the groups are keyed by: ``"component"``, ``"mode"`` or both.
+    window_hours : dict of str to float
+        Hours each component was observed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+    >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+    >>> fits.groups
+    [('db', 'failure')]
+    >>> fits.failure("db", "failure").family
+    'exponential'
+    """
 
     def __init__(self, groups: list[_Group], by: tuple[str, ...], window_hours: dict[str, float]) -> None:
         self._groups = {g.key: g for g in groups}
@@ -716,7 +953,21 @@ class IncidentFits:
 
     @property
     def groups(self) -> list[tuple[str, ...]]:
-        """The fitted groups (tuples of the ``by`` values)."""
+        """The fitted groups (tuples of the ``by`` values).
+
+        Returns
+        -------
+        list of tuple of str
+            One key per group, in the order of the log.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> fits.groups
+        [('db', 'failure')]
+        """
         return list(self._groups)
 
     def _group(self, key: Any) -> _Group:
@@ -726,17 +977,74 @@ class IncidentFits:
         return self._groups[k]
 
     def failure(self, *key: str) -> Fit:
-        """The fit of the time to failure of a group (``fits.failure("db", "disk")``)."""
+        """The fit of the time to failure of a group.
+
+        Parameters
+        ----------
+        *key : str
+            The group's ``by`` values, e.g. ``fits.failure("db", "disk")`` for component
+            ``db``, mode ``disk`` (``KeyError`` naming the groups if there is no such group).
+
+        Returns
+        -------
+        Fit
+            The time to failure, fitted with the group's censored uptimes.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> round(fits.failure("db", "failure").distribution.mean, 1)  # (100 + 798 + 1096 + 1999) / 3
+        1331.0
+        """
         return self._group(tuple(key)).failure
 
     def repair(self, *key: str) -> Fit:
-        """The fit of the time to restore of a group."""
+        """The fit of the time to restore of a group.
+
+        Parameters
+        ----------
+        *key : str
+            The group's ``by`` values, as in :meth:`failure`.
+
+        Returns
+        -------
+        Fit
+            The time to restore, fitted from the group's incidents (none censored).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> round(fits.repair("db", "failure").distribution.mean, 2)  # (2 + 4 + 1) / 3
+        2.33
+        """
         return self._group(tuple(key)).repair
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per group: failures, censored uptimes, the families chosen, MTTF and MTTR
-        with their intervals (for an exponential the interval of its mean, else ``NaN``)."""
+        """The overview: one row per group.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by the ``by`` values; columns ``failure_family``, ``failure_params``,
+            ``failures``, ``censored`` (censored uptimes), ``mttf_h`` (mean time to failure,
+            hours), ``repair_family``, ``repair_params``, ``repairs`` and ``mttr_h`` (mean time
+            to restore, hours).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> fits.table[["failures", "censored", "mttf_h"]].round(1)
+                           failures  censored  mttf_h
+        component mode
+        db        failure         3         1  1331.0
+        """
         rows = []
         for key, g in self._groups.items():
             row: dict[str, Any] = dict(zip(self.by, key))
@@ -751,17 +1059,66 @@ class IncidentFits:
         return pd.DataFrame(rows).set_index(list(self.by))
 
     def failure_mode(self, *key: str, uncertain: bool = True) -> FailureMode:
-        """A :class:`FailureMode` named after the group's mode, with the fitted time to failure
-        and repair (as :class:`Uncertain` distributions unless ``uncertain=False``)."""
+        """A failure mode with the fitted time to failure and time to restore of a group.
+
+        Parameters
+        ----------
+        *key : str
+            The group's ``by`` values, as in :meth:`failure`.
+        uncertain : bool, default True
+            Give the distributions their parameter uncertainty (:meth:`Fit.uncertain`); with
+            ``False``, the point estimates.
+
+        Returns
+        -------
+        FailureMode
+            Named after the group's mode (``"failure"`` when the groups are not keyed by mode).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> fm = fits.failure_mode("db", "failure")
+        >>> fm.name, type(fm.failure).__name__
+        ('failure', 'Uncertain')
+        """
         g = self._group(tuple(key))
         name = dict(zip(self.by, g.key)).get("mode", "failure")
         dist = (lambda f: f.uncertain()) if uncertain else (lambda f: f.distribution)
         return FailureMode(name, failure=dist(g.failure), repair=dist(g.repair))
 
     def model(self, name: str = "incidents", *, service: str | None = "system", uncertain: bool = True) -> Model:
-        """A model with one component per component of the log, each with the failure modes
-        fitted for it, and (unless ``service=None``) a service of that name that needs every
-        component (series). Add your own services with ``model.service(..., replace=True)``."""
+        """A model of the fitted components, ready to simulate.
+
+        One component per component of the log, each with the failure modes fitted for it,
+        and (unless ``service=None``) a service that needs every component (series). Add your
+        own services with ``model.service(..., replace=True)``.
+
+        Parameters
+        ----------
+        name : str, default "incidents"
+            Name of the model.
+        service : str or None, default "system"
+            Name of the service that needs every component; ``None`` for no service.
+        uncertain : bool, default True
+            Give the distributions their parameter uncertainty (for
+            :func:`~recoverysim.simulate_uncertain`); with ``False``, the point estimates.
+
+        Returns
+        -------
+        Model
+            The model.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> m = fits.model()
+        >>> m.name
+        'incidents'
+        """
         m = Model(name)
         modes: dict[str, list[FailureMode]] = {}
         for key, g in self._groups.items():
@@ -775,7 +1132,22 @@ class IncidentFits:
         return m
 
     def report(self) -> str:
-        """What was fitted from how many incidents, in words."""
+        """What was fitted from how many incidents, in words.
+
+        Returns
+        -------
+        str
+            Per group: the failures and censored uptimes, the observed time, and the fits of
+            the time to failure and time to restore (:meth:`Fit.describe`).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
+        >>> fits = rs.fit_incidents(log, window=(0, 4000), families=["exponential"])
+        >>> print(fits.report())
+        db / failure: 3 failures and 1 censored uptimes over ...
+        """
         lines = []
         for key, g in self._groups.items():
             label = " / ".join(key)
@@ -814,8 +1186,42 @@ def fit_incidents(
     group's incidents; each picks the family with the smallest AIC among ``families``
     (``repair_families`` for repairs, default the same).
 
-    Raises :class:`FitError` naming the group and its rows when a group has too few incidents.
+    Parameters
+    ----------
+    log : pandas.DataFrame or path
+        A DataFrame or the path of a CSV file with one row per incident
+        (see :func:`incident_durations`).
+    window : tuple or mapping
+        The observation window ``(start, end)``, or ``{component: (start, end)}``
+        (see :func:`incident_durations`).
+    by : str or sequence of str, default ("component", "mode")
+        What to group the durations by: ``"component"``, ``"mode"`` or both.
+    families : sequence of str, default FAMILIES
+        The families the time to failure is chosen from (smallest AIC).
+    repair_families : sequence of str, optional
+        The families the time to restore is chosen from; default ``families``.
+    confidence : float, default 0.95
+        Level of the parameter intervals.
+    component, start, end : str
+        Column names, as in :func:`incident_durations`.
+    mode : str or None, default "mode"
+        Column of failure modes, as in :func:`incident_durations`.
+    components : iterable of str, default ()
+        Components watched over the window that had no incident, as in
+        :func:`incident_durations`.
 
+    Returns
+    -------
+    IncidentFits
+        The fits per group.
+
+    Raises
+    ------
+    FitError
+        Naming the group and its rows when a group has too few incidents (or the log is bad).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> log = pd.DataFrame({"component": ["db"] * 3, "start": [100.0, 900.0, 2000.0], "end": [102.0, 904.0, 2001.0]})
     >>> f = fit_incidents(log, window=(0, 4000), families=["exponential"])

@@ -646,24 +646,31 @@ def _plain_params(d: Distribution, where: str) -> dict[str, float]:
 class Uncertain(Distribution):
     """A distribution whose parameters are uncertain.
 
-    ``of`` is the point estimate (a parametric distribution); give exactly one of:
+    ``of`` is the point estimate (a parametric distribution); give exactly one of
+    ``covariance``, ``draws`` and ``ranges``. In an ordinary run the distribution is ``of``
+    (``.mean``, ``.cdf`` and ``.sample`` are ``of``'s); :func:`recoverysim.simulate_uncertain`
+    draws its parameters once per outer sample.
 
-    ``covariance``
-        a covariance matrix of the parameters on the unbounded coordinates of
+    Parameters
+    ----------
+    of : Distribution or mapping
+        The point estimate: a parametric distribution, or its mapping
+        (``{"type": "weibull", ...}``).
+    covariance : array_like, optional
+        A covariance matrix of the parameters on the unbounded coordinates of
         :data:`FREE_COORDINATES` (ln shape, ln scale for a Weibull; mu, ln sigma for a log-normal;
         ln mean for an exponential): a draw is ``of``'s coordinates plus a correlated normal vector.
         This is what :meth:`recoverysim.calibration.Fit.uncertain` gives (the inverse of the
         observed information).
-    ``draws``
-        a list of parameter sets (mappings of ``of``'s parameters, durations in hours or with
+    draws : iterable of mapping, optional
+        A list of parameter sets (mappings of ``of``'s parameters, durations in hours or with
         units), drawn with equal probability: a bootstrap of the data.
-    ``ranges``
+    ranges : mapping, optional
         ``{parameter: (low, high)}``: an expert's range, drawn uniformly between ``low`` and
         ``high``; parameters not named keep ``of``'s value.
 
-    In an ordinary run the distribution is ``of`` (``.mean``, ``.cdf`` and ``.sample`` are
-    ``of``'s); :func:`recoverysim.simulate_uncertain` draws its parameters once per outer sample.
-
+    Examples
+    --------
     >>> u = Uncertain(Exponential("1000h"), ranges={"mean": ("500h", "2000h")})
     >>> u.mean
     1000.0
@@ -746,21 +753,71 @@ class Uncertain(Distribution):
 
     @property
     def nominal(self) -> Distribution:
-        """The point estimate: what an ordinary run uses."""
+        """The point estimate: what an ordinary run uses.
+
+        Returns
+        -------
+        Distribution
+            The distribution ``of`` given to the constructor.
+
+        Examples
+        --------
+        >>> Uncertain(Exponential("1000h"), ranges={"mean": ("500h", "2000h")}).nominal.mean
+        1000.0
+        """
         return from_dict(self._params["of"])
 
     @property
     def family(self) -> str:
-        """The kind of the uncertain distribution (``"weibull"``...)."""
+        """The kind of the uncertain distribution (``"weibull"``...).
+
+        Returns
+        -------
+        str
+            The ``kind`` of :attr:`nominal`.
+
+        Examples
+        --------
+        >>> Uncertain(Weibull(1.5, "1000h"), ranges={"shape": (1.2, 2.0)}).family
+        'weibull'
+        """
         return str(self._params["of"]["type"])
 
     @property
     def source(self) -> str:
-        """Where the uncertainty comes from: ``"covariance"``, ``"draws"`` or ``"ranges"``."""
+        """Where the uncertainty comes from.
+
+        Returns
+        -------
+        str
+            ``"covariance"``, ``"draws"`` or ``"ranges"``: the argument given to the constructor.
+
+        Examples
+        --------
+        >>> Uncertain(Exponential("1000h"), draws=[{"mean": "800h"}, {"mean": "1200h"}]).source
+        'draws'
+        """
         return next(k for k in ("covariance", "draws", "ranges") if k in self._params)
 
     def draw(self, rng: np.random.Generator) -> Distribution:
-        """One distribution with drawn parameters (``rng``: a numpy Generator)."""
+        """One distribution with drawn parameters.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The random stream the parameters are drawn from.
+
+        Returns
+        -------
+        Distribution
+            A distribution of the same family as :attr:`nominal`, with drawn parameters.
+
+        Examples
+        --------
+        >>> u = Uncertain(Exponential("1000h"), draws=[{"mean": "800h"}, {"mean": "1200h"}])
+        >>> u.draw(np.random.default_rng(1)).mean in (800.0, 1200.0)
+        True
+        """
         nominal = self.nominal
         base = _plain_params(nominal, "Uncertain")
         if "covariance" in self._params:

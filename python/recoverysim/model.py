@@ -522,6 +522,8 @@ class Model:
         naming the offending entity, the field and the reason (``.entity``, ``.field``,
         ``.reason``).
 
+        The error is a ``recoverysim._core.SpecError``, a subclass of ``ValueError``.
+
         Returns
         -------
         recoverysim._core.CompiledModel

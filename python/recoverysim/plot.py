@@ -1964,12 +1964,36 @@ def _probability_scale(family: str) -> tuple[Any, str]:
 
 
 def probability_plot(fit: Fit, *, confidence: float | None = None, ax: Axes | None = None) -> Axes:
-    """A probability plot of a fit: the Kaplan-Meier estimate of the CDF at each failure time
-    (points, with their pointwise interval), the fitted CDF (line) and its pointwise band from the
-    parameters' uncertainty, on the scale where the family is straight; censored times are ticks
-    along the bottom. Points that leave the band say the family does not fit.
+    """A probability plot of a fit: does the fitted family describe the data?
 
-    >>> rsp.probability_plot(rs.fit(obs, censored, "weibull"))  # doctest: +SKIP
+    Draws the Kaplan-Meier estimate of the CDF at each failure time (points, with their
+    pointwise interval, :meth:`Fit.empirical_cdf`), the fitted CDF (line) and its pointwise band
+    from the parameters' uncertainty (:meth:`Fit.cdf_band`), on the scale where the family is
+    straight; censored times are ticks along the bottom. Points that leave the band say the
+    family does not fit.
+
+    Parameters
+    ----------
+    fit : Fit
+        A fit from :func:`recoverysim.fit` (or :func:`recoverysim.fit_incidents`).
+    confidence : float, optional
+        Level of the band and of the points' intervals; default the fit's ``confidence``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> f = rs.fit([120, 340, 800, 1500, 2100], censored=[2500, 2500], family="weibull")
+    >>> ax = probability_plot(f)
+    >>> ax.get_xlabel()
+    'duration'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
     """
     c = fit.confidence if confidence is None else confidence
     ax = _new_ax(ax)

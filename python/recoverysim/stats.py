@@ -510,22 +510,38 @@ class TwoLevelEstimate:
     (``parameter_variance``) is what we do not know about the parameters, which only more data
     (not more replications) reduces.
 
-    Attributes
+    Built by :func:`two_level_estimate` (and the estimators of
+    :class:`~recoverysim.uncertainty.UncertainResults`); the parameters are also the attributes
+    of the same names.
+
+    Parameters
     ----------
-    mean:
+    mean : float
         The grand mean over all N*n replications: the estimate of E[Y] over the parameters.
-    low, high:
+    low, high : float
         The interval **with** parameter uncertainty: the ``(1 -/+ confidence) / 2`` quantiles of
         the conditional means E[Y | theta_i], each shrunk toward the grand mean so that their
         spread is the parameter variance alone, not the inner Monte Carlo noise.
-    without:
-        The interval **without** parameter uncertainty (a run at the point estimates), if made.
-    parameter_variance, stochastic_variance:
+    parameter_variance, stochastic_variance : float
         The two terms of the law of total variance, estimated as in a one-way random-effects
         analysis of variance (see :func:`two_level_estimate`).
-    monte_carlo_variance:
+    monte_carlo_variance : float
         The variance of ``mean`` as an estimate of E[Y] from the finite simulation
         (``Var(m_i) / N``): what more replications reduce.
+    outer : int
+        Parameter draws N.
+    inner : int
+        Replications per draw n.
+    confidence : float, default 0.95
+        Level of the interval.
+    without : Estimate or None, default None
+        The interval **without** parameter uncertainty (a run at the point estimates), if made.
+
+    Examples
+    --------
+    >>> e = two_level_estimate(np.array([[1.0, 3.0], [5.0, 7.0]]))   # 2 draws x 2 replications
+    >>> e.mean, e.outer, e.inner
+    (4.0, 2, 2)
     """
 
     mean: float
@@ -541,25 +557,80 @@ class TwoLevelEstimate:
 
     @property
     def parameter_share(self) -> float:
-        """Share of Var(Y), the variance of one horizon's outcome, due to parameter uncertainty."""
+        """Share of Var(Y), the variance of one horizon's outcome, due to parameter uncertainty.
+
+        Returns
+        -------
+        float
+            ``parameter_variance / (parameter_variance + stochastic_variance)``, in [0, 1]
+            (NaN when both are 0).
+
+        Examples
+        --------
+        >>> e = two_level_estimate(np.array([[1.0, 3.0], [5.0, 7.0]]))
+        >>> round(e.parameter_share, 3)   # 7 / (7 + 2)
+        0.778
+        """
         total = self.parameter_variance + self.stochastic_variance
         return self.parameter_variance / total if total > 0 else math.nan
 
     @property
     def stochastic_share(self) -> float:
-        """Share of Var(Y) due to the randomness of one horizon (1 - ``parameter_share``)."""
+        """Share of Var(Y) due to the randomness of one horizon (1 - ``parameter_share``).
+
+        Returns
+        -------
+        float
+            ``stochastic_variance / (parameter_variance + stochastic_variance)``, in [0, 1]
+            (NaN when both are 0).
+
+        Examples
+        --------
+        >>> e = two_level_estimate(np.array([[1.0, 3.0], [5.0, 7.0]]))
+        >>> round(e.stochastic_share, 3)   # 2 / (7 + 2)
+        0.222
+        """
         total = self.parameter_variance + self.stochastic_variance
         return self.stochastic_variance / total if total > 0 else math.nan
 
     @property
     def data_share(self) -> float:
-        """Share of the uncertainty about the mean that more data (not more replications)
-        would remove: parameter variance / (parameter variance + Monte Carlo variance)."""
+        """Share of the uncertainty about the mean that more data (not more replications) would remove.
+
+        Returns
+        -------
+        float
+            ``parameter_variance / (parameter_variance + monte_carlo_variance)``, in [0, 1]
+            (NaN when both are 0).
+
+        Examples
+        --------
+        >>> e = two_level_estimate(np.array([[1.0, 3.0], [5.0, 7.0]]))
+        >>> round(e.data_share, 3)   # 7 / (7 + 8 / 2)
+        0.636
+        """
         total = self.parameter_variance + self.monte_carlo_variance
         return self.parameter_variance / total if total > 0 else math.nan
 
     def contains(self, value: float) -> bool:
-        """True when ``value`` lies in the interval with parameter uncertainty."""
+        """Whether ``value`` lies in the interval with parameter uncertainty.
+
+        Parameters
+        ----------
+        value : float
+            The value to test.
+
+        Returns
+        -------
+        bool
+            True when ``low <= value <= high``.
+
+        Examples
+        --------
+        >>> e = two_level_estimate(np.array([[1.0, 3.0], [5.0, 7.0]]))
+        >>> e.contains(e.mean), e.contains(100.0)
+        (True, False)
+        """
         return self.low <= value <= self.high
 
     def __float__(self) -> float:

@@ -121,7 +121,33 @@ class UncertainResults:
     is replication ``j`` of draw ``i``): its estimates are over the parameters' uncertainty as
     well. ``nominal`` is the run at the point estimates (the answer without parameter
     uncertainty), ``parameters`` the drawn parameters. The estimators (:meth:`availability`...)
-    return :class:`~recoverysim.stats.TwoLevelEstimate`.
+    return :class:`~recoverysim.stats.TwoLevelEstimate`. Built by :func:`simulate_uncertain`,
+    not by hand.
+
+    Parameters
+    ----------
+    results : Results
+        Every replication of every parameter draw, pooled.
+    nominal : Results or None
+        The run at the point estimates, or ``None`` if it was not made.
+    parameters : pandas.DataFrame
+        The drawn parameters, indexed by ``draw`` and ``path`` (model-file path of the
+        uncertain distribution), one column per parameter.
+    outer : int
+        Parameter draws.
+    inner : int
+        Replications per draw.
+    elapsed : float
+        Wall-clock seconds the run took.
+
+    Examples
+    --------
+    >>> m = rs.Model("demo")
+    >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+    >>> _ = m.service("web", "api", availability=0.99)
+    >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+    >>> u.outer, u.inner, u.results.replications
+    (20, 50, 1000)
     """
 
     def __init__(self, results: Results, nominal: Results | None, parameters: pd.DataFrame, outer: int, inner: int, elapsed: float) -> None:
@@ -139,34 +165,171 @@ class UncertainResults:
         return two_level_estimate(np.asarray(values, dtype=float).reshape(self.outer, self.inner), confidence, without)
 
     def by_draw(self, values: np.ndarray) -> np.ndarray:
-        """Per-replication values (of :attr:`results`) as an ``(outer, inner)`` array."""
+        """Per-replication values (of :attr:`results`) as an ``(outer, inner)`` array.
+
+        Parameters
+        ----------
+        values : array_like
+            One value per pooled replication (``outer * inner``), such as
+            ``u.results.availabilities("web")``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(outer, inner)``: row ``i`` holds the replications of parameter draw ``i``.
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> u.by_draw(u.results.availabilities("web")).shape
+        (20, 50)
+        """
         return np.asarray(values).reshape(self.outer, self.inner)
 
     def availability(self, service: str, confidence: float = 0.95) -> TwoLevelEstimate:
-        """Mean availability over the horizon, with and without parameter uncertainty."""
+        """Mean availability over the horizon, with and without parameter uncertainty.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        TwoLevelEstimate
+            The mean with its interval over the parameters' uncertainty; ``.without`` is the
+            run at the point estimates' :class:`~recoverysim.stats.Estimate` (if made).
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> e = u.availability("web")
+        >>> e.low < e.without.low and e.high > e.without.high   # wider than the run at the point estimate
+        True
+        """
         without = self.nominal.availability(service, confidence) if self.nominal is not None else None
         return self._two_level(self.results.availabilities(service), confidence, without)
 
     def mean_downtime(self, service: str, confidence: float = 0.95) -> TwoLevelEstimate:
-        """Mean unplanned downtime over the horizon (hours), with and without parameter uncertainty."""
+        """Mean unplanned downtime over the horizon (hours), with and without parameter uncertainty.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        TwoLevelEstimate
+            The mean downtime (hours) with its interval over the parameters' uncertainty;
+            ``.without`` is the run at the point estimates' (if made).
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> u.mean_downtime("web").mean > 0
+        True
+        """
         without = self.nominal.mean_downtime(service, confidence) if self.nominal is not None else None
         return self._two_level(self.results.downtime(service), confidence, without)
 
     def outages_per_replication(self, service: str, confidence: float = 0.95) -> TwoLevelEstimate:
-        """Mean number of outages per horizon, with and without parameter uncertainty."""
+        """Mean number of outages per horizon, with and without parameter uncertainty.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        TwoLevelEstimate
+            The mean number of outages with its interval over the parameters' uncertainty;
+            ``.without`` is the run at the point estimates' (if made).
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> u.outages_per_replication("web").mean > 1
+        True
+        """
         without = self.nominal.outages_per_replication(service, confidence) if self.nominal is not None else None
         return self._two_level(self.results.outage_counts(service), confidence, without)
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> TwoLevelEstimate:
-        """Probability of meeting the availability target over one horizon, with and without
-        parameter uncertainty."""
+        """Probability of meeting the availability target over one horizon, with and without parameter uncertainty.
+
+        Parameters
+        ----------
+        service : str
+            Service name (``KeyError`` naming the known services if unknown).
+        target : float, optional
+            The availability target; default the service's own (as in :meth:`Results.p_sla_met`).
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        TwoLevelEstimate
+            The share of horizons that met the target, with its interval over the parameters'
+            uncertainty; ``.without`` is the run at the point estimates' (if made).
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> 0 < u.p_sla_met("web").mean < 1
+        True
+        """
         without = self.nominal.p_sla_met(service, target, confidence) if self.nominal is not None else None
         return self._two_level(self.results.sla_met(service, target).astype(float), confidence, without)
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Per service: mean availability, its interval with parameter uncertainty and without,
-        the parameter share of the variance of one horizon's availability, and the share of the
-        uncertainty about the mean that more data (not more replications) would remove."""
+        """The availability of every service, with and without parameter uncertainty.
+
+        Parameters
+        ----------
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``service``: ``availability`` (mean), ``low`` and ``high`` (the interval
+            with parameter uncertainty), ``without_low`` and ``without_high`` (without it; NaN
+            if the run at the point estimates was not made), ``parameter_share`` (of the
+            variance of one horizon's availability) and ``data_share`` (of the uncertainty
+            about the mean that more data, not more replications, would remove).
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> u.summary().columns.tolist()
+        ['availability', 'low', 'high', 'without_low', 'without_high', 'parameter_share', 'data_share']
+        """
         rows = []
         for s in self.service_names:
             e = self.availability(s, confidence)
@@ -185,7 +348,29 @@ class UncertainResults:
         return pd.DataFrame(rows).set_index("service")
 
     def report(self, confidence: float = 0.95) -> str:
-        """The summary in words."""
+        """The summary in words.
+
+        Parameters
+        ----------
+        confidence : float, default 0.95
+            Level of the intervals, in (0, 1).
+
+        Returns
+        -------
+        str
+            Per service: the availability with and without parameter uncertainty, and the
+            shares of the uncertainty due to the parameters.
+
+        Examples
+        --------
+        >>> m = rs.Model("demo")
+        >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+        >>> _ = m.service("web", "api", availability=0.99)
+        >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+        >>> print(u.report())
+        20 parameter draws x 50 replications of demo, 95% intervals
+        web: availability ...
+        """
         lines = [
             f"{self.outer} parameter draws x {self.inner} replications of {self.results.model_name}, {confidence_text(confidence)} intervals"
         ]
@@ -229,27 +414,48 @@ def simulate_uncertain(
 
     Parameters
     ----------
-    model:
-        A model with at least one :class:`~recoverysim.distributions.Uncertain` distribution.
-    horizon:
-        Length of one replication.
-    outer:
-        Parameter draws (the outer loop). The interval with parameter uncertainty is made of
-        their quantiles: a few hundred give stable 95% ends.
-    replications:
-        Replications per draw (the inner loop).
-    seed:
-        One seed for everything (see the module's documentation for the streams).
-    threads, executor, chunk_size:
-        As in :meth:`Model.simulate`: every draw's replications run on the local thread pool,
-        or in chunks on an executor (all draws' chunks are submitted at once).
-    nominal:
+    model : Model
+        A model with at least one :class:`~recoverysim.distributions.Uncertain` distribution
+        (``ValueError`` if it has none).
+    horizon : float or str, default "1y"
+        Length of one replication (hours, or a duration string).
+    outer : int, default 100
+        Parameter draws (the outer loop), at least 2. The interval with parameter uncertainty
+        is made of their quantiles: a few hundred give stable 95% ends.
+    replications : int, default 100
+        Replications per draw (the inner loop), at least 2.
+    seed : int, optional
+        One seed for everything (see the module's documentation for the streams); default a
+        random one.
+    threads : int, optional
+        Worker threads of the local pool (``None`` or 0: all cores), as in
+        :meth:`Model.simulate`.
+    executor : object, optional
+        An executor (a Dask client) to run every draw's replications on in chunks (all draws'
+        chunks are submitted at once), as in :meth:`Model.simulate`.
+    chunk_size : int, optional
+        Replications per chunk on an executor, as in :meth:`Model.simulate`.
+    nominal : bool, default True
         Also run the model at its point estimates (``outer * replications`` replications with
         ``seed``) for the interval without parameter uncertainty.
+    progress : bool, optional
+        Show a progress bar; default as in :meth:`Model.simulate`.
 
     Returns
     -------
     UncertainResults
+        The pooled results, the run at the point estimates and the drawn parameters.
+
+    Examples
+    --------
+    >>> m = rs.Model("demo")
+    >>> _ = m.component("api", failure=rs.Uncertain(rs.Exponential("500h"), ranges={"mean": ("250h", "1000h")}), repair="2h")
+    >>> _ = m.service("web", "api")
+    >>> u = rs.simulate_uncertain(m, "1y", outer=20, replications=50, seed=1, progress=False)
+    >>> u.parameters.loc[0]
+                                 mean
+    path
+    components.api.failure  ...
     """
     h = run._horizon(horizon)
     outer = check_count(outer, "outer", minimum=2)
