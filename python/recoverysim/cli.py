@@ -517,8 +517,7 @@ def _cmd_graph(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    _check_outputs(args)
-    report_to = sys.stderr if "-" in (args.json, args.csv) else sys.stdout
+    report_to = _check_outputs(args, [args.model])
     model = load(args.model)
     try:
         a = analyze(
@@ -573,8 +572,7 @@ def _scenario(spec: str, at: float) -> Scenario:
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
-    _check_outputs(args)
-    report_to = sys.stderr if "-" in (args.json, args.csv) else sys.stdout
+    report_to = _check_outputs(args, [args.model])
     scenarios = [_scenario(s, args.at) for s in args.scenario]
     model = load(args.model)
     try:
@@ -629,6 +627,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     by = tuple(args.by.split(","))
     if not by or any(b not in ("component", "mode") for b in by):
         raise _UsageError(f"--by must be component, mode or component,mode, got {args.by!r}")
+    if args.output and args.output != "-":
+        _check_output(args.output, [args.incidents])  # never write the model over the incident log
     try:
         fits = fit_incidents(
             args.incidents,

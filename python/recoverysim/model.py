@@ -522,8 +522,6 @@ class Model:
         naming the offending entity, the field and the reason (``.entity``, ``.field``,
         ``.reason``).
 
-        The error is a ``recoverysim._core.SpecError``, a subclass of ``ValueError``.
-
         Returns
         -------
         recoverysim._core.CompiledModel
@@ -609,7 +607,7 @@ class Model:
             available, quantiles come from a fixed histogram (within 2.9 %), and the results are
             identical for any number of threads or executor. Default: ``True`` up to 1,000,000
             replications, ``False`` above.
-        confirm_long_run:
+        confirm_long_run : bool, default False
             Before a run, the engine estimates the events one replication needs from the model's
             rates. Above a billion (minutes per replication), or when an entity's sampled
             durations are mostly too short for the clock to advance at the horizon, the run is

@@ -430,7 +430,9 @@ def _clear(e: BaseException, mentions: list[str]) -> tuple[str, str]:
         return "unclear", f"{kind}: signature dump: {text[:300]}"
     if isinstance(e, rs.ModelFileError):
         return ("clean", text) if e.path and e.reason else ("unclear", f"ModelFileError without a path: {text}")
-    if type(e) not in (ValueError, TypeError, KeyError, MemoryError):
+    # Exactly these types (a UnicodeError is a ValueError too, and not a clear one), or the engine's
+    # structured SpecError (a ValueError naming entity, field and reason).
+    if type(e) not in (ValueError, TypeError, KeyError, MemoryError, rs._core.SpecError):
         return "unclear", f"{kind}: {text[:300]}"
     if len(text) < 12:
         return "unclear", f"{kind}: too short: {text!r}"
