@@ -568,6 +568,22 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
   const std::int32_t n = m_.gates[g].n;
   const std::uint32_t* kids = m_.children.data() + m_.child_offset[g];
   ++standby_.gen[g];
+  // A corruption of the active member that replicates (data_loss "backup") reached every spare:
+  // none can take over, and the group waits for the active member's procedure (its restore).
+  const std::uint32_t act = kids[standby_.active[g]];
+  if (standby_.phase[g] == StandbyPhase::detecting && comp_.failed[act] &&
+      comp_.active_mode[act] >= 0 &&
+      m_.modes[static_cast<std::size_t>(comp_.active_mode[act])].data_loss ==
+          DataLoss::backup_only) {
+    if (trace_)
+      trace(t, "spares_unusable", gate_name(g),
+            "corruption of " + m_.components[act].name + " (" +
+                m_.modes[static_cast<std::size_t>(comp_.active_mode[act])].name +
+                ") replicated to the spares: waits for its restore");
+    standby_.corrupted(g);
+    phases_.enter(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
+    return;
+  }
   std::int32_t target = -1;
   for (std::int32_t k = 1; k < n && target < 0; ++k) {
     const std::int32_t j = (standby_.active[g] + k) % n;

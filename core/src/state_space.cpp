@@ -261,7 +261,10 @@ void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
         t[c] = 0;
         if (comp.standby_gate >= 0) {
           const std::size_t slot = sb_slot(static_cast<std::size_t>(comp.standby_gate));
-          if (t[slot + 1]) {  // no spare was serving: this member serves
+          // No spare was serving: this member serves, unless the active member's replicated
+          // corruption holds every spare until its own restore ends.
+          if (t[slot + 1] && !(t[slot] != comp.standby_member &&
+                               corrupted(t, static_cast<std::size_t>(comp.standby_gate)))) {
             t[slot] = static_cast<std::uint16_t>(comp.standby_member);
             t[slot + 1] = 0;
           }
@@ -294,6 +297,11 @@ void StateSpace::standby_lost(State& t, std::size_t c, double rate,
     add(out, rate, std::move(t));
     return;
   }
+  if (corrupted(t, g)) {  // the corruption replicated: no spare can take over
+    t[slot + 1] = 1;
+    add(out, rate, std::move(t));
+    return;
+  }
   const std::int32_t n = m_.gates[g].n;
   std::int32_t target = -1;
   for (std::int32_t k = 1; k < n && target < 0; ++k) {
@@ -316,6 +324,15 @@ void StateSpace::standby_lost(State& t, std::size_t c, double rate,
     b[slot + 1] = 1;
     add(out, rate * (1 - p), std::move(b));
   }
+}
+
+// Whether the active member of standby group g is down from a failure mode whose corruption
+// replicates (data_loss "backup"): then no spare of g can serve until it is back.
+bool StateSpace::corrupted(const State& s, std::size_t g) const noexcept {
+  const std::uint32_t kid = m_.children[m_.child_offset[g] + s[sb_slot(g)]];
+  if (s[kid] == 0) return false;
+  const Component& comp = m_.components[kid];
+  return m_.modes[comp.first_mode + decode(s[kid]).mode].data_loss == DataLoss::backup_only;
 }
 
 }  // namespace recoverysim

@@ -677,7 +677,8 @@ class Model:
         pandas.DataFrame
             Columns ``time_h``, ``event`` (failure, maintenance, step_start, step_failed,
             crew_wait, inspection_wait, recovered, hold, release, shock, cascade, switchover,
-            switchover_failed, no_spare, active, service_down, service_up, data_loss), ``entity``,
+            switchover_failed, no_spare, spares_unusable (a replicated corruption: no spare can take
+            over), active, service_down, service_up, data_loss), ``entity``,
             ``detail``, ``value`` (hours of writes lost for data_loss).
 
         Examples

@@ -1437,6 +1437,7 @@ def timeline(
         "data_loss": ("v", "#000000", "data loss"),
         "switchover": (">", "#332288", "switchover"),
         "switchover_failed": ("X", "#CC6677", "switchover failed"),
+        "spares_unusable": ("D", "#882255", "spares corrupted too"),
         "step_failed": ("x", "#555555", "failed attempt"),
         "cascade": ("*", "#000000", "cascade"),
     }

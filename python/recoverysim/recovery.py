@@ -257,7 +257,9 @@ class FailureMode:
     - ``True``: writes since the latest recovery point are lost: the replica (lagging by the
       replication lag) or the latest successful backup, whichever is more recent;
     - ``"backup"``: the replica is lost too (corruption replicates, ransomware): back to the
-      latest successful backup.
+      latest successful backup. On the active member of a standby group it also defeats
+      failover: no spare takes over, the group is down until this mode's procedure (the
+      restore) completes (docs/semantics.md).
 
     Parameters
     ----------

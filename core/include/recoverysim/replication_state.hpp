@@ -103,6 +103,7 @@ enum class StandbyPhase : std::uint8_t {
   detecting,  // the active member went down; the failure is not noticed yet
   switching,  // switching over to `target`
   no_spare,   // no spare could take over (or the switchover failed): waits for a member's return
+  corrupted,  // the active member's corruption replicated to every spare: waits for its restore
 };
 
 // Standby groups (indexed by gate; other gates' entries stay untouched). One member is active;
@@ -126,7 +127,8 @@ struct StandbyState {
     return phase[g] == StandbyPhase::switching && member == target[g];
   }
   // A returning member resumes service when no spare could, or when it is the one that failed
-  // (it came back before a spare took over: non-revertive, but nothing to revert to).
+  // (it came back before a spare took over: non-revertive, but nothing to revert to). While
+  // `corrupted`, only the active member can: the spares hold the replicated corruption.
   bool resumes_with(std::uint32_t g, std::int32_t member) const noexcept {
     return phase[g] == StandbyPhase::no_spare ||
            (phase[g] != StandbyPhase::serving && member == active[g]);
@@ -138,6 +140,10 @@ struct StandbyState {
   }
   void no_spare(std::uint32_t g) noexcept {
     phase[g] = StandbyPhase::no_spare;
+    target[g] = -1;
+  }
+  void corrupted(std::uint32_t g) noexcept {
+    phase[g] = StandbyPhase::corrupted;
     target[g] = -1;
   }
   void serving(std::uint32_t g, std::int32_t member) noexcept {

@@ -66,6 +66,7 @@ class StateSpace {
   std::vector<std::uint8_t> eval_nodes(const State& s) const;
   double rate_factor(const State& s, std::size_t c, const std::vector<std::uint8_t>& nodes) const;
   void standby_lost(State& t, std::size_t c, double rate, std::vector<Transition>& out) const;
+  bool corrupted(const State& s, std::size_t g) const noexcept;
 
   const CompiledModel& m_;
   std::size_t nc_ = 0;                // components
