@@ -5,7 +5,6 @@ that used to spin, abort or exhaust memory finish promptly (issue 13's reproduce
 from __future__ import annotations
 
 import math
-import os
 import subprocess
 import sys
 import textwrap
@@ -159,11 +158,17 @@ def test_ctrl_c_stops_a_long_trace_promptly() -> None:
     assert float(out.stdout.split()[1]) < 5
 
 
-def test_a_failed_trace_log_write_is_an_error() -> None:
-    if not os.path.exists("/dev/full"):
-        pytest.skip("no /dev/full")
-    with pytest.raises(ValueError, match="cannot write the trace log '/dev/full'"):
-        rs.loads(SINGLE).trace(seed=1, horizon="100y", log_file="/dev/full")
+# A log that cannot be opened (its folder would be a plain file; spdlog creates missing folders),
+# and (on Linux) one that opens but whose writes fail.
+_UNWRITABLE = ["a-plain-file/trace.log"] + (["/dev/full"] if sys.platform.startswith("linux") else [])
+
+
+@pytest.mark.parametrize("where", _UNWRITABLE)
+def test_a_failed_trace_log_write_is_an_error(where: str, tmp_path) -> None:
+    (tmp_path / "a-plain-file").write_text("not a folder")
+    path = where if where.startswith("/") else str(tmp_path / where)
+    with pytest.raises(ValueError, match="cannot write the trace log"):
+        rs.loads(SINGLE).trace(seed=1, horizon="100y", log_file=path)
 
 
 # --- model files ----------------------------------------------------------------------------------
