@@ -34,6 +34,7 @@ def results_text(res: Results) -> str:
     ]
     for s in res.service_names:
         a = res.availability(s)
+        shown = [a]  # estimates printed for this service, whose notes follow them
         d = res.mean_downtime(s)
         p50, p90, p99 = res.downtime_quantiles(s)
         o = res.outages_per_replication(s)
@@ -51,11 +52,13 @@ def results_text(res: Results) -> str:
         target = t.get("availability")
         if target is not None:
             p = res.p_sla_met(s)
+            shown.append(p)
             lines.append(
                 f"  SLA {given_percent(target):<13} met in {percent(p.mean)} of {horizon_words(res.horizon)[1]} {_interval(p, percent)}"
             )
         if t.get("rto") is not None:
             c = res.rto_compliance(s)
+            shown.append(c)
             b = res.p_rto_breach(s)
             lines.append(
                 f"  RTO {duration(t['rto']):<13} {percent(c.mean)} of outages restored within it {_interval(c, percent)}; "
@@ -68,11 +71,7 @@ def results_text(res: Results) -> str:
             if t.get("rpo") is not None:
                 c = res.rpo_compliance(s)
                 lines.append(f"  RPO {duration(t['rpo']):<13} {percent(c.mean)} of data-loss incidents within it {_interval(c, percent)}")
-        notes = [
-            e.note
-            for e in (a, res.p_sla_met(s) if target is not None else None, res.rto_compliance(s) if t.get("rto") is not None else None)
-            if e is not None and e.note
-        ]
+        notes = [e.note for e in shown if e.note]
         for note in dict.fromkeys(notes):
             lines.append(f"  note: {note}")
         causes = res.downtime_by_component(s)
