@@ -42,6 +42,8 @@ OUTCOMES = ("ok", "clean", "unclear", "roundtrip", "crash", "hang")
 # A run that the engine expects to need more events than this is skipped (outcome "clean"): the
 # fuzz looks for crashes, hangs and unclear errors, not for long runs the estimate allows.
 FUZZ_EVENT_BUDGET = 2e6
+# Larger valid replication counts are validated, then run as a few replications (see _finish).
+MAX_FUZZ_REPLICATIONS = 9
 
 
 @dataclass(frozen=True)
@@ -478,6 +480,7 @@ def _finish(model: Any, run: dict[str, Any], results: list[tuple[str, tuple[Any,
     import recoverysim as rs
     from recoverysim import _engine
     from recoverysim.units import hours
+    from recoverysim.validation import MAX_REPLICATIONS, check_count
 
     try:
         compiled = model.compile()
@@ -485,7 +488,16 @@ def _finish(model: Any, run: dict[str, Any], results: list[tuple[str, tuple[Any,
         return _clear(e, [*model.components, *model.services, *model.shocks, *model.maintenances, *model.crews, "component", "service"])
     run = {"horizon": "30d", "replications": 2, **run}
     horizon, reps = run["horizon"], run["replications"]
-    reps = reps if isinstance(reps, int) and 0 < reps < 10 else 1
+    # The budget counts the replications the run would really do: a valid but huge count (2**31)
+    # is a legitimately long run, not a hang. Such a count is checked by the same validation the
+    # run uses, then a few replications stand in for it.
+    reps = reps if isinstance(reps, int) and not isinstance(reps, bool) and reps > 0 else 1
+    if reps > MAX_FUZZ_REPLICATIONS:
+        try:
+            check_count(reps, "replications", minimum=1, maximum=MAX_REPLICATIONS)
+        except Exception as e:  # noqa: BLE001 - classified
+            return _clear(e, ["replications"])
+        run, reps = {**run, "replications": 2}, 2
     try:
         events = reps * _engine.estimate_events(compiled, hours(horizon))[0] if isinstance(horizon, (int, float, str)) else 0.0
     except Exception:  # noqa: BLE001 - a bad horizon: simulate reports it below

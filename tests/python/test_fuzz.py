@@ -79,3 +79,23 @@ def test_the_worker_reports_a_crash_and_a_hang() -> None:
         assert w.run(("file", "yaml", "components: {a: {mttf: 1000h, mttr: 1h}}"))[0] == "ok"
     finally:
         w.close()
+
+
+@pytest.mark.parametrize(
+    ("replications", "outcome"),
+    [(2**31, "ok"), (10**13, "clean")],
+    ids=["a valid huge count runs a few replications", "a count above the bound is a clean error"],
+)
+def test_the_harness_bounds_the_work_of_a_case(replications: int, outcome: str) -> None:
+    """A valid replication count far beyond the fuzz budget (the one "hang" of a 100,000-case run
+    was ``replications=2**31``, a legitimately long run) is validated and then run as a few
+    replications; a count above ``MAX_REPLICATIONS`` is the run's own clear error."""
+    w = fuzzing.Worker(timeout=120.0)
+    calls = [("component", ("a",), {"mttf": "3d", "mttr": "1h"})]
+    try:
+        got, detail = w.run(("api", ({}, calls), ({"replications": replications, "threads": 3, "seed": 1}, [])))
+        assert got == outcome, detail
+        if outcome == "clean":
+            assert "replications" in detail
+    finally:
+        w.close()
