@@ -12,7 +12,7 @@ PIP_BUILD_FLAGS := --no-build-isolation -Cbuild-dir=$(BUILD_DIR) -Ceditable.rebu
 
 .PHONY: demo test test-cpp test-python test-docs lint format bench sysdeps install build clean wheel sdist wheel-test docs notebooks fuzz sanitize
 
-CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp)
+CXX_SOURCES = $(wildcard core/src/*.cpp core/include/recoverysim/*.hpp bindings/*.cpp bindings/*.hpp tests/cpp/*.cpp tests/cpp/*.hpp benchmarks/*.cpp)
 PY_SOURCES = python tests benchmarks examples notebooks docs
 
 demo: $(STAMP)
