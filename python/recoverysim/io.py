@@ -1130,7 +1130,11 @@ def _hourly_rate(v: Any, path: _Path) -> float | tuple[float, ...]:
         _fields(v, path, ("base", "peaks"), required=("base",))
         base = _amount(v["base"], path / "base")
         peaks = _mapping(v.get("peaks", {}), path / "peaks", "peaks such as {mon-fri 13-21: 80000}")
-        rates = {k: _amount(r, path / "peaks" / k) for k, r in peaks.items()}
+        rates = {}
+        for k, r in peaks.items():
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or not (math.isfinite(r) and r >= 0):
+                _fail(path / "peaks", f"{k!r}: expected an amount >= 0, got {_got(r)}")
+            rates[k] = float(r)
         try:
             return weekly_profile(base, rates)
         except ValueError as e:

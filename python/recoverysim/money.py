@@ -9,7 +9,7 @@ crews per year are added by the results (they do not vary between replications).
 
 >>> import recoverysim as rs
 >>> c = ServiceCost("trading", per_hour=50_000, per_outage=2_000,
-...                 sla=SlaCredits(fee=100_000, tiers={"99.9%": "10%", "99%": "30%"}))
+...                 sla=SlaCredits(fee=100_000, tiers={0.999: 0.1, 0.99: "30%"}))
 >>> c.per_hour, c.sla.tiers
 (50000.0, ((0.999, 0.1), (0.99, 0.3)))
 """
@@ -275,7 +275,18 @@ class ServiceCost:
 
     @property
     def weekly(self) -> bool:
-        """Whether the hourly rate is a weekly profile."""
+        """Whether the hourly rate is a weekly profile.
+
+        Returns
+        -------
+        bool
+            True when ``per_hour`` holds 168 hourly rates.
+
+        Examples
+        --------
+        >>> ServiceCost("s", per_hour=5).weekly
+        False
+        """
         return isinstance(self.per_hour, tuple)
 
     def mean_rate(self) -> float:
