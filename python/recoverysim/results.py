@@ -1393,6 +1393,13 @@ class Results:
             row["planned_downtime_h"] = float(self._column_mean("service_planned_downtime")[i])
             row["data_loss_incidents"] = float(self._column_mean("service_loss_incidents")[i])
             row["data_lost_h"] = float(self._column_mean("service_data_lost")[i])
+            if self._model.costs:  # priced services only; NaN for the others
+                priced = s in self._model.costs
+                c = self.expected_cost(s, confidence) if priced else None
+                row["cost"] = c.mean if c is not None else math.nan
+                row["cost_low"] = c.low if c is not None else math.nan
+                row["cost_high"] = c.high if c is not None else math.nan
+                row["cost_p99"] = float(self.cost_quantiles(s, (0.99,))[0]) if priced else math.nan
             rows.append(row)
         if not rows:  # a model without services: an empty table, not a KeyError
             return pd.DataFrame(index=pd.Index([], name="service", dtype=object))
