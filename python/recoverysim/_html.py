@@ -176,18 +176,28 @@ def _cost_html(res: Results) -> str:
     df = res.cost_breakdown()
     kinds = [k for k in ("downtime", "outages", "beyond_rto", "planned", "data_loss", "sla_credits", "running") if (df[k] > 0).any()]
     headers = ["cost", *[k.replace("_", " ") for k in kinds], f"total per {_e(per)}"]
-    rows = [[f"<b>{_e(str(name))}</b>", *[fmt.money(r[k]) if r[k] > 0 else "–" for k in kinds], fmt.money(r["total"])] for name, r in df.iterrows()]
+    rows = [
+        [f"<b>{_e(str(name))}</b>", *[fmt.money(r[k]) if r[k] > 0 else "–" for k in kinds], fmt.money(r["total"])]
+        for name, r in df.iterrows()
+    ]
     e = res.expected_cost()
     p50, p90, p99 = res.cost_quantiles()
     rows.append(
         [
             "<b>total</b>",
             *[""] * len(kinds),
-            _two(f"<b>{fmt.money(e.mean)}</b>", f"({fmt.money(e.low)} – {fmt.money(e.high)}) · P50 {fmt.money(p50)} · P90 {fmt.money(p90)} · P99 {fmt.money(p99)}"),
+            _two(
+                f"<b>{fmt.money(e.mean)}</b>",
+                f"({fmt.money(e.low)} – {fmt.money(e.high)}) · P50 {fmt.money(p50)} · P90 {fmt.money(p90)} · P99 {fmt.money(p99)}",
+            ),
         ]
     )
     by = res.cost_by_component()
-    foot = f'<div style="{_SUB}">costs caused by {_e(", ".join(f"{c} {fmt.money(v)}" for c, v in by.head(5).items()))}</div>' if len(by) else ""
+    foot = (
+        f'<div style="{_SUB}">costs caused by {_e(", ".join(f"{c} {fmt.money(v)}" for c, v in by.head(5).items()))}</div>'
+        if len(by)
+        else ""
+    )
     return _table(headers, rows, [False, *[True] * (len(kinds) + 1)]) + foot
 
 
