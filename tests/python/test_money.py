@@ -433,3 +433,96 @@ def test_schema_accepts_the_cost_sections() -> None:
     jsonschema.validate(data, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "costs": {"trading": {"per_hour": -1}}}, schema)
+
+
+# --- 5. money in decisions, exact twin, views ----------------------------------------------------------
+
+
+def crewed_quorum() -> rs.Model:
+    """2 of 3 exponential replicas repaired by one engineer (a queue: no closed form by hand)."""
+    m = rs.Model("quorum")
+    m.crew("eng", 1)
+    for i in range(3):
+        m.component(
+            f"r{i}", modes=[rs.FailureMode("f", failure=rs.Exponential(200), repair=[rs.Step("fix", rs.Exponential(20), crew="eng")])]
+        )
+    m.service("s", rs.k_of_n(2, "r0", "r1", "r2"))
+    return m
+
+
+def test_exact_twin_cost_rate_and_transient_cost() -> None:
+    """Markov rewards: reward rate r in the down states, impulse c per up->down transition:
+    steady-state cost rate = r (1 - A) + c f. For one component A = mu/(lam+mu) and
+    f = lam A. The transient expected cost r * T * (1 - mean A(0..T)) of a queueing model (one
+    engineer for three replicas) is checked against the simulation."""
+    lam, mu = 1 / 100, 1 / 10
+    m = single(100, 10)
+    m.cost("s", per_hour=100, per_outage=1000)
+    ex = m.exact()
+    a = mu / (lam + mu)
+    assert ex.cost_rate("s") == pytest.approx(100 * (1 - a) + 1000 * lam * a, rel=1e-9)
+    q = crewed_quorum()
+    q.cost("s", per_hour=5000)
+    exact = q.exact().expected_cost("s", "1y")
+    res = q.simulate("1y", 4000, seed=21, progress=False)
+    check_mean(res.costs("s"), exact)
+    with pytest.raises(ValueError, match="prices only per_hour"):
+        m.exact().expected_cost("s", "1y")  # per-outage costs need the transition count
+
+
+def test_compare_reports_the_paired_cost_difference() -> None:
+    """A second server costs 10k/year to run and removes nearly all downtime at 50k/hour: the
+    paired difference of total cost is the mean of the per-replication differences."""
+    a = rs.examples.load("single")
+    a.cost("web", per_hour=50_000)
+    b = a.copy("two-servers")
+    b.component("server-2", mttf="2000h", mttr="30m")
+    b.service("web", rs.any_of("server", "server-2"), replace=True)
+    b.running_cost("server-2", 10_000)
+    cmp = rs.compare(a, b, horizon="1y", replications=2000, seed=1, progress=False)
+    d = cmp.cost_difference()
+    per_rep = cmp.candidate.costs() - cmp.baseline.costs()
+    assert d.difference.mean == pytest.approx(per_rep.mean(), rel=1e-12)
+    assert d.difference.high < 0 and d.verdict == "better"
+    assert (cmp.candidate.costs() >= 10_000).all()
+    assert "cost" in [x.metric for x in cmp.differences()]
+    text = cmp.report()
+    assert "total cost per year (running included)" in text and "running cost +10k" in text
+    ranked = rs.sensitivity(a, "web", metric="total_cost", replications=300, seed=1, progress=False)
+    assert ranked.attrs["metric"] == "total_cost"
+    # Doubling the MTTR doubles the expected downtime cost (constant rate): high ~ 2 x base.
+    assert ranked.loc["server MTTR", "high"] == pytest.approx(2 * ranked.loc["server MTTR", "base"], rel=0.1)
+
+
+def test_assert_cost() -> None:
+    from recoverysim.testing import StatisticalAssertionError, assert_cost
+
+    m = rs.examples.load("single")
+    m.cost("web", per_hour=10_000)  # about 2.2 h down a year: 22k
+    assert assert_cost(m, at_most=50_000, horizon="1y").passed
+    assert assert_cost(m, "web", at_most=50_000, horizon="1y").metric == "cost"
+    with pytest.raises(StatisticalAssertionError, match="model 'single': total cost per horizon"):
+        assert_cost(m, at_most=5_000, horizon="1y")
+
+
+def test_report_html_summary_and_plot_show_costs() -> None:
+    res = rs.examples.load("exchange").simulate("1y", 300, seed=7, progress=False)
+    text = res.report()
+    e = res.expected_cost()
+    assert f"cost per year        {rs.formatting.money(e.mean)}" in text
+    assert "running           280k per year" in text
+    html = res._repr_html_()
+    assert "total per year" in html and rs.formatting.money(e.mean) in html
+    s = res.summary()
+    assert s.loc["trading", "cost"] == pytest.approx(res.costs("trading").mean())
+    assert math.isnan(s.loc["gateways", "cost"])
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import recoverysim.plot as rsp
+
+    ax = rsp.cost_distribution(res)
+    p99 = float(np.quantile(res.costs(), 0.99))
+    assert f"1 year in 100 costs more than {rs.formatting.money(p99)}" in ax.get_title(loc="left")
+    assert any(abs(line.get_xdata()[0] - p99) < 1e-6 * p99 for line in ax.get_lines())
