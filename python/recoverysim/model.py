@@ -617,6 +617,8 @@ class Model:
         for table in (self.components, self.services, self.shocks, self.maintenances):
             if name in table:
                 del table[name]  # type: ignore[attr-defined]
+                self.costs.pop(name, None)  # its price goes with it
+                self.running_costs.pop(name, None)
                 return
         raise KeyError(f"no component, service, shock or maintenance named {name!r}")
 

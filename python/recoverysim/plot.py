@@ -600,7 +600,7 @@ def cost_distribution(
     --------
     >>> ax = cost_distribution(res)                    # doctest: +SKIP
     >>> ax.get_title(loc="left")                       # doctest: +SKIP
-    "exchange costs 571k per year on average; 1 year in 100 costs more than 1.46M\n..."
+    'exchange costs 571k per year on average; 1 year in 100 costs more than 1.46M'
     """
     if service is not None:
         _check_service(res, service)

@@ -1350,7 +1350,9 @@ class Results:
             Indexed by service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
             outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
             RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
-            (target columns are NaN where the service has no such target).
+            (target columns are NaN where the service has no such target); when the model prices
+            services, ``cost``, ``cost_low``, ``cost_high`` and ``cost_p99`` per horizon (NaN for
+            services without a price; the total is :meth:`expected_cost`).
 
         Examples
         --------

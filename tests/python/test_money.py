@@ -526,3 +526,12 @@ def test_report_html_summary_and_plot_show_costs() -> None:
     p99 = float(np.quantile(res.costs(), 0.99))
     assert f"1 year in 100 costs more than {rs.formatting.money(p99)}" in ax.get_title(loc="left")
     assert any(abs(line.get_xdata()[0] - p99) < 1e-6 * p99 for line in ax.get_lines())
+
+
+def test_removing_a_service_or_component_removes_its_price() -> None:
+    m = single(100, 1)
+    m.cost("s", per_hour=1)
+    m.running_cost("c", 5)
+    m.remove("s")
+    m.remove("c")
+    assert m.costs == {} and m.running_costs == {}
