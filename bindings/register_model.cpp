@@ -161,20 +161,49 @@ void register_model(py::module_& m) {
            }),
            py::kw_only(), "time"_a, "shock"_a, "target"_a, "mode"_a = "");
 
+  py::class_<ServiceCostSpec>(m, "ServiceCostSpec")
+      .def(py::init([](std::string service, double per_hour, std::vector<double> weekly,
+                       double week_origin, double per_outage, double beyond_rto_per_hour,
+                       double planned_per_hour, double loss_per_incident, double loss_per_hour,
+                       double sla_fee, double sla_period,
+                       const std::vector<std::pair<double, double>>& sla_tiers) {
+             ServiceCostSpec c;
+             c.service = std::move(service);
+             c.per_hour = per_hour;
+             c.weekly = std::move(weekly);
+             c.week_origin = week_origin;
+             c.per_outage = per_outage;
+             c.beyond_rto_per_hour = beyond_rto_per_hour;
+             c.planned_per_hour = planned_per_hour;
+             c.loss_per_incident = loss_per_incident;
+             c.loss_per_hour = loss_per_hour;
+             c.sla_fee = sla_fee;
+             c.sla_period = sla_period;
+             for (const auto& [below, share] : sla_tiers) c.sla_tiers.push_back({below, share});
+             return c;
+           }),
+           py::kw_only(), "service"_a, "per_hour"_a = 0.0, "weekly"_a = std::vector<double>{},
+           "week_origin"_a = 0.0, "per_outage"_a = 0.0, "beyond_rto_per_hour"_a = 0.0,
+           "planned_per_hour"_a = 0.0, "loss_per_incident"_a = 0.0, "loss_per_hour"_a = 0.0,
+           "sla_fee"_a = 0.0, "sla_period"_a = 730.0,
+           "sla_tiers"_a = std::vector<std::pair<double, double>>{});
+
   py::class_<ModelSpec>(m, "ModelSpec")
       .def(py::init([](std::string name, std::vector<ComponentSpec> components,
                        std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
                        std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
                        std::vector<MaintenanceSpec> maintenance, bool age_when_down,
-                       std::vector<ForcedEventSpec> forced) {
+                       std::vector<ForcedEventSpec> forced, std::vector<ServiceCostSpec> costs) {
              return ModelSpec{std::move(name),        std::move(components), std::move(crews),
                               std::move(procedures),  std::move(services),   std::move(shocks),
-                              std::move(maintenance), age_when_down,         std::move(forced)};
+                              std::move(maintenance), age_when_down,         std::move(forced),
+                              std::move(costs)};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
            "procedures"_a = std::vector<ProcedureSpec>{}, "services"_a = std::vector<ServiceSpec>{},
            "shocks"_a = std::vector<ShockSpec>{}, "maintenance"_a = std::vector<MaintenanceSpec>{},
-           "age_when_down"_a = true, "forced"_a = std::vector<ForcedEventSpec>{});
+           "age_when_down"_a = true, "forced"_a = std::vector<ForcedEventSpec>{},
+           "costs"_a = std::vector<ServiceCostSpec>{});
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)

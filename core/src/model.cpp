@@ -118,6 +118,7 @@ class Compiler {
     resolve_escalations();
     fixed_phases();
     services();
+    costs();
     shocks();
     forced();
     out_->age_when_down = spec_.age_when_down;
@@ -668,6 +669,16 @@ class Compiler {
       out_->components_below.insert(out_->components_below.end(), b.begin(), b.end());
       out_->cb_offset.push_back(static_cast<std::uint32_t>(out_->components_below.size()));
     }
+  }
+
+  void costs() {
+    std::vector<std::string> names;
+    std::vector<double> rto;
+    for (const Service& s : out_->services) {
+      names.push_back(s.name);
+      rto.push_back(s.rto);
+    }
+    out_->costs = compile_costs(spec_.costs, names, rto);
   }
 
   struct PendingCascades {

@@ -234,8 +234,8 @@ class Reader {
 
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
-constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion = 2;  // 2: incident scenarios (forced events)
+constexpr std::uint32_t kResultsVersion = 2;  // 2: money arrays
+constexpr std::uint32_t kSpecVersion = 3;     // 2: incident scenarios (forced events); 3: costs
 
 }  // namespace
 
@@ -504,6 +504,23 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(f.target);
     w.put(f.mode);
   });
+  put_list(w, spec.costs, [&](const ServiceCostSpec& c) {
+    w.put(c.service);
+    w.put(c.per_hour);
+    w.put(c.weekly);
+    w.put(c.week_origin);
+    w.put(c.per_outage);
+    w.put(c.beyond_rto_per_hour);
+    w.put(c.planned_per_hour);
+    w.put(c.loss_per_incident);
+    w.put(c.loss_per_hour);
+    w.put(c.sla_fee);
+    w.put(c.sla_period);
+    put_list(w, c.sla_tiers, [&](const SlaTierSpec& t) {
+      w.put(t.below);
+      w.put(t.share);
+    });
+  });
   return w.take();
 }
 
@@ -589,6 +606,27 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     f.target = rd.text();
     f.mode = rd.text();
     return f;
+  });
+  spec.costs = get_list<ServiceCostSpec>(rd, [&] {
+    ServiceCostSpec c;
+    c.service = rd.text();
+    c.per_hour = rd.get<double>();
+    c.weekly = rd.array<double>();
+    c.week_origin = rd.get<double>();
+    c.per_outage = rd.get<double>();
+    c.beyond_rto_per_hour = rd.get<double>();
+    c.planned_per_hour = rd.get<double>();
+    c.loss_per_incident = rd.get<double>();
+    c.loss_per_hour = rd.get<double>();
+    c.sla_fee = rd.get<double>();
+    c.sla_period = rd.get<double>();
+    c.sla_tiers = get_list<SlaTierSpec>(rd, [&] {
+      SlaTierSpec t;
+      t.below = rd.get<double>();
+      t.share = rd.get<double>();
+      return t;
+    });
+    return c;
   });
   rd.finish();
   return spec;

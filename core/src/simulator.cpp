@@ -55,6 +55,13 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   component_loss_incidents.assign(n * n_components, 0);
   component_data_lost.assign(n * n_components, 0.0);
   mode_failures.assign(n * n_modes, 0);
+  service_cost_downtime.assign(ns, 0.0);
+  service_cost_outages.assign(ns, 0.0);
+  service_cost_beyond_rto.assign(ns, 0.0);
+  service_cost_planned.assign(ns, 0.0);
+  service_cost_data.assign(ns, 0.0);
+  service_cost_sla.assign(ns, 0.0);
+  service_cause_cost.assign(ns * n_causes, 0.0);
   events.assign(n, 0);
   outage_histogram.assign(n_services * DurationHistogram::kBins, 0);
   outages.clear();
@@ -76,7 +83,8 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       standby_(model),
       crews_(model),
       phases_(model),
-      outages_(model) {}
+      outages_(model),
+      cost_(model.costs, options.horizon) {}
 
 void Replicator::reset(std::uint64_t rep) {
   rep_ = rep;
@@ -92,6 +100,7 @@ void Replicator::reset(std::uint64_t rep) {
   comp_.reset(m_);
   recovery_.reset();
   data_.reset();
+  if (m_.costs.any_sla) cost_.reset();
   // The first events, in a fixed order (ties at one instant fire in scheduling order): every
   // component's first failure, every shock's first arrival, every window's first opening.
   for (std::uint32_t c = 0; c < nc(); ++c) renew(c, 0.0);
@@ -484,6 +493,7 @@ void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
     out_->service_data_lost[si] += loss;
     out_->service_max_loss[si] = std::max(out_->service_max_loss[si], loss);
     if (m_.services[s].has_rpo && loss > m_.services[s].rpo) ++out_->service_rpo_breaches[si];
+    if (m_.costs.any) cost_.data_loss(cost_row(), s, loss, mode);
   }
   if (recording_ && n_records_ < opt_.max_records_per_replication) {
     ++n_records_;
@@ -680,6 +690,7 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   }
   if (cause >= 0)
     out_->service_cause_downtime[row * out_->n_causes + static_cast<std::size_t>(cause)] += d;
+  if (m_.costs.any) cost_.outage(cost_row(), si, outages_.down_since[si], t, planned, cause);
   if (planned) {
     out_->service_planned_downtime[row] += d;
   } else {
@@ -723,6 +734,19 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
                              censored, cause, planned});
     rec_->outage_phases.insert(rec_->outage_phases.end(), bd, bd + np);
   }
+}
+
+// The money arrays of the row in progress (cost.hpp).
+CostRow Replicator::cost_row() noexcept {
+  const std::size_t r = row_ * out_->n_services;
+  return {out_->service_cost_downtime.data() + r,
+          out_->service_cost_outages.data() + r,
+          out_->service_cost_beyond_rto.data() + r,
+          out_->service_cost_planned.data() + r,
+          out_->service_cost_data.data() + r,
+          out_->service_cost_sla.data() + r,
+          out_->service_cause_cost.data() + r * out_->n_causes,
+          out_->n_causes};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,6 +837,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   }
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (!gates_.up[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
+  if (m_.costs.any_sla) cost_.finish(cost_row());
   out.events[row_] = events;
   if (recording_)
     records.blocks.push_back(

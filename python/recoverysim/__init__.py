@@ -48,6 +48,7 @@ from .distributions import (
 from .exact import ExactResults, RareEventResults, component_availability, exact, rare_events, structure_availability
 from .io import ModelFileError, load, loads
 from .model import Model
+from .money import ServiceCost, SlaCredits, weekly_profile
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby
 from .results import Results
@@ -122,6 +123,9 @@ __all__ = [
     "fail",
     "shock",
     "run_scenarios",
+    "ServiceCost",
+    "SlaCredits",
+    "weekly_profile",
     "hours",
     "examples",
     "set_log_level",

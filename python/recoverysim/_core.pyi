@@ -140,6 +140,25 @@ class ModelSpec:
         maintenance: list[MaintenanceSpec] = ...,
         age_when_down: bool = True,
         forced: list[ForcedEventSpec] = ...,
+        costs: list[ServiceCostSpec] = ...,
+    ) -> None: ...
+
+class ServiceCostSpec:
+    def __init__(
+        self,
+        *,
+        service: str,
+        per_hour: float = 0.0,
+        weekly: list[float] = ...,
+        week_origin: float = 0.0,
+        per_outage: float = 0.0,
+        beyond_rto_per_hour: float = 0.0,
+        planned_per_hour: float = 0.0,
+        loss_per_incident: float = 0.0,
+        loss_per_hour: float = 0.0,
+        sla_fee: float = 0.0,
+        sla_period: float = 730.0,
+        sla_tiers: list[tuple[float, float]] = ...,
     ) -> None: ...
 
 class ForcedEventSpec:
@@ -254,6 +273,20 @@ class RunResults:
     def component_data_lost(self) -> npt.NDArray[np.float64]: ...
     @property
     def mode_failures(self) -> npt.NDArray[np.uint32]: ...
+    @property
+    def service_cost_downtime(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cost_outages(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cost_beyond_rto(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cost_planned(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cost_data(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cost_sla(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def service_cause_cost(self) -> npt.NDArray[np.float64]: ...
     @property
     def events(self) -> npt.NDArray[np.uint64]: ...
     @property

@@ -37,6 +37,10 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
     """The engine's view of a model (a ``_core.ModelSpec``); ``forced``: an incident scenario's
     events (:func:`forced_event`)."""
 
+    for name in model.running_costs:
+        if name not in model.components and name not in model.crews:
+            raise ValueError(f"running cost: unknown component or crew {name!r}")
+
     def targets(selector: Any, where: str) -> list[str]:
         names = model.select(selector)
         if not names:
@@ -83,6 +87,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
         ],
         age_when_down=model.age_when_down,
         forced=forced or [],
+        costs=[c.to_spec() for c in model.costs.values()],
     )
 
 
@@ -148,7 +153,7 @@ def default_threads() -> int:
 def result_bytes(compiled: Any, replications: int) -> int:
     """Bytes of the per-replication result arrays of a run (see RunResults in the engine)."""
     ns, nc, nm = len(compiled.service_names), len(compiled.component_names), len(compiled.mode_names)
-    per = ns * (64 + 8 * (nm + len(compiled.shock_names)) + 8 * len(compiled.phases)) + 28 * nc + 4 * nm + 8
+    per = ns * (64 + 48 + 16 * (nm + len(compiled.shock_names)) + 8 * len(compiled.phases)) + 28 * nc + 4 * nm + 8
     return per * replications
 
 

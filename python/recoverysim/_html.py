@@ -165,7 +165,40 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
             if e.note and f"{s}: {e.note}" not in notes:
                 notes.append(f"{s}: {e.note}")
     foot = "".join(f'<div style="{_SUB}">{_e(n)}</div>' for n in notes)
-    return f"<div>{header}{_table(headers, rows, numeric)}{foot}</div>"
+    money = _cost_html(res) if res.has_costs else ""
+    return f"<div>{header}{_table(headers, rows, numeric)}{foot}{money}</div>"
+
+
+def _cost_html(res: Results) -> str:
+    """What the run cost: per service and kind, the running cost, the total with its interval and
+    tail (P50 · P90 · P99), and the causes that cost the most."""
+    per = fmt.per_horizon(res.horizon)
+    df = res.cost_breakdown()
+    kinds = [k for k in ("downtime", "outages", "beyond_rto", "planned", "data_loss", "sla_credits", "running") if (df[k] > 0).any()]
+    headers = ["cost", *[k.replace("_", " ") for k in kinds], f"total per {_e(per)}"]
+    rows = [
+        [f"<b>{_e(str(name))}</b>", *[fmt.money(r[k]) if r[k] > 0 else "–" for k in kinds], fmt.money(r["total"])]
+        for name, r in df.iterrows()
+    ]
+    e = res.expected_cost()
+    p50, p90, p99 = res.cost_quantiles()
+    rows.append(
+        [
+            "<b>total</b>",
+            *[""] * len(kinds),
+            _two(
+                f"<b>{fmt.money(e.mean)}</b>",
+                f"({fmt.money(e.low)} – {fmt.money(e.high)}) · P50 {fmt.money(p50)} · P90 {fmt.money(p90)} · P99 {fmt.money(p99)}",
+            ),
+        ]
+    )
+    by = res.cost_by_component()
+    foot = (
+        f'<div style="{_SUB}">costs caused by {_e(", ".join(f"{c} {fmt.money(v)}" for c, v in by.head(5).items()))}</div>'
+        if len(by)
+        else ""
+    )
+    return _table(headers, rows, [False, *[True] * (len(kinds) + 1)]) + foot
 
 
 # --- Model -----------------------------------------------------------------------------------------

@@ -25,12 +25,25 @@ from . import _core, _engine
 from ._distributed import chunks, run_chunk
 from .stats import Estimate, proportion_interval, ratio_estimate_from_sd, t_quantile
 
-__all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES"]
+__all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES", "COST_EDGES", "COST_KEYS"]
 
 BLOCK = 65_536
 IN_FLIGHT = 64  # blocks submitted to an executor and not yet reduced
 # Downtime per horizon: [0, 0] then log bins from 1e-6 h to 1e7 h, 40 per decade.
 DOWNTIME_EDGES = np.concatenate(([0.0], 10.0 ** np.linspace(-6, 7, 13 * 40 + 1)))
+
+# Cost per horizon (money): [0, 0] then log bins from 1e-3 to 1e13, 40 per decade (quantiles within
+# 2.9 %, as for the downtime).
+COST_EDGES = np.concatenate(([0.0], 10.0 ** np.linspace(-3, 13, 16 * 40 + 1)))
+# The engine's money arrays [rep, service]; a replication's cost is their sum.
+COST_KEYS = (
+    "service_cost_downtime",
+    "service_cost_outages",
+    "service_cost_beyond_rto",
+    "service_cost_planned",
+    "service_cost_data",
+    "service_cost_sla",
+)
 
 # Pairs whose cross sums the estimators need: (a, b) -> sum of a*b per entity.
 _CROSS = (
@@ -57,6 +70,12 @@ class Aggregate:
         self.sla_met = np.zeros(len(sla_targets), dtype=np.int64)
         self.downtime_hist: np.ndarray | None = None
         self.kept: _core.RunResults | None = None  # outage histogram and records of the blocks so far
+        # Cost per replication of each service and (last column) of all services together: sums,
+        # sums of squares, non-zero counts, histograms over COST_EDGES.
+        self.cost_s1: np.ndarray | None = None
+        self.cost_s2: np.ndarray | None = None
+        self.cost_positive: np.ndarray | None = None
+        self.cost_hist: np.ndarray | None = None
 
     def add(self, raw: _core.RunResults) -> None:
         """Fold one block (what the engine returns) into the aggregates."""
@@ -88,7 +107,23 @@ class Aggregate:
         for s in range(d.shape[1]):
             h[s] = np.histogram(np.minimum(d[:, s], DOWNTIME_EDGES[-1] * 0.999), bins=DOWNTIME_EDGES)[0]
         self.downtime_hist = h if self.downtime_hist is None else self.downtime_hist + h
+        self._add_costs(raw)
         self.n += d.shape[0]
+
+    def _add_costs(self, raw: _core.RunResults) -> None:
+        per = sum(getattr(raw, k).astype(np.float64) for k in COST_KEYS)
+        c = np.concatenate((per, per.sum(axis=1, keepdims=True)), axis=1)
+        s1, s2, pos = c.sum(axis=0), (c * c).sum(axis=0), (c > 0).sum(axis=0).astype(np.int64)
+        h = np.zeros((c.shape[1], len(COST_EDGES) - 1), dtype=np.int64)
+        for j in range(c.shape[1]):
+            h[j] = np.histogram(np.minimum(c[:, j], COST_EDGES[-1] * 0.999), bins=COST_EDGES)[0]
+        if self.cost_s1 is None:
+            self.cost_s1, self.cost_s2, self.cost_positive, self.cost_hist = s1, s2, pos, h
+        else:
+            self.cost_s1 += s1
+            self.cost_s2 += s2
+            self.cost_positive += pos  # type: ignore[operator]
+            self.cost_hist += h  # type: ignore[operator]
 
 
 def blocks(replications: int) -> Iterator[tuple[int, int]]:

@@ -35,6 +35,7 @@ narrow as asked (adaptive precision).
 from __future__ import annotations
 
 import copy as _copy
+import dataclasses
 import itertools
 import math
 import os
@@ -71,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Metric",
     "METRICS",
+    "TOTAL_COST",
     "metric",
     "Difference",
     "Comparison",
@@ -172,6 +174,8 @@ class Metric:
             return fmt.NA if not math.isfinite(x) else f"{x:.{self.digits(x) if digits is None else digits}%}"
         if self.unit == "hours":
             return fmt.duration(x)
+        if self.unit == "money":
+            return fmt.money(x)
         return "n/a" if not math.isfinite(x) else f"{x:.4g}"
 
     def format_difference(self, d: float) -> str:
@@ -179,6 +183,8 @@ class Metric:
             return fmt.percentage_points(d)
         if self.unit == "hours":
             return fmt.signed_duration(d)
+        if self.unit == "money":
+            return fmt.signed_money(d)
         return fmt.signed(d, 4)
 
     def describe(self, res: Results | None, service: str) -> str:
@@ -225,14 +231,21 @@ METRICS: dict[str, Metric] = {
         Metric("p_rpo_breach", "P(at least one RPO breach)", False, "share", lambda r, s: r.rpo_breaches(s) > 0, target="rpo"),
         Metric("data_lost_h", "writes lost per horizon", False, "hours", lambda r, s: r.data_lost(s)),
         Metric("planned_downtime_h", "planned downtime per horizon", False, "hours", lambda r, s: r.planned_downtime(s)),
+        Metric("cost", "cost per horizon", False, "money", lambda r, s: r.costs(s)),
     )
 }
+# The total cost of a run (every service plus the running cost of the architecture): not a
+# per-service metric, so it is not in METRICS; Comparison.cost_difference and the sensitivity
+# ranking by cost use it (the service argument is ignored).
+TOTAL_COST = Metric("total_cost", "total cost per horizon (running costs included)", False, "money", lambda r, s: r.costs())
 
 
 def metric(name: str | Metric) -> Metric:
     """The :class:`Metric` called ``name`` (one of :data:`METRICS`)."""
     if isinstance(name, Metric):
         return name
+    if name == TOTAL_COST.name:
+        return TOTAL_COST
     try:
         return METRICS[name]
     except (KeyError, TypeError):
@@ -262,6 +275,8 @@ def _default_metrics(ra: Results, rb: Results, service: str) -> list[str]:
         out += ["rto_compliance", "p_rto_breach"]
     if both("rpo"):
         out += ["rpo_compliance", "data_lost_h"]
+    if all(service in r._model.costs for r in (ra, rb)):
+        out.append("cost")
     return out
 
 
@@ -529,6 +544,38 @@ class Comparison:
         """
         return [self.difference(s, m) for s in self.services for m in self.metrics[s]]
 
+    def cost_difference(self, confidence: float | None = None) -> Difference:
+        """Candidate − baseline of the total cost per horizon (every service's losses plus the
+        running cost of the architecture), paired replication by replication.
+
+        A change that costs more to run and saves more in expected losses shows a negative
+        difference: it pays for itself when the whole interval is below 0 (verdict ``better``).
+
+        Parameters
+        ----------
+        confidence : float, optional
+            Another confidence level than the comparison's.
+
+        Returns
+        -------
+        Difference
+            Service ``"(total)"``, metric ``"total_cost"``.
+
+        Examples
+        --------
+        >>> a = rs.examples.load("single")
+        >>> _ = a.cost("web", per_hour=50_000)
+        >>> b = a.copy("two-servers")
+        >>> _ = b.component("server-2", mttf="2000h", mttr="30m")
+        >>> _ = b.service("web", rs.any_of("server", "server-2"), replace=True)
+        >>> b.running_cost("server-2", 10_000)
+        >>> d = rs.compare(a, b, horizon="1y", replications=500, seed=1, progress=False).cost_difference()
+        >>> d.verdict
+        'better'
+        """
+        d = _difference(self.baseline, self.candidate, "", TOTAL_COST, confidence or self.confidence, self.paired)
+        return dataclasses.replace(d, service="(total)")
+
     def worse(self) -> list[Difference]:
         """The (service, metric) pairs where the candidate is significantly worse.
 
@@ -636,6 +683,19 @@ class Comparison:
                 lines.append(
                     f"  {label:<{w}}  {before:>12} -> {after:<12} {m.format_difference(diff.mean):>11} {interval:<26} {d.verdict}{vr}"
                 )
+            lines.append("")
+        if b.has_costs or c.has_costs:
+            d = self.cost_difference()
+            m = TOTAL_COST
+            run = c.running_cost() - b.running_cost()
+            lines.append(
+                f"total cost per {fmt.per_horizon(self.horizon)} (running included)  {m.format(d.baseline.mean)} -> {m.format(d.candidate.mean)} "
+                f"{m.format_difference(d.difference.mean)} [{m.format_difference(d.difference.low)}, {m.format_difference(d.difference.high)}] "
+                f"{d.verdict}"
+            )
+            if run:
+                saved = run - d.difference.mean
+                lines.append(f"  running cost {fmt.signed_money(run)}, expected losses {fmt.signed_money(-saved)}")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 

@@ -72,6 +72,7 @@ class ExactResults:
         self._sol = solution
         self.service_names = list(service_names)
         self._services = {n: d for n, d in zip(self.service_names, solution.services)}
+        self._costs = dict(model.costs)  # money: the prices the chain can be rewarded with
 
     @property
     def n_states(self) -> int:
@@ -233,6 +234,84 @@ class ExactResults:
     def _check(self, service: str) -> str:
         self._get(service)
         return service
+
+    def _cost(self, service: str, allowed: Sequence[str]) -> Any:
+        c = self._costs.get(self._check(service))
+        if c is None:
+            raise ValueError(f"service {service!r} has no cost (Model.cost)")
+        beyond = {
+            "beyond_rto_per_hour": c.beyond_rto_per_hour,
+            "planned_per_hour": c.planned_per_hour,
+            "data_loss_per_incident": c.data_loss_per_incident,
+            "data_loss_per_hour": c.data_loss_per_hour,
+            "sla": c.sla is not None,
+            "per_outage": c.per_outage,
+            "weekly profile": c.weekly,
+        }
+        extra = [k for k, v in beyond.items() if v and k not in allowed]
+        if extra:
+            raise ValueError(
+                f"the Markov chain prices only {' and '.join(allowed)}: service {service!r} also has {', '.join(extra)} (simulate it)"
+            )
+        return c
+
+    def cost_rate(self, service: str) -> float:
+        """Steady-state expected cost per hour of a service (a Markov reward).
+
+        Reward rate ``per_hour`` in the down states and an impulse ``per_outage`` on every
+        up-to-down transition: ``mean rate × (1 − A) + per_outage × failure frequency``. A weekly
+        profile enters by its mean over the week (exact in steady state: the chain does not know
+        the time of week). Costs the chain has no state for (beyond the RTO, planned downtime,
+        data loss, SLA credits) raise ``ValueError``.
+
+        Parameters
+        ----------
+        service : str
+            A priced service.
+
+        Returns
+        -------
+        float
+            Expected cost per hour in steady state.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000, per_outage=50)
+        >>> ex = m.exact()
+        >>> round(ex.cost_rate("web"), 6) == round(1000 * (1 - ex.availability("web")) + 50 * ex.failure_frequency("web"), 6)
+        True
+        """
+        c = self._cost(service, ("per_hour", "per_outage", "weekly profile"))
+        return c.mean_rate() * (1.0 - self.availability(service)) + c.per_outage * self.failure_frequency(service)
+
+    def expected_cost(self, service: str, horizon: Duration) -> float:
+        """Expected cost of a service over [0, horizon] from all up (transient solution): a
+        constant ``per_hour`` times the expected downtime ``horizon × (1 − mean availability)``.
+
+        Parameters
+        ----------
+        service : str
+            A service priced with a constant ``per_hour`` only.
+        horizon : duration
+            The horizon, e.g. ``"1y"``.
+
+        Returns
+        -------
+        float
+            What a simulation of that horizon estimates with :meth:`Results.expected_cost`.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000)
+        >>> ex = m.exact()
+        >>> ex.expected_cost("web", "1y") == 1000 * 8760 * (1 - ex.mean_availability("web", "1y"))
+        True
+        """
+        c = self._cost(service, ("per_hour",))
+        h = hours(horizon, name="horizon")
+        return float(c.per_hour) * h * (1.0 - self.mean_availability(service, h))
 
     def summary(self, horizon: Duration | None = None) -> pd.DataFrame:
         """One row per service: steady availability, outages per year, mean outage (hours), mean

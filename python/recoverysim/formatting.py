@@ -35,6 +35,8 @@ __all__ = [
     "confidence",
     "sig",
     "number",
+    "money",
+    "signed_money",
 ]
 
 NA = "n/a"
@@ -255,3 +257,28 @@ def number(x: float, sig: int = 3) -> str:
         return f"{round(x, sig - 1 - mag):,.0f}"
     text = f"{x:.{sig - 1 - mag}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(x: float | None) -> str:
+    """An amount of money (no currency: the user's), 3 significant digits with k / M / B:
+    ``1234 -> '1.23k'``, ``4.56e6 -> '4.56M'``, ``950 -> '950'``.
+
+    >>> [money(x) for x in (0, 950, 1234, 4.56e6, 7.2e9, 0.5)]
+    ['0', '950', '1.23k', '4.56M', '7.2B', '0.5']
+    """
+    if x is None or not math.isfinite(x):
+        return NA
+    a = abs(x)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale * 0.9995:
+            return number(x / scale) + suffix
+    return number(x)
+
+
+def signed_money(x: float) -> str:
+    """A difference of money with its sign: ``-1.2e5 -> '-120k'``, ``3000 -> '+3k'``.
+
+    >>> signed_money(-1.2e5), signed_money(3000)
+    ('-120k', '+3k')
+    """
+    return ("+" if x > 0 else "") + money(x)

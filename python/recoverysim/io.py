@@ -53,6 +53,7 @@ from .distributions import (
     Weibull,
 )
 from .model import Model
+from .money import SlaCredits, weekly_profile
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, k_of_n
 from .units import duration_literal, hours
@@ -426,6 +427,9 @@ _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
 _MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
+_COST_FIELDS = ("per_hour", "week_origin", "per_outage", "beyond_rto_per_hour", "planned_per_hour", "data_loss", "sla")
+_DATA_LOSS_COST_FIELDS = ("per_incident", "per_hour")
+_SLA_FIELDS = ("fee", "tiers", "period")
 _GROUPS = ("all_of", "any_of", "k_of_n", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
 
@@ -1109,6 +1113,95 @@ def load(path: PathLike) -> Model:
         raise ModelFileError(str(path), e.strerror or str(e), file=str(path)) from None
 
 
+def _amount(v: Any, path: _Path) -> float:
+    x = _number(v, path)
+    if x < 0:
+        _fail(path, f"expected an amount >= 0, got {v!r}")
+    return x
+
+
+def _hourly_rate(v: Any, path: _Path) -> float | tuple[float, ...]:
+    """A constant rate, 168 hourly rates, or {base: rate, peaks: {'mon-fri 13-21': rate}}."""
+    if isinstance(v, list):
+        if len(v) != 168:
+            _fail(path, f"a weekly profile needs 168 hourly rates (one per hour of the week, hour 0 = Monday 00:00), got {len(v)}")
+        return tuple(_amount(x, path / i) for i, x in enumerate(v))
+    if isinstance(v, dict):
+        _fields(v, path, ("base", "peaks"), required=("base",))
+        base = _amount(v["base"], path / "base")
+        peaks = _mapping(v.get("peaks", {}), path / "peaks", "peaks such as {mon-fri 13-21: 80000}")
+        rates = {}
+        for k, r in peaks.items():
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or not (math.isfinite(r) and r >= 0):
+                _fail(path / "peaks", f"{k!r}: expected an amount >= 0, got {_got(r)}")
+            rates[k] = float(r)
+        try:
+            return weekly_profile(base, rates)
+        except ValueError as e:
+            _fail(path / "peaks", str(e).removeprefix("weekly_profile: "))
+    return _amount(v, path)
+
+
+def _load_costs(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "cost").items():
+        p = path / name
+        ld.check_ref(name, p, "services", "service")
+        d = _mapping(body, p, "a service's costs such as {per_hour: 50000, per_outage: 2000}")
+        _fields(d, p, _COST_FIELDS)
+        kwargs: dict[str, Any] = {}
+        if "per_hour" in d:
+            kwargs["per_hour"] = _hourly_rate(d["per_hour"], p / "per_hour")
+        if "week_origin" in d:
+            kwargs["week_origin"] = _duration(d["week_origin"], p / "week_origin", minimum=">= 0")
+            if kwargs["week_origin"] >= 168:
+                _fail(p / "week_origin", "must be an hour of the week in [0, 168) (0 = Monday 00:00)")
+        for f in ("per_outage", "beyond_rto_per_hour", "planned_per_hour"):
+            if f in d:
+                kwargs[f] = _amount(d[f], p / f)
+        if kwargs.get("beyond_rto_per_hour") and ld.model.services[name].rto is None:
+            _fail(p / "beyond_rto_per_hour", f"service {name!r} has no rto")
+        if "data_loss" in d:
+            dl = _mapping(d["data_loss"], p / "data_loss", "{per_incident: 5000, per_hour: 100000}")
+            _fields(dl, p / "data_loss", _DATA_LOSS_COST_FIELDS)
+            if "per_incident" in dl:
+                kwargs["data_loss_per_incident"] = _amount(dl["per_incident"], p / "data_loss" / "per_incident")
+            if "per_hour" in dl:
+                kwargs["data_loss_per_hour"] = _amount(dl["per_hour"], p / "data_loss" / "per_hour")
+        if "sla" in d:
+            q = p / "sla"
+            sd = _mapping(d["sla"], q, "{fee: 100000, tiers: {99.9%: 10%, 99%: 30%}}")
+            _fields(sd, q, _SLA_FIELDS, required=("fee", "tiers"))
+            fee = _amount(sd["fee"], q / "fee")
+            if fee <= 0:
+                _fail(q / "fee", "expected a fee > 0 (credits are shares of it)")
+            tiers = _mapping(sd["tiers"], q / "tiers", "{availability below: share of the fee}, e.g. {99.9%: 10%, 99%: 30%}")
+            if not tiers:
+                _fail(q / "tiers", "needs at least one tier")
+            pairs = []
+            for k, share in tiers.items():
+                below: Any = k
+                if isinstance(k, str) and not k.strip().endswith("%"):
+                    try:  # a JSON key is a string: "0.999"
+                        below = float(k)
+                    except ValueError:
+                        pass
+                pairs.append((_probability(below, q / "tiers" / str(k)), _probability(share, q / "tiers" / str(k))))
+            period = _duration(sd["period"], q / "period", minimum="> 0") if "period" in sd else 730.0
+            try:
+                kwargs["sla"] = SlaCredits(fee, pairs, period)
+            except ValueError as e:
+                _fail(q / "tiers" if "tiers" in str(e) else q / "period", str(e).removeprefix("sla "))
+        ld.model.cost(name, **kwargs)
+
+
+def _load_running_costs(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, per_year in _entities(v, path, "running cost").items():
+        if name not in ld.names["components"] and name not in ld.names["crews"]:
+            known = ld.names["components"] + ld.names["crews"]
+            _fail(path / name, f"unknown component or crew {name!r}{_suggest(name, known)}")
+        ld.model.running_cost(name, _amount(per_year, path / name))
+
+
 # --- the sections, in reading order ---------------------------------------------------------------
 #
 # To add a section (shocks, maintenance...): write _load_x(ld, value, path) here, which reads the
@@ -1126,10 +1219,13 @@ _LOADERS: dict[str, Callable[[_Loader, Any, _Path], None]] = {
     "services": _load_services,
     "shocks": _load_shocks,
     "maintenance": _load_maintenance,
+    "costs": _load_costs,
+    "running_costs": _load_running_costs,
 }
 
 SECTIONS: tuple[Section, ...] = tuple(
-    Section(key, _LOADERS[key], dump, entities=key not in ("name", "age_when_down")) for key, dump in writer.SECTIONS_OUT
+    Section(key, _LOADERS[key], dump, entities=key not in ("name", "age_when_down", "costs", "running_costs"))
+    for key, dump in writer.SECTIONS_OUT
 )
 """Top-level sections in the order they are read. The names of every entity section are known
 before any section is read, so references may point forwards."""

@@ -23,6 +23,7 @@ from . import _engine, _html, exact, run, writer
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
+from .money import ServiceCost, SlaCredits, check_amount
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Service, requirement_from
 from .units import Duration, hours
@@ -85,6 +86,8 @@ class Model:
         self.procedures: dict[str, Procedure] = {}
         self.shocks: dict[str, Shock] = {}
         self.maintenances: dict[str, Maintenance] = {}
+        self.costs: dict[str, ServiceCost] = {}  # by service
+        self.running_costs: dict[str, float] = {}  # component or crew -> cost per year
 
     # --- building -------------------------------------------------------------------------------
 
@@ -415,6 +418,122 @@ class Model:
         self.maintenances[name] = w
         return w
 
+    def cost(
+        self,
+        service: str,
+        per_hour: float | Sequence[float] = 0.0,
+        *,
+        week_origin: float = 0.0,
+        per_outage: float = 0.0,
+        beyond_rto_per_hour: float = 0.0,
+        planned_per_hour: float = 0.0,
+        data_loss_per_incident: float = 0.0,
+        data_loss_per_hour: float = 0.0,
+        sla: SlaCredits | None = None,
+    ) -> ServiceCost:
+        """Price a service's downtime, outages, data loss and SLA credits (replaces an earlier price).
+
+        Every replication is priced by the engine; results report the expected cost with its
+        interval, its quantiles and what drives it (:meth:`Results.expected_cost`).
+
+        Parameters
+        ----------
+        service : str
+            A service of the model.
+        per_hour : float or sequence of 168 floats, default 0
+            Cost per hour of unplanned downtime, constant or a weekly profile (hour 0 = Monday
+            00:00; :func:`recoverysim.weekly_profile`).
+        week_origin : float, default 0
+            Hour of the week at t = 0 (a weekly profile only).
+        per_outage : float, default 0
+            Fixed cost of each unplanned outage.
+        beyond_rto_per_hour : float, default 0
+            Extra cost per hour an outage lasts beyond the RTO (the service needs an ``rto``).
+        planned_per_hour : float, default 0
+            Cost per hour of planned downtime.
+        data_loss_per_incident : float, default 0
+            Cost of each data-loss incident beneath the service.
+        data_loss_per_hour : float, default 0
+            Cost per hour of writes lost beneath the service.
+        sla : SlaCredits, optional
+            Credits owed per calendar period by the period's availability.
+
+        Returns
+        -------
+        ServiceCost
+            The price added.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> c = m.cost("web", per_hour=20_000, per_outage=1_000)
+        >>> res = m.simulate("1y", 200, seed=1, progress=False)
+        >>> res.expected_cost().mean > 0
+        True
+        """
+        if service not in self.services:
+            known = ", ".join(self.services) or "(none)"
+            raise ValueError(f"cost: unknown service {service!r} (services: {known})")
+        c = ServiceCost(
+            service,
+            per_hour,
+            week_origin=week_origin,
+            per_outage=per_outage,
+            beyond_rto_per_hour=beyond_rto_per_hour,
+            planned_per_hour=planned_per_hour,
+            data_loss_per_incident=data_loss_per_incident,
+            data_loss_per_hour=data_loss_per_hour,
+            sla=sla,
+        )
+        if c.beyond_rto_per_hour > 0 and self.services[service].rto is None:
+            raise ValueError(f"cost of service {service!r} beyond_rto_per_hour: the service has no rto")
+        self.costs[service] = c
+        return c
+
+    def running_cost(self, name: str, per_year: float) -> None:
+        """The running cost of a component (a server, a region) or of a crew member, per year.
+
+        It is the same in every replication: results add ``per_year * horizon / 1y`` (a crew's cost
+        counts once per member) to the total cost, so two designs compare on total cost.
+
+        Parameters
+        ----------
+        name : str
+            A component or a crew of the model.
+        per_year : float
+            Cost per year (per member for a crew).
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> m.running_cost("server", 12_000)
+        >>> m.running_costs
+        {'server': 12000.0}
+        """
+        if name not in self.components and name not in self.crews:
+            raise ValueError(f"running cost: unknown component or crew {name!r}")
+        self.running_costs[name] = check_amount(per_year, f"running cost of {name!r} per_year")
+
+    def annual_running_cost(self) -> float:
+        """What the architecture costs to run per year: components plus crew members.
+
+        Returns
+        -------
+        float
+            Sum of the running costs per year (a crew's cost times its size).
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> m.running_cost("server", 12_000)
+        >>> m.annual_running_cost()
+        12000.0
+        """
+        total = 0.0
+        for name, per_year in self.running_costs.items():
+            total += per_year * (self.crews[name].size if name in self.crews else 1)
+        return total
+
     def select(self, targets: Selector) -> list[str]:
         """The component names a selector picks, in definition order.
 
@@ -476,6 +595,8 @@ class Model:
         new.procedures = dict(self.procedures)
         new.shocks = dict(self.shocks)
         new.maintenances = dict(self.maintenances)
+        new.costs = dict(self.costs)  # prices are not mutated once added
+        new.running_costs = dict(self.running_costs)
         return new
 
     def remove(self, name: str) -> None:
@@ -496,6 +617,8 @@ class Model:
         for table in (self.components, self.services, self.shocks, self.maintenances):
             if name in table:
                 del table[name]  # type: ignore[attr-defined]
+                self.costs.pop(name, None)  # its price goes with it
+                self.running_costs.pop(name, None)
                 return
         raise KeyError(f"no component, service, shock or maintenance named {name!r}")
 

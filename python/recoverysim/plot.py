@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "downtime_distribution",
+    "cost_distribution",
     "outage_durations",
     "availability_over_time",
     "downtime_causes",
@@ -562,6 +563,83 @@ def downtime_distribution(
 
 
 # --- 2. outage durations ------------------------------------------------------------------------------
+
+
+def cost_distribution(
+    res: Results,
+    service: str | None = None,
+    *,
+    tail: float = 0.99,
+    bins: int = 60,
+    ax: Axes | None = None,
+) -> Axes:
+    """Distribution of the cost per horizon (the annual cost, usually), with its tail marked.
+
+    Each replication contributes its cost: the total (every priced service plus the running
+    cost of the architecture) or one service's. The mean is a dashed line, the ``tail`` quantile
+    (P99: the bad year) a red line, and the replications beyond it are orange.
+
+    Parameters
+    ----------
+    res : Results
+        A simulation run (per-replication values kept).
+    service : str, optional
+        One service, or ``None`` for the total.
+    tail : float, default 0.99
+        The quantile marked as the tail, in (0, 1).
+    bins : int
+        Histogram bins.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = cost_distribution(res)                    # doctest: +SKIP
+    >>> ax.get_title(loc="left")                       # doctest: +SKIP
+    'exchange costs 571k per year on average; 1 year in 100 costs more than 1.46M'
+    """
+    if service is not None:
+        _check_service(res, service)
+    if not 0 < tail < 1:
+        raise ValueError(f"tail must be a quantile level in (0, 1), got {tail!r}")
+    ax = _new_ax(ax)
+    _style(ax)
+    who = res.model_name if service is None else _who(res.model_name, service)
+    c = np.asarray(res.costs(service), dtype=float)
+    per = fmt.per_horizon(res.horizon)
+    if c.size == 0 or float(c.max()) == float(c.min()):
+        _message(ax, f"{who}: the cost is the same in every {per} ({fmt.money(float(c[0]) if c.size else 0.0)})")
+        return ax
+    e = res.expected_cost(service)
+    q = float(np.quantile(c, tail))
+    edges = np.linspace(float(c.min()), float(c.max()), bins + 1)
+    counts, _ = np.histogram(c, bins=edges)
+    share = counts / c.size
+    centres, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    beyond = edges[:-1] >= q
+    ax.bar(centres[~beyond], share[~beyond], width=width[~beyond], color=_DATA, label=f"{per}s")
+    if beyond.any():
+        ax.bar(centres[beyond], share[beyond], width=width[beyond], color=_HIGHLIGHT, label=f"beyond P{100 * tail:g}")
+    ax.axvline(e.mean, color=PALETTE["black"], linestyle="--", linewidth=1.2, label=f"mean {fmt.money(e.mean)}")
+    ax.axvline(q, color=TARGET_COLOR, linewidth=1.5, label=f"P{100 * tail:g} {fmt.money(q)}")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.money(x)))
+    _percent_axis(ax.yaxis)
+    ax.set_xlabel(f"cost per {per}" + (" (running costs included)" if service is None and res.running_cost() else ""))
+    ax.set_ylabel(f"share of {per}s")
+    n_tail = round(1 / (1 - tail))
+    _title(
+        ax,
+        f"{who} costs {fmt.money(e.mean)} per {per} on average; 1 {per} in {n_tail} costs more than {fmt.money(q)}",
+        f"{res.replications:,} replications; mean {fmt.confidence(e.confidence)} CI {fmt.money(e.low)} – {fmt.money(e.high)}",
+    )
+    _legend(ax, loc="upper right")
+    return ax
 
 
 def _outage_groups(o: pd.DataFrame, by: str) -> pd.Series:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .formatting import confidence, duration, given_percent, horizon_words, per_horizon, percent, percent_interval, sig
+from .formatting import confidence, duration, given_percent, horizon_words, money, per_horizon, percent, percent_interval, sig
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import AnalysisResults, ScenarioResults
     from .results import Results
 
-__all__ = ["results_text", "analysis_text", "scenario_text"]
+__all__ = ["results_text", "cost_lines", "analysis_text", "scenario_text"]
 
 
 def _interval(e: object, fmt: Callable[[float], str]) -> str:
@@ -84,11 +84,47 @@ def results_text(res: Results) -> str:
             share = share[share >= 0.005]
             lines.append(f"  time spent in      {', '.join(f'{p} {percent(v)}' for p, v in share.head(5).items())}")
         lines.append("")
+    if res.has_costs:
+        lines.extend(cost_lines(res))
+        lines.append("")
     comp = res.components().sort_values("downtime_h", ascending=False).head(5)
     lines.append("components with the most downtime")
     for name, r in comp.iterrows():
         lines.append(f"  {name:<24} {r['failures']:8.2f} failures  {duration(r['downtime_h'])} down")
     return "\n".join(lines)
+
+
+_COST_KINDS = {
+    "downtime": "downtime",
+    "outages": "outages",
+    "beyond_rto": "beyond RTO",
+    "planned": "planned",
+    "data_loss": "data loss",
+    "sla_credits": "SLA credits",
+}
+
+
+def cost_lines(res: Results) -> list[str]:
+    """The money part of the report: expected cost with its interval and tail, by service and
+    kind, the running cost, and the causes that cost the most."""
+    per = per_horizon(res.horizon)
+    e = res.expected_cost()
+    p50, p90, p99 = res.cost_quantiles()
+    lines = [
+        f"cost per {per}        {money(e.mean)} {_interval(e, money)}",
+        f"  cost tail         P50 {money(p50)}   P90 {money(p90)}   P99 {money(p99)}",
+    ]
+    df = res.cost_breakdown()
+    for name, row in df.iterrows():
+        if name == "running" and row["running"] > 0:
+            lines.append(f"  running           {money(row['running'])} per {per} (components and crews)")
+            continue
+        parts = [f"{label} {money(row[k])}" for k, label in _COST_KINDS.items() if row[k] > 0]
+        lines.append(f"  {name:<17} {money(row['total'])}" + (f" ({', '.join(parts)})" if parts else ""))
+    by = res.cost_by_component()
+    if len(by):
+        lines.append(f"  costs caused by   {', '.join(f'{c} {money(v)}' for c, v in by.head(4).items())}")
+    return lines
 
 
 def analysis_text(a: AnalysisResults, top: int = 10) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -10,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _html, report
-from ._streaming import DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
+from ._streaming import COST_EDGES, DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
+from .money import HOURS_PER_YEAR
 from .stats import Estimate, complement, nonnegative_mean_estimate, nonnegative_mean_from_sums, proportion_estimate, ratio_estimate
 from .units import duration_literal
 from .validation import check_levels, check_probability
@@ -21,6 +23,17 @@ if TYPE_CHECKING:
 __all__ = ["Results", "StreamedResults"]
 
 _HIST_EDGES = np.asarray(_core.histogram_edges())
+
+
+# The money arrays of the engine by kind of cost (a total is their sum).
+COST_ARRAYS = {
+    "downtime": "service_cost_downtime",
+    "outages": "service_cost_outages",
+    "beyond_rto": "service_cost_beyond_rto",
+    "planned": "service_cost_planned",
+    "data_loss": "service_cost_data",
+    "sla_credits": "service_cost_sla",
+}
 
 
 class Results:
@@ -843,6 +856,245 @@ class Results:
 
     # --- records ---------------------------------------------------------------------------------
 
+    # --- money ------------------------------------------------------------------------------------
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether the model prices anything (service costs or running costs).
+
+        Returns
+        -------
+        bool
+            True when :meth:`Model.cost` or :meth:`Model.running_cost` was used.
+
+        Examples
+        --------
+        >>> rs.examples.load("single").simulate("1y", 10, seed=1, progress=False).has_costs
+        False
+        """
+        return bool(self._model.costs or self._model.running_costs)
+
+    def running_cost(self) -> float:
+        """What the architecture costs to run over the horizon (components and crew members).
+
+        Returns
+        -------
+        float
+            ``Model.annual_running_cost() * horizon / 1y``; the same in every replication.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> m.running_cost("server", 8760)
+        >>> m.simulate("1y", 10, seed=1, progress=False).running_cost()
+        8760.0
+        """
+        return self._model.annual_running_cost() * self.horizon / HOURS_PER_YEAR
+
+    def _cost_key(self, service: str | None) -> list[int]:
+        return list(range(len(self.service_names))) if service is None else [self._svc(service)]
+
+    def costs(self, service: str | None = None) -> np.ndarray:
+        """Cost per replication: the total (running costs included), or one service's losses.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service: the cost of its downtime, outages, data loss and SLA credits. ``None``:
+            every service plus the running cost of the architecture.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000)
+        >>> res = m.simulate("1y", 100, seed=1, progress=False)
+        >>> bool(np.allclose(res.costs("web"), 1000 * res.downtime("web")))
+        True
+        """
+        idx = self._cost_key(service)
+        total = np.zeros(self.replications)
+        for key in COST_ARRAYS.values():
+            total += getattr(self.raw, key)[:, idx].sum(axis=1)
+        return total + (self.running_cost() if service is None else 0.0)
+
+    def expected_cost(self, service: str | None = None, confidence: float = 0.95) -> Estimate:
+        """Expected cost over the horizon with its confidence interval.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service (its losses), or ``None``: the total, running costs included.
+        confidence : float, default 0.95
+            Two-sided confidence level of the interval, in (0, 1).
+
+        Returns
+        -------
+        Estimate
+            Mean with its confidence interval.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000, per_outage=100)
+        >>> e = m.simulate("1y", 200, seed=1, progress=False).expected_cost()
+        >>> e.low < e.mean < e.high
+        True
+        """
+        run = self.running_cost() if service is None else 0.0
+        losses = self.costs(service) - run
+        e = nonnegative_mean_estimate(losses, confidence, what="had any cost")
+        return dataclasses.replace(e, mean=e.mean + run, low=e.low + run, high=e.high + run) if run else e
+
+    def cost_quantiles(self, service: str | None = None, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
+        """Quantiles of the cost per replication: the bad year (P99), not only the mean.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service, or ``None``: the total.
+        q : sequence of float, default (0.5, 0.9, 0.99)
+            Probabilities of the quantiles, in [0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            One quantile per probability.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000)
+        >>> p50, p90, p99 = m.simulate("1y", 200, seed=1, progress=False).cost_quantiles()
+        >>> bool(p50 <= p90 <= p99)
+        True
+        """
+        return np.quantile(self.costs(service), check_levels(q))
+
+    def cost_breakdown(self) -> pd.DataFrame:
+        """Mean cost per horizon by service and kind: what costs the most.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per priced service and a row ``running`` (the architecture); columns
+            ``downtime``, ``outages``, ``beyond_rto``, ``planned``, ``data_loss``,
+            ``sla_credits``, ``running`` and ``total``.
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000, per_outage=100)
+        >>> df = m.simulate("1y", 100, seed=1, progress=False).cost_breakdown()
+        >>> list(df.columns)
+        ['downtime', 'outages', 'beyond_rto', 'planned', 'data_loss', 'sla_credits', 'running', 'total']
+        """
+        rows: dict[str, dict[str, float]] = {}
+        for s in self._model.costs:
+            i = self._svc(s)
+            rows[s] = {k: float(self._column_mean(key)[i]) for k, key in COST_ARRAYS.items()}
+            rows[s]["running"] = 0.0
+        if self._model.running_costs:
+            rows["running"] = dict.fromkeys(COST_ARRAYS, 0.0)
+            rows["running"]["running"] = self.running_cost()
+        df = pd.DataFrame.from_dict(rows, orient="index", columns=[*COST_ARRAYS, "running"])
+        df["total"] = df.sum(axis=1)
+        df.index.name = "service"
+        return df
+
+    def cost_by_cause(self, service: str | None = None) -> pd.DataFrame:
+        """Mean cost per horizon by root cause (failure mode or shock), largest first.
+
+        SLA credits depend on a whole period's downtime, not on one cause: they are left out
+        (see :meth:`cost_breakdown`). Data loss is blamed on the failure mode that lost the data.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service, or ``None``: every service.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (source, cause); columns ``kind`` (failure, maintenance, shock), ``cost`` and
+            ``share`` (of the costs with a cause).
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000)
+        >>> m.simulate("1y", 100, seed=1, progress=False).cost_by_cause().index[0]
+        ('server', 'failure')
+        """
+        per = self._column_mean("service_cause_cost")[self._cost_key(service)].sum(axis=0)
+        sources, causes, planned = self._cause_labels()
+        n_modes = len(self.mode_names)
+        total = per.sum()
+        df = pd.DataFrame(
+            {
+                "source": sources,
+                "cause": causes,
+                "kind": ["maintenance" if p else ("shock" if j >= n_modes else "failure") for j, p in enumerate(planned)],
+                "cost": per,
+                "share": per / total if total > 0 else np.full(per.shape, np.nan),
+            }
+        )
+        df = df[df["cost"].to_numpy() > 0].sort_values("cost", ascending=False)
+        return df.set_index(["source", "cause"])
+
+    def cost_by_component(self, service: str | None = None) -> pd.Series:
+        """Mean cost per horizon begun by each component's failures and each shock, largest first.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service, or ``None``: every service.
+
+        Returns
+        -------
+        pandas.Series
+            Cost by component or shock name (SLA credits left out, see :meth:`cost_by_cause`).
+
+        Examples
+        --------
+        >>> m = rs.examples.load("single")
+        >>> _ = m.cost("web", per_hour=1000)
+        >>> list(m.simulate("1y", 100, seed=1, progress=False).cost_by_component().index)
+        ['server']
+        """
+        by = self.cost_by_cause(service)
+        if by.empty:
+            return pd.Series(dtype=float, name="cost")
+        return by.groupby(level="source")["cost"].sum().sort_values(ascending=False)
+
+    def cost_by_shock(self, service: str | None = None) -> pd.Series:
+        """Mean cost per horizon begun by each shock.
+
+        Parameters
+        ----------
+        service : str, optional
+            One service, or ``None``: every service.
+
+        Returns
+        -------
+        pandas.Series
+            Cost by shock name (empty without shock outages).
+
+        Examples
+        --------
+        >>> m = rs.examples.load("exchange")
+        >>> res = m.simulate("1y", 100, seed=1, progress=False)
+        >>> res.cost_by_shock().name
+        'cost'
+        """
+        by = self.cost_by_cause(service)
+        by = by[by["kind"] == "shock"]
+        return by["cost"].droplevel("cause") if len(by) else pd.Series(dtype=float, name="cost")
+
     def outages(self, service: str | None = None) -> pd.DataFrame:
         """Every outage of the kept replications (see ``keep_outages`` of :meth:`Model.simulate`).
 
@@ -1098,7 +1350,9 @@ class Results:
             Indexed by service: availability with CI, downtime mean/CI/std/P50/P90/P99 (hours),
             outages per horizon, mean outage duration, P(SLA met), RTO compliance and P(at least one
             RTO breach), RPO compliance, data-loss incidents and hours of writes lost per horizon
-            (target columns are NaN where the service has no such target).
+            (target columns are NaN where the service has no such target); when the model prices
+            services, ``cost``, ``cost_low``, ``cost_high`` and ``cost_p99`` per horizon (NaN for
+            services without a price; the total is :meth:`expected_cost`).
 
         Examples
         --------
@@ -1141,6 +1395,13 @@ class Results:
             row["planned_downtime_h"] = float(self._column_mean("service_planned_downtime")[i])
             row["data_loss_incidents"] = float(self._column_mean("service_loss_incidents")[i])
             row["data_lost_h"] = float(self._column_mean("service_data_lost")[i])
+            if self._model.costs:  # priced services only; NaN for the others
+                priced = s in self._model.costs
+                c = self.expected_cost(s, confidence) if priced else None
+                row["cost"] = c.mean if c is not None else math.nan
+                row["cost_low"] = c.low if c is not None else math.nan
+                row["cost_high"] = c.high if c is not None else math.nan
+                row["cost_p99"] = float(self.cost_quantiles(s, (0.99,))[0]) if priced else math.nan
             rows.append(row)
         if not rows:  # a model without services: an empty table, not a KeyError
             return pd.DataFrame(index=pd.Index([], name="service", dtype=object))
@@ -1362,6 +1623,36 @@ class StreamedResults(Results):
         for p in qs.ravel():
             b = min(int(np.searchsorted(cum, p * cum[-1], side="left")), len(counts) - 1)
             out.append(0.0 if b == 0 else math.sqrt(DOWNTIME_EDGES[b] * DOWNTIME_EDGES[b + 1]))
+        return np.asarray(out).reshape(np.shape(q))
+
+    def costs(self, service: str | None = None) -> np.ndarray:
+        self._not_kept("costs")
+
+    def _cost_column(self, service: str | None) -> int:
+        return len(self.service_names) if service is None else self._svc(service)
+
+    def expected_cost(self, service: str | None = None, confidence: float = 0.95) -> Estimate:
+        a = self.agg
+        j = self._cost_column(service)
+        run = self.running_cost() if service is None else 0.0
+        if a.cost_s1 is None:
+            return nonnegative_mean_from_sums(a.n, 0, 0.0, 0.0, confidence) if not run else Estimate(run, run, run, 0.0, a.n, confidence)
+        e = nonnegative_mean_from_sums(
+            a.n, int(a.cost_positive[j]), float(a.cost_s1[j]), float(a.cost_s2[j]), confidence, math.inf, "had any cost"
+        )
+        return dataclasses.replace(e, mean=e.mean + run, low=e.low + run, high=e.high + run) if run else e
+
+    def cost_quantiles(self, service: str | None = None, q: Sequence[float] = (0.5, 0.9, 0.99)) -> np.ndarray:
+        qs = check_levels(q)
+        run = self.running_cost() if service is None else 0.0
+        if self.agg.cost_hist is None:
+            return np.full(np.shape(q), run)
+        counts = self.agg.cost_hist[self._cost_column(service)]
+        cum = np.cumsum(counts)
+        out = []
+        for p in qs.ravel():
+            b = min(int(np.searchsorted(cum, p * cum[-1], side="left")), len(counts) - 1)
+            out.append(run + (0.0 if b == 0 else math.sqrt(COST_EDGES[b] * COST_EDGES[b + 1])))
         return np.asarray(out).reshape(np.shape(q))
 
     def p_sla_met(self, service: str, target: float | None = None, confidence: float = 0.95) -> Estimate:

@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from . import formatting as fmt
-from .compare import Metric, ModelLike, _as_model, _next_total, _Run, _shortfall_scale, metric
+from .compare import TOTAL_COST, Metric, ModelLike, _as_model, _next_total, _Run, _shortfall_scale, metric
 from .results import Results
 from .stats import Estimate, normal_quantile, t_quantile
 from .units import Duration, hours
@@ -69,6 +69,7 @@ __all__ = [
     "assert_rto_compliance",
     "assert_rpo_compliance",
     "assert_metric",
+    "assert_cost",
     "assert_not_worse",
     "CheckResult",
     "StatisticalAssertionError",
@@ -571,7 +572,8 @@ def assert_metric(
     if m.unit == "share":
         digits = m.digits(target, lk.value)
     label = m.describe(res, service)
-    statement = f"{service} {label} {cmp} {_fmt(m, target, digits=digits)} at {fmt.confidence(confidence)} confidence"
+    who = f"model {name!r}" if m.name == "total_cost" else service  # the total cost is not a service's
+    statement = f"{who} {label} {cmp} {_fmt(m, target, digits=digits)} at {fmt.confidence(confidence)} confidence"
     if mode == "demonstrate":
         statement += " (demonstrate mode)"
     low, high = lk.bounds(INTERIM_CONFIDENCE if why == "interim" else confidence)
@@ -584,12 +586,12 @@ def assert_metric(
     lines: list[str] = []
     f = lambda x: _fmt(m, x, digits=digits)  # noqa: E731
     if passed:
-        head = f"{service}: {label} {cmp} {f(target)} passed at {fmt.confidence(confidence)} confidence"
+        head = f"{who}: {label} {cmp} {f(target)} passed at {fmt.confidence(confidence)} confidence"
     elif mode == "detect" or (sign * unfavourable < sign * target and sign * favourable < sign * target):
         word = "below" if sign > 0 else "above"
-        head = f"{service}: {label} is {word} the target {f(target)} at {fmt.confidence(confidence)} confidence"
+        head = f"{who}: {label} is {word} the target {f(target)} at {fmt.confidence(confidence)} confidence"
     else:
-        head = f"{service}: {label} is not shown to be {cmp} {f(target)} at {fmt.confidence(confidence)} confidence"
+        head = f"{who}: {label} is not shown to be {cmp} {f(target)} at {fmt.confidence(confidence)} confidence"
     lines.append(head)
     extra = ""
     if m.name == "availability":
@@ -714,6 +716,52 @@ def assert_availability(model: ModelLike | Results, service: str, at_least: floa
         if not isinstance(model, Results):
             model = _as_model(model)
     return assert_metric(model, service, "availability", at_least=at_least, **kwargs)
+
+
+def assert_cost(model: ModelLike | Results, service: str | None = None, *, at_most: float, **kwargs: Any) -> CheckResult:
+    """Assert that the expected cost per horizon is at most ``at_most``.
+
+    ``service=None``: the total cost (every priced service plus the running cost of the
+    architecture); a service: the cost of its downtime, outages, data loss and SLA credits.
+    Passes when the one-sided upper confidence bound is at most the target (``mode="detect"``:
+    fails only when the lower bound is above it).
+
+    Parameters
+    ----------
+    model : Model, str, os.PathLike or Results
+        A model, a model file, or :class:`Results` of a run already made.
+    service : str, optional
+        One service, or ``None`` for the total.
+    at_most : float
+        The largest acceptable expected cost per horizon.
+    **kwargs
+        See :func:`assert_metric`.
+
+    Returns
+    -------
+    CheckResult
+        What was measured and decided, when the assertion passes.
+
+    Raises
+    ------
+    StatisticalAssertionError
+        An ``AssertionError`` whose message shows the estimate, the bounds and the target.
+
+    Examples
+    --------
+    >>> m = rs.examples.load("single")
+    >>> _ = m.cost("web", per_hour=10_000)
+    >>> r = assert_cost(m, at_most=100_000, horizon="1y")
+    >>> r.metric, r.passed
+    ('total_cost', True)
+    """
+    __tracebackhide__ = True
+    if service is None:
+        names = model.service_names if isinstance(model, Results) else list(_as_model(model).services)
+        if not names:
+            raise ValueError("assert_cost: the model has no service")
+        return assert_metric(model, names[0], TOTAL_COST, at_most=at_most, **kwargs)
+    return assert_metric(model, service, "cost", at_most=at_most, **kwargs)
 
 
 def assert_rto_compliance(model: ModelLike | Results, service: str, at_least: float | str = 0.95, **kwargs: Any) -> CheckResult:

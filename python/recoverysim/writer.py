@@ -265,6 +265,42 @@ def _dump_maintenance(m: Model) -> dict[str, Any]:
     return out
 
 
+def _dump_costs(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in m.costs.values():
+        d: dict[str, Any] = {}
+        if c.weekly:
+            d["per_hour"] = [_num_out(x) for x in c.per_hour]  # type: ignore[union-attr]
+            if c.week_origin:
+                d["week_origin"] = duration_literal(c.week_origin)
+        elif c.per_hour:
+            d["per_hour"] = _num_out(c.per_hour)  # type: ignore[arg-type]
+        for f in ("per_outage", "beyond_rto_per_hour", "planned_per_hour"):
+            if getattr(c, f):
+                d[f] = _num_out(getattr(c, f))
+        dl = {}
+        if c.data_loss_per_incident:
+            dl["per_incident"] = _num_out(c.data_loss_per_incident)
+        if c.data_loss_per_hour:
+            dl["per_hour"] = _num_out(c.data_loss_per_hour)
+        if dl:
+            d["data_loss"] = dl
+        if c.sla is not None:
+            sla: dict[str, Any] = {
+                "fee": _num_out(c.sla.fee),
+                "tiers": {str(probability_literal(b)): probability_literal(s) for b, s in c.sla.tiers},
+            }
+            if c.sla.period != 730.0:
+                sla["period"] = duration_literal(c.sla.period)
+            d["sla"] = sla
+        out[c.service] = d
+    return out
+
+
+def _dump_running_costs(m: Model) -> dict[str, Any]:
+    return {name: _num_out(v) for name, v in m.running_costs.items()}
+
+
 # The top-level sections in the order they are read and written (recoverysim.io pairs each with
 # its loader). A section whose dumper returns None or {} is left out.
 SECTIONS_OUT: tuple[tuple[str, Callable[[Model], Any]], ...] = (
@@ -276,6 +312,8 @@ SECTIONS_OUT: tuple[tuple[str, Callable[[Model], Any]], ...] = (
     ("services", _dump_services),
     ("shocks", _dump_shocks),
     ("maintenance", _dump_maintenance),
+    ("costs", _dump_costs),
+    ("running_costs", _dump_running_costs),
 )
 
 

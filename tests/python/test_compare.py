@@ -456,6 +456,6 @@ def test_plot_sweep_and_tornado():
 
 def test_metrics_table_is_consistent():
     for name, m in METRICS.items():
-        assert m.name == name and m.unit in ("share", "hours", "count")
+        assert m.name == name and m.unit in ("share", "hours", "count", "money")
         assert m.target in (None, "availability", "rto", "rpo")
     assert rs.compare.__module__ == "recoverysim.compare"

@@ -36,8 +36,10 @@ def test_every_estimate_matches_the_per_replication_run(pair):
     assert isinstance(streamed, rs.results.StreamedResults) and streamed.replications == N
     a, b = full.summary(), streamed.summary()
     assert list(a.columns) == list(b.columns) and list(a.index) == list(b.index)
-    exact_cols = [c for c in a.columns if not c.startswith("downtime_h_p")]
+    exact_cols = [c for c in a.columns if not c.startswith("downtime_h_p") and c != "cost_p99"]
     np.testing.assert_allclose(b[exact_cols].to_numpy(float), a[exact_cols].to_numpy(float), rtol=1e-10, atol=1e-13)
+    # Cost quantiles of a streamed run come from a log histogram: within 2.9 % (docs/semantics.md).
+    np.testing.assert_allclose(b["cost_p99"].to_numpy(float), a["cost_p99"].to_numpy(float), rtol=0.03)
     for s in full.service_names:
         for method in ("availability", "mean_downtime", "outages_per_replication", "expected_data_lost"):
             x, y = getattr(full, method)(s), getattr(streamed, method)(s)

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "recoverysim/cost.hpp"
 #include "recoverysim/distribution.hpp"
 
 namespace recoverysim {
@@ -155,6 +156,7 @@ struct ModelSpec {
   // false: a component does not age while every service that depends on it is down.
   bool age_when_down = true;
   std::vector<ForcedEventSpec> forced;  // incident scenario, empty in ordinary runs
+  std::vector<ServiceCostSpec> costs;   // money (cost.hpp), empty: nothing is priced
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +300,7 @@ class CompiledModel {
   std::vector<std::uint32_t> components_below;
   bool has_standby = false;
   bool has_data = false;
+  CostModel costs;  // money (cost.hpp); costs.any false: the engine never prices anything
   // The spec it was compiled from: compiling it again gives the same model (pickling).
   std::shared_ptr<const ModelSpec> spec;
 };

@@ -57,6 +57,20 @@ void for_each_replication_array(F&& f) {
     "Sum of the loss windows of each component (hours of writes).");
   f("mode_failures", &RunResults::mode_failures, Axes::mode,
     "Failures of each failure mode (maintenance windows included).");
+  f("service_cost_downtime", &RunResults::service_cost_downtime, Axes::service,
+    "Cost of unplanned downtime at the service's hourly rate (constant or weekly profile).");
+  f("service_cost_outages", &RunResults::service_cost_outages, Axes::service,
+    "Fixed cost of the unplanned outages.");
+  f("service_cost_beyond_rto", &RunResults::service_cost_beyond_rto, Axes::service,
+    "Extra cost of the time outages lasted beyond the RTO.");
+  f("service_cost_planned", &RunResults::service_cost_planned, Axes::service,
+    "Cost of planned downtime.");
+  f("service_cost_data", &RunResults::service_cost_data, Axes::service,
+    "Cost of data lost beneath the service (per incident and per hour of writes).");
+  f("service_cost_sla", &RunResults::service_cost_sla, Axes::service,
+    "SLA credits owed over the calendar periods of the horizon.");
+  f("service_cause_cost", &RunResults::service_cause_cost, Axes::service_cause,
+    "Every cost but SLA credits, by root cause (failure modes, then shocks).");
   f("events", &RunResults::events, Axes::none, "Events processed in each replication.");
 }
 

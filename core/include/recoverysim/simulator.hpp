@@ -89,6 +89,14 @@ struct RunResults {
   std::vector<double> component_data_lost;
   // [rep, mode]
   std::vector<std::uint32_t> mode_failures;
+  // [rep, service] money (cost.hpp): zero for services without costs
+  std::vector<double> service_cost_downtime;
+  std::vector<double> service_cost_outages;
+  std::vector<double> service_cost_beyond_rto;
+  std::vector<double> service_cost_planned;
+  std::vector<double> service_cost_data;
+  std::vector<double> service_cost_sla;
+  std::vector<double> service_cause_cost;  // [rep, service, cause]
   // [rep]
   std::vector<std::uint64_t> events;
   // [service, bin], completed outages only
@@ -178,6 +186,7 @@ class Replicator {
   void standby_activate(std::uint32_t g, std::int32_t member, double t);
   void service_changed(std::int32_t s, bool up, double t, std::int32_t cause, std::uint32_t blame);
   void close_outage(std::int32_t s, double t, bool censored);
+  CostRow cost_row() noexcept;
 
   void trace(double t, const char* event, const std::string& entity, std::string detail = {},
              double value = std::numeric_limits<double>::quiet_NaN());
@@ -206,6 +215,7 @@ class Replicator {
   OpenOutages outages_;
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
   SlotPool<PendingCascade> cascades_;
+  CostLedger cost_;  // money: used only when m_.costs.any
 
   // Output row of the replication in progress.
   RunResults* out_ = nullptr;
