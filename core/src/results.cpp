@@ -235,7 +235,8 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion = 2;  // 2: incident scenarios (forced events)
+constexpr std::uint32_t kSpecVersion =
+    3;  // 2: incident scenarios (forced events); 3: weighted gates
 
 }  // namespace
 
@@ -420,12 +421,15 @@ void put(Writer& w, const RequirementSpec& r) {
   w.put(r.standby.success);
   w.put(r.standby.dormancy);
   w.put(r.load_sharing);
+  put_list(w, r.weights, [&](double x) { w.put(x); });
+  w.put(r.threshold);
+  w.put(static_cast<std::uint8_t>(r.strict));
 }
 
 RequirementSpec get_requirement(Reader& rd) {
   RequirementSpec r;
   r.kind = rd.get<GateKind>();
-  if (static_cast<std::uint8_t>(r.kind) > static_cast<std::uint8_t>(GateKind::standby))
+  if (static_cast<std::uint8_t>(r.kind) > static_cast<std::uint8_t>(GateKind::weighted))
     rd.fail("unknown requirement kind");
   r.name = rd.text();
   r.k = rd.get<std::int32_t>();
@@ -435,6 +439,9 @@ RequirementSpec get_requirement(Reader& rd) {
   r.standby.success = rd.get<double>();
   r.standby.dormancy = rd.get<double>();
   r.load_sharing = rd.get<double>();
+  r.weights = get_list<double>(rd, [&] { return rd.get<double>(); });
+  r.threshold = rd.get<double>();
+  r.strict = rd.get<std::uint8_t>() != 0;
   return r;
 }
 

@@ -525,11 +525,22 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     }
     gates_.up_children[g] += up ? 1 : -1;
     if (gate.load_sharing > 0) update_load_rates(g, t);
-    const bool now = gates_.up_children[g] >= gate.k;
+    const bool now = gate.kind == GateKind::weighted
+                         ? weight_changed(g, up ? m_.parent_weight[i] : -m_.parent_weight[i])
+                         : gates_.up_children[g] >= gate.k;
     if (now == static_cast<bool>(gates_.up[g])) continue;
     gates_.up[g] = now;
     gate_changed(g, now, t, cause, blame);
   }
+}
+
+// A weighted gate's child went up (+w) or down (-w); returns whether the gate holds.
+bool Replicator::weight_changed(std::uint32_t g, double dw) {
+  const Gate& gate = m_.gates[g];
+  const std::int32_t n_up = gates_.up_children[g];
+  double& w = gates_.up_weight[g];
+  w = n_up == gate.n ? gate.total : n_up == 0 ? 0.0 : w + dw;
+  return weight_holds(gate, w);
 }
 
 void Replicator::gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause,

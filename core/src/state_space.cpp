@@ -173,6 +173,11 @@ std::vector<std::uint8_t> StateSpace::eval_nodes(const State& s) const {
     if (gate.kind == GateKind::standby) {
       const std::size_t slot = sb_slot(g);
       r = s[slot + 1] == 0 && s[m_.children[m_.child_offset[g] + s[slot]]] == 0;
+    } else if (gate.kind == GateKind::weighted) {
+      double w = 0;
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        if (up(m_.children[i])) w += m_.child_weight[i];
+      r = weight_holds(gate, w);
     } else {
       int n = 0;
       for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)

@@ -122,6 +122,9 @@ class RequirementSpec:
         success: float = 1.0,
         dormancy: float = 0.0,
         load_sharing: float = 0.0,
+        weights: list[float] = ...,
+        threshold: float = 0.0,
+        strict: bool = False,
     ) -> None: ...
 
 class ServiceSpec:

@@ -248,6 +248,9 @@ def _requirement(req: Any) -> str:
         if req.kind == "k_of_n":
             ls = f", load sharing {req.load_sharing:g}" if req.load_sharing else ""
             return f"{req.k} of ({inner}){_e(ls)}"
+        if req.kind == "weighted":
+            inner = ", ".join(f'{_requirement(x)} <span style="{_SUB}">{w:g}</span>' for x, w in zip(req.members, req.weights))
+            return f"{_e(req.describe())} ({inner})"
         word = {"all_of": "all of", "any_of": "any of"}.get(req.kind, req.kind)
         return f"{_e(word)} ({inner})"
     return _e(repr(req))  # pragma: no cover

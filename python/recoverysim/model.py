@@ -263,7 +263,7 @@ class Model:
         name : str
             Unique among components and services.
         requirement : str, Requirement or mapping
-            A component or service name, or ``all_of``/``any_of``/``k_of_n``/``standby`` of them.
+            A component or service name, or ``all_of``/``any_of``/``k_of_n``/``weighted``/``standby`` of them.
         rto : duration, optional
             The longest acceptable outage: results report the share of outages restored within it
             and the probability of at least one breach per horizon.

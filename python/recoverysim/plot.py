@@ -1512,8 +1512,8 @@ def _gate_label(req: Any) -> str:
         return "all of"
     if req.kind == "any_of":
         return "any of"
-    if req.kind == "k_of_n":
-        return f"{req.k} of {len(req.members)}"
+    if req.kind in ("k_of_n", "weighted"):
+        return str(req.describe())
     return str(req.kind)
 
 

@@ -6,6 +6,9 @@ Requirements compose components and other services into a DAG:
 - ``any_of(a, b, ...)``: up when at least one member is up (parallel / redundancy).
 - ``k_of_n(k, a, b, ...)``: up when at least ``k`` members are up (quorum; a BFT validator set of
   3f+1 needs 2f+1).
+- ``weighted({a: wa, b: wb, ...}, more_than=... | at_least=...)``: up when the weights of the up
+  members reach a threshold (a stake-weighted BFT chain is live while validators holding
+  strictly more than 2/3 of the stake are up).
 
 Members are component or service names (strings) or nested requirements.
 
@@ -16,24 +19,35 @@ all_of('lb', any_of('api-1', 'api-2'), k_of_n(2, 'db-1', 'db-2', 'db-3'))
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
-from .validation import check_name, check_nesting, check_probability
+from .validation import check_name, check_nesting, check_probability, check_weight, weight_threshold
 
-__all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
+__all__ = [
+    "Service",
+    "Requirement",
+    "Standby",
+    "Member",
+    "all_of",
+    "any_of",
+    "k_of_n",
+    "weighted",
+    "standby",
+    "requirement_from",
+]
 
 
 class Requirement:
-    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n.
+    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n/weighted.
 
     Parameters
     ----------
-    kind : {"all_of", "any_of", "k_of_n"}
+    kind : {"all_of", "any_of", "k_of_n", "weighted"}
         The gate.
     members : iterable of str or Requirement
         Component or service names, or nested requirements.
@@ -41,6 +55,13 @@ class Requirement:
         Members needed, for ``k_of_n``.
     load_sharing : float, default 0.0
         Extra ageing rate of survivors per member down, for ``k_of_n``.
+    weights : iterable of float, default ()
+        One weight per member, for ``weighted``.
+    threshold : float or str, default 0
+        For ``weighted``: a weight, or a share of the total weight (``"2/3"``, ``"66.7%"``),
+        as given (see :attr:`threshold_weight` for the weight it stands for).
+    strict : bool, default False
+        For ``weighted``: up only while the up weight is *more than* the threshold.
 
     Examples
     --------
@@ -49,13 +70,25 @@ class Requirement:
     ('all_of', ['lb', 'api-1', 'api-2'])
     """
 
-    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size")
+    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size", "weights", "threshold", "strict")
 
-    def __init__(self, kind: str, members: Iterable[Member], k: int = 0, load_sharing: float = 0.0) -> None:
+    def __init__(
+        self,
+        kind: str,
+        members: Iterable[Member],
+        k: int = 0,
+        load_sharing: float = 0.0,
+        weights: Iterable[float] = (),
+        threshold: float | str = 0,
+        strict: bool = False,
+    ) -> None:
         self.kind = kind
         self.k = k
         self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
+        self.weights: tuple[float, ...] = tuple(float(w) for w in weights)
+        self.threshold = threshold
+        self.strict = bool(strict)
         # Levels of nesting and nodes (a group used twice counts twice): bounded, so that no
         # requirement can exhaust the stack or the memory of whatever walks it.
         self.depth, self.size = 1, 1
@@ -71,7 +104,69 @@ class Requirement:
         check_nesting(self.depth, self.size, self._label())
 
     def _label(self) -> str:
+        if self.kind == "weighted":
+            return f"weighted({'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
+
+    @property
+    def total_weight(self) -> float:
+        """The members' summed weights (``weighted`` only; 0 for other gates).
+
+        Returns
+        -------
+        float
+            The total weight.
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").total_weight
+        100.0
+        """
+        return float(sum(self.weights))
+
+    @property
+    def threshold_weight(self) -> float:
+        """The weight the threshold stands for (a share such as ``"2/3"`` times the total).
+
+        Returns
+        -------
+        float
+            The threshold as a weight (0 for gates other than ``weighted``).
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").threshold_weight
+        66.66666666666667
+        """
+        if self.kind != "weighted":
+            return 0.0
+        return weight_threshold(self.threshold, self.total_weight, self._label())
+
+    def describe(self) -> str:
+        """The gate for people: ``"2 of 3"``, ``"> 2/3 of weight"``, ``"all of"``, ``"any of"``.
+
+        Used by the HTML table, the CLI and the dependency graph.
+
+        Returns
+        -------
+        str
+            The gate's label.
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").describe()
+        '> 2/3 of weight'
+        >>> weighted({"a": 3, "b": 2}, at_least=3).describe()
+        '>= 3 of 5 weight'
+        """
+        if self.kind == "weighted":
+            sign = ">" if self.strict else ">="
+            if isinstance(self.threshold, str):
+                return f"{sign} {self.threshold.strip()} of weight"
+            return f"{sign} {_number(self.threshold)} of {_number(self.total_weight)} weight"
+        if self.kind == "k_of_n":
+            return f"{self.k} of {len(self.members)}"
+        return {"all_of": "all of", "any_of": "any of"}.get(self.kind, self.kind)
 
     def names(self) -> list[str]:
         """Every component or service name used, depth first, without duplicates.
@@ -106,27 +201,36 @@ class Requirement:
         >>> type(any_of("a", "b").to_spec()).__name__
         'RequirementSpec'
         """
+        if self.kind == "weighted":
+            return _core.RequirementSpec(
+                kind="weighted",
+                children=[_member_spec(m) for m in self.members],
+                weights=list(self.weights),
+                threshold=self.threshold_weight,
+                strict=self.strict,
+            )
         return _core.RequirementSpec(
             kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(m) for m in self.members)
+        if self.kind == "weighted":
+            pairs = ", ".join(f"{m!r}: {_number(w)}" for m, w in zip(self.members, self.weights))
+            return f"weighted({{{pairs}}}, {'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         if self.kind == "k_of_n":
             ls = f", load_sharing={self.load_sharing!r}" if self.load_sharing else ""
             return f"k_of_n({self.k}, {inner}{ls})"
         return f"{self.kind}({inner})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Requirement) and (self.kind, self.k, self.members, self.load_sharing) == (
-            other.kind,
-            other.k,
-            other.members,
-            other.load_sharing,
-        )
+        return isinstance(other, Requirement) and self._key() == other._key()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.k, self.members, self.load_sharing, self.weights, self.threshold, self.strict)
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.k, self.members, self.load_sharing))
+        return hash(self._key())
 
 
 class Standby(Requirement):
@@ -251,6 +355,11 @@ class Standby(Requirement):
 Member = str | Requirement
 
 
+def _number(w: float) -> str:
+    """A weight as code reads it back: ``32`` rather than ``32.0``."""
+    return str(int(w)) if float(w).is_integer() and abs(w) < 1e15 else repr(float(w))
+
+
 def _member_spec(m: Member) -> Any:
     if isinstance(m, str):
         return _core.RequirementSpec(kind="ref", name=m)
@@ -333,6 +442,74 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     return Requirement("k_of_n", members, k, load_sharing)
 
 
+def weighted(
+    weights: Mapping[Member, float] | Iterable[tuple[Member, float]],
+    *,
+    more_than: float | str | None = None,
+    at_least: float | str | None = None,
+) -> Requirement:
+    """Up when the weights of the up members reach a threshold (a stake-weighted quorum).
+
+    Give exactly one of ``more_than`` (strict: up while the up weight is *more than* the
+    threshold; stake-weighted BFT liveness is ``more_than="2/3"``) or ``at_least`` (up while it
+    is at least the threshold). A threshold is a weight (a number, in the members' unit) or a
+    share of the total weight (``"2/3"``, ``"66.7%"``). Weights within 1e-9 of the total weight
+    of the threshold count as equal to it, so exactly 2/3 of the stake is not more than 2/3
+    whatever the rounding of the sum.
+
+    Parameters
+    ----------
+    weights : mapping or iterable of (member, weight) pairs
+        Each member (a component or service name, or a nested requirement) and its weight
+        (stake, votes; a finite number >= 0; the weights must not all be 0).
+    more_than : float or str, optional
+        Strict threshold.
+    at_least : float or str, optional
+        Inclusive threshold.
+
+    Returns
+    -------
+    Requirement
+        The gate.
+
+    Examples
+    --------
+    >>> weighted({"v1": 32, "v2": 24, "v3": 20, "v4": 14, "v5": 10}, more_than="2/3")
+    weighted({'v1': 32, 'v2': 24, 'v3': 20, 'v4': 14, 'v5': 10}, more_than='2/3')
+    >>> weighted({"a": 2, "b": 1, "c": 1}, at_least=2).threshold_weight
+    2.0
+    """
+    if (more_than is None) == (at_least is None):
+        raise TypeError("weighted: give exactly one of more_than= (strict) or at_least= (inclusive)")
+    strict = more_than is not None
+    threshold: Any = more_than if strict else at_least
+    label = f"weighted({'more_than' if strict else 'at_least'}={threshold!r})"
+    pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
+    if not pairs:
+        raise ValueError(f"{label}: has no members")
+    members: list[Member] = []
+    ws: list[float] = []
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"{label}: weights must map members to weights, got {pair!r} at {i}")
+        members.append(pair[0])
+        name = pair[0] if isinstance(pair[0], str) else f"member {i}"
+        ws.append(check_weight(pair[1], f"{label}: weight of {name!r}" if isinstance(pair[0], str) else f"{label}: weight of {name}"))
+    total = sum(ws)
+    if not total > 0:
+        raise ValueError(f"{label}: the weights sum to 0")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
+        raise TypeError(f"{label}: threshold must be a weight (a number) or a share ('2/3', '66.7%'), got {type(threshold).__name__}")
+    where = f"{label}: threshold"
+    t = weight_threshold(threshold, total, where)
+    eps = 1e-9 * total
+    if (t >= total - eps) if strict else (t > total + eps):
+        raise ValueError(f"{where}: {'more than' if strict else 'at least'} {t:g} can never be up: the weights sum to {total:g}")
+    if not strict and t <= eps:
+        raise ValueError(f"{where}: at least 0 is always up: the threshold must be > 0")
+    return Requirement("weighted", members, weights=ws, threshold=threshold, strict=strict)
+
+
 def standby(
     primary: str,
     *spares: str,
@@ -380,7 +557,7 @@ def standby(
 
 def requirement_from(value: Any, *, where: str) -> Member:
     """A requirement given in Python: a component or service name, or a Requirement built with
-    :func:`all_of`, :func:`any_of`, :func:`k_of_n` or :func:`standby`. Model-file data
+    :func:`all_of`, :func:`any_of`, :func:`k_of_n`, :func:`weighted` or :func:`standby`. Model-file data
     (``{"all_of": [...]}``) is read by :mod:`recoverysim.io` alone."""
     if isinstance(value, str):
         return check_name(value, f"{where}: requirement")

@@ -202,6 +202,14 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
             body["dormancy"] = _num_out(r.dormancy)
         return {"standby": body}
     members = [_dump_requirement(x) for x in r.members]
+    if r.kind == "weighted":
+        threshold = r.threshold if isinstance(r.threshold, str) else _num_out(r.threshold)
+        weights: Any
+        if all(isinstance(x, str) for x in r.members):
+            weights = {x: _num_out(w) for x, w in zip(r.members, r.weights)}
+        else:
+            weights = [{"member": x, "weight": _num_out(w)} for x, w in zip(members, r.weights)]
+        return {"weighted": {"more_than" if r.strict else "at_least": threshold, "weights": weights}}
     if r.kind == "k_of_n":
         body = {"k": r.k, "of": members}
         if getattr(r, "load_sharing", 0):

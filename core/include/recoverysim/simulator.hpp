@@ -171,6 +171,7 @@ class Replicator {
   // requirement graph
   void set_node(std::uint32_t node, bool up, double t, std::int32_t cause, std::uint32_t blame);
   void gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause, std::uint32_t blame);
+  bool weight_changed(std::uint32_t g, double dw);
   void standby_member_changed(std::uint32_t g, std::int32_t member, bool up, double t,
                               std::int32_t cause);
   void standby_detected(std::uint32_t g, double t);
