@@ -157,11 +157,13 @@ void register_model(py::module_& m) {
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
-                       std::optional<double> rpo) {
-             return ServiceSpec{std::move(name), std::move(requirement), rto.value_or(0.0),
-                                rpo.value_or(0.0), rpo.has_value()};
+                       std::optional<double> rpo, std::vector<double> demand, double down_below) {
+             return ServiceSpec{std::move(name),   std::move(requirement), rto.value_or(0.0),
+                                rpo.value_or(0.0), rpo.has_value(),        std::move(demand),
+                                down_below};
            }),
-           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none());
+           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),
+           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0);
 
   py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
       .def(py::init([](double time, bool shock, std::string target, std::string mode) {

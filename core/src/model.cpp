@@ -642,9 +642,40 @@ class Compiler {
       if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where.field_of("rto"), "rto must be >= 0");
       if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where.field_of("rpo"), "rpo must be >= 0");
       out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo});
+      if (!sv.demand.empty() || sv.down_below != 0) capacity(s, sv, where);
     }
     check_service_cycles();
     link();
+  }
+
+  void capacity(std::size_t s, const ServiceSpec& sv, const Loc& where) {
+    if (sv.requirement.kind != GateKind::weighted)
+      fail(where.field_of("demand"),
+           "a service with a demand needs a capacity requirement (the capacity of each member)");
+    const std::size_t n = sv.demand.size();
+    if (n != 1 && n != 168)
+      fail(
+          where.field_of("demand"),
+          "needs one value (constant) or 168 (one per hour of the week), got " + std::to_string(n));
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = sv.demand[i];
+      if (!std::isfinite(d) || d < 0)
+        fail(where.field_of(n == 1 ? "demand" : "demand[" + std::to_string(i) + "]"),
+             "a demand must be a finite number >= 0 (got " + std::to_string(d) + ")");
+      any = any || d > 0;
+    }
+    if (!any) fail(where.field_of("demand"), "the demand is 0 at every hour");
+    if (!std::isfinite(sv.down_below) || sv.down_below < 0 || sv.down_below > 1)
+      fail(where.field_of("down_below"),
+           "must be a share of the demand from 0 to 1 (got " + std::to_string(sv.down_below) + ")");
+    if (n > 1 && sv.down_below > 0)
+      fail(where.field_of("down_below"),
+           "with a weekly demand profile the service is down only when nothing is served "
+           "(down_below must be 0)");
+    out_->gates[s].capacity = static_cast<std::int32_t>(out_->capacity.size());
+    out_->capacity.push_back(
+        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s), sv.demand, sv.down_below});
   }
 
   void check_service_cycles() {

@@ -234,9 +234,9 @@ class Reader {
 
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
-constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion =
-    3;  // 2: incident scenarios (forced events); 3: weighted gates
+constexpr std::uint32_t kResultsVersion = 2;  // 2: capacity arrays
+// 2: incident scenarios (forced events); 3: weighted gates and capacity services
+constexpr std::uint32_t kSpecVersion = 3;
 
 }  // namespace
 
@@ -486,6 +486,8 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.rto);
     w.put(s.rpo);
     w.put(s.has_rpo);
+    put_list(w, s.demand, [&](double x) { w.put(x); });
+    w.put(s.down_below);
   });
   put_list(w, spec.shocks, [&](const ShockSpec& s) {
     w.put(s.name);
@@ -565,6 +567,8 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.rto = rd.get<double>();
     s.rpo = rd.get<double>();
     s.has_rpo = rd.flag();
+    s.demand = get_list<double>(rd, [&] { return rd.get<double>(); });
+    s.down_below = rd.get<double>();
     return s;
   });
   spec.shocks = get_list<ShockSpec>(rd, [&] {

@@ -199,6 +199,20 @@ std::vector<std::uint8_t> StateSpace::services_up(const State& s) const {
   return out;
 }
 
+std::vector<double> StateSpace::service_weights(const State& s) const {
+  const auto nodes = eval_nodes(s);
+  std::vector<double> out;
+  for (const auto& sv : m_.services) {
+    const std::size_t g = sv.node - nc_;
+    double w = 0;
+    if (m_.gates[g].kind == GateKind::weighted)
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        if (nodes[m_.children[i]]) w += m_.child_weight[i];
+    out.push_back(w);
+  }
+  return out;
+}
+
 // The ageing rate of an up component in state s (mirrors Replicator::nominal_rate).
 double StateSpace::rate_factor(const State& s, std::size_t c,
                                const std::vector<std::uint8_t>& nodes) const {

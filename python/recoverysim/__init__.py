@@ -49,7 +49,7 @@ from .exact import ExactResults, RareEventResults, component_availability, exact
 from .io import ModelFileError, load, loads
 from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby, weighted
+from .requirements import Requirement, Service, Standby, all_of, any_of, capacity, k_of_n, standby, weighted
 from .results import Results
 from .stats import Estimate, TwoLevelEstimate
 from .uncertainty import UncertainResults, simulate_uncertain
@@ -78,6 +78,7 @@ __all__ = [
     "any_of",
     "k_of_n",
     "weighted",
+    "capacity",
     "Distribution",
     "Exponential",
     "Weibull",

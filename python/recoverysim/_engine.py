@@ -56,6 +56,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 else _core.RequirementSpec(kind="ref", name=s.requirement),
                 rto=s.rto,
                 rpo=s.rpo,
+                demand=list(s.demand or ()),
+                down_below=s.down_below,
             )
             for s in model.services.values()
         ],

@@ -54,7 +54,7 @@ from .distributions import (
 )
 from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Member, Requirement, Standby, k_of_n, weighted
+from .requirements import Member, Requirement, Standby, capacity, k_of_n, weighted
 from .units import duration_literal, hours
 from .validation import INT32_MAX, MAX_FILE_BYTES, MAX_FILE_VALUES, MAX_NESTING, PROBABILITY, check_count, check_name, probability_value
 
@@ -428,15 +428,15 @@ _MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
 _STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
-_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
 _WEIGHTED_MEMBER_FIELDS = ("member", "weight")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
 _MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
-_GROUPS = ("all_of", "any_of", "k_of_n", "weighted", "standby")
-_REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n, weighted or standby"
+_GROUPS = ("all_of", "any_of", "k_of_n", "weighted", "capacity", "standby")
+_REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n, weighted, capacity or standby"
 
 
 # Where an engine entity sits: (kind, name, field path inside it), as the engine's SpecError says.
@@ -734,6 +734,19 @@ class _Loader:
             return k_of_n(k, *quorum, load_sharing=share)
         if kind == "weighted":
             return self.weighted(body, path, where)
+        if kind == "capacity":
+            d = _mapping(body, path, "{member: capacity, ...}")
+            if not d:
+                _fail(path, "needs at least one member")
+            caps: dict[str, float] = {}
+            for i, (name, x) in enumerate(d.items()):
+                self.requirement(name, path / name, _in(where, f"members[{i}]"))
+                self.where[_in(where, f"weights[{i}]")] = path / name
+                caps[name] = _weight(x, path / name)
+            try:
+                return capacity(caps)
+            except ValueError as e:
+                _fail(path, str(e).split(": ", 1)[-1])
         # standby
         d = _mapping(body, path, "{members: [primary, spare, ...], detection, switchover, success, dormancy}")
         _fields(d, path, _STANDBY_FIELDS, required=("members",))
@@ -865,7 +878,21 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             kwargs["rto"] = _duration(d["rto"], p / "rto", minimum="> 0")
         if "rpo" in d:
             kwargs["rpo"] = _duration(d["rpo"], p / "rpo", minimum=">= 0")
-        ld.model.service(name, req, **kwargs)
+        if "demand" in d:
+            dem = d["demand"]
+            if isinstance(dem, list):
+                if len(dem) != 168:
+                    _fail(p / "demand", f"a weekly profile needs 168 values (one per hour of the week), got {len(dem)}")
+                kwargs["demand"] = [_weight(x, p / "demand" / i) for i, x in enumerate(dem)]
+            else:
+                kwargs["demand"] = _weight(dem, p / "demand")
+        if "down_below" in d:
+            kwargs["down_below"] = _probability(d["down_below"], p / "down_below")
+        try:
+            ld.model.service(name, req, **kwargs)
+        except ValueError as e:
+            field = next((f for f in ("down_below", "demand") if f in str(e)), "requires")
+            _fail(p / field if field in d else p, str(e).split(": ", 1)[-1])
 
 
 def _load_age_when_down(ld: _Loader, v: Any, path: _Path) -> None:

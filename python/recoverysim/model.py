@@ -24,9 +24,9 @@ from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Member, Service, requirement_from
+from .requirements import Member, Requirement, Service, demand_threshold, requirement_from
 from .units import Duration, hours
-from .validation import MAX_TRACE_EVENTS, check_flag, check_name, check_nonnegative, check_positive, check_probability
+from .validation import MAX_TRACE_EVENTS, check_demand, check_flag, check_name, check_nonnegative, check_positive, check_probability
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -254,6 +254,8 @@ class Model:
         rto: Duration | None = None,
         rpo: Duration | None = None,
         availability: float | None = None,
+        demand: float | Sequence[float] | None = None,
+        down_below: float | str | None = None,
         replace: bool = False,
     ) -> Service:
         """Add a service, up while ``requirement`` holds.
@@ -273,6 +275,13 @@ class Model:
         availability : float or str, optional
             An SLA target over the horizon (``0.9995`` or ``"99.95%"``); results report the
             probability of meeting it.
+        demand : float or sequence of 168 floats, optional
+            With ``requirement=rs.capacity({...})``: the demand, constant or one value per hour
+            of the week (hour 0 is the start of the run), in the capacities' unit. Results then
+            give hours full / degraded / down and the share of demand not served.
+        down_below : float or str, optional
+            Share of the demand (``0.5`` or ``"50%"``) below which the service is down; by
+            default it is down only while nothing is served. Constant demand only.
         replace : bool, default False
             Redefine a service of that name.
 
@@ -299,12 +308,21 @@ class Model:
         a = None
         if availability is not None:
             a = check_probability(availability, f"service {name!r} availability target")
+        dem, below = None, 0.0
+        if demand is not None or down_below is not None or (isinstance(req, Requirement) and req.capacity):
+            if demand is None:
+                raise ValueError(f"service {name!r}: a capacity requirement needs a demand (demand=...)")
+            dem = check_demand(demand, f"service {name!r} demand")
+            below = 0.0 if down_below is None else check_probability(down_below, f"service {name!r} down_below")
+            req = demand_threshold(req, dem, below, f"service {name!r}")  # type: ignore[arg-type]
         s = Service(
             name,
             req,
             rto=None if rto is None else check_positive(hours(rto, name=f"service {name!r} rto"), f"service {name!r} rto"),
             rpo=None if rpo is None else check_nonnegative(hours(rpo, name=f"service {name!r} rpo"), f"service {name!r} rpo"),
             availability=a,
+            demand=dem,
+            down_below=below,
         )
         self.services[name] = s
         return s

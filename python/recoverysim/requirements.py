@@ -37,6 +37,8 @@ __all__ = [
     "any_of",
     "k_of_n",
     "weighted",
+    "capacity",
+    "demand_threshold",
     "standby",
     "requirement_from",
 ]
@@ -62,6 +64,9 @@ class Requirement:
         as given (see :attr:`threshold_weight` for the weight it stands for).
     strict : bool, default False
         For ``weighted``: up only while the up weight is *more than* the threshold.
+    capacity : bool, default False
+        A ``weighted`` gate of capacities (built by :func:`capacity`): its threshold comes from
+        the demand of the service it measures.
 
     Examples
     --------
@@ -70,7 +75,7 @@ class Requirement:
     ('all_of', ['lb', 'api-1', 'api-2'])
     """
 
-    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size", "weights", "threshold", "strict")
+    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size", "weights", "threshold", "strict", "capacity")
 
     def __init__(
         self,
@@ -81,8 +86,10 @@ class Requirement:
         weights: Iterable[float] = (),
         threshold: float | str = 0,
         strict: bool = False,
+        capacity: bool = False,
     ) -> None:
         self.kind = kind
+        self.capacity = bool(capacity)
         self.k = k
         self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
@@ -159,6 +166,8 @@ class Requirement:
         >>> weighted({"a": 3, "b": 2}, at_least=3).describe()
         '>= 3 of 5 weight'
         """
+        if self.capacity:
+            return f"capacity {_number(self.total_weight)}"
         if self.kind == "weighted":
             sign = ">" if self.strict else ">="
             if isinstance(self.threshold, str):
@@ -217,6 +226,8 @@ class Requirement:
         inner = ", ".join(repr(m) for m in self.members)
         if self.kind == "weighted":
             pairs = ", ".join(f"{m!r}: {_number(w)}" for m, w in zip(self.members, self.weights))
+            if self.capacity:
+                return f"capacity({{{pairs}}})"
             return f"weighted({{{pairs}}}, {'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         if self.kind == "k_of_n":
             ls = f", load_sharing={self.load_sharing!r}" if self.load_sharing else ""
@@ -227,7 +238,7 @@ class Requirement:
         return isinstance(other, Requirement) and self._key() == other._key()
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.kind, self.k, self.members, self.load_sharing, self.weights, self.threshold, self.strict)
+        return (self.kind, self.k, self.members, self.load_sharing, self.weights, self.threshold, self.strict, self.capacity)
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -510,6 +521,81 @@ def weighted(
     return Requirement("weighted", members, weights=ws, threshold=threshold, strict=strict)
 
 
+def capacity(capacities: Mapping[str, float]) -> Requirement:
+    """The capacity of a pool: each member provides its capacity while it is up.
+
+    Use it as the requirement of a service with a ``demand`` (:meth:`Model.service`): the served
+    share is ``min(1, capacity up / demand)``; the service is *down* while the capacity up is
+    below ``down_below`` times the demand (default: while nothing is up), *degraded* while part
+    of the demand is not served, *full* otherwise. It is a weighted gate
+    (:func:`weighted`) whose threshold the service sets.
+
+    Parameters
+    ----------
+    capacities : mapping of str to float
+        Each member (component or service name) and its capacity (requests per second, say;
+        the demand is in the same unit), >= 0.
+
+    Returns
+    -------
+    Requirement
+        The gate (``kind == "weighted"``, ``capacity == True``).
+
+    Examples
+    --------
+    >>> capacity({"rpc-1": 250, "rpc-2": 250})
+    capacity({'rpc-1': 250, 'rpc-2': 250})
+    """
+    if not isinstance(capacities, Mapping):
+        raise TypeError(f"capacity: expected a mapping of member names to capacities, got {type(capacities).__name__}")
+    base = weighted(capacities, more_than=0)
+    return Requirement("weighted", base.members, weights=base.weights, threshold=0, strict=True, capacity=True)
+
+
+def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: float, where: str) -> Requirement:
+    """The capacity gate of a service with this demand (used by :meth:`Model.service`).
+
+    The service is down while the capacity up is below ``down_below`` x demand (a constant
+    demand), or while nothing is up (``down_below`` 0, the only choice with a weekly profile).
+
+    Parameters
+    ----------
+    req : Requirement
+        A gate made by :func:`capacity`.
+    demand : tuple of float
+        One demand, or 168 (hour of the week).
+    down_below : float
+        Share of the demand below which the service is down.
+    where : str
+        The service, for errors.
+
+    Returns
+    -------
+    Requirement
+        The capacity gate with its threshold.
+
+    Examples
+    --------
+    >>> demand_threshold(capacity({"a": 250, "b": 250}), (400.0,), 0.5, "s").threshold_weight
+    200.0
+    """
+    if not (isinstance(req, Requirement) and req.capacity):
+        raise ValueError(f"{where}: a service with a demand needs rs.capacity({{member: capacity, ...}}) as its requirement")
+    if down_below == 0:
+        return Requirement("weighted", req.members, weights=req.weights, threshold=0, strict=True, capacity=True)
+    if len(demand) != 1:
+        raise ValueError(
+            f"{where}: down_below: with a weekly demand profile the service is down only when nothing is served (leave down_below out)"
+        )
+    t = down_below * demand[0]
+    if t > req.total_weight * (1 + 1e-9):
+        raise ValueError(
+            f"{where}: down_below: {fmt.given_percent(down_below)} of the demand {_number(demand[0])} is more than the "
+            f"whole capacity {_number(req.total_weight)}: the service could never be up"
+        )
+    return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True)
+
+
 def standby(
     primary: str,
     *spares: str,
@@ -589,6 +675,10 @@ class Service:
         Largest acceptable data loss, hours.
     availability : float, optional
         SLA target over the horizon.
+    demand : tuple of float, optional
+        Demand on a capacity requirement: one value (constant) or 168 (hour of the week).
+    down_below : float, default 0.0
+        Share of the demand below which the service is down (0: down when nothing is served).
 
     Examples
     --------
@@ -603,7 +693,12 @@ class Service:
     rto: float | None = None
     rpo: float | None = None
     availability: float | None = None
+    demand: tuple[float, ...] | None = None
+    down_below: float = 0.0
 
     def __repr__(self) -> str:
         t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        if self.demand is not None:
+            t += f", demand={self.demand[0] if len(self.demand) == 1 else '<168 hours>'}"
+            t += f", down_below={self.down_below!r}" if self.down_below else ""
         return f"Service({self.name!r}, {self.requirement!r}{t})"

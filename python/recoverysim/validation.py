@@ -25,6 +25,7 @@ __all__ = [
     "check_nesting",
     "check_levels",
     "check_weight",
+    "check_demand",
     "weight_threshold",
     "PROBABILITY",
     "INT32_MAX",
@@ -195,6 +196,20 @@ def check_weight(v: Any, what: str) -> float:
     if not (np.isfinite(w) and w >= 0):
         raise ValueError(f"{what} must be a finite number >= 0, got {_short(v)}")
     return w
+
+
+def check_demand(v: Any, what: str) -> tuple[float, ...]:
+    """A demand: one number >= 0 (constant) or 168 (one per hour of the week, hour 0 = the start
+    of the run), not all 0."""
+    values = [v] if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) else v
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{what} must be a number or 168 numbers (one per hour of the week), got {type(v).__name__}")
+    if len(values) not in (1, 168):
+        raise ValueError(f"{what} must be one number or 168 (one per hour of the week), got {len(values)} values")
+    out = tuple(check_weight(x, f"{what}[{i}]" if len(values) > 1 else what) for i, x in enumerate(values))
+    if not any(out):
+        raise ValueError(f"{what} is 0 at every hour")
+    return out
 
 
 WEIGHT_THRESHOLD = "a weight (a number) or a share of the total weight ('2/3' or '66.7%')"

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "recoverysim/capacity.hpp"
 #include "recoverysim/distribution.hpp"
 
 namespace recoverysim {
@@ -137,6 +138,10 @@ struct ServiceSpec {
   double rto = 0;  // 0: no target
   double rpo = 0;  // 0: no target (an RPO of exactly 0 is written as a tiny positive number)
   bool has_rpo = false;
+  // Capacity (see capacity.hpp): empty, or 1 (constant) or 168 (hour of the week) demands; the
+  // requirement is then a weighted gate whose weights are capacities.
+  std::vector<double> demand;
+  double down_below = 0;  // share of demand served below which it is down (0: nothing served)
 };
 
 // Incident scenarios (game days, stress tests): events forced at given times in every
@@ -252,6 +257,7 @@ struct Gate {
   double threshold = 0;
   double total = 0;
   bool strict = false;
+  std::int32_t capacity = -1;  // index in CompiledModel::capacity of the service it measures
 };
 
 // Whether `up_weight` meets a weighted gate's threshold. Sums of real weights carry rounding
@@ -293,8 +299,9 @@ class CompiledModel {
                 phase_switchover = 0, phase_no_spare = 0, phase_other = 0, phase_shock = 0;
   std::vector<std::string> crew_names;
   std::vector<std::int32_t> crew_sizes;
-  std::vector<Gate> gates;        // gate g is node (components.size() + g)
-  std::vector<Service> services;  // in definition order
+  std::vector<Gate> gates;                // gate g is node (components.size() + g)
+  std::vector<Service> services;          // in definition order
+  std::vector<CapacityService> capacity;  // services with a demand
   // Node graph, CSR: parents of node i are parents[parent_offset[i] .. parent_offset[i+1]).
   std::vector<std::uint32_t> parent_offset;
   std::vector<std::uint32_t> parents;
