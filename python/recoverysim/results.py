@@ -1238,6 +1238,16 @@ class Results:
             row["planned_downtime_h"] = float(self._column_mean("service_planned_downtime")[i])
             row["data_loss_incidents"] = float(self._column_mean("service_loss_incidents")[i])
             row["data_lost_h"] = float(self._column_mean("service_data_lost")[i])
+            if self.capacity_services:  # columns only for models with a demand somewhere
+                cap = s in self.capacity_services
+                for col, key in (
+                    ("full_h", "service_full_time"),
+                    ("degraded_h", "service_degraded_time"),
+                    ("down_h", "service_capacity_down_time"),
+                ):
+                    row[col] = float(self._column_mean(key)[i]) if cap else math.nan
+                demand = float(self._column_mean("service_demand")[i])
+                row["unserved_share"] = float(self._column_mean("service_unserved")[i]) / demand if cap and demand > 0 else math.nan
             rows.append(row)
         if not rows:  # a model without services: an empty table, not a KeyError
             return pd.DataFrame(index=pd.Index([], name="service", dtype=object))
@@ -1364,6 +1374,7 @@ class StreamedResults(Results):
         self.replications = int(agg.n)
         self.kept_replications = kept
         self.raw = agg.kept  # the histogram and records of every block, no per-replication arrays
+        self.capacity_services = [s.name for s in model.services.values() if s.demand is not None]
 
     # --- what is not kept ----------------------------------------------------------------------
 
@@ -1373,6 +1384,12 @@ class StreamedResults(Results):
             "(per_replication=False); use the estimates (availability, mean_downtime, summary...), or simulate "
             "with per_replication=True"
         )
+
+    def capacity_hours(self, service: str) -> pd.DataFrame:
+        self._not_kept("capacity_hours")
+
+    def unserved_fraction(self, service: str, confidence: float = 0.95) -> Estimate:
+        self._not_kept("unserved_fraction")
 
     def downtime(self, service: str) -> np.ndarray:
         self._not_kept("downtime")

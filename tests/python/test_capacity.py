@@ -189,3 +189,30 @@ def test_results_without_demand_refuse_capacity_questions() -> None:
     m.service("s", "a")
     with pytest.raises(ValueError, match="has no demand"):
         m.simulate(horizon=10, replications=2, seed=1).unserved_fraction("s")
+
+
+def test_report_html_summary_and_plot_show_capacity() -> None:
+    """The same numbers everywhere: the summary's hours are the means of capacity_hours, the
+    report and HTML print them, and the stacked plot's bars are the shares of the horizon."""
+    from recoverysim import _html
+
+    m = fleet(600, "50%")
+    res = m.simulate(horizon=8760, replications=60, seed=4)
+    h = res.capacity_hours("rpc").mean()
+    row = res.summary().loc["rpc"]
+    assert math.isclose(row["full_h"], h["full"]) and math.isclose(row["down_h"], h["down"])
+    assert math.isclose(row["unserved_share"], float(res.unserved_fraction("rpc")))
+    text = res.report()
+    assert "capacity          full" in text and "demand unserved" in text
+    assert "of demand unserved" in _html.results_html(res)
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from recoverysim import plot
+
+    ax = plot.capacity(res)
+    widths = [p.get_width() for p in ax.patches]
+    assert np.allclose(widths, [h["full"] / 8760, h["degraded"] / 8760, h["down"] / 8760])
+    with pytest.raises(ValueError, match="has no demand"):
+        plot.capacity(res, ["nope"])
