@@ -399,6 +399,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     targets = sum(t is not None for s in m.services.values() for t in (s.availability, s.rto, s.rpo))
     counts.append(_plural(targets, "target"))
     print(f"OK {args.model}: model {m.name!r}, {', '.join(counts)}")
+    for warning in m.maintenance_warnings():
+        print(f"warning: {warning}")
     return EXIT_OK
 
 

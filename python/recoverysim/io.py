@@ -434,7 +434,7 @@ _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
 _WEIGHTED_MEMBER_FIELDS = ("member", "weight")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
-_MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
+_MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew", "rolling", "spacing")
 _GROUPS = ("all_of", "any_of", "k_of_n", "weighted", "capacity", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n, weighted, capacity or standby"
 
@@ -951,8 +951,16 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
         if "crew" in d:
             kwargs["crew"] = _text(d["crew"], p / "crew", "a crew name")
             ld.check_ref(kwargs["crew"], p / "crew", "crews", "crew")
+        if "rolling" in d:
+            kwargs["rolling"] = _whole(d["rolling"], p / "rolling", 1)
+        if "spacing" in d:
+            kwargs["spacing"] = _duration(d["spacing"], p / "spacing", minimum="> 0")
         ld.where[("maintenance", name, "")] = p
-        ld.model.maintenance(name, **kwargs)
+        try:
+            ld.model.maintenance(name, **kwargs)
+        except ValueError as e:
+            field = "spacing" if "spacing" in str(e) else "rolling"
+            _fail(p / field, str(e).split(": ", 1)[-1].removeprefix("spacing: "))
 
 
 def from_data(data: Any, *, name: str = "model") -> Model:

@@ -20,11 +20,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _engine, _html, exact, run, writer
+from . import formatting as fmt
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Member, Requirement, Service, demand_threshold, requirement_from
+from .requirements import Member, Requirement, Service, demand_threshold, holds, requirement_from
 from .units import Duration, hours
 from .validation import MAX_TRACE_EVENTS, check_demand, check_flag, check_name, check_nonnegative, check_positive, check_probability
 
@@ -391,6 +392,9 @@ class Model:
         duration: Distribution | Duration,
         offset: Duration = 0,
         crew: str | None = None,
+        rolling: int | None = None,
+        spacing: Duration | None = None,
+        replace: bool = False,
     ) -> Maintenance:
         """Add planned maintenance windows.
 
@@ -413,6 +417,14 @@ class Model:
             Time of the first window.
         crew : str, optional
             A crew whose member the window needs.
+        rolling : int, optional
+            Rolling maintenance: at most this many targets at a time, batch ``b`` starting
+            ``b * spacing`` after the window opens (so a quorum is not taken down by its own
+            maintenance). See :meth:`maintenance_warnings`.
+        spacing : duration, optional
+            Time between the starts of batches (default: a fixed duration).
+        replace : bool, default False
+            Redefine a window of that name.
 
         Returns
         -------
@@ -427,11 +439,55 @@ class Model:
         >>> w.name
         'deploy'
         """
-        if name in self.maintenances:
-            raise ValueError(f"maintenance {name!r} is already defined")
-        w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew)
+        if name in self.maintenances and not replace:
+            raise ValueError(f"maintenance {name!r} is already defined (pass replace=True to redefine it)")
+        w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew, rolling=rolling, spacing=spacing)
         self.maintenances[name] = w
         return w
+
+    def maintenance_warnings(self) -> list[str]:
+        """Maintenance windows that take a service down by themselves (every other component up).
+
+        Targeting maintenance by tag takes every target down at once: four validators of a
+        3-of-4 quorum patched together halt the chain at every window. Each such window and
+        service gives one sentence with the planned downtime it costs per year; ``rolling=``
+        takes targets a few at a time. Printed by ``recoverysim validate`` and ``run``.
+
+        Returns
+        -------
+        list of str
+            One sentence per (window, service), empty when no window alone breaks a service.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for v in ("v1", "v2", "v3", "v4"):
+        ...     _ = m.component(v, mttf="1000h", mttr="1h", tags={"role": "validator"})
+        >>> _ = m.service("chain", rs.k_of_n(3, "v1", "v2", "v3", "v4"))
+        >>> _ = m.maintenance("patch", targets={"role": "validator"}, every="30d", duration="1h")
+        >>> print(m.maintenance_warnings()[0])
+        maintenance 'patch' alone takes service 'chain' down (v1, v2, v3, v4 down together): 12 h of planned downtime per year; rolling=1 takes them one at a time
+        >>> _ = m.maintenance("patch", targets={"role": "validator"}, every="30d", duration="1h", rolling=1, replace=True)
+        >>> m.maintenance_warnings()
+        []
+        """
+        out = []
+        for w in self.maintenances.values():
+            names = self.select(w.targets)
+            if not names:
+                continue
+            batches = w.batches(names)
+            for s in self.services.values():
+                broken = [batch for _, batch in batches if not holds(s.requirement, set(batch), self.services)]
+                if not broken:
+                    continue
+                per_year = len(broken) * w.duration.mean * 8760.0 / w.every
+                hint = "rolling=1 takes them one at a time" if w.rolling is None else "a smaller rolling batch would avoid it"
+                out.append(
+                    f"maintenance {w.name!r} alone takes service {s.name!r} down ({', '.join(broken[0])} down together): "
+                    f"{fmt.duration(per_year)} of planned downtime per year; {hint}"
+                )
+        return out
 
     def select(self, targets: Selector) -> list[str]:
         """The component names a selector picks, in definition order.

@@ -39,6 +39,7 @@ __all__ = [
     "weighted",
     "capacity",
     "demand_threshold",
+    "holds",
     "standby",
     "requirement_from",
 ]
@@ -594,6 +595,47 @@ def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: fl
             f"whole capacity {_number(req.total_weight)}: the service could never be up"
         )
     return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True)
+
+
+def holds(member: Member, down: set[str], services: Mapping[str, Service]) -> bool:
+    """Whether a requirement holds with the components in ``down`` down and every other up (a
+    standby group holds while any member is up: switchover delays are not counted).
+
+    Parameters
+    ----------
+    member : str or Requirement
+        The requirement.
+    down : set of str
+        Components down.
+    services : mapping of str to Service
+        The model's services (for members that are services).
+
+    Returns
+    -------
+    bool
+        Whether it holds.
+
+    Examples
+    --------
+    >>> holds(k_of_n(3, "v1", "v2", "v3", "v4"), {"v1", "v2"}, {})
+    False
+    >>> holds(weighted({"a": 5, "b": 3, "c": 2}, more_than="2/3"), {"c"}, {})
+    True
+    """
+    if isinstance(member, str):
+        if member in services:
+            return holds(services[member].requirement, down, services)
+        return member not in down
+    up = [holds(m, down, services) for m in member.members]
+    if isinstance(member, Standby) or member.kind == "any_of":
+        return any(up)
+    if member.kind == "all_of":
+        return all(up)
+    if member.kind == "k_of_n":
+        return sum(up) >= member.k
+    w = sum(x for x, u in zip(member.weights, up) if u)
+    eps, t = 1e-9 * member.total_weight, member.threshold_weight
+    return w > t + eps if member.strict else w >= t - eps
 
 
 def standby(

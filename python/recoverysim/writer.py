@@ -275,6 +275,9 @@ def _dump_maintenance(m: Model) -> dict[str, Any]:
             d["offset"] = duration_literal(w.offset)
         if w.crew:
             d["crew"] = w.crew
+        if w.rolling is not None:
+            d["rolling"] = w.rolling
+            d["spacing"] = duration_literal(w.spacing or 0.0)
         out[w.name] = d
     return out
 
