@@ -1529,6 +1529,7 @@ def capacity(res: Results, services: Sequence[str] | None = None, *, ax: Axes | 
     >>> _ = m.component("a", mttf="90h", mttr="10h")
     >>> _ = m.component("b", mttf="90h", mttr="10h")
     >>> _ = m.service("s", rs.capacity({"a": 1, "b": 1}), demand=2)
+    >>> import recoverysim.plot as rsp
     >>> ax = rsp.capacity(m.simulate("1y", 50, seed=1, progress=False))
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['full', 'degraded', 'down']

@@ -547,8 +547,8 @@ def capacity(capacities: Mapping[str, float]) -> Requirement:
     >>> capacity({"rpc-1": 250, "rpc-2": 250})
     capacity({'rpc-1': 250, 'rpc-2': 250})
     """
-    if not isinstance(capacities, Mapping):
-        raise TypeError(f"capacity: expected a mapping of member names to capacities, got {type(capacities).__name__}")
+    if not isinstance(capacities, Mapping) or not all(isinstance(k, str) for k in capacities):
+        raise TypeError(f"capacity: expected a mapping of member names to capacities, got {capacities!r}")
     base = weighted(capacities, more_than=0)
     return Requirement("weighted", base.members, weights=base.weights, threshold=0, strict=True, capacity=True)
 
