@@ -39,7 +39,9 @@ void register_exact(py::module_& m) {
             py::gil_scoped_release release;
             return s.mean_availability(horizon);
           },
-          py::arg("horizon"));
+          py::arg("horizon"))
+      .def("weight_distribution", &MarkovSolution::weight_distribution, py::arg("service"),
+           "Steady-state (weight, probability) pairs of a service's weighted root gate.");
 
   m.def(
       "solve_markov",

@@ -14,8 +14,9 @@ GateKind gate_kind(const std::string& s) {
   if (s == "any_of") return GateKind::any;
   if (s == "k_of_n") return GateKind::k_of_n;
   if (s == "standby") return GateKind::standby;
+  if (s == "weighted") return GateKind::weighted;
   throw py::value_error("unknown requirement kind '" + s +
-                        "' (expected ref, all_of, any_of, k_of_n or standby)");
+                        "' (expected ref, all_of, any_of, k_of_n, standby or weighted)");
 }
 
 const char* gate_kind_name(GateKind k) {
@@ -30,6 +31,8 @@ const char* gate_kind_name(GateKind k) {
       return "k_of_n";
     case GateKind::standby:
       return "standby";
+    case GateKind::weighted:
+      return "weighted";
   }
   return "?";
 }
@@ -129,31 +132,38 @@ void register_model(py::module_& m) {
            py::kw_only(), "name"_a, "size"_a = 1);
 
   py::class_<RequirementSpec>(m, "RequirementSpec")
-      .def(py::init([](const std::string& kind, std::string name, int k,
-                       std::vector<RequirementSpec> children, Distribution detection,
-                       Distribution switchover, double success, double dormancy,
-                       double load_sharing) {
-             return RequirementSpec{
-                 gate_kind(kind),
-                 std::move(name),
-                 k,
-                 std::move(children),
-                 StandbySpec{std::move(detection), std::move(switchover), success, dormancy},
-                 load_sharing};
-           }),
-           py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
-           "children"_a = std::vector<RequirementSpec>{},
-           "detection"_a = Distribution::deterministic(0.0),
-           "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0, "dormancy"_a = 0.0,
-           "load_sharing"_a = 0.0);
+      .def(
+          py::init([](const std::string& kind, std::string name, int k,
+                      std::vector<RequirementSpec> children, Distribution detection,
+                      Distribution switchover, double success, double dormancy, double load_sharing,
+                      std::vector<double> weights, double threshold, bool strict) {
+            return RequirementSpec{
+                gate_kind(kind),
+                std::move(name),
+                k,
+                std::move(children),
+                StandbySpec{std::move(detection), std::move(switchover), success, dormancy},
+                load_sharing,
+                std::move(weights),
+                threshold,
+                strict};
+          }),
+          py::kw_only(), "kind"_a, "name"_a = "", "k"_a = 0,
+          "children"_a = std::vector<RequirementSpec>{},
+          "detection"_a = Distribution::deterministic(0.0),
+          "switchover"_a = Distribution::deterministic(0.0), "success"_a = 1.0, "dormancy"_a = 0.0,
+          "load_sharing"_a = 0.0, "weights"_a = std::vector<double>{}, "threshold"_a = 0.0,
+          "strict"_a = false);
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
-                       std::optional<double> rpo) {
-             return ServiceSpec{std::move(name), std::move(requirement), rto.value_or(0.0),
-                                rpo.value_or(0.0), rpo.has_value()};
+                       std::optional<double> rpo, std::vector<double> demand, double down_below) {
+             return ServiceSpec{std::move(name),   std::move(requirement), rto.value_or(0.0),
+                                rpo.value_or(0.0), rpo.has_value(),        std::move(demand),
+                                down_below};
            }),
-           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none());
+           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),
+           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0);
 
   py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
       .def(py::init([](double time, bool shock, std::string target, std::string mode) {
@@ -247,8 +257,12 @@ void register_model(py::module_& m) {
             for (std::size_t g = 0; g < c.gates.size(); ++g) {
               std::vector<std::uint32_t> kids(c.children.begin() + c.child_offset[g],
                                               c.children.begin() + c.child_offset[g + 1]);
+              std::vector<double> weights(c.child_weight.begin() + c.child_offset[g],
+                                          c.child_weight.begin() + c.child_offset[g + 1]);
               out.append(py::dict("kind"_a = gate_kind_name(c.gates[g].kind), "k"_a = c.gates[g].k,
-                                  "service"_a = c.gates[g].service, "children"_a = kids));
+                                  "service"_a = c.gates[g].service, "children"_a = kids,
+                                  "weights"_a = weights, "threshold"_a = c.gates[g].threshold,
+                                  "strict"_a = c.gates[g].strict));
             }
             return out;
           },

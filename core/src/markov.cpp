@@ -52,6 +52,11 @@ class ChainBuilder {
       const auto up = space_.services_up(states_[i]);
       for (std::size_t s = 0; s < sol.n_services_; ++s) sol.up_[i * sol.n_services_ + s] = up[s];
     }
+    sol.weight_.resize(states_.size() * sol.n_services_);
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      const auto w = space_.service_weights(states_[i]);
+      for (std::size_t s = 0; s < sol.n_services_; ++s) sol.weight_[i * sol.n_services_ + s] = w[s];
+    }
     return sol;
   }
 
@@ -215,6 +220,13 @@ std::vector<double> MarkovSolution::mean_availability(double horizon) const {
   });
   for (double& x : acc) x /= lt;
   return acc;
+}
+
+std::vector<std::pair<double, double>> MarkovSolution::weight_distribution(std::size_t s) const {
+  if (s >= n_services_) throw std::out_of_range("weight_distribution: no such service");
+  std::map<double, double> by_weight;
+  for (std::size_t i = 0; i < n_states_; ++i) by_weight[weight_[i * n_services_ + s]] += steady_[i];
+  return {by_weight.begin(), by_weight.end()};
 }
 
 }  // namespace recoverysim

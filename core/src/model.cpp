@@ -461,6 +461,7 @@ class Compiler {
   std::uint32_t new_gate(GateKind kind, int k, int n, int service) {
     out_->gates.push_back({kind, k, n, service, StandbySpec{}, 0, 0.0});
     gate_children_.emplace_back();
+    gate_weights_.emplace_back();
     return static_cast<std::uint32_t>(out_->gates.size() - 1);
   }
 
@@ -476,6 +477,8 @@ class Compiler {
         return "k_of_n(" + std::to_string(r.k) + ", ...)";
       case GateKind::standby:
         return "standby(...)";
+      case GateKind::weighted:
+        return "weighted(...)";
     }
     return "?";
   }
@@ -553,6 +556,8 @@ class Compiler {
                                       " with n=" + std::to_string(n) + " members");
       k = r.k;
     }
+    if (r.kind != GateKind::weighted && !r.weights.empty())
+      fail(where.field_of("weights"), "weights are only for weighted(...)");
     if (r.load_sharing != 0) {
       const Loc at = where.at("", " > " + describe(r));
       if (r.kind != GateKind::k_of_n)
@@ -575,11 +580,45 @@ class Compiler {
       }
       out_->gates[g].load_sharing = r.load_sharing;
     }
+    if (r.kind == GateKind::weighted) weighted_gate(g, r, where, n);
     Gate& gate = out_->gates[g];
     gate.kind = r.kind;
     gate.k = k;
     gate.n = n;
     gate_children_[g] = std::move(kids);
+  }
+
+  void weighted_gate(std::uint32_t g, const RequirementSpec& r, const Loc& where, int n) {
+    const Loc at = where.at("", " > weighted(...)");
+    if (r.weights.size() != static_cast<std::size_t>(n))
+      fail(at.field_of("weights"), "needs one weight per member, got " +
+                                       std::to_string(r.weights.size()) + " for " +
+                                       std::to_string(n) + " members");
+    double total = 0;
+    for (int i = 0; i < n; ++i) {
+      const double w = r.weights[static_cast<std::size_t>(i)];
+      if (!std::isfinite(w) || w < 0)
+        fail(at.field_of("weights[" + std::to_string(i) + "]"),
+             "a weight must be a finite number >= 0 (got " + std::to_string(w) + ")");
+      total += w;
+    }
+    if (!(total > 0)) fail(at.field_of("weights"), "the weights sum to 0");
+    const double t = r.threshold;
+    const double eps = 1e-9 * total;
+    if (!std::isfinite(t) || t < 0)
+      fail(at.field_of("threshold"),
+           "threshold must be a finite weight >= 0 (got " + std::to_string(t) + ")");
+    if (r.strict ? t >= total - eps : t > total + eps)
+      fail(at.field_of("threshold"),
+           std::string(r.strict ? "more than " : "at least ") + std::to_string(t) +
+               " can never be up: the weights sum to " + std::to_string(total));
+    if (!r.strict && t <= eps)
+      fail(at.field_of("threshold"), "at least 0 is always up: the threshold must be > 0");
+    Gate& gate = out_->gates[g];
+    gate.threshold = t;
+    gate.total = total;
+    gate.strict = r.strict;
+    gate_weights_[g] = r.weights;
   }
 
   void services() {
@@ -604,9 +643,40 @@ class Compiler {
       if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where.field_of("rto"), "rto must be >= 0");
       if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where.field_of("rpo"), "rpo must be >= 0");
       out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo});
+      if (!sv.demand.empty() || sv.down_below != 0) capacity(s, sv, where);
     }
     check_service_cycles();
     link();
+  }
+
+  void capacity(std::size_t s, const ServiceSpec& sv, const Loc& where) {
+    if (sv.requirement.kind != GateKind::weighted)
+      fail(where.field_of("demand"),
+           "a service with a demand needs a capacity requirement (the capacity of each member)");
+    const std::size_t n = sv.demand.size();
+    if (n != 1 && n != 168)
+      fail(
+          where.field_of("demand"),
+          "needs one value (constant) or 168 (one per hour of the week), got " + std::to_string(n));
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = sv.demand[i];
+      if (!std::isfinite(d) || d < 0)
+        fail(where.field_of(n == 1 ? "demand" : "demand[" + std::to_string(i) + "]"),
+             "a demand must be a finite number >= 0 (got " + std::to_string(d) + ")");
+      any = any || d > 0;
+    }
+    if (!any) fail(where.field_of("demand"), "the demand is 0 at every hour");
+    if (!std::isfinite(sv.down_below) || sv.down_below < 0 || sv.down_below > 1)
+      fail(where.field_of("down_below"),
+           "must be a share of the demand from 0 to 1 (got " + std::to_string(sv.down_below) + ")");
+    if (n > 1 && sv.down_below > 0)
+      fail(where.field_of("down_below"),
+           "with a weekly demand profile the service is down only when nothing is served "
+           "(down_below must be 0)");
+    out_->gates[s].capacity = static_cast<std::int32_t>(out_->capacity.size());
+    out_->capacity.push_back(
+        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s), sv.demand, sv.down_below});
   }
 
   void check_service_cycles() {
@@ -628,16 +698,23 @@ class Compiler {
     const std::size_t nn = out_->n_nodes();
     std::vector<std::vector<std::uint32_t>> par(nn);
     out_->child_offset.assign(1, 0);
+    std::vector<std::vector<double>> par_weight(nn);
     for (std::size_t g = 0; g < gate_children_.size(); ++g) {
-      for (std::uint32_t c : gate_children_[g]) {
-        par[c].push_back(out_->gate_node(g));
-        out_->children.push_back(c);
+      const auto& kids = gate_children_[g];
+      for (std::size_t i = 0; i < kids.size(); ++i) {
+        const double w = gate_weights_[g].empty() ? 1.0 : gate_weights_[g][i];
+        par[kids[i]].push_back(out_->gate_node(g));
+        par_weight[kids[i]].push_back(w);
+        out_->children.push_back(kids[i]);
+        out_->child_weight.push_back(w);
       }
       out_->child_offset.push_back(static_cast<std::uint32_t>(out_->children.size()));
     }
     out_->parent_offset.assign(1, 0);
-    for (const auto& p : par) {
-      out_->parents.insert(out_->parents.end(), p.begin(), p.end());
+    for (std::size_t i = 0; i < nn; ++i) {
+      out_->parents.insert(out_->parents.end(), par[i].begin(), par[i].end());
+      out_->parent_weight.insert(out_->parent_weight.end(), par_weight[i].begin(),
+                                 par_weight[i].end());
       out_->parent_offset.push_back(static_cast<std::uint32_t>(out_->parents.size()));
     }
     // Services above each component (for RPO: a data-loss incident counts for each of them).
@@ -701,6 +778,7 @@ class Compiler {
   std::unordered_map<std::string, std::uint32_t> step_kind_index_;
   std::vector<PendingEscalation> pending_escalations_;
   std::vector<std::vector<std::uint32_t>> gate_children_;
+  std::vector<std::vector<double>> gate_weights_;  // weighted gates: one weight per child
   std::vector<std::pair<std::size_t, std::size_t>> service_deps_;
 };
 

@@ -73,10 +73,14 @@ void DataState::reset() {
   std::fill(up_since.begin(), up_since.end(), 0.0);
 }
 
-GateState::GateState(const CompiledModel& m) : up_children(m.gates.size()), up(m.gates.size()) {}
+GateState::GateState(const CompiledModel& m)
+    : up_children(m.gates.size()), up(m.gates.size()), up_weight(m.gates.size()) {}
 
 void GateState::reset(const CompiledModel& m) {
-  for (std::size_t g = 0; g < m.gates.size(); ++g) up_children[g] = m.gates[g].n;
+  for (std::size_t g = 0; g < m.gates.size(); ++g) {
+    up_children[g] = m.gates[g].n;
+    up_weight[g] = m.gates[g].total;
+  }
   std::fill(up.begin(), up.end(), 1);
 }
 

@@ -234,8 +234,9 @@ class Reader {
 
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
-constexpr std::uint32_t kResultsVersion = 2;  // 2: money arrays
-constexpr std::uint32_t kSpecVersion = 3;     // 2: incident scenarios (forced events); 3: costs
+constexpr std::uint32_t kResultsVersion = 2;  // 2: money and capacity arrays
+// 2: incident scenarios (forced events); 3: costs, weighted gates and capacity services
+constexpr std::uint32_t kSpecVersion = 3;
 
 }  // namespace
 
@@ -420,12 +421,15 @@ void put(Writer& w, const RequirementSpec& r) {
   w.put(r.standby.success);
   w.put(r.standby.dormancy);
   w.put(r.load_sharing);
+  put_list(w, r.weights, [&](double x) { w.put(x); });
+  w.put(r.threshold);
+  w.put(static_cast<std::uint8_t>(r.strict));
 }
 
 RequirementSpec get_requirement(Reader& rd) {
   RequirementSpec r;
   r.kind = rd.get<GateKind>();
-  if (static_cast<std::uint8_t>(r.kind) > static_cast<std::uint8_t>(GateKind::standby))
+  if (static_cast<std::uint8_t>(r.kind) > static_cast<std::uint8_t>(GateKind::weighted))
     rd.fail("unknown requirement kind");
   r.name = rd.text();
   r.k = rd.get<std::int32_t>();
@@ -435,6 +439,9 @@ RequirementSpec get_requirement(Reader& rd) {
   r.standby.success = rd.get<double>();
   r.standby.dormancy = rd.get<double>();
   r.load_sharing = rd.get<double>();
+  r.weights = get_list<double>(rd, [&] { return rd.get<double>(); });
+  r.threshold = rd.get<double>();
+  r.strict = rd.get<std::uint8_t>() != 0;
   return r;
 }
 
@@ -479,6 +486,8 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.rto);
     w.put(s.rpo);
     w.put(s.has_rpo);
+    put_list(w, s.demand, [&](double x) { w.put(x); });
+    w.put(s.down_below);
   });
   put_list(w, spec.shocks, [&](const ShockSpec& s) {
     w.put(s.name);
@@ -575,6 +584,8 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.rto = rd.get<double>();
     s.rpo = rd.get<double>();
     s.has_rpo = rd.flag();
+    s.demand = get_list<double>(rd, [&] { return rd.get<double>(); });
+    s.down_below = rd.get<double>();
     return s;
   });
   spec.shocks = get_list<ShockSpec>(rd, [&] {

@@ -63,6 +63,9 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   service_cost_sla.assign(ns, 0.0);
   service_cause_cost.assign(ns * n_causes, 0.0);
   events.assign(n, 0);
+  for (auto* v : {&service_full_time, &service_degraded_time, &service_capacity_down_time,
+                  &service_unserved, &service_demand})
+    v->assign(ns, 0.0);
   outage_histogram.assign(n_services * DurationHistogram::kBins, 0);
   outages.clear();
   outage_phases.clear();
@@ -91,6 +94,7 @@ void Replicator::reset(std::uint64_t rep) {
   queue_.clear();
   streams_.reset(m_, opt_.seed, rep);
   gates_.reset(m_);
+  capacity_.reset(m_);
   standby_.reset();
   crews_.reset(m_);
   holds_.reset();
@@ -535,11 +539,23 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     }
     gates_.up_children[g] += up ? 1 : -1;
     if (gate.load_sharing > 0) update_load_rates(g, t);
-    const bool now = gates_.up_children[g] >= gate.k;
+    const bool now = gate.kind == GateKind::weighted
+                         ? weight_changed(g, up ? m_.parent_weight[i] : -m_.parent_weight[i], t)
+                         : gates_.up_children[g] >= gate.k;
     if (now == static_cast<bool>(gates_.up[g])) continue;
     gates_.up[g] = now;
     gate_changed(g, now, t, cause, blame);
   }
+}
+
+// A weighted gate's child went up (+w) or down (-w); returns whether the gate holds.
+bool Replicator::weight_changed(std::uint32_t g, double dw, double t) {
+  const Gate& gate = m_.gates[g];
+  const std::int32_t n_up = gates_.up_children[g];
+  double& w = gates_.up_weight[g];
+  if (gate.capacity >= 0) capacity_.advance(m_, static_cast<std::size_t>(gate.capacity), t, w);
+  w = n_up == gate.n ? gate.total : n_up == 0 ? 0.0 : w + dw;
+  return weight_holds(gate, w);
 }
 
 void Replicator::gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause,
@@ -838,6 +854,16 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (!gates_.up[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);
   if (m_.costs.any_sla) cost_.finish(cost_row());
+  for (std::size_t i = 0; i < m_.capacity.size(); ++i) {
+    const CapacityService& cs = m_.capacity[i];
+    capacity_.advance(m_, i, h, gates_.up_weight[cs.gate]);
+    const std::size_t at = row_ * out.n_services + cs.service;
+    out.service_full_time[at] = capacity_.full[i];
+    out.service_degraded_time[at] = capacity_.degraded[i];
+    out.service_capacity_down_time[at] = capacity_.down[i];
+    out.service_unserved[at] = capacity_.unserved[i];
+    out.service_demand[at] = capacity_.demand[i];
+  }
   out.events[row_] = events;
   if (recording_)
     records.blocks.push_back(

@@ -173,6 +173,11 @@ std::vector<std::uint8_t> StateSpace::eval_nodes(const State& s) const {
     if (gate.kind == GateKind::standby) {
       const std::size_t slot = sb_slot(g);
       r = s[slot + 1] == 0 && s[m_.children[m_.child_offset[g] + s[slot]]] == 0;
+    } else if (gate.kind == GateKind::weighted) {
+      double w = 0;
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        if (up(m_.children[i])) w += m_.child_weight[i];
+      r = weight_holds(gate, w);
     } else {
       int n = 0;
       for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
@@ -191,6 +196,20 @@ std::vector<std::uint8_t> StateSpace::services_up(const State& s) const {
   const auto nodes = eval_nodes(s);
   std::vector<std::uint8_t> out;
   for (const auto& sv : m_.services) out.push_back(nodes[sv.node]);
+  return out;
+}
+
+std::vector<double> StateSpace::service_weights(const State& s) const {
+  const auto nodes = eval_nodes(s);
+  std::vector<double> out;
+  for (const auto& sv : m_.services) {
+    const std::size_t g = sv.node - nc_;
+    double w = 0;
+    if (m_.gates[g].kind == GateKind::weighted)
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i)
+        if (nodes[m_.children[i]]) w += m_.child_weight[i];
+    out.push_back(w);
+  }
   return out;
 }
 

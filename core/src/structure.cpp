@@ -42,7 +42,35 @@ std::vector<double> structure_availability(const CompiledModel& m, const std::ve
     return b;
   };
   std::vector<std::int8_t> fixed(nc, -1);  // -1 free, 0 down, 1 up
-  std::function<double(std::uint32_t)> prob = [&](std::uint32_t node) -> double {
+  std::function<double(std::uint32_t)> prob;
+  // Independent children of a weighted gate: the distribution of the up weight by dynamic
+  // programming over the children (one entry per distinct partial sum; a partial sum that
+  // already meets the threshold, or can no longer reach it, leaves the table at once).
+  const auto weighted_prob = [&](const Gate& gate, std::size_t g) -> double {
+    std::map<double, double> dist{{0.0, 1.0}};
+    double rest = gate.total, done = 0;
+    for (std::uint32_t i = m.child_offset[g]; i < m.child_offset[g + 1]; ++i) {
+      const double p = prob(m.children[i]), w = m.child_weight[i];
+      rest -= w;
+      std::map<double, double> nd;
+      for (const auto& [sum, q] : dist) {
+        for (const auto& [s, pq] : {std::pair{sum + w, q * p}, std::pair{sum, q * (1 - p)}}) {
+          if (pq == 0) continue;
+          if (weight_holds(gate, s))
+            done += pq;
+          else if (weight_holds(gate, s + rest + 1e-9 * gate.total))
+            nd[s] += pq;
+        }
+      }
+      if (nd.size() > (1u << 22))
+        throw std::invalid_argument(
+            "structure_availability: a weighted group has too many distinct partial sums of "
+            "weights for the exact structure function");
+      dist.swap(nd);
+    }
+    return done;
+  };
+  prob = [&](std::uint32_t node) -> double {
     if (node < nc) return fixed[node] >= 0 ? fixed[node] : a[node];
     const std::size_t g = node - nc;
     // A free component under two or more children makes them dependent: condition on it.
@@ -65,6 +93,7 @@ std::vector<double> structure_availability(const CompiledModel& m, const std::ve
       fixed[pivot] = -1;
       return a[pivot] * up + (1 - a[pivot]) * down;
     }
+    if (m.gates[g].kind == GateKind::weighted) return weighted_prob(m.gates[g], g);
     // Independent children: P(at least k up) by dynamic programming over the children.
     std::vector<double> dist{1.0};
     for (std::uint32_t i = m.child_offset[g]; i < m.child_offset[g + 1]; ++i) {

@@ -50,7 +50,7 @@ from .io import ModelFileError, load, loads
 from .model import Model
 from .money import ServiceCost, SlaCredits, weekly_profile
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Requirement, Service, Standby, all_of, any_of, k_of_n, standby
+from .requirements import Requirement, Service, Standby, all_of, any_of, capacity, k_of_n, standby, weighted
 from .results import Results
 from .stats import Estimate, TwoLevelEstimate
 from .uncertainty import UncertainResults, simulate_uncertain
@@ -78,6 +78,8 @@ __all__ = [
     "all_of",
     "any_of",
     "k_of_n",
+    "weighted",
+    "capacity",
     "Distribution",
     "Exponential",
     "Weibull",

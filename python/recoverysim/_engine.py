@@ -60,6 +60,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 else _core.RequirementSpec(kind="ref", name=s.requirement),
                 rto=s.rto,
                 rpo=s.rpo,
+                demand=list(s.demand or ()),
+                down_below=s.down_below,
             )
             for s in model.services.values()
         ],
@@ -75,15 +77,18 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
             for sh in model.shocks.values()
         ],
         maintenance=[
+            # A rolling window is one engine window per batch ("patch [2/4]"), staggered by spacing.
             _core.MaintenanceSpec(
-                name=w.name,
-                targets=targets(w.targets, f"maintenance {w.name!r}"),
+                name=w.name if len(batches) == 1 else f"{w.name} [{b + 1}/{len(batches)}]",
+                targets=batch,
                 every=w.every,
-                offset=w.offset,
+                offset=offset,
                 duration=w.duration._c,
                 crew=w.crew or "",
             )
             for w in model.maintenances.values()
+            for batches in [w.batches(targets(w.targets, f"maintenance {w.name!r}"))]
+            for b, (offset, batch) in enumerate(batches)
         ],
         age_when_down=model.age_when_down,
         forced=forced or [],

@@ -62,6 +62,23 @@ def _verdict(ok: bool, text: str) -> str:
 # --- Results ---------------------------------------------------------------------------------------
 
 
+def _capacity_cell(res: Results, s: str) -> str:
+    """Hours full / degraded / down and the share of demand unserved (means over replications,
+    which streamed runs keep too)."""
+    if s not in res.capacity_services:
+        return "–"
+    i = res.service_names.index(s)
+    full, degraded, down = (
+        float(res._column_mean(k)[i]) for k in ("service_full_time", "service_degraded_time", "service_capacity_down_time")
+    )
+    demand = float(res._column_mean("service_demand")[i])
+    unserved = float(res._column_mean("service_unserved")[i]) / demand if demand > 0 else math.nan
+    return _two(
+        f"{_e(fmt.duration(full))} · {_e(fmt.duration(degraded))} · {_e(fmt.duration(down))}",
+        f"{_e(fmt.percent(unserved))} of demand unserved",
+    )
+
+
 def results_html(res: Results, compliance: float = 0.95) -> str:
     """The one-look summary of a run: availability with its 95% CI, downtime per horizon and its
     tail, outages, and the targets (✓ met / ✗ missed, as ``recoverysim run --check`` and
@@ -102,6 +119,9 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
         numeric.append(False)
     if has["rpo"] or any_loss:
         headers.append("RPO / data loss")
+        numeric.append(False)
+    if res.capacity_services:
+        headers.append(f"capacity<br><span style='font-weight:400'>full · degraded · down per {_e(per)}; demand unserved</span>")
         numeric.append(False)
     rows = []
     notes: list[str] = []
@@ -160,6 +180,8 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 if math.isfinite(c.mean):
                     sub = f"{fmt.percent(c.mean)} of incidents within; " + sub
                 row.append(_two(main, sub))
+        if res.capacity_services:
+            row.append(_capacity_cell(res, s))
         rows.append(row)
         for e in (a, o) + ((res.rto_compliance(s),) if t.get("rto") is not None else ()):
             if e.note and f"{s}: {e.note}" not in notes:
@@ -281,6 +303,9 @@ def _requirement(req: Any) -> str:
         if req.kind == "k_of_n":
             ls = f", load sharing {req.load_sharing:g}" if req.load_sharing else ""
             return f"{req.k} of ({inner}){_e(ls)}"
+        if req.kind == "weighted":
+            inner = ", ".join(f'{_requirement(x)} <span style="{_SUB}">{w:g}</span>' for x, w in zip(req.members, req.weights))
+            return f"{_e(req.describe())} ({inner})"
         word = {"all_of": "all of", "any_of": "any of"}.get(req.kind, req.kind)
         return f"{_e(word)} ({inner})"
     return _e(repr(req))  # pragma: no cover

@@ -43,7 +43,7 @@ import pandas as pd
 from . import _engine, _html, report
 from . import formatting as fmt
 from .exact import component_availability as _component_availability
-from .requirements import Member, Standby
+from .requirements import Member, Requirement, Standby
 from .results import Results
 from .run import simulate as run_simulate
 from .units import Duration, hours
@@ -102,10 +102,45 @@ class BasicEvent:
 
 @dataclass(eq=False)
 class _Node:
-    op: str  # "event" | "or" | "and" | "atleast"
+    op: str  # "event" | "or" | "and" | "atleast" | "weighted"
     children: list[_Node] = field(default_factory=list)
     m: int = 0  # atleast: how many children must fail
     event: int = -1
+    weights: tuple[float, ...] = ()  # weighted: each child's weight
+    gate: Requirement | None = None  # weighted: the requirement (its threshold)
+
+    def fails_with(self, failed: float) -> bool:
+        """Weighted: whether the gate is down once children of summed weight ``failed`` are."""
+        assert self.gate is not None
+        return not _weight_holds(self.gate, self.gate.total_weight - failed)
+
+
+def _weight_holds(gate: Requirement, up: float) -> bool:
+    """The engine's rule (core model.hpp, weight_holds): weights within 1e-9 of the total count
+    as equal to the threshold."""
+    eps = 1e-9 * gate.total_weight
+    t = gate.threshold_weight
+    return up > t + eps if gate.strict else up >= t - eps
+
+
+def _weight_levels(n: _Node, start: Any, empty: Any, merge: Any, extend: Any) -> Any:
+    """Dynamic programming over a weighted gate's children: ``levels[s]`` is what fails children
+    of summed weight s among those seen so far (``start``: nothing failed; ``extend(level, i)``
+    adds child i failing); sums at which the gate is down are absorbed into one level (starting
+    from ``empty``: never). Returns that level. The gate is monotone, so this is its failure."""
+    levels: dict[float, Any] = {0.0: start}
+    down = empty
+    for i, w in enumerate(n.weights):
+        nxt: dict[float, Any] = {}
+        for s, f in levels.items():
+            nxt[s] = f if s not in nxt else merge(nxt[s], f)
+            g = extend(f, i)
+            if n.fails_with(s + w):
+                down = merge(down, g)
+            else:
+                nxt[s + w] = g if (s + w) not in nxt else merge(nxt[s + w], g)
+        levels = nxt
+    return down
 
 
 class _Logic:
@@ -178,6 +213,8 @@ class _Logic:
             if fail_m == len(kids):
                 return _Node("and", kids)
             return _Node("atleast", kids, m=fail_m)
+        if m.kind == "weighted":
+            return _Node("weighted", kids, weights=m.weights, gate=m)
         raise ValueError(f"{where}: requirement kind {m.kind!r} is not supported by the analysis")
 
 
@@ -305,6 +342,13 @@ class _CutSets:
                 fam = self._product(fam, self.of(c))
                 if not fam:
                     break
+        elif n.op == "weighted":  # failed weight enough to take the gate down
+            kids = [self.of(c) for c in n.children]
+
+            def merge(a: list[int], b: list[int]) -> list[int]:
+                return self._check(_minimize([*a, *b]))  # type: ignore[return-value]
+
+            fam = _weight_levels(n, [0], [], merge, lambda f, i: self._product(f, kids[i]))
         else:  # at least m of the children: DP over "at least j of the first i children failed"
             levels: list[list[int]] = [[0]] + [[] for _ in range(n.m)]
             for c in n.children:
@@ -378,6 +422,9 @@ class _Bdd:
             f = b.true
             for c in reversed(n.children):
                 f = self._build(c) & f
+        elif n.op == "weighted":
+            kids = [self._build(c) for c in n.children]
+            f = _weight_levels(n, b.true, b.false, lambda x, y: x | y, lambda g, i: g & kids[i])
         else:
             levels = [b.true] + [b.false] * n.m
             for c in n.children:

@@ -399,6 +399,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     targets = sum(t is not None for s in m.services.values() for t in (s.availability, s.rto, s.rpo))
     counts.append(_plural(targets, "target"))
     print(f"OK {args.model}: model {m.name!r}, {', '.join(counts)}")
+    for warning in m.maintenance_warnings():
+        print(f"warning: {warning}")
     return EXIT_OK
 
 
@@ -419,6 +421,8 @@ def _gate_lines(r: Requirement) -> list[str]:
         return [f"standby, {temperature}", *([", ".join(opts)] if opts else [])]
     if r.kind == "k_of_n":
         return [f"{r.k} of {len(r.members)}" + (f", load sharing {r.load_sharing:g}" if r.load_sharing else "")]
+    if r.kind == "weighted":
+        return [r.describe()]
     return ["all of" if r.kind == "all_of" else "any of"]
 
 
@@ -451,6 +455,8 @@ def graph(model: Model) -> str:
     def members(parent: str, r: Requirement) -> None:
         for i, m in enumerate(r.members):
             label = ("primary" if i == 0 else "spare") if isinstance(r, Standby) else ""
+            if r.kind == "weighted":
+                label = f"weight {r.weights[i]:g}"
             link(parent, m, label)
 
     for s in model.services.values():

@@ -93,14 +93,22 @@ class Maintenance:
         Time of the first window.
     crew : str, optional
         A crew whose member each window needs.
+    rolling : int, optional
+        Take at most this many targets at a time (in the order they are selected): batch ``b``
+        starts ``b * spacing`` after the window opens. Default: every target at once.
+    spacing : duration, optional
+        Time between the starts of consecutive batches (with ``rolling``); default: the
+        duration when it is fixed (a deterministic duration), else required.
 
     Examples
     --------
     >>> Maintenance("patch", targets={"role": "worker"}, every="30 days", duration="PT1H").duration.mean
     1.0
+    >>> Maintenance("patch", targets=["v1", "v2"], every="30 days", duration="1h", rolling=1).spacing
+    1.0
     """
 
-    __slots__ = ("name", "targets", "every", "duration", "offset", "crew")
+    __slots__ = ("name", "targets", "every", "duration", "offset", "crew", "rolling", "spacing")
 
     def __init__(
         self,
@@ -111,6 +119,8 @@ class Maintenance:
         duration: Distribution | Duration,
         offset: Duration = 0,
         crew: str | None = None,
+        rolling: int | None = None,
+        spacing: Duration | None = None,
     ) -> None:
         self.name = check_name(name, "maintenance")
         self.targets = check_selector(targets, f"maintenance {name!r}")
@@ -122,10 +132,58 @@ class Maintenance:
         if self.offset < 0:
             raise ValueError(f"maintenance {name!r}: offset must be >= 0, got {offset!r}")
         self.crew = check_optional_name(crew, f"maintenance {name!r} crew")
+        self.rolling: int | None = None
+        self.spacing: float | None = None
+        if rolling is not None:
+            if isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1:
+                raise ValueError(f"maintenance {name!r}: rolling must be a whole number >= 1 (targets at a time), got {rolling!r}")
+            self.rolling = rolling
+            if spacing is None:
+                if self.duration.kind != "deterministic":
+                    raise ValueError(
+                        f"maintenance {name!r}: spacing: a rolling window with a random duration needs spacing= "
+                        "(the time between the starts of consecutive batches)"
+                    )
+                spacing = self.duration.mean
+            self.spacing = check_positive(hours(spacing, name=f"maintenance {name!r} spacing"), f"maintenance {name!r} spacing")
+        elif spacing is not None:
+            raise ValueError(f"maintenance {name!r}: spacing is only for rolling windows (give rolling=)")
+
+    def batches(self, names: Sequence[str]) -> list[tuple[float, list[str]]]:
+        """The batches of a window over these targets: (offset, targets) pairs.
+
+        Parameters
+        ----------
+        names : sequence of str
+            The selected targets, in order.
+
+        Returns
+        -------
+        list of (float, list of str)
+            One pair per batch (one batch, at ``offset``, unless rolling).
+
+        Examples
+        --------
+        >>> w = Maintenance("patch", targets=["a", "b", "c"], every="30 days", duration="1h", rolling=2)
+        >>> w.batches(["a", "b", "c"])
+        [(0.0, ['a', 'b']), (1.0, ['c'])]
+        """
+        if self.rolling is None:
+            return [(self.offset, list(names))]
+        assert self.spacing is not None
+        n = self.rolling
+        out = [(self.offset + (i // n) * self.spacing, list(names[i : i + n])) for i in range(0, len(names), n)]
+        if len(out) * self.spacing > self.every:
+            raise ValueError(
+                f"maintenance {self.name!r}: spacing: {len(out)} batches {exact_duration(self.spacing)} apart do not fit "
+                f"in every = {exact_duration(self.every)} (a window would start before the last one is done)"
+            )
+        return out
 
     def __repr__(self) -> str:
         extra = f", offset={exact_duration(self.offset)!r}" if self.offset else ""
         extra += f", crew={self.crew!r}" if self.crew else ""
+        extra += f", rolling={self.rolling!r}, spacing={exact_duration(self.spacing or 0)!r}" if self.rolling else ""
         return (
             f"Maintenance({self.name!r}, targets={_targets_repr(self.targets)}, every={exact_duration(self.every)!r}, "
             f"duration={self.duration!r}{extra})"

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _html
+from .requirements import Requirement
 from .stats import Estimate, normal_quantile
 from .units import Duration, hours
 from .validation import check_count
@@ -73,6 +74,11 @@ class ExactResults:
         self.service_names = list(service_names)
         self._services = {n: d for n, d in zip(self.service_names, solution.services)}
         self._costs = dict(model.costs)  # money: the prices the chain can be rewarded with
+        self._capacity = {
+            sv.name: (sv.demand, sv.requirement)
+            for sv in model.services.values()
+            if sv.demand is not None and isinstance(sv.requirement, Requirement)
+        }
 
     @property
     def n_states(self) -> int:
@@ -116,6 +122,64 @@ class ExactResults:
         0.999750062
         """
         return float(self._get(service)["availability"])
+
+    def capacity(self, service: str) -> dict[str, float]:
+        """Steady-state capacity answers of a service with a demand (Markov rewards).
+
+        From the chain's steady-state distribution of the capacity up, ``p(C)``: with demand
+        ``d_h`` in hour ``h`` of the week (every hour equally long),
+        ``p_full = mean_h P(C >= d_h)``, ``p_down = mean_h P(service down | d_h)``,
+        ``unserved = sum_h d_h E[1 - min(1, C / d_h)] / sum_h d_h``. Multiply shares of time by
+        8760 for hours per year.
+
+        Parameters
+        ----------
+        service : str
+            A service with a demand.
+
+        Returns
+        -------
+        dict
+            ``p_full``, ``p_degraded``, ``p_down`` (long-run shares of time), ``served`` and
+            ``unserved`` (shares of the demand).
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("a", mttf="90h", mttr="10h")
+        >>> _ = m.component("b", mttf="90h", mttr="10h")
+        >>> _ = m.service("s", rs.capacity({"a": 1, "b": 1}), demand=2)
+        >>> c = m.exact().capacity("s")
+        >>> round(c["p_full"], 4), round(c["p_down"], 4), round(c["unserved"], 4)
+        (0.81, 0.01, 0.1)
+        """
+        if service not in self._capacity:
+            raise ValueError(f"service {service!r} has no demand (exact capacity answers need demand= and rs.capacity(...))")
+        demand, gate = self._capacity[service]
+        dist = self._sol.weight_distribution(self.service_names.index(service))
+        eps = 1e-9 * gate.total_weight
+        t = gate.threshold_weight
+
+        def holds(c: float) -> bool:  # the engine's weight_holds
+            return c > t + eps if gate.strict else c >= t - eps
+
+        full = down = unserved = 0.0
+        for d in demand:
+            for c, p in dist:
+                if not holds(c):
+                    down += p
+                elif c >= d - eps:
+                    full += p
+                if c < d - eps:
+                    unserved += p * d * (1.0 - c / d)
+        n = len(demand)
+        return {
+            "p_full": full / n,
+            "p_degraded": max(0.0, 1.0 - full / n - down / n),
+            "p_down": down / n,
+            "unserved": unserved / sum(demand),
+            "served": 1.0 - unserved / sum(demand),
+        }
 
     def failure_frequency(self, service: str) -> float:
         """Steady-state outages per hour (multiply by 8760 for outages per year).

@@ -55,7 +55,7 @@ from .distributions import (
 from .model import Model
 from .money import SlaCredits, weekly_profile
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Member, Requirement, Standby, k_of_n
+from .requirements import Member, Requirement, Standby, capacity, k_of_n, weighted
 from .units import duration_literal, hours
 from .validation import INT32_MAX, MAX_FILE_BYTES, MAX_FILE_VALUES, MAX_NESTING, PROBABILITY, check_count, check_name, probability_value
 
@@ -248,6 +248,13 @@ def _whole(v: Any, path: _Path, minimum: int) -> int:
         _fail(path, str(e).removeprefix("_ "))
 
 
+def _weight(v: Any, path: _Path) -> float:
+    x = _number(v, path)
+    if x < 0:
+        _fail(path, f"a weight must be >= 0, got {_got(v)}")
+    return x
+
+
 def _probability(v: Any, path: _Path) -> float:
     try:
         return probability_value(v)
@@ -422,16 +429,18 @@ _MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
 _STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
-_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
+_WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
+_WEIGHTED_MEMBER_FIELDS = ("member", "weight")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
-_MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
 _COST_FIELDS = ("per_hour", "week_origin", "per_outage", "beyond_rto_per_hour", "planned_per_hour", "data_loss", "sla")
 _DATA_LOSS_COST_FIELDS = ("per_incident", "per_hour")
 _SLA_FIELDS = ("fee", "tiers", "period")
-_GROUPS = ("all_of", "any_of", "k_of_n", "standby")
-_REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
+_MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew", "rolling", "spacing")
+_GROUPS = ("all_of", "any_of", "k_of_n", "weighted", "capacity", "standby")
+_REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n, weighted, capacity or standby"
 
 
 # Where an engine entity sits: (kind, name, field path inside it), as the engine's SpecError says.
@@ -701,7 +710,7 @@ class _Loader:
                     _fail(path / kind, f"unknown group{hint}")
             elif len(v) > 1:
                 keys = ", ".join(str(k) for k in v)
-                _fail(path, f"a group has exactly one key (all_of, any_of, k_of_n or standby), got {keys}")
+                _fail(path, f"a group has exactly one key (all_of, any_of, k_of_n, weighted or standby), got {keys}")
         _fail(path, f"expected {_REQUIREMENT}; got {_got(v)}")
 
     def group(self, kind: str, body: Any, path: _Path, where: _Loc) -> Requirement:
@@ -727,6 +736,21 @@ class _Loader:
                     _fail(path / "load_sharing", f"must be >= 0, got {d['load_sharing']!r}")
             quorum = [self.requirement(x, path / "of" / i, _in(where, f"members[{i}]")) for i, x in enumerate(items)]
             return k_of_n(k, *quorum, load_sharing=share)
+        if kind == "weighted":
+            return self.weighted(body, path, where)
+        if kind == "capacity":
+            d = _mapping(body, path, "{member: capacity, ...}")
+            if not d:
+                _fail(path, "needs at least one member")
+            caps: dict[str, float] = {}
+            for i, (name, x) in enumerate(d.items()):
+                self.requirement(name, path / name, _in(where, f"members[{i}]"))
+                self.where[_in(where, f"weights[{i}]")] = path / name
+                caps[name] = _weight(x, path / name)
+            try:
+                return capacity(caps)
+            except ValueError as e:
+                _fail(path, str(e).split(": ", 1)[-1])
         # standby
         d = _mapping(body, path, "{members: [primary, spare, ...], detection, switchover, success, dormancy}")
         _fields(d, path, _STANDBY_FIELDS, required=("members",))
@@ -750,6 +774,45 @@ class _Loader:
                 _fail(path / "dormancy", f"must be from 0 (cold spares) to 1 (hot spares), got {d['dormancy']!r}")
             opts["dormancy"] = x
         return Standby(members, **opts)
+
+    def weighted(self, body: Any, path: _Path, where: _Loc) -> Requirement:
+        """``{more_than | at_least: <weight or share>, weights: {name: weight} or
+        [{member: <requirement>, weight: <number>}]}``."""
+        d = _mapping(body, path, "{more_than: <weight or share>, weights: {member: weight, ...}}")
+        _fields(d, path, _WEIGHTED_FIELDS, required=("weights",))
+        given = [k for k in ("more_than", "at_least") if k in d]
+        if len(given) != 1:
+            _fail(path, "needs exactly one of more_than (strict) or at_least (inclusive)" + (", got both" if given else ""))
+        key = given[0]
+        threshold = d[key]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
+            _fail(path / key, f"expected a weight (a number) or a share of the total weight ('2/3', '66.7%'), got {_got(threshold)}")
+        w = d["weights"]
+        pairs: list[tuple[Member, float]] = []
+        if isinstance(w, dict):
+            if not w:
+                _fail(path / "weights", "needs at least one member")
+            for i, (name, x) in enumerate(_mapping(w, path / "weights", "{member: weight, ...}").items()):
+                p = path / "weights" / name
+                self.requirement(name, p, _in(where, f"members[{i}]"))
+                self.where[_in(where, f"weights[{i}]")] = p
+                pairs.append((name, _weight(x, p)))
+        else:
+            items = _list(w, path / "weights", "{member: weight, ...} or a list of {member: ..., weight: ...}")
+            if not items:
+                _fail(path / "weights", "needs at least one member")
+            for i, item in enumerate(items):
+                p = path / "weights" / i
+                e = _mapping(item, p, "{member: <requirement>, weight: <number>}")
+                _fields(e, p, _WEIGHTED_MEMBER_FIELDS, required=_WEIGHTED_MEMBER_FIELDS)
+                m = self.requirement(e["member"], p / "member", _in(where, f"members[{i}]"))
+                self.where[_in(where, f"weights[{i}]")] = p / "weight"
+                pairs.append((m, _weight(e["weight"], p / "weight")))
+        self.where[_in(where, "threshold")] = path / key
+        try:
+            return weighted(pairs, **{key: threshold})
+        except (TypeError, ValueError) as e:
+            _fail(path / key, str(e).split(": threshold: ", 1)[-1])
 
     # engine errors ------------------------------------------------------------------------------
 
@@ -819,7 +882,21 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             kwargs["rto"] = _duration(d["rto"], p / "rto", minimum="> 0")
         if "rpo" in d:
             kwargs["rpo"] = _duration(d["rpo"], p / "rpo", minimum=">= 0")
-        ld.model.service(name, req, **kwargs)
+        if "demand" in d:
+            dem = d["demand"]
+            if isinstance(dem, list):
+                if len(dem) != 168:
+                    _fail(p / "demand", f"a weekly profile needs 168 values (one per hour of the week), got {len(dem)}")
+                kwargs["demand"] = [_weight(x, p / "demand" / i) for i, x in enumerate(dem)]
+            else:
+                kwargs["demand"] = _weight(dem, p / "demand")
+        if "down_below" in d:
+            kwargs["down_below"] = _probability(d["down_below"], p / "down_below")
+        try:
+            ld.model.service(name, req, **kwargs)
+        except ValueError as e:
+            field = next((f for f in ("down_below", "demand") if f in str(e)), "requires")
+            _fail(p / field if field in d else p, str(e).split(": ", 1)[-1])
 
 
 def _load_age_when_down(ld: _Loader, v: Any, path: _Path) -> None:
@@ -878,8 +955,16 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
         if "crew" in d:
             kwargs["crew"] = _text(d["crew"], p / "crew", "a crew name")
             ld.check_ref(kwargs["crew"], p / "crew", "crews", "crew")
+        if "rolling" in d:
+            kwargs["rolling"] = _whole(d["rolling"], p / "rolling", 1)
+        if "spacing" in d:
+            kwargs["spacing"] = _duration(d["spacing"], p / "spacing", minimum="> 0")
         ld.where[("maintenance", name, "")] = p
-        ld.model.maintenance(name, **kwargs)
+        try:
+            ld.model.maintenance(name, **kwargs)
+        except ValueError as e:
+            field = "spacing" if "spacing" in str(e) else "rolling"
+            _fail(p / field, str(e).split(": ", 1)[-1].removeprefix("spacing: "))
 
 
 def from_data(data: Any, *, name: str = "model") -> Model:

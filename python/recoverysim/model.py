@@ -20,14 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _engine, _html, exact, run, writer
+from . import formatting as fmt
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
 from .money import ServiceCost, SlaCredits, check_amount
 from .recovery import Cascade, FailureMode, Procedure, Step
-from .requirements import Member, Service, requirement_from
+from .requirements import Member, Requirement, Service, demand_threshold, holds, requirement_from
 from .units import Duration, hours
-from .validation import MAX_TRACE_EVENTS, check_flag, check_name, check_nonnegative, check_positive, check_probability
+from .validation import MAX_TRACE_EVENTS, check_demand, check_flag, check_name, check_nonnegative, check_positive, check_probability
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -257,6 +258,8 @@ class Model:
         rto: Duration | None = None,
         rpo: Duration | None = None,
         availability: float | None = None,
+        demand: float | Sequence[float] | None = None,
+        down_below: float | str | None = None,
         replace: bool = False,
     ) -> Service:
         """Add a service, up while ``requirement`` holds.
@@ -266,7 +269,7 @@ class Model:
         name : str
             Unique among components and services.
         requirement : str, Requirement or mapping
-            A component or service name, or ``all_of``/``any_of``/``k_of_n``/``standby`` of them.
+            A component or service name, or ``all_of``/``any_of``/``k_of_n``/``weighted``/``standby`` of them.
         rto : duration, optional
             The longest acceptable outage: results report the share of outages restored within it
             and the probability of at least one breach per horizon.
@@ -276,6 +279,13 @@ class Model:
         availability : float or str, optional
             An SLA target over the horizon (``0.9995`` or ``"99.95%"``); results report the
             probability of meeting it.
+        demand : float or sequence of 168 floats, optional
+            With ``requirement=rs.capacity({...})``: the demand, constant or one value per hour
+            of the week (hour 0 is the start of the run), in the capacities' unit. Results then
+            give hours full / degraded / down and the share of demand not served.
+        down_below : float or str, optional
+            Share of the demand (``0.5`` or ``"50%"``) below which the service is down; by
+            default it is down only while nothing is served. Constant demand only.
         replace : bool, default False
             Redefine a service of that name.
 
@@ -302,12 +312,21 @@ class Model:
         a = None
         if availability is not None:
             a = check_probability(availability, f"service {name!r} availability target")
+        dem, below = None, 0.0
+        if demand is not None or down_below is not None or (isinstance(req, Requirement) and req.capacity):
+            if demand is None:
+                raise ValueError(f"service {name!r}: a capacity requirement needs a demand (demand=...)")
+            dem = check_demand(demand, f"service {name!r} demand")
+            below = 0.0 if down_below is None else check_probability(down_below, f"service {name!r} down_below")
+            req = demand_threshold(req, dem, below, f"service {name!r}")  # type: ignore[arg-type]
         s = Service(
             name,
             req,
             rto=None if rto is None else check_positive(hours(rto, name=f"service {name!r} rto"), f"service {name!r} rto"),
             rpo=None if rpo is None else check_nonnegative(hours(rpo, name=f"service {name!r} rpo"), f"service {name!r} rpo"),
             availability=a,
+            demand=dem,
+            down_below=below,
         )
         self.services[name] = s
         return s
@@ -376,6 +395,9 @@ class Model:
         duration: Distribution | Duration,
         offset: Duration = 0,
         crew: str | None = None,
+        rolling: int | None = None,
+        spacing: Duration | None = None,
+        replace: bool = False,
     ) -> Maintenance:
         """Add planned maintenance windows.
 
@@ -398,6 +420,14 @@ class Model:
             Time of the first window.
         crew : str, optional
             A crew whose member the window needs.
+        rolling : int, optional
+            Rolling maintenance: at most this many targets at a time, batch ``b`` starting
+            ``b * spacing`` after the window opens (so a quorum is not taken down by its own
+            maintenance). See :meth:`maintenance_warnings`.
+        spacing : duration, optional
+            Time between the starts of batches (default: a fixed duration).
+        replace : bool, default False
+            Redefine a window of that name.
 
         Returns
         -------
@@ -412,9 +442,9 @@ class Model:
         >>> w.name
         'deploy'
         """
-        if name in self.maintenances:
-            raise ValueError(f"maintenance {name!r} is already defined")
-        w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew)
+        if name in self.maintenances and not replace:
+            raise ValueError(f"maintenance {name!r} is already defined (pass replace=True to redefine it)")
+        w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew, rolling=rolling, spacing=spacing)
         self.maintenances[name] = w
         return w
 
@@ -533,6 +563,49 @@ class Model:
         for name, per_year in self.running_costs.items():
             total += per_year * (self.crews[name].size if name in self.crews else 1)
         return total
+    def maintenance_warnings(self) -> list[str]:
+        """Maintenance windows that take a service down by themselves (every other component up).
+
+        Targeting maintenance by tag takes every target down at once: four validators of a
+        3-of-4 quorum patched together halt the chain at every window. Each such window and
+        service gives one sentence with the planned downtime it costs per year; ``rolling=``
+        takes targets a few at a time. Printed by ``recoverysim validate`` and ``run``.
+
+        Returns
+        -------
+        list of str
+            One sentence per (window, service), empty when no window alone breaks a service.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for v in ("v1", "v2", "v3", "v4"):
+        ...     _ = m.component(v, mttf="1000h", mttr="1h", tags={"role": "validator"})
+        >>> _ = m.service("chain", rs.k_of_n(3, "v1", "v2", "v3", "v4"))
+        >>> _ = m.maintenance("patch", targets={"role": "validator"}, every="30d", duration="1h")
+        >>> print(m.maintenance_warnings()[0])
+        maintenance 'patch' alone takes service 'chain' down (v1, v2, v3, v4 down together): 12 h of planned downtime per year; rolling=1 takes them one at a time
+        >>> _ = m.maintenance("patch", targets={"role": "validator"}, every="30d", duration="1h", rolling=1, replace=True)
+        >>> m.maintenance_warnings()
+        []
+        """
+        out = []
+        for w in self.maintenances.values():
+            names = self.select(w.targets)
+            if not names:
+                continue
+            batches = w.batches(names)
+            for s in self.services.values():
+                broken = [batch for _, batch in batches if not holds(s.requirement, set(batch), self.services)]
+                if not broken:
+                    continue
+                per_year = len(broken) * w.duration.mean * 8760.0 / w.every
+                hint = "rolling=1 takes them one at a time" if w.rolling is None else "a smaller rolling batch would avoid it"
+                out.append(
+                    f"maintenance {w.name!r} alone takes service {s.name!r} down ({', '.join(broken[0])} down together): "
+                    f"{fmt.duration(per_year)} of planned downtime per year; {hint}"
+                )
+        return out
 
     def select(self, targets: Selector) -> list[str]:
         """The component names a selector picks, in definition order.

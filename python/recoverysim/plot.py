@@ -59,6 +59,7 @@ __all__ = [
     "importance",
     "cut_sets",
     "scenario_restore",
+    "capacity",
     "PALETTE",
     "TARGET_COLOR",
     "phase_color",
@@ -1579,6 +1580,69 @@ def timeline(
     return ax
 
 
+# --- capacity: full / degraded / down -------------------------------------------------------------
+
+
+def capacity(res: Results, services: Sequence[str] | None = None, *, ax: Axes | None = None) -> Axes:
+    """Where the time goes for services with a demand: one stacked bar per service of the mean
+    share of the horizon fully served, degraded and down, and the share of demand not served.
+
+    Parameters
+    ----------
+    res : Results
+        A run of a model with capacity services (``demand=``).
+    services : list of str, optional
+        Which of them (all by default).
+    ax : matplotlib Axes, optional
+        Where to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The chart.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> _ = m.component("a", mttf="90h", mttr="10h")
+    >>> _ = m.component("b", mttf="90h", mttr="10h")
+    >>> _ = m.service("s", rs.capacity({"a": 1, "b": 1}), demand=2)
+    >>> import recoverysim.plot as rsp
+    >>> ax = rsp.capacity(m.simulate("1y", 50, seed=1, progress=False))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['full', 'degraded', 'down']
+    """
+    ax = _new_ax(ax, figsize=(8.0, 1.2 + 0.6 * max(1, len(services or res.capacity_services))))
+    names = list(services) if services is not None else list(res.capacity_services)
+    for n in names:
+        if n not in res.capacity_services:
+            raise ValueError(f"service {n!r} has no demand; services with one: {', '.join(res.capacity_services) or '(none)'}")
+    if not names:
+        _message(ax, "no service has a demand (give demand= and rs.capacity(...))")
+        return ax
+    colours = {"full": PALETTE["green"], "degraded": PALETTE["orange"], "down": PALETTE["vermillion"]}
+    keys = {"full": "service_full_time", "degraded": "service_degraded_time", "down": "service_capacity_down_time"}
+    y = np.arange(len(names))
+    left = np.zeros(len(names))
+    idx = [res.service_names.index(n) for n in names]
+    for state, key in keys.items():
+        share = np.array([float(res._column_mean(key)[i]) for i in idx]) / res.horizon
+        ax.barh(y, share, left=left, color=colours[state], label=state, height=0.55)
+        left += share
+    unserved = []
+    for i in idx:
+        demand = float(res._column_mean("service_demand")[i])
+        unserved.append(float(res._column_mean("service_unserved")[i]) / demand if demand > 0 else math.nan)
+    ax.set_yticks(y, [f"{n}\n{fmt.percent(u)} unserved" for n, u in zip(names, unserved)])
+    ax.set_xlim(0, 1)
+    _percent_axis(ax.xaxis)
+    ax.invert_yaxis()
+    _style(ax, "x")
+    _legend(ax, loc="lower right", ncols=3)
+    _title(ax, "Time fully served, degraded and down", f"mean share of {fmt.duration(res.horizon)}; demand not served under each name")
+    return ax
+
+
 # --- 6. the dependency graph ------------------------------------------------------------------------
 
 
@@ -1590,8 +1654,8 @@ def _gate_label(req: Any) -> str:
         return "all of"
     if req.kind == "any_of":
         return "any of"
-    if req.kind == "k_of_n":
-        return f"{req.k} of {len(req.members)}"
+    if req.kind in ("k_of_n", "weighted"):
+        return str(req.describe())
     return str(req.kind)
 
 

@@ -16,12 +16,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from .analysis import AnalysisResults, ScenarioResults
     from .results import Results
 
-__all__ = ["results_text", "cost_lines", "analysis_text", "scenario_text"]
+__all__ = ["results_text", "cost_lines", "capacity_lines", "analysis_text", "scenario_text"]
 
 
 def _interval(e: object, fmt: Callable[[float], str]) -> str:
     """``'(95% CI a .. b)'`` for an estimate, its ends written by ``fmt``."""
     return f"({confidence(e.confidence)} CI {fmt(e.low)} .. {fmt(e.high)})"  # type: ignore[attr-defined]
+
+
+def capacity_lines(res: Results, service: str) -> list[str]:
+    """Time full / degraded / down and the demand not served, for a service with a demand."""
+    per = per_horizon(res.horizon)
+    t = res.capacity_time(service)
+    u = res.unserved_fraction(service)
+    return [
+        f"  capacity          full {percent(t['full'].mean / res.horizon)} of the time; degraded {duration(t['degraded'].mean)} per {per} "
+        f"{_interval(t['degraded'], duration)}; down {duration(t['down'].mean)} per {per} {_interval(t['down'], duration)}",
+        f"  demand unserved   {percent(u.mean)} of the demand {_interval(u, percent)}",
+    ]
 
 
 def results_text(res: Results) -> str:
@@ -44,6 +56,8 @@ def results_text(res: Results) -> str:
         lines.append(f"  downtime          {duration(d.mean)} per {per}  {_interval(d, duration)}")
         lines.append(f"  downtime tail     P50 {duration(p50)}   P90 {duration(p90)}   P99 {duration(p99)}")
         lines.append(f"  outages           {o.mean:.3g} per {per}, mean length {duration(res.mean_outage_duration(s))}")
+        if s in res.capacity_services and not hasattr(res, "agg"):  # per-replication values kept
+            lines.extend(capacity_lines(res, s))
         planned = float(res._column_mean("service_planned_downtime")[res._svc(s)])
         if planned > 0:
             n_planned = float(res._column_mean("service_planned_outages")[res._svc(s)])

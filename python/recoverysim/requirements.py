@@ -6,6 +6,9 @@ Requirements compose components and other services into a DAG:
 - ``any_of(a, b, ...)``: up when at least one member is up (parallel / redundancy).
 - ``k_of_n(k, a, b, ...)``: up when at least ``k`` members are up (quorum; a BFT validator set of
   3f+1 needs 2f+1).
+- ``weighted({a: wa, b: wb, ...}, more_than=... | at_least=...)``: up when the weights of the up
+  members reach a threshold (a stake-weighted BFT chain is live while validators holding
+  strictly more than 2/3 of the stake are up).
 
 Members are component or service names (strings) or nested requirements.
 
@@ -16,24 +19,38 @@ all_of('lb', any_of('api-1', 'api-2'), k_of_n(2, 'db-1', 'db-2', 'db-3'))
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
-from .validation import check_name, check_nesting, check_probability
+from .validation import check_name, check_nesting, check_probability, check_weight, weight_threshold
 
-__all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
+__all__ = [
+    "Service",
+    "Requirement",
+    "Standby",
+    "Member",
+    "all_of",
+    "any_of",
+    "k_of_n",
+    "weighted",
+    "capacity",
+    "demand_threshold",
+    "holds",
+    "standby",
+    "requirement_from",
+]
 
 
 class Requirement:
-    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n.
+    """A gate over members (names or other requirements). Build with all_of/any_of/k_of_n/weighted.
 
     Parameters
     ----------
-    kind : {"all_of", "any_of", "k_of_n"}
+    kind : {"all_of", "any_of", "k_of_n", "weighted"}
         The gate.
     members : iterable of str or Requirement
         Component or service names, or nested requirements.
@@ -41,6 +58,16 @@ class Requirement:
         Members needed, for ``k_of_n``.
     load_sharing : float, default 0.0
         Extra ageing rate of survivors per member down, for ``k_of_n``.
+    weights : iterable of float, default ()
+        One weight per member, for ``weighted``.
+    threshold : float or str, default 0
+        For ``weighted``: a weight, or a share of the total weight (``"2/3"``, ``"66.7%"``),
+        as given (see :attr:`threshold_weight` for the weight it stands for).
+    strict : bool, default False
+        For ``weighted``: up only while the up weight is *more than* the threshold.
+    capacity : bool, default False
+        A ``weighted`` gate of capacities (built by :func:`capacity`): its threshold comes from
+        the demand of the service it measures.
 
     Examples
     --------
@@ -49,13 +76,27 @@ class Requirement:
     ('all_of', ['lb', 'api-1', 'api-2'])
     """
 
-    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size")
+    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size", "weights", "threshold", "strict", "capacity")
 
-    def __init__(self, kind: str, members: Iterable[Member], k: int = 0, load_sharing: float = 0.0) -> None:
+    def __init__(
+        self,
+        kind: str,
+        members: Iterable[Member],
+        k: int = 0,
+        load_sharing: float = 0.0,
+        weights: Iterable[float] = (),
+        threshold: float | str = 0,
+        strict: bool = False,
+        capacity: bool = False,
+    ) -> None:
         self.kind = kind
+        self.capacity = bool(capacity)
         self.k = k
         self.load_sharing = float(load_sharing)
         self.members: tuple[Member, ...] = tuple(members)
+        self.weights: tuple[float, ...] = tuple(float(w) for w in weights)
+        self.threshold = threshold
+        self.strict = bool(strict)
         # Levels of nesting and nodes (a group used twice counts twice): bounded, so that no
         # requirement can exhaust the stack or the memory of whatever walks it.
         self.depth, self.size = 1, 1
@@ -71,7 +112,71 @@ class Requirement:
         check_nesting(self.depth, self.size, self._label())
 
     def _label(self) -> str:
+        if self.kind == "weighted":
+            return f"weighted({'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
+
+    @property
+    def total_weight(self) -> float:
+        """The members' summed weights (``weighted`` only; 0 for other gates).
+
+        Returns
+        -------
+        float
+            The total weight.
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").total_weight
+        100.0
+        """
+        return float(sum(self.weights))
+
+    @property
+    def threshold_weight(self) -> float:
+        """The weight the threshold stands for (a share such as ``"2/3"`` times the total).
+
+        Returns
+        -------
+        float
+            The threshold as a weight (0 for gates other than ``weighted``).
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").threshold_weight
+        66.66666666666667
+        """
+        if self.kind != "weighted":
+            return 0.0
+        return weight_threshold(self.threshold, self.total_weight, self._label())
+
+    def describe(self) -> str:
+        """The gate for people: ``"2 of 3"``, ``"> 2/3 of weight"``, ``"all of"``, ``"any of"``.
+
+        Used by the HTML table, the CLI and the dependency graph.
+
+        Returns
+        -------
+        str
+            The gate's label.
+
+        Examples
+        --------
+        >>> weighted({"v1": 40, "v2": 35, "v3": 25}, more_than="2/3").describe()
+        '> 2/3 of weight'
+        >>> weighted({"a": 3, "b": 2}, at_least=3).describe()
+        '>= 3 of 5 weight'
+        """
+        if self.capacity:
+            return f"capacity {_number(self.total_weight)}"
+        if self.kind == "weighted":
+            sign = ">" if self.strict else ">="
+            if isinstance(self.threshold, str):
+                return f"{sign} {self.threshold.strip()} of weight"
+            return f"{sign} {_number(self.threshold)} of {_number(self.total_weight)} weight"
+        if self.kind == "k_of_n":
+            return f"{self.k} of {len(self.members)}"
+        return {"all_of": "all of", "any_of": "any of"}.get(self.kind, self.kind)
 
     def names(self) -> list[str]:
         """Every component or service name used, depth first, without duplicates.
@@ -106,27 +211,38 @@ class Requirement:
         >>> type(any_of("a", "b").to_spec()).__name__
         'RequirementSpec'
         """
+        if self.kind == "weighted":
+            return _core.RequirementSpec(
+                kind="weighted",
+                children=[_member_spec(m) for m in self.members],
+                weights=list(self.weights),
+                threshold=self.threshold_weight,
+                strict=self.strict,
+            )
         return _core.RequirementSpec(
             kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(m) for m in self.members)
+        if self.kind == "weighted":
+            pairs = ", ".join(f"{m!r}: {_number(w)}" for m, w in zip(self.members, self.weights))
+            if self.capacity:
+                return f"capacity({{{pairs}}})"
+            return f"weighted({{{pairs}}}, {'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         if self.kind == "k_of_n":
             ls = f", load_sharing={self.load_sharing!r}" if self.load_sharing else ""
             return f"k_of_n({self.k}, {inner}{ls})"
         return f"{self.kind}({inner})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Requirement) and (self.kind, self.k, self.members, self.load_sharing) == (
-            other.kind,
-            other.k,
-            other.members,
-            other.load_sharing,
-        )
+        return isinstance(other, Requirement) and self._key() == other._key()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.k, self.members, self.load_sharing, self.weights, self.threshold, self.strict, self.capacity)
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.k, self.members, self.load_sharing))
+        return hash(self._key())
 
 
 class Standby(Requirement):
@@ -251,6 +367,11 @@ class Standby(Requirement):
 Member = str | Requirement
 
 
+def _number(w: float) -> str:
+    """A weight as code reads it back: ``32`` rather than ``32.0``."""
+    return str(int(w)) if float(w).is_integer() and abs(w) < 1e15 else repr(float(w))
+
+
 def _member_spec(m: Member) -> Any:
     if isinstance(m, str):
         return _core.RequirementSpec(kind="ref", name=m)
@@ -333,6 +454,190 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     return Requirement("k_of_n", members, k, load_sharing)
 
 
+def weighted(
+    weights: Mapping[Member, float] | Iterable[tuple[Member, float]],
+    *,
+    more_than: float | str | None = None,
+    at_least: float | str | None = None,
+) -> Requirement:
+    """Up when the weights of the up members reach a threshold (a stake-weighted quorum).
+
+    Give exactly one of ``more_than`` (strict: up while the up weight is *more than* the
+    threshold; stake-weighted BFT liveness is ``more_than="2/3"``) or ``at_least`` (up while it
+    is at least the threshold). A threshold is a weight (a number, in the members' unit) or a
+    share of the total weight (``"2/3"``, ``"66.7%"``). Weights within 1e-9 of the total weight
+    of the threshold count as equal to it, so exactly 2/3 of the stake is not more than 2/3
+    whatever the rounding of the sum.
+
+    Parameters
+    ----------
+    weights : mapping or iterable of (member, weight) pairs
+        Each member (a component or service name, or a nested requirement) and its weight
+        (stake, votes; a finite number >= 0; the weights must not all be 0).
+    more_than : float or str, optional
+        Strict threshold.
+    at_least : float or str, optional
+        Inclusive threshold.
+
+    Returns
+    -------
+    Requirement
+        The gate.
+
+    Examples
+    --------
+    >>> weighted({"v1": 32, "v2": 24, "v3": 20, "v4": 14, "v5": 10}, more_than="2/3")
+    weighted({'v1': 32, 'v2': 24, 'v3': 20, 'v4': 14, 'v5': 10}, more_than='2/3')
+    >>> weighted({"a": 2, "b": 1, "c": 1}, at_least=2).threshold_weight
+    2.0
+    """
+    if (more_than is None) == (at_least is None):
+        raise TypeError("weighted: give exactly one of more_than= (strict) or at_least= (inclusive)")
+    strict = more_than is not None
+    threshold: Any = more_than if strict else at_least
+    label = f"weighted({'more_than' if strict else 'at_least'}={threshold!r})"
+    pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
+    if not pairs:
+        raise ValueError(f"{label}: has no members")
+    members: list[Member] = []
+    ws: list[float] = []
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"{label}: weights must map members to weights, got {pair!r} at {i}")
+        members.append(pair[0])
+        name = pair[0] if isinstance(pair[0], str) else f"member {i}"
+        ws.append(check_weight(pair[1], f"{label}: weight of {name!r}" if isinstance(pair[0], str) else f"{label}: weight of {name}"))
+    total = sum(ws)
+    if not total > 0:
+        raise ValueError(f"{label}: the weights sum to 0")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
+        raise TypeError(f"{label}: threshold must be a weight (a number) or a share ('2/3', '66.7%'), got {type(threshold).__name__}")
+    where = f"{label}: threshold"
+    t = weight_threshold(threshold, total, where)
+    eps = 1e-9 * total
+    if (t >= total - eps) if strict else (t > total + eps):
+        raise ValueError(f"{where}: {'more than' if strict else 'at least'} {t:g} can never be up: the weights sum to {total:g}")
+    if not strict and t <= eps:
+        raise ValueError(f"{where}: at least 0 is always up: the threshold must be > 0")
+    return Requirement("weighted", members, weights=ws, threshold=threshold, strict=strict)
+
+
+def capacity(capacities: Mapping[str, float]) -> Requirement:
+    """The capacity of a pool: each member provides its capacity while it is up.
+
+    Use it as the requirement of a service with a ``demand`` (:meth:`Model.service`): the served
+    share is ``min(1, capacity up / demand)``; the service is *down* while the capacity up is
+    below ``down_below`` times the demand (default: while nothing is up), *degraded* while part
+    of the demand is not served, *full* otherwise. It is a weighted gate
+    (:func:`weighted`) whose threshold the service sets.
+
+    Parameters
+    ----------
+    capacities : mapping of str to float
+        Each member (component or service name) and its capacity (requests per second, say;
+        the demand is in the same unit), >= 0.
+
+    Returns
+    -------
+    Requirement
+        The gate (``kind == "weighted"``, ``capacity == True``).
+
+    Examples
+    --------
+    >>> capacity({"rpc-1": 250, "rpc-2": 250})
+    capacity({'rpc-1': 250, 'rpc-2': 250})
+    """
+    if not isinstance(capacities, Mapping) or not all(isinstance(k, str) for k in capacities):
+        raise TypeError(f"capacity: expected a mapping of member names to capacities, got {capacities!r}")
+    base = weighted(capacities, more_than=0)
+    return Requirement("weighted", base.members, weights=base.weights, threshold=0, strict=True, capacity=True)
+
+
+def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: float, where: str) -> Requirement:
+    """The capacity gate of a service with this demand (used by :meth:`Model.service`).
+
+    The service is down while the capacity up is below ``down_below`` x demand (a constant
+    demand), or while nothing is up (``down_below`` 0, the only choice with a weekly profile).
+
+    Parameters
+    ----------
+    req : Requirement
+        A gate made by :func:`capacity`.
+    demand : tuple of float
+        One demand, or 168 (hour of the week).
+    down_below : float
+        Share of the demand below which the service is down.
+    where : str
+        The service, for errors.
+
+    Returns
+    -------
+    Requirement
+        The capacity gate with its threshold.
+
+    Examples
+    --------
+    >>> demand_threshold(capacity({"a": 250, "b": 250}), (400.0,), 0.5, "s").threshold_weight
+    200.0
+    """
+    if not (isinstance(req, Requirement) and req.capacity):
+        raise ValueError(f"{where}: a service with a demand needs rs.capacity({{member: capacity, ...}}) as its requirement")
+    if down_below == 0:
+        return Requirement("weighted", req.members, weights=req.weights, threshold=0, strict=True, capacity=True)
+    if len(demand) != 1:
+        raise ValueError(
+            f"{where}: down_below: with a weekly demand profile the service is down only when nothing is served (leave down_below out)"
+        )
+    t = down_below * demand[0]
+    if t > req.total_weight * (1 + 1e-9):
+        raise ValueError(
+            f"{where}: down_below: {fmt.given_percent(down_below)} of the demand {_number(demand[0])} is more than the "
+            f"whole capacity {_number(req.total_weight)}: the service could never be up"
+        )
+    return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True)
+
+
+def holds(member: Member, down: set[str], services: Mapping[str, Service]) -> bool:
+    """Whether a requirement holds with the components in ``down`` down and every other up (a
+    standby group holds while any member is up: switchover delays are not counted).
+
+    Parameters
+    ----------
+    member : str or Requirement
+        The requirement.
+    down : set of str
+        Components down.
+    services : mapping of str to Service
+        The model's services (for members that are services).
+
+    Returns
+    -------
+    bool
+        Whether it holds.
+
+    Examples
+    --------
+    >>> holds(k_of_n(3, "v1", "v2", "v3", "v4"), {"v1", "v2"}, {})
+    False
+    >>> holds(weighted({"a": 5, "b": 3, "c": 2}, more_than="2/3"), {"c"}, {})
+    True
+    """
+    if isinstance(member, str):
+        if member in services:
+            return holds(services[member].requirement, down, services)
+        return member not in down
+    up = [holds(m, down, services) for m in member.members]
+    if isinstance(member, Standby) or member.kind == "any_of":
+        return any(up)
+    if member.kind == "all_of":
+        return all(up)
+    if member.kind == "k_of_n":
+        return sum(up) >= member.k
+    w = sum(x for x, u in zip(member.weights, up) if u)
+    eps, t = 1e-9 * member.total_weight, member.threshold_weight
+    return w > t + eps if member.strict else w >= t - eps
+
+
 def standby(
     primary: str,
     *spares: str,
@@ -380,7 +685,7 @@ def standby(
 
 def requirement_from(value: Any, *, where: str) -> Member:
     """A requirement given in Python: a component or service name, or a Requirement built with
-    :func:`all_of`, :func:`any_of`, :func:`k_of_n` or :func:`standby`. Model-file data
+    :func:`all_of`, :func:`any_of`, :func:`k_of_n`, :func:`weighted` or :func:`standby`. Model-file data
     (``{"all_of": [...]}``) is read by :mod:`recoverysim.io` alone."""
     if isinstance(value, str):
         return check_name(value, f"{where}: requirement")
@@ -412,6 +717,10 @@ class Service:
         Largest acceptable data loss, hours.
     availability : float, optional
         SLA target over the horizon.
+    demand : tuple of float, optional
+        Demand on a capacity requirement: one value (constant) or 168 (hour of the week).
+    down_below : float, default 0.0
+        Share of the demand below which the service is down (0: down when nothing is served).
 
     Examples
     --------
@@ -426,7 +735,12 @@ class Service:
     rto: float | None = None
     rpo: float | None = None
     availability: float | None = None
+    demand: tuple[float, ...] | None = None
+    down_below: float = 0.0
 
     def __repr__(self) -> str:
         t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        if self.demand is not None:
+            t += f", demand={self.demand[0] if len(self.demand) == 1 else '<168 hours>'}"
+            t += f", down_below={self.down_below!r}" if self.down_below else ""
         return f"Service({self.name!r}, {self.requirement!r}{t})"

@@ -98,6 +98,7 @@ class Results:
             s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()
         }
         self.phase_names: list[str] = list(compiled.phases)
+        self.capacity_services: list[str] = [s.name for s in model.services.values() if s.demand is not None]
         self.raw = raw
         self.replications: int = int(raw.replications)
         self.kept_replications: int = kept
@@ -144,6 +145,102 @@ class Results:
         (200,)
         """
         return self.raw.service_downtime[:, self._svc(service)]
+
+    def capacity_hours(self, service: str) -> pd.DataFrame:
+        """Hours fully served, degraded and down of a service with a demand, per replication.
+
+        ``full``: the whole demand served; ``degraded``: part of it, not down; ``down``: below
+        the service's ``down_below`` share (by default: nothing served), planned downtime
+        included. The three add up to the horizon.
+
+        Parameters
+        ----------
+        service : str
+            A service with a demand (``ValueError`` otherwise).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``full``, ``degraded``, ``down`` (hours), one row per replication.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for i in range(4):
+        ...     _ = m.component(f"rpc-{i}", mttf="500h", mttr="20h")
+        >>> _ = m.service("rpc", rs.capacity({f"rpc-{i}": 250 for i in range(4)}), demand=600)
+        >>> h = m.simulate("1y", 50, seed=1, progress=False).capacity_hours("rpc")
+        >>> bool(abs(h.sum(axis=1) - 8760).max() < 1e-6)
+        True
+        """
+        i = self._capacity_svc(service)
+        raw = self.raw
+        return pd.DataFrame(
+            {
+                "full": raw.service_full_time[:, i],
+                "degraded": raw.service_degraded_time[:, i],
+                "down": raw.service_capacity_down_time[:, i],
+            }
+        )
+
+    def capacity_time(self, service: str, confidence: float = 0.95) -> dict[str, Estimate]:
+        """Mean hours full, degraded and down over the horizon, with confidence intervals.
+
+        Parameters
+        ----------
+        service : str
+            A service with a demand.
+        confidence : float, default 0.95
+            Two-sided confidence level.
+
+        Returns
+        -------
+        dict of str to Estimate
+            Keys ``full``, ``degraded``, ``down``.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("a", mttf="100h", mttr="10h")
+        >>> _ = m.service("s", rs.capacity({"a": 1}), demand=1)
+        >>> sorted(m.simulate("1y", 20, seed=1, progress=False).capacity_time("s"))
+        ['degraded', 'down', 'full']
+        """
+        h = self.capacity_hours(service)
+        return {k: nonnegative_mean_estimate(h[k].to_numpy(), confidence, upper=self.horizon) for k in ("full", "degraded", "down")}
+
+    def unserved_fraction(self, service: str, confidence: float = 0.95) -> Estimate:
+        """Share of the demand not served (demand-weighted: "user-minutes lost" over all
+        user-minutes), pooled over replications, with a confidence interval.
+
+        Parameters
+        ----------
+        service : str
+            A service with a demand.
+        confidence : float, default 0.95
+            Two-sided confidence level.
+
+        Returns
+        -------
+        Estimate
+            Sum of unserved demand-hours over the sum of demand-hours.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> _ = m.component("a", mttf="90h", mttr="10h")
+        >>> _ = m.service("s", rs.capacity({"a": 1}), demand=1)
+        >>> round(float(m.simulate("1y", 200, seed=1, progress=False).unserved_fraction("s")), 2)
+        0.1
+        """
+        i = self._capacity_svc(service)
+        return ratio_estimate(self.raw.service_unserved[:, i], self.raw.service_demand[:, i], confidence)
+
+    def _capacity_svc(self, service: str) -> int:
+        i = self._svc(service)
+        if service not in self.capacity_services:
+            raise ValueError(f"service {service!r} has no demand (give demand= and rs.capacity(...) to measure served capacity)")
+        return i
 
     def planned_downtime(self, service: str) -> np.ndarray:
         """Planned downtime (outages begun by a maintenance window), hours per replication.
@@ -1402,6 +1499,16 @@ class Results:
                 row["cost_low"] = c.low if c is not None else math.nan
                 row["cost_high"] = c.high if c is not None else math.nan
                 row["cost_p99"] = float(self.cost_quantiles(s, (0.99,))[0]) if priced else math.nan
+            if self.capacity_services:  # columns only for models with a demand somewhere
+                cap = s in self.capacity_services
+                for col, key in (
+                    ("full_h", "service_full_time"),
+                    ("degraded_h", "service_degraded_time"),
+                    ("down_h", "service_capacity_down_time"),
+                ):
+                    row[col] = float(self._column_mean(key)[i]) if cap else math.nan
+                demand = float(self._column_mean("service_demand")[i])
+                row["unserved_share"] = float(self._column_mean("service_unserved")[i]) / demand if cap and demand > 0 else math.nan
             rows.append(row)
         if not rows:  # a model without services: an empty table, not a KeyError
             return pd.DataFrame(index=pd.Index([], name="service", dtype=object))
@@ -1528,6 +1635,7 @@ class StreamedResults(Results):
         self.replications = int(agg.n)
         self.kept_replications = kept
         self.raw = agg.kept  # the histogram and records of every block, no per-replication arrays
+        self.capacity_services = [s.name for s in model.services.values() if s.demand is not None]
 
     # --- what is not kept ----------------------------------------------------------------------
 
@@ -1537,6 +1645,12 @@ class StreamedResults(Results):
             "(per_replication=False); use the estimates (availability, mean_downtime, summary...), or simulate "
             "with per_replication=True"
         )
+
+    def capacity_hours(self, service: str) -> pd.DataFrame:
+        self._not_kept("capacity_hours")
+
+    def unserved_fraction(self, service: str, confidence: float = 0.95) -> Estimate:
+        self._not_kept("unserved_fraction")
 
     def downtime(self, service: str) -> np.ndarray:
         self._not_kept("downtime")

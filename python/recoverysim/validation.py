@@ -24,6 +24,9 @@ __all__ = [
     "check_optional_name",
     "check_nesting",
     "check_levels",
+    "check_weight",
+    "check_demand",
+    "weight_threshold",
     "PROBABILITY",
     "INT32_MAX",
     "MAX_NESTING",
@@ -180,6 +183,60 @@ def probability_literal(p: float) -> float | int | str:
                 best = candidate
             break
     return best
+
+
+def check_weight(v: Any, what: str) -> float:
+    """A weight (stake, votes, capacity share): a finite number >= 0."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{what} must be a number >= 0, got {type(v).__name__} {_short(v)}")
+    try:
+        w = float(v)
+    except OverflowError:
+        raise ValueError(f"{what} must be a finite number >= 0, got {_short(v)}") from None
+    if not (np.isfinite(w) and w >= 0):
+        raise ValueError(f"{what} must be a finite number >= 0, got {_short(v)}")
+    return w
+
+
+def check_demand(v: Any, what: str) -> tuple[float, ...]:
+    """A demand: one number >= 0 (constant) or 168 (one per hour of the week, hour 0 = the start
+    of the run), not all 0."""
+    values = [v] if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) else v
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{what} must be a number or 168 numbers (one per hour of the week), got {type(v).__name__}")
+    if len(values) not in (1, 168):
+        raise ValueError(f"{what} must be one number or 168 (one per hour of the week), got {len(values)} values")
+    out = tuple(check_weight(x, f"{what}[{i}]" if len(values) > 1 else what) for i, x in enumerate(values))
+    if not any(out):
+        raise ValueError(f"{what} is 0 at every hour")
+    return out
+
+
+WEIGHT_THRESHOLD = "a weight (a number) or a share of the total weight ('2/3' or '66.7%')"
+
+
+def weight_threshold(v: Any, total: float, what: str) -> float:
+    """The absolute weight a weighted requirement's threshold stands for: a number is a weight,
+    a string ``"a/b"`` or ``"x%"`` is that share of ``total`` (the members' summed weights).
+
+    >>> weight_threshold("2/3", 120.0, "t"), weight_threshold("50%", 10.0, "t"), weight_threshold(7, 10.0, "t")
+    (80.0, 5.0, 7.0)
+    """
+    if isinstance(v, str):
+        text = v.strip()
+        try:
+            num, den = (text[:-1], "100") if text.endswith("%") else text.split("/")
+            a, b = float(num), float(den)
+            share = a / b
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{what}: expected {WEIGHT_THRESHOLD}, got {v!r}") from None
+        if not (np.isfinite(share) and 0.0 <= share <= 1.0):
+            raise ValueError(f"{what}: a share of the total weight must be from 0 to 1, got {v!r}")
+        return a * total / b  # 2/3 of 120 is 80.0 exactly, not 79.99999999999999
+    try:
+        return check_weight(v, what)
+    except TypeError:
+        raise TypeError(f"{what}: expected {WEIGHT_THRESHOLD}, got {type(v).__name__} {_short(v)}") from None
 
 
 def check_probability(p: Any, what: str) -> float:

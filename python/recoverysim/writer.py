@@ -202,6 +202,16 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
             body["dormancy"] = _num_out(r.dormancy)
         return {"standby": body}
     members = [_dump_requirement(x) for x in r.members]
+    if r.kind == "weighted" and r.capacity:
+        return {"capacity": {x: _num_out(w) for x, w in zip(r.members, r.weights)}}
+    if r.kind == "weighted":
+        threshold = r.threshold if isinstance(r.threshold, str) else _num_out(r.threshold)
+        weights: Any
+        if all(isinstance(x, str) for x in r.members):
+            weights = {x: _num_out(w) for x, w in zip(r.members, r.weights)}
+        else:
+            weights = [{"member": x, "weight": _num_out(w)} for x, w in zip(members, r.weights)]
+        return {"weighted": {"more_than" if r.strict else "at_least": threshold, "weights": weights}}
     if r.kind == "k_of_n":
         body = {"k": r.k, "of": members}
         if getattr(r, "load_sharing", 0):
@@ -222,6 +232,10 @@ def _dump_services(m: Model) -> dict[str, Any]:
             d["rto"] = duration_literal(s.rto)
         if s.rpo is not None:
             d["rpo"] = duration_literal(s.rpo)
+        if s.demand is not None:
+            d["demand"] = _num_out(s.demand[0]) if len(s.demand) == 1 else [_num_out(x) for x in s.demand]
+        if s.down_below:
+            d["down_below"] = probability_literal(s.down_below)
         out[s.name] = d
     return out
 
@@ -261,6 +275,9 @@ def _dump_maintenance(m: Model) -> dict[str, Any]:
             d["offset"] = duration_literal(w.offset)
         if w.crew:
             d["crew"] = w.crew
+        if w.rolling is not None:
+            d["rolling"] = w.rolling
+            d["spacing"] = duration_literal(w.spacing or 0.0)
         out[w.name] = d
     return out
 

@@ -622,7 +622,7 @@ ERRORS = [
         "maintenance-unknown-field",
         BASE + "maintenance:\n  m: {targets: db-1, interval: 1w, duration: 1h}\n",
         "maintenance.m.interval",
-        "unknown field (expected targets, every, duration, offset, crew)",
+        "unknown field (expected targets, every, duration, offset, crew, rolling, spacing)",
     ),
     # found by the engine, placed at the right path
     (

@@ -38,11 +38,15 @@ class MarkovSolution {
   std::vector<std::vector<double>> point_availability(const std::vector<double>& times) const;
   // Availability averaged over [0, T] from all up at 0, per service.
   std::vector<double> mean_availability(double horizon) const;
+  // Steady-state distribution of the up weight (the capacity up) of service s's root gate when
+  // it is weighted: (weight, probability) pairs in increasing weight, equal weights merged.
+  std::vector<std::pair<double, double>> weight_distribution(std::size_t s) const;
 
   // Internals, filled by solve_markov.
   std::size_t n_states_ = 0, n_transitions_ = 0;
   std::vector<ServiceExact> services_;
   std::vector<std::uint8_t> up_;  // [state * n_services + s]
+  std::vector<double> weight_;    // [state * n_services + s]: see weight_distribution
   std::size_t n_services_ = 0;
   // Sparse generator as triplets (row, col, rate), row != col; exit rate per state.
   std::vector<std::uint32_t> from_, to_;

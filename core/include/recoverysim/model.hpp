@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "recoverysim/capacity.hpp"
 #include "recoverysim/cost.hpp"
 #include "recoverysim/distribution.hpp"
 
@@ -104,7 +105,7 @@ struct CrewSpec {
   int size = 1;
 };
 
-enum class GateKind : std::uint8_t { ref, all, any, k_of_n, standby };
+enum class GateKind : std::uint8_t { ref, all, any, k_of_n, standby, weighted };
 
 // One active member; when it fails, after `detection` the next available spare takes over after
 // `switchover` (the requirement is down meanwhile), succeeding with probability `success`; a
@@ -125,6 +126,11 @@ struct RequirementSpec {
   StandbySpec standby;  // for standby
   // k_of_n: while j members are down, every up member ages at rate 1 + load_sharing * j.
   double load_sharing = 0;
+  // weighted: member i weighs weights[i] (>= 0); up while the weights of the up members sum to
+  // at least `threshold` (strict: to more than `threshold`), an absolute weight.
+  std::vector<double> weights;
+  double threshold = 0;
+  bool strict = false;
 };
 
 struct ServiceSpec {
@@ -133,6 +139,10 @@ struct ServiceSpec {
   double rto = 0;  // 0: no target
   double rpo = 0;  // 0: no target (an RPO of exactly 0 is written as a tiny positive number)
   bool has_rpo = false;
+  // Capacity (see capacity.hpp): empty, or 1 (constant) or 168 (hour of the week) demands; the
+  // requirement is then a weighted gate whose weights are capacities.
+  std::vector<double> demand;
+  double down_below = 0;  // share of demand served below which it is down (0: nothing served)
 };
 
 // Incident scenarios (game days, stress tests): events forced at given times in every
@@ -244,7 +254,23 @@ struct Gate {
   StandbySpec standby;
   std::uint64_t name_hash;  // standby: hash of its member names (random-stream key)
   double load_sharing = 0;
+  // weighted: up while the up children's weights reach `threshold` (more than it if `strict`);
+  // `total` is the sum of every child's weight. See weight_holds.
+  double threshold = 0;
+  double total = 0;
+  bool strict = false;
+  std::int32_t capacity = -1;  // index in CompiledModel::capacity of the service it measures
 };
+
+// Whether `up_weight` meets a weighted gate's threshold. Sums of real weights carry rounding
+// errors that depend on the order of additions, so weights within 1e-9 of the total weight of
+// the threshold count as equal to it: "more than 2/3 of the stake" with exactly 2/3 up is down,
+// whatever the order the members came up in. The one place that decides, for the simulator and
+// the exact solvers alike.
+inline bool weight_holds(const Gate& g, double up_weight) noexcept {
+  const double eps = 1e-9 * g.total;
+  return g.strict ? up_weight > g.threshold + eps : up_weight >= g.threshold - eps;
+}
 
 struct Service {
   std::string name;
@@ -275,14 +301,18 @@ class CompiledModel {
                 phase_switchover = 0, phase_no_spare = 0, phase_other = 0, phase_shock = 0;
   std::vector<std::string> crew_names;
   std::vector<std::int32_t> crew_sizes;
-  std::vector<Gate> gates;        // gate g is node (components.size() + g)
-  std::vector<Service> services;  // in definition order
+  std::vector<Gate> gates;                // gate g is node (components.size() + g)
+  std::vector<Service> services;          // in definition order
+  std::vector<CapacityService> capacity;  // services with a demand
   // Node graph, CSR: parents of node i are parents[parent_offset[i] .. parent_offset[i+1]).
   std::vector<std::uint32_t> parent_offset;
   std::vector<std::uint32_t> parents;
   // Children of gate g: children[child_offset[g] .. child_offset[g+1]), in declaration order.
   std::vector<std::uint32_t> child_offset;
   std::vector<std::uint32_t> children;
+  // Weight of each entry of `children` and of `parents` in its gate (1 outside weighted gates).
+  std::vector<double> child_weight;
+  std::vector<double> parent_weight;
 
   std::size_t n_nodes() const noexcept { return components.size() + gates.size(); }
   std::uint32_t gate_node(std::size_t g) const noexcept {

@@ -95,6 +95,9 @@ struct GateState {
 
   std::vector<std::int32_t> up_children;  // count gates: children up (standby: unused)
   std::vector<std::uint8_t> up;           // every gate, standby groups included
+  // Weighted gates: the sum of the up children's weights (others: unused). Exact again (the
+  // total, or 0) whenever every child is up or every child is down, so rounding cannot drift.
+  std::vector<double> up_weight;
 };
 
 // Phase of a standby group's takeover.

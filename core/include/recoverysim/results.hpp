@@ -72,6 +72,16 @@ void for_each_replication_array(F&& f) {
   f("service_cause_cost", &RunResults::service_cause_cost, Axes::service_cause,
     "Every cost but SLA credits, by root cause (failure modes, then shocks).");
   f("events", &RunResults::events, Axes::none, "Events processed in each replication.");
+  f("service_full_time", &RunResults::service_full_time, Axes::service,
+    "Hours with the whole demand served (capacity services; 0 for others).");
+  f("service_degraded_time", &RunResults::service_degraded_time, Axes::service,
+    "Hours with part of the demand served, not down (capacity services).");
+  f("service_capacity_down_time", &RunResults::service_capacity_down_time, Axes::service,
+    "Hours down, planned included (capacity services).");
+  f("service_unserved", &RunResults::service_unserved, Axes::service,
+    "Demand-hours not served (capacity services).");
+  f("service_demand", &RunResults::service_demand, Axes::service,
+    "Demand-hours in the horizon (capacity services).");
 }
 
 // The entity dimensions of an array with these axes (the replication axis excluded).

@@ -99,6 +99,9 @@ struct RunResults {
   std::vector<double> service_cause_cost;  // [rep, service, cause]
   // [rep]
   std::vector<std::uint64_t> events;
+  // [rep, service]: capacity services (0 for others), see capacity.hpp
+  std::vector<double> service_full_time, service_degraded_time, service_capacity_down_time;
+  std::vector<double> service_unserved, service_demand;
   // [service, bin], completed outages only
   std::vector<std::uint64_t> outage_histogram;
   // Records in (replication, time) order; phase breakdown of outage i is
@@ -179,6 +182,7 @@ class Replicator {
   // requirement graph
   void set_node(std::uint32_t node, bool up, double t, std::int32_t cause, std::uint32_t blame);
   void gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause, std::uint32_t blame);
+  bool weight_changed(std::uint32_t g, double dw, double t);
   void standby_member_changed(std::uint32_t g, std::int32_t member, bool up, double t,
                               std::int32_t cause);
   void standby_detected(std::uint32_t g, double t);
@@ -213,6 +217,7 @@ class Replicator {
   CrewState crews_;
   PhaseLedger phases_;
   OpenOutages outages_;
+  CapacityLedger capacity_;
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
   SlotPool<PendingCascade> cascades_;
   CostLedger cost_;  // money: used only when m_.costs.any

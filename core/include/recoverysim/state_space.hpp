@@ -46,6 +46,8 @@ class StateSpace {
   void outgoing(const State& s, std::vector<Transition>& out) const;
   // Up (1) or down (0) per service, in model order.
   std::vector<std::uint8_t> services_up(const State& s) const;
+  // Up weight of each service's root gate when it is weighted (the capacity up), else 0.
+  std::vector<double> service_weights(const State& s) const;
 
  private:
   struct Where {
