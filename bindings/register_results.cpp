@@ -192,6 +192,7 @@ void register_results(py::module_& m) {
       .def_readonly("n_modes", &RunResults::n_modes)
       .def_readonly("n_phases", &RunResults::n_phases)
       .def_readonly("n_causes", &RunResults::n_causes)
+      .def_readonly("n_spares", &RunResults::n_spares)
       .def_readonly("horizon", &RunResults::horizon);
   for_each_replication_array([&](const char* name, auto member, Axes axes, const char* doc) {
     cls.def_property_readonly(

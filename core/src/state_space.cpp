@@ -73,9 +73,15 @@ void StateSpace::check() const {
           unsupported(sw + ": periodic inspections are not Markovian");
         if (st.escalate >= 0) unsupported(sw + ": escalation to another procedure");
         if (!(st.success > 0)) unsupported(sw + ": success probability 0");
+        if (st.n_needs > 1 || (st.n_needs == 1 && st.crew < 0))
+          unsupported(sw + ": several crew members at once");
+        if (st.spare >= 0) unsupported(sw + ": a spare pool");
       }
     }
   }
+  for (std::size_t k = 0; k < m_.crew_calendars.size(); ++k)
+    if (!m_.crew_calendars[k].shifts.empty())
+      unsupported("crew " + q(m_.crew_names[k]) + " has working hours (calendars are not Markovian)");
   for (const auto& g : m_.gates) {
     if (g.kind != GateKind::standby) continue;
     const auto zero = [](const Distribution& d) {
