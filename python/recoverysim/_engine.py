@@ -46,7 +46,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
     return _core.ModelSpec(
         name=model.name,
         components=[c.to_spec() for c in model.components.values()],
-        crews=[_core.CrewSpec(name=c.name, size=c.size) for c in model.crews.values()],
+        crews=[c.to_spec() for c in model.crews.values()],
+        spares=[p.to_spec() for p in model.spares.values()],
         procedures=[p.to_spec() for p in model.procedures.values()],
         services=[
             _core.ServiceSpec(
@@ -56,6 +57,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 else _core.RequirementSpec(kind="ref", name=s.requirement),
                 rto=s.rto,
                 rpo=s.rpo,
+                priority=s.priority,
             )
             for s in model.services.values()
         ],

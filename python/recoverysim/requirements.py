@@ -412,6 +412,9 @@ class Service:
         Largest acceptable data loss, hours.
     availability : float, optional
         SLA target over the horizon.
+    priority : int, optional
+        Crew priority inherited by the components beneath it that set none (the highest of the
+        services above a component wins); higher is served first.
 
     Examples
     --------
@@ -426,7 +429,12 @@ class Service:
     rto: float | None = None
     rpo: float | None = None
     availability: float | None = None
+    priority: int | None = None
 
     def __repr__(self) -> str:
-        t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        t = "".join(
+            f", {k}={v!r}"
+            for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("priority", self.priority))
+            if v is not None
+        )
         return f"Service({self.name!r}, {self.requirement!r}{t})"
