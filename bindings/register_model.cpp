@@ -51,15 +51,15 @@ void register_model(py::module_& m) {
                        int max_attempts, std::string escalate, double inspection_interval,
                        double inspection_offset, std::vector<std::pair<std::string, int>> crews,
                        std::string spare) {
-             return StepSpec{std::move(name),     std::move(duration), std::move(crew),
-                             success,             max_attempts,        std::move(escalate),
-                             inspection_interval, inspection_offset,   std::move(crews),
-                             std::move(spare)};
+             return StepSpec{
+                 std::move(name),  std::move(duration), std::move(crew),     success,
+                 max_attempts,     std::move(escalate), inspection_interval, inspection_offset,
+                 std::move(crews), std::move(spare)};
            }),
            py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
            "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
-           "inspection_offset"_a = 0.0,
-           "crews"_a = std::vector<std::pair<std::string, int>>{}, "spare"_a = "");
+           "inspection_offset"_a = 0.0, "crews"_a = std::vector<std::pair<std::string, int>>{},
+           "spare"_a = "");
 
   py::class_<ProcedureSpec>(m, "ProcedureSpec")
       .def(py::init([](std::string name, std::vector<StepSpec> steps) {
@@ -104,12 +104,9 @@ void register_model(py::module_& m) {
       .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
                        const std::string& data_loss, std::vector<CascadeSpec> cascades,
                        std::optional<int> priority) {
-             return FailureModeSpec{std::move(name),
-                                    std::move(ttf),
-                                    std::move(procedure),
-                                    data_loss_kind(data_loss),
-                                    std::move(cascades),
-                                    priority.has_value(),
+             return FailureModeSpec{std::move(name),      std::move(ttf),
+                                    std::move(procedure), data_loss_kind(data_loss),
+                                    std::move(cascades),  priority.has_value(),
                                     priority.value_or(0)};
            }),
            py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = "none",
@@ -175,8 +172,8 @@ void register_model(py::module_& m) {
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
                        std::optional<double> rpo, std::optional<int> priority) {
-             return ServiceSpec{std::move(name),      std::move(requirement), rto.value_or(0.0),
-                                rpo.value_or(0.0),    rpo.has_value(),        priority.has_value(),
+             return ServiceSpec{std::move(name),     std::move(requirement), rto.value_or(0.0),
+                                rpo.value_or(0.0),   rpo.has_value(),        priority.has_value(),
                                 priority.value_or(0)};
            }),
            py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),

@@ -111,7 +111,8 @@ bool CrewScheduler::try_start(std::uint32_t c, bool queued, std::vector<CrewActi
         if (!holding_[v] || priority_[v] >= me.priority) continue;
         const CrewNeed* vn = needs(v);
         bool uses = false;
-        for (std::uint32_t j = 0; j < n_needs(v); ++j) uses |= static_cast<std::size_t>(vn[j].crew) == k;
+        for (std::uint32_t j = 0; j < n_needs(v); ++j)
+          uses |= static_cast<std::size_t>(vn[j].crew) == k;
         if (!uses) continue;
         if (victim < 0 || priority_[v] < priority_[victim] ||
             (priority_[v] == priority_[victim] && seq_[v] > seq_[victim]))
@@ -137,7 +138,8 @@ bool CrewScheduler::try_start(std::uint32_t c, bool queued, std::vector<CrewActi
 
 void CrewScheduler::take(std::uint32_t c) {
   const CrewNeed* nd = needs(c);
-  for (std::uint32_t i = 0; i < n_needs(c); ++i) idle_[static_cast<std::size_t>(nd[i].crew)] -= nd[i].count;
+  for (std::uint32_t i = 0; i < n_needs(c); ++i)
+    idle_[static_cast<std::size_t>(nd[i].crew)] -= nd[i].count;
   holding_[c] = 1;
 }
 

@@ -196,6 +196,12 @@ class Compiler {
     // Working the whole week is the same as having no calendar.
     if (cal.shifts.size() == 1 && cal.shifts[0].first == 0 && cal.shifts[0].second >= week)
       cal.shifts.clear();
+    const auto& sh = cal.shifts;
+    const bool joined = sh.size() > 1 && sh.front().first == 0.0 && sh.back().second >= week;
+    for (std::size_t i = 0; i < sh.size(); ++i) {
+      if (!(joined && i == 0)) cal.changes.emplace_back(sh[i].first, true);
+      if (!(joined && i + 1 == sh.size())) cal.changes.emplace_back(sh[i].second, false);
+    }
     return cal;
   }
 
@@ -445,8 +451,8 @@ class Compiler {
         const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
         if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
         const auto c = static_cast<std::uint32_t>(component_index(t, target));
-        ProcedureSpec proc{
-            w.name, {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0, {}, ""}}};
+        ProcedureSpec proc{w.name,
+                           {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0, {}, ""}}};
         const std::int32_t p = add_procedure(proc, where, true);
         Mode mode{w.name, hash_name("maintenance:" + w.name),
                   c,      Distribution::deterministic(0),

@@ -14,24 +14,6 @@ namespace {
 
 constexpr double kWeek = 168.0;
 
-// Calendar boundary i of a crew: boundaries are the shift starts and ends in week order; a
-// shift that ends at the week's end and one that starts at its beginning join across weeks.
-struct Boundary {
-  double at;  // hour of the week (since t = 0, modulo one week)
-  bool on;    // the crew works after it
-};
-
-std::vector<Boundary> boundaries(const CrewCalendar& cal) {
-  std::vector<Boundary> out;
-  const auto& sh = cal.shifts;
-  const bool joined = sh.size() > 1 && sh.front().first == 0.0 && sh.back().second >= kWeek;
-  for (std::size_t i = 0; i < sh.size(); ++i) {
-    if (!(joined && i == 0)) out.push_back({sh[i].first, true});
-    if (!(joined && i + 1 == sh.size())) out.push_back({sh[i].second, false});
-  }
-  return out;
-}
-
 std::string crew_list(const CompiledModel& m, const Step& st) {
   std::string out;
   for (std::uint32_t i = 0; i < st.n_needs; ++i) {
@@ -48,11 +30,11 @@ std::string crew_list(const CompiledModel& m, const Step& st) {
 void Replicator::reset_resources() {
   std::fill(remaining_.begin(), remaining_.end(), -1.0);
   for (std::uint32_t k = 0; k < m_.crew_calendars.size(); ++k) {
-    const auto b = boundaries(m_.crew_calendars[k]);
+    const auto& b = m_.crew_calendars[k].changes;
     if (b.empty()) continue;
-    // The first boundary after t = 0 (one at exactly 0 is the state at the start).
+    // The first change after t = 0 (one at exactly 0 is the state at the start).
     std::uint32_t i = 0;
-    while (i < b.size() && b[i].at <= 0.0) ++i;
+    while (i < b.size() && b[i].first <= 0.0) ++i;
     shift_week_[k] = 0;
     schedule_shift(k, i, 0.0, 0.0);
   }
@@ -62,20 +44,20 @@ void Replicator::reset_resources() {
 // Schedules boundary i of crew k's calendar in week `week` (i past the last: the next week's
 // first).
 void Replicator::schedule_shift(std::uint32_t k, std::uint32_t i, double week, double) {
-  const auto b = boundaries(m_.crew_calendars[k]);
+  const auto& b = m_.crew_calendars[k].changes;
   if (i >= b.size()) {
     i = 0;
     week += 1;
   }
   shift_week_[k] = static_cast<std::uint32_t>(week);
-  const double when = week * kWeek + b[i].at;
+  const double when = week * kWeek + b[i].first;
   if (when < opt_.horizon) queue_.push(when, k, i, EventType::crew_shift);
 }
 
 void Replicator::crew_shift(std::uint32_t k, std::uint32_t i, double t) {
-  const auto b = boundaries(m_.crew_calendars[k]);
-  if (trace_) trace(t, b[i].on ? "shift_start" : "shift_end", m_.crew_names[k]);
-  crews_.shift(k, b[i].on, crew_actions_);
+  const bool on = m_.crew_calendars[k].changes[i].second;
+  if (trace_) trace(t, on ? "shift_start" : "shift_end", m_.crew_names[k]);
+  crews_.shift(k, on, crew_actions_);
   run_crew_actions(t);
   schedule_shift(k, i + 1, shift_week_[k], t);
 }

@@ -13,7 +13,8 @@ ReplicationStreams::ReplicationStreams(const CompiledModel& m)
       data(m.components.size()),
       forced(m.forced.size()),
       spare(m.spares.size()) {
-  for (const SparePool& p : m.spares) spare_key.push_back(entity_key(StreamKind::spare, p.name_hash));
+  for (const SparePool& p : m.spares)
+    spare_key.push_back(entity_key(StreamKind::spare, p.name_hash));
   for (const Mode& mode : m.modes) {
     const std::uint64_t comp = m.components[mode.component].name_hash;
     failure_key.push_back(entity_key(StreamKind::failure, comp, mode.name_hash));

@@ -240,7 +240,7 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 2;  // 2: spare pools
-constexpr std::uint32_t kSpecVersion = 3;  // 2: incident scenarios; 3: crews and spares
+constexpr std::uint32_t kSpecVersion = 3;     // 2: incident scenarios; 3: crews and spares
 
 }  // namespace
 

@@ -84,7 +84,8 @@ void StateSpace::check() const {
       unsupported("preemptive crew " + q(m_.crew_names[k]) +
                   " of more than one member (which step is preempted depends on request order)");
     if (!m_.crew_calendars[k].shifts.empty())
-      unsupported("crew " + q(m_.crew_names[k]) + " has working hours (calendars are not Markovian)");
+      unsupported("crew " + q(m_.crew_names[k]) +
+                  " has working hours (calendars are not Markovian)");
   }
   for (const auto& g : m_.gates) {
     if (g.kind != GateKind::standby) continue;

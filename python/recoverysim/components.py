@@ -4,8 +4,8 @@ crews that repair them."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -398,7 +398,9 @@ class SparePool:
 
     __slots__ = ("name", "stock", "lead_time", "emergency")
 
-    def __init__(self, name: str, stock: int, lead_time: Distribution | Duration, *, emergency: Distribution | Duration | None = None) -> None:
+    def __init__(
+        self, name: str, stock: int, lead_time: Distribution | Duration, *, emergency: Distribution | Duration | None = None
+    ) -> None:
         self.name = check_name(name, "spare pool")
         where = f"spare pool {name!r}"
         self.stock = check_count(stock, f"{where}: stock", minimum=0, maximum=INT32_MAX)

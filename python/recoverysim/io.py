@@ -56,7 +56,17 @@ from .model import Model
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, k_of_n
 from .units import duration_literal, hours
-from .validation import INT32_MAX, MAX_FILE_BYTES, MAX_FILE_VALUES, MAX_NESTING, PROBABILITY, check_count, check_name, check_priority, probability_value
+from .validation import (
+    INT32_MAX,
+    MAX_FILE_BYTES,
+    MAX_FILE_VALUES,
+    MAX_NESTING,
+    PROBABILITY,
+    check_count,
+    check_name,
+    check_priority,
+    probability_value,
+)
 
 __all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
 

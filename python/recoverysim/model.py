@@ -26,7 +26,7 @@ from .distributions import Distribution, Exponential
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Service, requirement_from
 from .units import Duration, hours
-from .validation import MAX_TRACE_EVENTS, check_flag, check_priority, check_name, check_nonnegative, check_positive, check_probability
+from .validation import MAX_TRACE_EVENTS, check_flag, check_name, check_nonnegative, check_positive, check_priority, check_probability
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

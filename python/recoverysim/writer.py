@@ -369,7 +369,11 @@ def dumps(model: Model, *, format: str = "yaml") -> str:
     styled = {
         key: value
         if not isinstance(value, dict)
-        else (_styled(value, 2, len(key) + 2) if key == "crews" and all(isinstance(x, int) for x in value.values()) else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()})
+        else (
+            _styled(value, 2, len(key) + 2)
+            if key == "crews" and all(isinstance(x, int) for x in value.values())
+            else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()}
+        )
         for key, value in data.items()
     }
     text = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, width=_WIDTH, allow_unicode=True)

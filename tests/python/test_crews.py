@@ -393,7 +393,9 @@ def test_exact_solver_refuses_what_its_chain_cannot_express() -> None:
     with pytest.raises(ValueError, match="several crew members at once"):
         m.exact()
     m.crews["custodians"] = rs.Crew("custodians", 5, hours=["mon-fri 09:00-17:00"])
-    m.components["x"] = rs.Component("x", [rs.FailureMode("f", rs.Exponential(100), rs.Step("ceremony", rs.Exponential(2), crew="custodians"))])
+    m.components["x"] = rs.Component(
+        "x", [rs.FailureMode("f", rs.Exponential(100), rs.Step("ceremony", rs.Exponential(2), crew="custodians"))]
+    )
     with pytest.raises(ValueError, match="working hours"):
         m.exact()
     m.crews["custodians"] = rs.Crew("custodians", 2, preemptive=True)

@@ -76,11 +76,11 @@ class CrewScheduler {
   // queue drains, so that the common FIFO case costs no shifting.
   std::vector<std::vector<Waiter>> queue_;
   std::vector<std::size_t> head_;
-  std::vector<std::uint8_t> holding_;    // per component: holds its step's members
-  std::vector<std::uint32_t> step_;      // per component: global index of the requesting step
-  std::vector<std::int32_t> priority_;   // per component: priority of its request
-  std::vector<std::uint64_t> seq_;       // per component: order of its request
-  std::vector<std::uint32_t> dirty_;     // crews whose queue head may be able to start
+  std::vector<std::uint8_t> holding_;   // per component: holds its step's members
+  std::vector<std::uint32_t> step_;     // per component: global index of the requesting step
+  std::vector<std::int32_t> priority_;  // per component: priority of its request
+  std::vector<std::uint64_t> seq_;      // per component: order of its request
+  std::vector<std::uint32_t> dirty_;    // crews whose queue head may be able to start
   std::uint64_t next_seq_ = 0;
   bool preemptive_ = false;  // any preemptive crew
 };
@@ -90,11 +90,11 @@ struct SpareState {
   explicit SpareState(const CompiledModel& m);
   void reset(const CompiledModel& m);
 
-  std::vector<std::int32_t> stock;                 // per pool: spares on hand
-  std::vector<std::vector<std::uint32_t>> queue;   // per pool: components waiting, FIFO
-  std::vector<std::int32_t> emergencies;           // per pool: emergency orders on their way
-  std::vector<double> out_since;                   // per pool: start of the stock-out, or -1
-  std::vector<std::uint8_t> has_spare;             // per component: its current step took one
+  std::vector<std::int32_t> stock;                // per pool: spares on hand
+  std::vector<std::vector<std::uint32_t>> queue;  // per pool: components waiting, FIFO
+  std::vector<std::int32_t> emergencies;          // per pool: emergency orders on their way
+  std::vector<double> out_since;                  // per pool: start of the stock-out, or -1
+  std::vector<std::uint8_t> has_spare;            // per component: its current step took one
 };
 
 }  // namespace recoverysim

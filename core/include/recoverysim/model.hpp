@@ -212,6 +212,9 @@ struct CrewNeed {
 // t = 0 modulo 168, sorted, disjoint, not touching (end == start of the next is merged).
 struct CrewCalendar {
   std::vector<std::pair<double, double>> shifts;  // empty: always working
+  // The shift changes in week order: (hour of the week, working after it). A shift ending at the
+  // week's end and one starting at its beginning join (no change at the week boundary).
+  std::vector<std::pair<double, bool>> changes;
 };
 
 struct SparePool {
@@ -331,8 +334,8 @@ class CompiledModel {
   std::vector<CrewNeed> crew_needs;           // of every step, see Step::first_need
   std::vector<SparePool> spares;
   std::uint32_t phase_spare_wait = 0;  // a phase only if a step takes spares (else unused)
-  std::vector<Gate> gates;        // gate g is node (components.size() + g)
-  std::vector<Service> services;  // in definition order
+  std::vector<Gate> gates;             // gate g is node (components.size() + g)
+  std::vector<Service> services;       // in definition order
   // Node graph, CSR: parents of node i are parents[parent_offset[i] .. parent_offset[i+1]).
   std::vector<std::uint32_t> parent_offset;
   std::vector<std::uint32_t> parents;

@@ -217,10 +217,10 @@ class Replicator {
   GateState gates_;
   StandbyState standby_;
   CrewScheduler crews_;
-  std::vector<CrewAction> crew_actions_;  // what the last scheduler call decided
-  std::vector<double> work_end_;          // per component: when its step in progress ends
-  std::vector<double> remaining_;         // per component: work left of a paused step, else -1
-  std::vector<std::uint32_t> shift_week_; // per crew: week of its next calendar boundary
+  std::vector<CrewAction> crew_actions_;   // what the last scheduler call decided
+  std::vector<double> work_end_;           // per component: when its step in progress ends
+  std::vector<double> remaining_;          // per component: work left of a paused step, else -1
+  std::vector<std::uint32_t> shift_week_;  // per crew: week of its next calendar boundary
   SpareState spares_;
   PhaseLedger phases_;
   OpenOutages outages_;
