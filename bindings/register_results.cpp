@@ -38,7 +38,9 @@ py::array contiguous_view(const std::vector<T>& v, std::vector<py::ssize_t> shap
     strides[i] = step;
     step *= shape[i];
   }
-  return readonly_view(v.data(), std::move(shape), std::move(strides), base);
+  // An empty array (a model without spare pools) still views its owner: numpy needs a pointer.
+  static const T none{};
+  return readonly_view(v.empty() ? &none : v.data(), std::move(shape), std::move(strides), base);
 }
 
 // One field of an array of records, as a strided column.

@@ -5,7 +5,7 @@ wheel as ``recoverysim/example_models/``; a source checkout reads them in place)
 
 >>> import recoverysim as rs
 >>> rs.examples.names()
-['backups', 'correlated', 'exchange', 'quorum', 'single', 'standby']
+['backups', 'correlated', 'exchange', 'hsm_spares', 'key_ceremony', 'quorum', 'single', 'standby']
 >>> m = rs.examples.load("single")
 >>> m.name
 'single'
