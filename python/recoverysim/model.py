@@ -747,7 +747,9 @@ class Model:
             Columns ``time_h``, ``event`` (failure, maintenance, step_start, step_failed,
             crew_wait, inspection_wait, recovered, hold, release, shock, cascade, switchover,
             switchover_failed, no_spare, spares_unusable (a replicated corruption: no spare can take
-            over), active, service_down, service_up, data_loss), ``entity``,
+            over), active, service_down, service_up, data_loss; crews and spares: step_paused,
+            step_resume, shift_start, shift_end, spare_wait, spare_taken, spare_restock,
+            spare_emergency), ``entity``,
             ``detail``, ``value`` (hours of writes lost for data_loss).
 
         Examples
