@@ -273,7 +273,7 @@ def test_two_of_three_repaired_from_a_pool_of_one_matches_the_markov_chain() -> 
             add((d, w, s), (d, w - 1, 0) if w else (d, w, 1), r)
     pi = _steady_state(_generator(rates, len(states)))
     exact = sum(p for (d, _, _), p in zip(states, pi) if d <= 1)
-    res = _quorum_with_spares(1).simulate(horizon=HORIZON, replications=REPS, seed=7, progress=False)
+    res = _quorum_with_spares(1).simulate(horizon=HORIZON, replications=8 * REPS, seed=7, progress=False)
     sim, se = _availability(res, "quorum")
     assert abs(sim - exact) < 4 * se, (sim, exact, se)
     # Time out of stock: P(s = 0) of the chain, per hour of horizon.
