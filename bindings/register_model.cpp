@@ -52,14 +52,17 @@ void register_model(py::module_& m) {
   py::class_<StepSpec>(m, "StepSpec")
       .def(py::init([](std::string name, Distribution duration, std::string crew, double success,
                        int max_attempts, std::string escalate, double inspection_interval,
-                       double inspection_offset) {
+                       double inspection_offset, std::vector<std::pair<std::string, int>> crews,
+                       std::string spare) {
              return StepSpec{
-                 std::move(name), std::move(duration), std::move(crew),     success,
-                 max_attempts,    std::move(escalate), inspection_interval, inspection_offset};
+                 std::move(name),  std::move(duration), std::move(crew),     success,
+                 max_attempts,     std::move(escalate), inspection_interval, inspection_offset,
+                 std::move(crews), std::move(spare)};
            }),
            py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
            "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
-           "inspection_offset"_a = 0.0);
+           "inspection_offset"_a = 0.0, "crews"_a = std::vector<std::pair<std::string, int>>{},
+           "spare"_a = "");
 
   py::class_<ProcedureSpec>(m, "ProcedureSpec")
       .def(py::init([](std::string name, std::vector<StepSpec> steps) {
@@ -102,19 +105,24 @@ void register_model(py::module_& m) {
 
   py::class_<FailureModeSpec>(m, "FailureModeSpec")
       .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
-                       const std::string& data_loss, std::vector<CascadeSpec> cascades) {
-             return FailureModeSpec{std::move(name), std::move(ttf), std::move(procedure),
-                                    data_loss_kind(data_loss), std::move(cascades)};
+                       const std::string& data_loss, std::vector<CascadeSpec> cascades,
+                       std::optional<int> priority) {
+             return FailureModeSpec{std::move(name),      std::move(ttf),
+                                    std::move(procedure), data_loss_kind(data_loss),
+                                    std::move(cascades),  priority.has_value(),
+                                    priority.value_or(0)};
            }),
            py::kw_only(), "name"_a, "ttf"_a, "procedure"_a, "data_loss"_a = "none",
-           "cascades"_a = std::vector<CascadeSpec>{});
+           "cascades"_a = std::vector<CascadeSpec>{}, "priority"_a = py::none());
 
   py::class_<ComponentSpec>(m, "ComponentSpec")
       .def(py::init([](std::string name, std::vector<FailureModeSpec> modes,
                        std::vector<std::pair<std::string, std::string>> tags, double backup_every,
                        double backup_offset, Distribution backup_duration, double backup_success,
-                       std::optional<Distribution> replication_lag) {
+                       std::optional<Distribution> replication_lag, std::optional<int> priority) {
              ComponentSpec c{std::move(name), std::move(modes), std::move(tags), {}, false, {}};
+             c.has_priority = priority.has_value();
+             c.priority = priority.value_or(0);
              c.backup = {backup_every, backup_offset, std::move(backup_duration), backup_success};
              if (replication_lag) {
                c.replicated = true;
@@ -125,11 +133,25 @@ void register_model(py::module_& m) {
            py::kw_only(), "name"_a, "modes"_a,
            "tags"_a = std::vector<std::pair<std::string, std::string>>{}, "backup_every"_a = 0.0,
            "backup_offset"_a = 0.0, "backup_duration"_a = Distribution::deterministic(0.0),
-           "backup_success"_a = 1.0, "replication_lag"_a = py::none());
+           "backup_success"_a = 1.0, "replication_lag"_a = py::none(), "priority"_a = py::none());
 
   py::class_<CrewSpec>(m, "CrewSpec")
-      .def(py::init([](std::string name, int size) { return CrewSpec{std::move(name), size}; }),
-           py::kw_only(), "name"_a, "size"_a = 1);
+      .def(py::init([](std::string name, int size, bool preemptive,
+                       std::vector<std::pair<double, double>> shifts, double origin) {
+             return CrewSpec{std::move(name), size, preemptive, std::move(shifts), origin};
+           }),
+           py::kw_only(), "name"_a, "size"_a = 1, "preemptive"_a = false,
+           "shifts"_a = std::vector<std::pair<double, double>>{}, "origin"_a = 0.0);
+
+  py::class_<SparePoolSpec>(m, "SparePoolSpec")
+      .def(py::init([](std::string name, int stock, Distribution lead_time,
+                       std::optional<Distribution> emergency) {
+             SparePoolSpec p{std::move(name), stock, std::move(lead_time), emergency.has_value(),
+                             Distribution::deterministic(0.0)};
+             if (emergency) p.emergency = *emergency;
+             return p;
+           }),
+           py::kw_only(), "name"_a, "stock"_a, "lead_time"_a, "emergency"_a = py::none());
 
   py::class_<RequirementSpec>(m, "RequirementSpec")
       .def(
@@ -157,13 +179,14 @@ void register_model(py::module_& m) {
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
-                       std::optional<double> rpo, std::vector<double> demand, double down_below) {
+                       std::optional<double> rpo, std::vector<double> demand, double down_below,
+                       std::optional<int> priority) {
              return ServiceSpec{std::move(name),   std::move(requirement), rto.value_or(0.0),
                                 rpo.value_or(0.0), rpo.has_value(),        std::move(demand),
-                                down_below};
+                                down_below,        priority.has_value(),   priority.value_or(0)};
            }),
            py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),
-           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0);
+           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0, "priority"_a = py::none());
 
   py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
       .def(py::init([](double time, bool shock, std::string target, std::string mode) {
@@ -203,17 +226,18 @@ void register_model(py::module_& m) {
                        std::vector<CrewSpec> crews, std::vector<ProcedureSpec> procedures,
                        std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
                        std::vector<MaintenanceSpec> maintenance, bool age_when_down,
-                       std::vector<ForcedEventSpec> forced, std::vector<ServiceCostSpec> costs) {
+                       std::vector<ForcedEventSpec> forced, std::vector<ServiceCostSpec> costs,
+                       std::vector<SparePoolSpec> spares) {
              return ModelSpec{std::move(name),        std::move(components), std::move(crews),
                               std::move(procedures),  std::move(services),   std::move(shocks),
                               std::move(maintenance), age_when_down,         std::move(forced),
-                              std::move(costs)};
+                              std::move(costs),       std::move(spares)};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
            "procedures"_a = std::vector<ProcedureSpec>{}, "services"_a = std::vector<ServiceSpec>{},
            "shocks"_a = std::vector<ShockSpec>{}, "maintenance"_a = std::vector<MaintenanceSpec>{},
            "age_when_down"_a = true, "forced"_a = std::vector<ForcedEventSpec>{},
-           "costs"_a = std::vector<ServiceCostSpec>{});
+           "costs"_a = std::vector<ServiceCostSpec>{}, "spares"_a = std::vector<SparePoolSpec>{});
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)
@@ -249,6 +273,12 @@ void register_model(py::module_& m) {
                                return v;
                              })
       .def_readonly("phases", &CompiledModel::phases)
+      .def_property_readonly("spare_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::string> v;
+                               for (const auto& x : c.spares) v.push_back(x.name);
+                               return v;
+                             })
       .def_property_readonly("n_gates", [](const CompiledModel& c) { return c.gates.size(); })
       .def_property_readonly(
           "gates",

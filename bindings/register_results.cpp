@@ -38,7 +38,9 @@ py::array contiguous_view(const std::vector<T>& v, std::vector<py::ssize_t> shap
     strides[i] = step;
     step *= shape[i];
   }
-  return readonly_view(v.data(), std::move(shape), std::move(strides), base);
+  // An empty array (a model without spare pools) still views its owner: numpy needs a pointer.
+  static const T none{};
+  return readonly_view(v.empty() ? &none : v.data(), std::move(shape), std::move(strides), base);
 }
 
 // One field of an array of records, as a strided column.
@@ -192,6 +194,7 @@ void register_results(py::module_& m) {
       .def_readonly("n_modes", &RunResults::n_modes)
       .def_readonly("n_phases", &RunResults::n_phases)
       .def_readonly("n_causes", &RunResults::n_causes)
+      .def_readonly("n_spares", &RunResults::n_spares)
       .def_readonly("horizon", &RunResults::horizon);
   for_each_replication_array([&](const char* name, auto member, Axes axes, const char* doc) {
     cls.def_property_readonly(

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -111,6 +112,7 @@ class Compiler {
     out_->name = spec_.name;
     names();
     crews();
+    spare_pools();
     named_procedures();
     components();
     maintenance();
@@ -158,6 +160,65 @@ class Compiler {
       crew_index_[c.name] = static_cast<int>(out_->crew_names.size());
       out_->crew_names.push_back(c.name);
       out_->crew_sizes.push_back(c.size);
+      out_->crew_preemptive.push_back(c.preemptive ? 1 : 0);
+      out_->crew_calendars.push_back(calendar(c, entity("crew", c.name)));
+    }
+  }
+
+  // Working hours as times since t = 0 modulo one week, sorted and merged (a shift that wraps
+  // past the week's end is split in two).
+  static CrewCalendar calendar(const CrewSpec& c, const Loc& where) {
+    constexpr double week = 168.0;
+    CrewCalendar cal;
+    if (!std::isfinite(c.origin) || c.origin < 0 || c.origin >= week)
+      fail(where.field_of("origin"), "the week origin must be an hour of the week in [0, 168)");
+    std::vector<std::pair<double, double>> parts;
+    for (std::size_t i = 0; i < c.shifts.size(); ++i) {
+      const auto [a, b] = c.shifts[i];
+      if (!std::isfinite(a) || !std::isfinite(b) || a < 0 || b > week || !(a < b))
+        fail(where.field_of("hours[" + std::to_string(i) + "]"),
+             "a shift must be [start, end) hours of the week with 0 <= start < end <= 168");
+      double s = a - c.origin, e = b - c.origin;
+      if (s < 0) s += week, e += week;
+      if (e <= week) {
+        parts.emplace_back(s, e);
+      } else {
+        parts.emplace_back(s, week);
+        parts.emplace_back(0.0, e - week);
+      }
+    }
+    std::sort(parts.begin(), parts.end());
+    for (const auto& p : parts) {
+      if (!cal.shifts.empty() && p.first <= cal.shifts.back().second)
+        cal.shifts.back().second = std::max(cal.shifts.back().second, p.second);
+      else
+        cal.shifts.push_back(p);
+    }
+    // Working the whole week is the same as having no calendar.
+    if (cal.shifts.size() == 1 && cal.shifts[0].first == 0 && cal.shifts[0].second >= week)
+      cal.shifts.clear();
+    const auto& sh = cal.shifts;
+    const bool joined = sh.size() > 1 && sh.front().first == 0.0 && sh.back().second >= week;
+    for (std::size_t i = 0; i < sh.size(); ++i) {
+      if (!(joined && i == 0)) cal.changes.emplace_back(sh[i].first, true);
+      if (!(joined && i + 1 == sh.size())) cal.changes.emplace_back(sh[i].second, false);
+    }
+    return cal;
+  }
+
+  void spare_pools() {
+    for (const auto& p : spec_.spares) {
+      const Loc where = entity("spare pool", p.name);
+      if (p.name.empty()) fail_whole("spare pool", "", "name", "a spare pool has an empty name");
+      if (spare_index_.count(p.name))
+        fail_whole("spare pool", p.name, "name", "duplicate spare pool name " + quote(p.name));
+      if (p.stock < 0)
+        fail(where.field_of("stock"), "stock must be >= 0 (got " + std::to_string(p.stock) + ")");
+      if (!(p.lead_time.mean() > 0) && p.stock == 0)
+        fail(where.field_of("lead_time"), "an empty pool needs a positive restock lead time");
+      spare_index_[p.name] = static_cast<int>(out_->spares.size());
+      out_->spares.push_back(
+          {p.name, hash_name(p.name), p.stock, p.lead_time, p.has_emergency, p.emergency});
     }
   }
 
@@ -178,6 +239,8 @@ class Compiler {
     out_->phase_no_spare = step_kind("no_spare");
     out_->phase_shock = step_kind("shock");
     out_->phase_other = step_kind("other");
+    // Only models whose steps take spares have the phase (others keep their phase list).
+    if (uses_spares_) out_->phase_spare_wait = step_kind("spare_wait");
   }
 
   // Adds a procedure; escalation targets are resolved after all named procedures exist.
@@ -195,16 +258,41 @@ class Compiler {
       const std::string index = implicit_step ? "" : "steps[" + std::to_string(i) + "]";
       const Loc at = where.at(index, ", step " + n + " (" + s.name + ")");
       if (s.name.empty()) fail(where.at(index, ", step " + n).field_of("name"), "empty step name");
-      for (const char* reserved : {"crew_wait", "inspection_wait", "no_spare", "shock", "other"})
+      for (const char* reserved :
+           {"crew_wait", "inspection_wait", "no_spare", "shock", "other", "spare_wait"})
         if (s.name == reserved)
           fail(at.field_of("name"),
                "the step name " + quote(s.name) +
                    " is reserved for a phase the engine reports itself; choose another");
-      int crew = -1;
-      if (!s.crew.empty()) {
-        auto it = crew_index_.find(s.crew);
-        if (it == crew_index_.end()) fail(at.field_of("crew"), "unknown crew " + quote(s.crew));
-        crew = it->second;
+      const auto first_need = static_cast<std::uint32_t>(out_->crew_needs.size());
+      std::vector<std::pair<std::string, int>> needs;
+      if (!s.crew.empty()) needs.emplace_back(s.crew, 1);
+      needs.insert(needs.end(), s.crews.begin(), s.crews.end());
+      std::set<std::string> needed;
+      for (const auto& [name, count] : needs) {
+        const Loc cf = at.field_of(s.crews.empty() ? "crew" : "crew." + name);
+        auto it = crew_index_.find(name);
+        if (it == crew_index_.end()) fail(cf, "unknown crew " + quote(name));
+        if (!needed.insert(name).second) fail(cf, "crew " + quote(name) + " named twice");
+        const int size = out_->crew_sizes[static_cast<std::size_t>(it->second)];
+        if (count < 1)
+          fail(cf, "needs at least 1 member of crew " + quote(name) + " (got " +
+                       std::to_string(count) + ")");
+        if (count > size)
+          fail(cf, "needs " + std::to_string(count) + " members of crew " + quote(name) +
+                       ", which has only " + std::to_string(size));
+        out_->crew_needs.push_back({it->second, count});
+      }
+      const auto n_needs = static_cast<std::uint32_t>(out_->crew_needs.size()) - first_need;
+      const int crew = n_needs == 1 && out_->crew_needs[first_need].count == 1
+                           ? out_->crew_needs[first_need].crew
+                           : -1;
+      std::int32_t spare = -1;
+      if (!s.spare.empty()) {
+        auto it = spare_index_.find(s.spare);
+        if (it == spare_index_.end())
+          fail(at.field_of("spare"), "unknown spare pool " + quote(s.spare));
+        spare = it->second;
       }
       if (!valid_probability(s.success))
         fail(at.field_of("success"),
@@ -226,7 +314,8 @@ class Compiler {
       if (!std::isfinite(s.inspection_offset) || s.inspection_offset < 0)
         fail(at.field_of("offset"), "inspection offset must be >= 0");
       out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1, s.inspection_interval,
-                             s.inspection_offset, step_kind(s.name)});
+                             s.inspection_offset, step_kind(s.name), first_need, n_needs, spare});
+      if (spare >= 0) uses_spares_ = true;
       pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at.field_of("escalate")});
     }
     return id;
@@ -270,7 +359,8 @@ class Compiler {
           fail(mw.field_of("failure"), "time to failure must have a positive mean");
         const std::int32_t proc = add_procedure(m.procedure, mw.field_of("repair"));
         out_->modes.push_back({m.name, hash_name(m.name), static_cast<std::uint32_t>(ci), m.ttf,
-                               proc, m.data_loss, false, 0, 0});
+                               proc, m.data_loss, false, 0, 0, 0});
+        mode_priority_.push_back(m.has_priority ? std::optional<int>(m.priority) : std::nullopt);
         if (m.data_loss != DataLoss::none) out_->has_data = true;
         pending_cascades_.push_back({out_->modes.size() - 1, &m.cascades, mw});
       }
@@ -362,14 +452,16 @@ class Compiler {
         const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
         if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
         const auto c = static_cast<std::uint32_t>(component_index(t, target));
-        ProcedureSpec proc{w.name, {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0}}};
+        ProcedureSpec proc{w.name,
+                           {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0, {}, ""}}};
         const std::int32_t p = add_procedure(proc, where, true);
         Mode mode{w.name, hash_name("maintenance:" + w.name),
                   c,      Distribution::deterministic(0),
                   p,      DataLoss::none,
                   true,   0,
-                  0};
+                  0,      0};
         out_->modes.push_back(mode);
+        mode_priority_.push_back(std::nullopt);
         out_->maintenance.push_back(
             {c, static_cast<std::int32_t>(out_->modes.size() - 1), w.every, w.offset});
       }
@@ -647,6 +739,30 @@ class Compiler {
     }
     check_service_cycles();
     link();
+    priorities();
+  }
+
+  // Crew priority of each mode: its own; else its component's; else the highest priority of the
+  // services above the component that set one; else 0. Maintenance windows take the component's.
+  void priorities() {
+    for (std::size_t i = 0; i < out_->modes.size(); ++i) {
+      Mode& md = out_->modes[i];
+      const ComponentSpec& cs = spec_.components[md.component];
+      if (mode_priority_[i]) {
+        md.priority = *mode_priority_[i];
+      } else if (cs.has_priority) {
+        md.priority = cs.priority;
+      } else {
+        bool any = false;
+        for (std::uint32_t k = out_->sa_offset[md.component]; k < out_->sa_offset[md.component + 1];
+             ++k) {
+          const ServiceSpec& sv = spec_.services[out_->services_above[k]];
+          if (!sv.has_priority) continue;
+          md.priority = any ? std::max(md.priority, sv.priority) : sv.priority;
+          any = true;
+        }
+      }
+    }
   }
 
   void capacity(std::size_t s, const ServiceSpec& sv, const Loc& where) {
@@ -774,7 +890,9 @@ class Compiler {
   const ModelSpec& spec_;
   std::shared_ptr<CompiledModel> out_;
   std::unordered_map<std::string, int> crew_index_, procedure_index_, component_index_,
-      service_index_;
+      service_index_, spare_index_;
+  std::vector<std::optional<int>> mode_priority_;  // per mode: its own crew priority, if set
+  bool uses_spares_ = false;
   std::unordered_map<std::string, std::uint32_t> step_kind_index_;
   std::vector<PendingEscalation> pending_escalations_;
   std::vector<std::vector<std::uint32_t>> gate_children_;

@@ -11,7 +11,10 @@ ReplicationStreams::ReplicationStreams(const CompiledModel& m)
       shock(m.shocks.size()),
       switchover(m.gates.size()),
       data(m.components.size()),
-      forced(m.forced.size()) {
+      forced(m.forced.size()),
+      spare(m.spares.size()) {
+  for (const SparePool& p : m.spares)
+    spare_key.push_back(entity_key(StreamKind::spare, p.name_hash));
   for (const Mode& mode : m.modes) {
     const std::uint64_t comp = m.components[mode.component].name_hash;
     failure_key.push_back(entity_key(StreamKind::failure, comp, mode.name_hash));
@@ -40,6 +43,7 @@ void ReplicationStreams::reset(const CompiledModel& m, std::uint64_t seed, std::
   if (m.has_data)
     for (std::size_t c = 0; c < m.components.size(); ++c) data[c].reset(combine(r, data_key[c]));
   for (std::size_t i = 0; i < m.forced.size(); ++i) forced[i].reset(combine(r, m.forced[i].key));
+  for (std::size_t p = 0; p < m.spares.size(); ++p) spare[p].reset(combine(r, spare_key[p]));
 }
 
 ComponentState::ComponentState(const CompiledModel& m) {
@@ -92,15 +96,6 @@ void StandbyState::reset() {
   std::fill(target.begin(), target.end(), -1);
   std::fill(phase.begin(), phase.end(), StandbyPhase::serving);
   std::fill(gen.begin(), gen.end(), 0);
-}
-
-CrewState::CrewState(const CompiledModel& m)
-    : idle(m.crew_sizes.size()), queue(m.crew_sizes.size()), head(m.crew_sizes.size()) {}
-
-void CrewState::reset(const CompiledModel& m) {
-  std::copy(m.crew_sizes.begin(), m.crew_sizes.end(), idle.begin());
-  for (auto& q : queue) q.clear();
-  std::fill(head.begin(), head.end(), 0);
 }
 
 PhaseLedger::PhaseLedger(const CompiledModel& m)

@@ -21,6 +21,8 @@ std::vector<std::size_t> entity_shape(const RunResults& r, Axes axes) {
       return {r.n_services, r.n_causes};
     case Axes::service_phase:
       return {r.n_services, r.n_phases};
+    case Axes::spare:
+      return {r.n_spares};
   }
   return {};
 }
@@ -35,7 +37,8 @@ std::size_t row_size(const RunResults& r, Axes axes) {
 
 bool same_shape(const RunResults& a, const RunResults& b) {
   return a.n_services == b.n_services && a.n_components == b.n_components &&
-         a.n_modes == b.n_modes && a.n_phases == b.n_phases && a.n_causes == b.n_causes;
+         a.n_modes == b.n_modes && a.n_phases == b.n_phases && a.n_causes == b.n_causes &&
+         a.n_spares == b.n_spares;
 }
 
 template <class T>
@@ -71,6 +74,7 @@ RunResults merge_results(const std::vector<const RunResults*>& parts) {
   out.n_modes = first.n_modes;
   out.n_phases = first.n_phases;
   out.n_causes = first.n_causes;
+  out.n_spares = first.n_spares;
   out.horizon = first.horizon;
   out.outage_histogram.assign(first.outage_histogram.size(), 0);
   for (const RunResults* p : parts) {
@@ -99,6 +103,7 @@ RunResults records_only(const RunResults& r) {
   out.n_modes = r.n_modes;
   out.n_phases = r.n_phases;
   out.n_causes = r.n_causes;
+  out.n_spares = r.n_spares;
   out.horizon = r.horizon;
   out.completed = r.completed;
   out.outage_histogram = r.outage_histogram;
@@ -234,8 +239,9 @@ class Reader {
 
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
-constexpr std::uint32_t kResultsVersion = 2;  // 2: money and capacity arrays
-// 2: incident scenarios (forced events); 3: costs, weighted gates and capacity services
+constexpr std::uint32_t kResultsVersion = 2;  // 2: money, capacity and spare-pool arrays
+// 2: incident scenarios (forced events); 3: costs, weighted gates, capacity services, crews
+// (several members, priorities, calendars) and spare pools
 constexpr std::uint32_t kSpecVersion = 3;
 
 }  // namespace
@@ -244,7 +250,8 @@ std::string serialize_results(const RunResults& r) {
   Writer w(kResultsMagic, kResultsVersion);
   w.put(static_cast<std::uint64_t>(r.first_replication));
   w.put(static_cast<std::uint64_t>(r.replications));
-  for (std::size_t n : {r.n_services, r.n_components, r.n_modes, r.n_phases, r.n_causes})
+  for (std::size_t n :
+       {r.n_services, r.n_components, r.n_modes, r.n_phases, r.n_causes, r.n_spares})
     w.put(static_cast<std::uint64_t>(n));
   w.put(r.horizon);
   w.put(r.completed);
@@ -278,7 +285,8 @@ RunResults deserialize_results(std::string_view bytes) {
   RunResults r;
   r.first_replication = rd.get<std::uint64_t>();
   r.replications = rd.get<std::uint64_t>();
-  for (std::size_t* n : {&r.n_services, &r.n_components, &r.n_modes, &r.n_phases, &r.n_causes})
+  for (std::size_t* n :
+       {&r.n_services, &r.n_components, &r.n_modes, &r.n_phases, &r.n_causes, &r.n_spares})
     *n = static_cast<std::size_t>(rd.get<std::uint64_t>());
   r.horizon = rd.get<double>();
   r.completed = rd.flag();
@@ -390,6 +398,11 @@ void put(Writer& w, const ProcedureSpec& p) {
     w.put(s.escalate);
     w.put(s.inspection_interval);
     w.put(s.inspection_offset);
+    put_list(w, s.crews, [&](const std::pair<std::string, int>& n) {
+      w.put(n.first);
+      w.put(static_cast<std::int32_t>(n.second));
+    });
+    w.put(s.spare);
   });
 }
 
@@ -406,6 +419,11 @@ ProcedureSpec get_procedure(Reader& rd) {
     s.escalate = rd.text();
     s.inspection_interval = rd.get<double>();
     s.inspection_offset = rd.get<double>();
+    s.crews = get_list<std::pair<std::string, int>>(rd, [&] {
+      std::string name = rd.text();
+      return std::pair<std::string, int>{std::move(name), rd.get<std::int32_t>()};
+    });
+    s.spare = rd.text();
     return s;
   });
   return p;
@@ -463,6 +481,8 @@ std::string serialize_spec(const ModelSpec& spec) {
         w.put(k.probability);
         put(w, k.delay);
       });
+      w.put(m.has_priority);
+      w.put(static_cast<std::int32_t>(m.priority));
     });
     put_list(w, c.tags, [&](const std::pair<std::string, std::string>& t) {
       w.put(t.first);
@@ -474,10 +494,18 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(c.backup.success);
     w.put(c.replicated);
     put(w, c.replication_lag);
+    w.put(c.has_priority);
+    w.put(static_cast<std::int32_t>(c.priority));
   });
   put_list(w, spec.crews, [&](const CrewSpec& c) {
     w.put(c.name);
     w.put(static_cast<std::int32_t>(c.size));
+    w.put(c.preemptive);
+    put_list(w, c.shifts, [&](const std::pair<double, double>& x) {
+      w.put(x.first);
+      w.put(x.second);
+    });
+    w.put(c.origin);
   });
   put_list(w, spec.procedures, [&](const ProcedureSpec& p) { put(w, p); });
   put_list(w, spec.services, [&](const ServiceSpec& s) {
@@ -488,6 +516,8 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.has_rpo);
     put_list(w, s.demand, [&](double x) { w.put(x); });
     w.put(s.down_below);
+    w.put(s.has_priority);
+    w.put(static_cast<std::int32_t>(s.priority));
   });
   put_list(w, spec.shocks, [&](const ShockSpec& s) {
     w.put(s.name);
@@ -530,6 +560,13 @@ std::string serialize_spec(const ModelSpec& spec) {
       w.put(t.share);
     });
   });
+  put_list(w, spec.spares, [&](const SparePoolSpec& p) {
+    w.put(p.name);
+    w.put(static_cast<std::int32_t>(p.stock));
+    put(w, p.lead_time);
+    w.put(p.has_emergency);
+    put(w, p.emergency);
+  });
   return w.take();
 }
 
@@ -556,6 +593,8 @@ ModelSpec deserialize_spec(std::string_view bytes) {
         k.delay = get_distribution(rd);
         return k;
       });
+      m.has_priority = rd.flag();
+      m.priority = rd.get<std::int32_t>();
       return m;
     });
     c.tags = get_list<std::pair<std::string, std::string>>(rd, [&] {
@@ -568,12 +607,20 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     c.backup.success = rd.get<double>();
     c.replicated = rd.flag();
     c.replication_lag = get_distribution(rd);
+    c.has_priority = rd.flag();
+    c.priority = rd.get<std::int32_t>();
     return c;
   });
   spec.crews = get_list<CrewSpec>(rd, [&] {
     CrewSpec c;
     c.name = rd.text();
     c.size = rd.get<std::int32_t>();
+    c.preemptive = rd.flag();
+    c.shifts = get_list<std::pair<double, double>>(rd, [&] {
+      const double a = rd.get<double>();
+      return std::pair<double, double>{a, rd.get<double>()};
+    });
+    c.origin = rd.get<double>();
     return c;
   });
   spec.procedures = get_list<ProcedureSpec>(rd, [&] { return get_procedure(rd); });
@@ -586,6 +633,8 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.has_rpo = rd.flag();
     s.demand = get_list<double>(rd, [&] { return rd.get<double>(); });
     s.down_below = rd.get<double>();
+    s.has_priority = rd.flag();
+    s.priority = rd.get<std::int32_t>();
     return s;
   });
   spec.shocks = get_list<ShockSpec>(rd, [&] {
@@ -638,6 +687,15 @@ ModelSpec deserialize_spec(std::string_view bytes) {
       return t;
     });
     return c;
+  });
+  spec.spares = get_list<SparePoolSpec>(rd, [&] {
+    SparePoolSpec p;
+    p.name = rd.text();
+    p.stock = rd.get<std::int32_t>();
+    p.lead_time = get_distribution(rd);
+    p.has_emergency = rd.flag();
+    p.emergency = get_distribution(rd);
+    return p;
   });
   rd.finish();
   return spec;

@@ -35,6 +35,7 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   n_modes = m.modes.size();
   n_phases = m.phases.size();
   n_causes = m.n_causes();
+  n_spares = m.spares.size();
   horizon = h;
   const std::size_t ns = n * n_services;
   service_downtime.assign(ns, 0.0);
@@ -66,6 +67,8 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   for (auto* v : {&service_full_time, &service_degraded_time, &service_capacity_down_time,
                   &service_unserved, &service_demand})
     v->assign(ns, 0.0);
+  spare_stockouts.assign(n * n_spares, 0);
+  spare_out_of_stock.assign(n * n_spares, 0.0);
   outage_histogram.assign(n_services * DurationHistogram::kBins, 0);
   outages.clear();
   outage_phases.clear();
@@ -85,6 +88,10 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       gates_(model),
       standby_(model),
       crews_(model),
+      work_end_(model.components.size()),
+      remaining_(model.components.size(), -1.0),
+      shift_week_(model.crew_sizes.size()),
+      spares_(model),
       phases_(model),
       outages_(model),
       cost_(model.costs, options.horizon) {}
@@ -96,7 +103,7 @@ void Replicator::reset(std::uint64_t rep) {
   gates_.reset(m_);
   capacity_.reset(m_);
   standby_.reset();
-  crews_.reset(m_);
+  crews_.reset();
   holds_.reset();
   cascades_.reset();
   phases_.reset();
@@ -117,6 +124,7 @@ void Replicator::reset(std::uint64_t rep) {
       queue_.push(m_.maintenance[w].offset, w, 0, EventType::maintenance);
   for (std::uint32_t i = 0; i < m_.forced.size(); ++i)
     if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
+  reset_resources();  // issue 14: crew calendars and spare pools (nothing without them)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +367,7 @@ void Replicator::start_procedure(std::uint32_t c, std::int32_t proc, double t) {
 
 void Replicator::begin_step(std::uint32_t c, double t) {
   recovery_.attempts[c] = 0;
+  if (!m_.spares.empty()) spares_.has_spare[c] = 0;  // a new step takes its own spare
   const Step& st = current_step(c);
   if (st.inspection_interval > 0) {
     // A hidden failure waits for the next periodic inspection before anything else happens.
@@ -374,38 +383,26 @@ void Replicator::begin_step(std::uint32_t c, double t) {
   acquire_crew(c, t);
 }
 
-void Replicator::acquire_crew(std::uint32_t c, double t) {
-  const Step& st = current_step(c);
-  if (st.crew >= 0) {
-    if (!crews_.take(static_cast<std::size_t>(st.crew))) {
-      if (trace_)
-        trace(t, "crew_wait", m_.components[c].name,
-              m_.crew_names[static_cast<std::size_t>(st.crew)]);
-      phases_.enter(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
-      crews_.wait(static_cast<std::size_t>(st.crew), c);
-      return;
-    }
-  }
-  start_work(c, t);
-}
-
 void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   phases_.enter(c, static_cast<std::int32_t>(st.kind), t);
-  if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
-  const double d = st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
+  double d;
+  if (remaining_[c] >= 0) {  // a paused step resumes with the work it had left
+    if (trace_) trace(t, "step_resume", m_.components[c].name, m_.phases[st.kind]);
+    d = remaining_[c];
+    remaining_[c] = -1.0;
+  } else {
+    if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
+    d = st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
+  }
   const double when = t + d;
+  work_end_[c] = when;
   if (when < opt_.horizon) queue_.push(when, c, ++comp_.gen[c], EventType::step_end);
-}
-
-void Replicator::release_crew(std::int32_t crew, double t) {
-  std::uint32_t next;
-  if (crews_.pass_on(static_cast<std::size_t>(crew), next)) start_work(next, t);
 }
 
 void Replicator::end_step(std::uint32_t c, double t) {
   const Step& st = current_step(c);
-  if (st.crew >= 0) release_crew(st.crew, t);
+  if (st.n_needs) release_crews(c, t);
   bool ok = true;
   if (st.success < 1.0) ok = streams_.recovery[comp_.active_mode[c]].uniform() < st.success;
   if (!ok) {
@@ -832,6 +829,12 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       case EventType::forced:
         forced_event(e.target, e.time);
         break;
+      case EventType::crew_shift:  // issue 14: crew calendars
+        crew_shift(e.target, e.gen, e.time);
+        break;
+      case EventType::spare_arrival:  // issue 14: spare pools
+        spare_arrives(e.target, e.gen != 0, e.time);
+        break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];
         const double next = e.time + w.every;
@@ -864,6 +867,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     out.service_unserved[at] = capacity_.unserved[i];
     out.service_demand[at] = capacity_.demand[i];
   }
+  close_resources(h);
   out.events[row_] = events;
   if (recording_)
     records.blocks.push_back(

@@ -73,8 +73,19 @@ void StateSpace::check() const {
           unsupported(sw + ": periodic inspections are not Markovian");
         if (st.escalate >= 0) unsupported(sw + ": escalation to another procedure");
         if (!(st.success > 0)) unsupported(sw + ": success probability 0");
+        if (st.n_needs > 1 || (st.n_needs == 1 && st.crew < 0))
+          unsupported(sw + ": several crew members at once");
+        if (st.spare >= 0) unsupported(sw + ": a spare pool");
       }
     }
+  }
+  for (std::size_t k = 0; k < m_.crew_calendars.size(); ++k) {
+    if (m_.crew_preemptive[k] && m_.crew_sizes[k] > 1)
+      unsupported("preemptive crew " + q(m_.crew_names[k]) +
+                  " of more than one member (which step is preempted depends on request order)");
+    if (!m_.crew_calendars[k].shifts.empty())
+      unsupported("crew " + q(m_.crew_names[k]) +
+                  " has working hours (calendars are not Markovian)");
   }
   for (const auto& g : m_.gates) {
     if (g.kind != GateKind::standby) continue;
@@ -121,13 +132,23 @@ int StateSpace::busy(const State& s, std::int32_t crew) const noexcept {
   return n;
 }
 
-void StateSpace::enqueue(State& s, std::int32_t crew, std::size_t c) const noexcept {
+std::int32_t StateSpace::priority(const State& s, std::size_t c) const noexcept {
+  return m_.modes[m_.components[c].first_mode + decode(s[c]).mode].priority;
+}
+
+// Queues are ordered by priority (higher first), FIFO within a priority; a preempted step goes
+// back to the front of its priority (it was served before the others of its priority).
+void StateSpace::enqueue(State& s, std::int32_t crew, std::size_t c, bool front) const noexcept {
   const std::size_t base = crew_base_ + static_cast<std::size_t>(crew) * nc_;
-  for (std::size_t i = 0; i < nc_; ++i)
-    if (s[base + i] == kEmptySlot) {
-      s[base + i] = static_cast<std::uint16_t>(c);
-      return;
-    }
+  const std::int32_t p = priority(s, c);
+  std::size_t at = 0;
+  while (at < nc_ && s[base + at] != kEmptySlot) {
+    const std::int32_t q = priority(s, s[base + at]);
+    if (q < p || (front && q == p)) break;
+    ++at;
+  }
+  for (std::size_t i = nc_ - 1; i > at; --i) s[base + i] = s[base + i - 1];
+  s[base + at] = static_cast<std::uint16_t>(c);
 }
 
 // Hands a released crew unit to the longest-waiting component, if any.
@@ -145,9 +166,25 @@ void StateSpace::release(State& s, std::int32_t crew) const {
 
 void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const {
   const Step& st = step_of(c, mode, step);
+  s[c] = encode(mode, step, false);
   if (st.crew >= 0 && busy(s, st.crew) >= m_.crew_sizes[static_cast<std::size_t>(st.crew)]) {
-    s[c] = encode(mode, step, false);
-    enqueue(s, st.crew, c);
+    const auto k = static_cast<std::size_t>(st.crew);
+    // A preemptive crew (of one member, see check()) leaves a lower-priority step for this one:
+    // the preempted step waits at the front of its priority, and resumes (memoryless) later.
+    if (m_.crew_preemptive[k]) {
+      for (std::size_t v = 0; v < nc_; ++v) {
+        if (v == c || s[v] == 0) continue;
+        const Where w = decode(s[v]);
+        if (!w.in_service || step_of(v, w.mode, w.step).crew != st.crew) continue;
+        if (priority(s, v) < priority(s, c)) {
+          s[v] = encode(w.mode, w.step, false);
+          enqueue(s, st.crew, v, true);
+          s[c] = encode(mode, step, true);
+          return;
+        }
+      }
+    }
+    enqueue(s, st.crew, c, false);
   } else {
     s[c] = encode(mode, step, true);
   }

@@ -30,7 +30,7 @@ from ._version import __version__
 from .analysis import AnalysisResults, CutSetLimitError, Incident, Scenario, ScenarioResults, analyze, fail, run_scenarios, shock
 from .calibration import Fit, FitError, IncidentFits, compare_fits, fit, fit_incidents, incident_durations
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
-from .components import Backup, Component, Crew, Replication
+from .components import Backup, Component, Crew, Replication, SparePool
 from .correlated import Maintenance, Shock
 from .distributions import (
     Deterministic,
@@ -66,6 +66,7 @@ __all__ = [
     "Step",
     "Procedure",
     "Crew",
+    "SparePool",
     "Service",
     "Backup",
     "Replication",

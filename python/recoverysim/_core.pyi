@@ -56,6 +56,8 @@ class StepSpec:
         escalate: str = "",
         inspection_interval: float = 0.0,
         inspection_offset: float = 0.0,
+        crews: list[tuple[str, int]] = ...,
+        spare: str = "",
     ) -> None: ...
 
 class ProcedureSpec:
@@ -90,6 +92,7 @@ class FailureModeSpec:
         procedure: ProcedureSpec,
         data_loss: str = "none",
         cascades: list[CascadeSpec] = ...,
+        priority: int | None = None,
     ) -> None: ...
 
 class ComponentSpec:
@@ -104,10 +107,16 @@ class ComponentSpec:
         backup_duration: Distribution = ...,
         backup_success: float = 1.0,
         replication_lag: Distribution | None = None,
+        priority: int | None = None,
     ) -> None: ...
 
 class CrewSpec:
-    def __init__(self, *, name: str, size: int = 1) -> None: ...
+    def __init__(
+        self, *, name: str, size: int = 1, preemptive: bool = False, shifts: list[tuple[float, float]] = ..., origin: float = 0.0
+    ) -> None: ...
+
+class SparePoolSpec:
+    def __init__(self, *, name: str, stock: int, lead_time: Distribution, emergency: Distribution | None = None) -> None: ...
 
 class RequirementSpec:
     def __init__(
@@ -137,6 +146,7 @@ class ServiceSpec:
         rpo: float | None = None,
         demand: list[float] = ...,
         down_below: float = 0.0,
+        priority: int | None = None,
     ) -> None: ...
 
 class ModelSpec:
@@ -153,6 +163,7 @@ class ModelSpec:
         age_when_down: bool = True,
         forced: list[ForcedEventSpec] = ...,
         costs: list[ServiceCostSpec] = ...,
+        spares: list[SparePoolSpec] = ...,
     ) -> None: ...
 
 class ServiceCostSpec:
@@ -191,6 +202,8 @@ class CompiledModel:
     def planned_modes(self) -> list[bool]: ...
     @property
     def shock_names(self) -> list[str]: ...
+    @property
+    def spare_names(self) -> list[str]: ...
     @property
     def n_gates(self) -> int: ...
     @property
@@ -247,6 +260,8 @@ class RunResults:
     def n_phases(self) -> int: ...
     @property
     def n_causes(self) -> int: ...
+    @property
+    def n_spares(self) -> int: ...
     @property
     def horizon(self) -> float: ...
     @property
@@ -311,6 +326,10 @@ class RunResults:
     def service_unserved(self) -> npt.NDArray[np.float64]: ...
     @property
     def service_demand(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def spare_stockouts(self) -> npt.NDArray[np.uint32]: ...
+    @property
+    def spare_out_of_stock(self) -> npt.NDArray[np.float64]: ...
     @property
     def outage_histogram(self) -> npt.NDArray[np.uint64]: ...
     @property

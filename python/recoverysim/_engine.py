@@ -50,7 +50,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
     return _core.ModelSpec(
         name=model.name,
         components=[c.to_spec() for c in model.components.values()],
-        crews=[_core.CrewSpec(name=c.name, size=c.size) for c in model.crews.values()],
+        crews=[c.to_spec() for c in model.crews.values()],
+        spares=[p.to_spec() for p in model.spares.values()],
         procedures=[p.to_spec() for p in model.procedures.values()],
         services=[
             _core.ServiceSpec(
@@ -62,6 +63,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 rpo=s.rpo,
                 demand=list(s.demand or ()),
                 down_below=s.down_below,
+                priority=s.priority,
             )
             for s in model.services.values()
         ],

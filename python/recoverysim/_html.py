@@ -266,8 +266,12 @@ def _steps(proc: Procedure) -> str:
         notes = []
         if st.every:
             notes.append(f"after the check every {fmt.duration(st.every)}")
-        if st.crew:
+        if isinstance(st.crew, dict):
+            notes.append("crews " + ", ".join(f"{k} ×{n}" for k, n in st.crew.items()) + " at once")
+        elif st.crew:
             notes.append(f"crew {st.crew}")
+        if st.spare:
+            notes.append(f"takes a spare from {st.spare}")
         if st.success != 1:
             notes.append(f"succeeds {100 * st.success:g}%")
         if st.max_attempts:
@@ -311,6 +315,16 @@ def _requirement(req: Any) -> str:
     return _e(repr(req))  # pragma: no cover
 
 
+def _crew_words(c: Any) -> str:
+    """``'custodians (5, mon-fri 09:00-17:00, preemptive)'``."""
+    notes = [str(c.size)]
+    if c.hours is not None:
+        notes.append("; ".join(c.hours))
+    if c.preemptive:
+        notes.append("preemptive")
+    return f"{c.name} ({', '.join(notes)})"
+
+
 def model_html(m: Model) -> str:
     """Components (failure modes, MTTF, MTTR, recovery steps, data protection, tags), services
     (requirements and targets), crews, procedures, shocks and maintenance windows."""
@@ -320,7 +334,18 @@ def model_html(m: Model) -> str:
     )
     extras = []
     if m.crews:
-        extras.append("crews " + ", ".join(f"{_e(c.name)} ({c.size})" for c in m.crews.values()))
+        extras.append("crews " + ", ".join(_e(_crew_words(c)) for c in m.crews.values()))
+    if m.spares:
+        extras.append(
+            "spare pools "
+            + ", ".join(
+                _e(
+                    f"{p.name} ({p.stock} in stock, restock {fmt.duration(p.lead_time.mean)}"
+                    + (f", emergency {fmt.duration(p.emergency.mean)})" if p.emergency is not None else ")")
+                )
+                for p in m.spares.values()
+            )
+        )
     if not m.age_when_down:
         extras.append("components do not age while every service above them is down")
     out = [

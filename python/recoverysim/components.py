@@ -4,17 +4,18 @@ crews that repair them."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _core
 from .distributions import Distribution, as_distribution
 from .recovery import FailureMode
 from .units import Duration, exact_duration, hours
-from .validation import INT32_MAX, check_count, check_name, check_probability
+from .validation import INT32_MAX, check_count, check_name, check_priority, check_probability
 
-__all__ = ["Component", "Backup", "Replication", "Crew"]
+__all__ = ["Component", "Backup", "Replication", "Crew", "SparePool", "parse_hours"]
 
 
 class Backup:
@@ -105,6 +106,9 @@ class Component:
         Periodic backups of its data.
     replication : Replication, optional
         Asynchronous replication of its data.
+    priority : int, optional
+        Crew priority of its failure modes' steps (a mode's own priority wins); higher is served
+        first. Default: the highest priority of the services above it that set one, else 0.
 
     Examples
     --------
@@ -114,7 +118,7 @@ class Component:
     ('db', {'region': 'eu-1'})
     """
 
-    __slots__ = ("name", "modes", "tags", "backup", "replication")
+    __slots__ = ("name", "modes", "tags", "backup", "replication", "priority")
 
     def __init__(
         self,
@@ -124,8 +128,10 @@ class Component:
         *,
         backup: Backup | None = None,
         replication: Replication | None = None,
+        priority: int | None = None,
     ) -> None:
         self.name = check_name(name, "component")
+        self.priority = check_priority(priority, f"component {name!r}")
         if not modes:
             raise ValueError(f"component {name!r}: needs at least one failure mode")
         self.modes: list[FailureMode] = list(modes)
@@ -186,20 +192,107 @@ class Component:
             backup_duration=b.duration._c if b else _core.Distribution.deterministic(0.0),
             backup_success=b.success if b else 1.0,
             replication_lag=self.replication.lag._c if self.replication else None,
+            priority=self.priority,
         )
 
     def __repr__(self) -> str:
         tags = f", tags={self.tags!r}" if self.tags else ""
         extra = f", backup={self.backup!r}" if self.backup else ""
         extra += f", replication={self.replication!r}" if self.replication else ""
+        extra += f", priority={self.priority}" if self.priority is not None else ""
         return f"Component({self.name!r}, modes={self.modes!r}{tags}{extra})"
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEK = 168.0
+_SHIFT = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?((?:\s*,\s*[a-z]{3})*)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def _day(d: str, text: str, where: str) -> int:
+    if d not in _DAYS:
+        raise ValueError(f"{where}: unknown day {d!r} in {text!r} (days are {', '.join(_DAYS)})")
+    return _DAYS.index(d)
+
+
+def _clock(h: str, m: str, text: str, where: str, *, end: bool) -> float:
+    hh, mm = int(h), int(m)
+    if mm >= 60 or hh > 24 or (hh == 24 and (mm or not end)):
+        raise ValueError(f"{where}: bad time of day in {text!r} (HH:MM, 00:00 to 24:00)")
+    return hh + mm / 60
+
+
+def parse_hours(hours: Sequence[str], where: str = "crew") -> list[tuple[float, float]]:
+    """Working hours of the week as ``[start, end)`` hours since Monday 00:00.
+
+    Each entry is ``"<days> HH:MM-HH:MM"``: days are a day (``mon``), a range (``mon-fri``,
+    ``fri-mon`` wraps), or a list (``mon,wed,fri``). An end at or before the start runs past
+    midnight into the next day (a night shift ``"mon-fri 22:00-06:00"``); ``24:00`` is the end
+    of the day.
+
+    Parameters
+    ----------
+    hours : sequence of str
+        The shifts, at least one.
+    where : str, default "crew"
+        Names the owner in error messages.
+
+    Returns
+    -------
+    list of (float, float)
+        Shifts in hours of the week (an overnight shift on Sunday ends past 168).
+
+    Examples
+    --------
+    >>> parse_hours(["mon-fri 09:00-17:00"])[:2]
+    [(9.0, 17.0), (33.0, 41.0)]
+    >>> parse_hours(["sun 22:00-06:00"])
+    [(166.0, 174.0)]
+    """
+    if isinstance(hours, str) or not isinstance(hours, Sequence):
+        raise TypeError(f"{where}: hours must be a list of shifts such as ['mon-fri 09:00-17:00'], got {hours!r}")
+    if not hours:
+        raise ValueError(f"{where}: hours is an empty calendar (the crew would never work); give at least one shift or leave hours out")
+    out: list[tuple[float, float]] = []
+    for text in hours:
+        if not isinstance(text, str):
+            raise TypeError(f"{where}: a shift must be a string such as 'mon-fri 09:00-17:00', got {text!r}")
+        m = _SHIFT.match(text.lower())
+        if not m:
+            raise ValueError(f"{where}: malformed shift {text!r} (expected '<days> HH:MM-HH:MM', e.g. 'mon-fri 09:00-17:00')")
+        first = _day(m.group(1), text, where)
+        if m.group(2):
+            last = _day(m.group(2), text, where)
+            days = [(first + i) % 7 for i in range((last - first) % 7 + 1)]
+        else:
+            days = [first]
+        days += [_day(d.strip(), text, where) for d in m.group(3).split(",") if d.strip()]
+        start = _clock(m.group(4), m.group(5), text, where, end=False)
+        end = _clock(m.group(6), m.group(7), text, where, end=True)
+        length = end - start if end > start else end + 24 - start
+        for d in days:
+            out.append((24 * d + start, 24 * d + start + length))
+    return out
+
+
+def _origin(v: Any, where: str) -> float:
+    """The hour of the week at t = 0: a number of hours, or ``"wed 12:00"``."""
+    if isinstance(v, str):
+        m = re.match(r"^\s*([a-z]{3})\s+(\d{1,2}):(\d{2})\s*$", v.lower())
+        if not m:
+            raise ValueError(f"{where}: origin must be '<day> HH:MM' such as 'mon 00:00', got {v!r}")
+        return 24 * _day(m.group(1), v, where) + _clock(m.group(2), m.group(3), v, where, end=False)
+    h = hours(v, name=f"{where} origin")
+    if not 0 <= h < _WEEK:
+        raise ValueError(f"{where}: origin must be an hour of the week in [0, 168), got {v!r}")
+    return h
 
 
 @dataclass(frozen=True)
 class Crew:
-    """A limited repair resource shared FIFO by every step that names it.
+    """A limited repair resource shared by every step that names it.
 
-    Crews are made by :meth:`Model.crew`.
+    Crews are made by :meth:`Model.crew`. Steps wait for members by priority, FIFO within a
+    priority (docs/semantics.md, "Crews, priorities, calendars and spares").
 
     Parameters
     ----------
@@ -207,16 +300,132 @@ class Crew:
         The crew's name.
     size : int, default 1
         Interchangeable members.
+    preemptive : bool, default False
+        A request of higher priority takes members from steps of lower priority in progress,
+        which pause and resume later with their remaining time (preemptive-resume). Default:
+        non-preemptive (a step in progress keeps its members).
+    hours : sequence of str, optional
+        Working hours of the week (``["mon-fri 09:00-17:00"]``, see :func:`parse_hours`); outside
+        them no step holds the crew: waiting for the shift is ``crew_wait``, and a step in
+        progress when the shift ends pauses and resumes at the next shift. Default: always.
+    origin : float or str, default 0
+        The hour of the week at t = 0: 0 (``"mon 00:00"``) says the run starts on a Monday at
+        midnight.
 
     Examples
     --------
     >>> Crew("oncall", 2)
     Crew(name='oncall', size=2)
+    >>> Crew("custodians", 5, hours=["mon-fri 09:00-17:00"]).shifts[0]
+    (9.0, 17.0)
     """
 
     name: str
     size: int = 1
+    preemptive: bool = False
+    hours: tuple[str, ...] | None = None
+    origin: float = 0.0
+    shifts: tuple[tuple[float, float], ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_name(self.name, "crew")
-        check_count(self.size, f"crew {self.name!r}: size", minimum=1, maximum=INT32_MAX)
+        where = f"crew {self.name!r}"
+        check_count(self.size, f"{where}: size", minimum=1, maximum=INT32_MAX)
+        if not isinstance(self.preemptive, bool):
+            raise TypeError(f"{where}: preemptive must be True or False, got {self.preemptive!r}")
+        if self.hours is not None:
+            shifts = parse_hours(self.hours, where)
+            object.__setattr__(self, "hours", tuple(self.hours))
+            object.__setattr__(self, "shifts", tuple(shifts))
+        object.__setattr__(self, "origin", _origin(self.origin, where))
+
+    def to_spec(self) -> Any:
+        """The engine's specification of this crew (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.CrewSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(Crew("oncall").to_spec()).__name__
+        'CrewSpec'
+        """
+        # A shift past the week's end (Sunday night) continues on Monday.
+        shifts: list[tuple[float, float]] = []
+        for a, b in self.shifts:
+            if b <= _WEEK:
+                shifts.append((a, b))
+            else:
+                shifts += [(a, _WEEK), (0.0, b - _WEEK)]
+        return _core.CrewSpec(name=self.name, size=self.size, preemptive=self.preemptive, shifts=shifts, origin=self.origin)
+
+    def __repr__(self) -> str:
+        extra = ", preemptive=True" if self.preemptive else ""
+        extra += f", hours={list(self.hours)!r}" if self.hours is not None else ""
+        extra += f", origin={self.origin:g}" if self.origin else ""
+        return f"Crew(name={self.name!r}, size={self.size}{extra})"
+
+
+class SparePool:
+    """A stock of spares (HSMs, disks, line cards) that recovery steps take from.
+
+    A step with ``spare=`` takes one spare before its crew; while the stock is 0 it waits
+    (``spare_wait``). Every spare taken is reordered at once and arrives after ``lead_time``.
+    With ``emergency``, each step that finds the pool empty also places an emergency order that
+    arrives after ``emergency``; a spare that came by emergency order is not reordered when it
+    is taken (it stood in for the regular reorder), so the stock never exceeds ``stock``.
+
+    Spare pools are made by :meth:`Model.spare_pool`.
+
+    Parameters
+    ----------
+    name : str
+        The pool's name, used by ``Step(spare=...)``.
+    stock : int
+        Spares on hand at the start (and the level reorders bring it back to).
+    lead_time : Distribution or duration
+        Time from a reorder to the spare's arrival.
+    emergency : Distribution or duration, optional
+        Lead time of an emergency order.
+
+    Examples
+    --------
+    >>> SparePool("hsm", 1, rs.Exponential("2w"))
+    SparePool('hsm', stock=1, lead_time=Exponential(mean='336h'))
+    """
+
+    __slots__ = ("name", "stock", "lead_time", "emergency")
+
+    def __init__(
+        self, name: str, stock: int, lead_time: Distribution | Duration, *, emergency: Distribution | Duration | None = None
+    ) -> None:
+        self.name = check_name(name, "spare pool")
+        where = f"spare pool {name!r}"
+        self.stock = check_count(stock, f"{where}: stock", minimum=0, maximum=INT32_MAX)
+        self.lead_time = as_distribution(lead_time, name=f"{where} lead_time")
+        if not self.lead_time.mean > 0:
+            raise ValueError(f"{where}: lead_time must have a positive mean")
+        self.emergency = None if emergency is None else as_distribution(emergency, name=f"{where} emergency")
+
+    def to_spec(self) -> Any:
+        """The engine's specification of this pool (used by :meth:`Model.to_spec`).
+
+        Returns
+        -------
+        recoverysim._core.SparePoolSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(SparePool("hsm", 1, "2w").to_spec()).__name__
+        'SparePoolSpec'
+        """
+        return _core.SparePoolSpec(
+            name=self.name, stock=self.stock, lead_time=self.lead_time._c, emergency=None if self.emergency is None else self.emergency._c
+        )
+
+    def __repr__(self) -> str:
+        extra = f", emergency={self.emergency!r}" if self.emergency is not None else ""
+        return f"SparePool({self.name!r}, stock={self.stock}, lead_time={self.lead_time!r}{extra})"

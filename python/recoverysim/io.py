@@ -37,7 +37,7 @@ from typing import Any, NoReturn, Union
 import yaml
 
 from . import _core, writer
-from .components import Backup, Replication
+from .components import Backup, Crew, Replication, parse_hours
 from .correlated import Selector
 from .distributions import (
     Deterministic,
@@ -57,7 +57,17 @@ from .money import SlaCredits, weekly_profile
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Standby, capacity, k_of_n, weighted
 from .units import duration_literal, hours
-from .validation import INT32_MAX, MAX_FILE_BYTES, MAX_FILE_VALUES, MAX_NESTING, PROBABILITY, check_count, check_name, probability_value
+from .validation import (
+    INT32_MAX,
+    MAX_FILE_BYTES,
+    MAX_FILE_VALUES,
+    MAX_NESTING,
+    PROBABILITY,
+    check_count,
+    check_name,
+    check_priority,
+    probability_value,
+)
 
 __all__ = ["ModelFileError", "load", "loads", "save", "dumps", "to_data", "from_data", "Section", "SECTIONS", "SCHEMA_PATH"]
 
@@ -255,6 +265,15 @@ def _weight(v: Any, path: _Path) -> float:
     return x
 
 
+def _priority(v: Any, path: _Path) -> int:
+    try:
+        return check_priority(v, "_")  # type: ignore[return-value]
+    except TypeError:
+        _fail(path, f"expected a whole number (a crew priority, higher is served first), got {_got(v)}")
+    except ValueError as e:
+        _fail(path, str(e).removeprefix("_: "))
+
+
 def _probability(v: Any, path: _Path) -> float:
     try:
         return probability_value(v)
@@ -424,12 +443,14 @@ def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> 
 
 # --- loading ----------------------------------------------------------------------------------
 
-_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags")
-_MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades")
+_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags", "priority")
+_MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades", "priority")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
-_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
-_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below", "priority")
+_CREW_FIELDS = ("size", "preemptive", "hours", "origin")
+_SPARE_FIELDS = ("stock", "lead_time", "emergency")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
@@ -484,8 +505,20 @@ class _Loader:
         name = _text(d["name"], path / "name")
         kwargs: dict[str, Any] = {"duration": _distribution(d["duration"], path / "duration", fixed=True)}
         if "crew" in d:
-            kwargs["crew"] = _text(d["crew"], path / "crew", "a crew name")
-            self.check_ref(kwargs["crew"], path / "crew", "crews", "crew")
+            if isinstance(d["crew"], dict):  # several members: {custodians: 3, vendor: 1}
+                crews = _mapping(d["crew"], path / "crew", "a crew name, or crews and members such as {custodians: 3}")
+                if not crews:
+                    _fail(path / "crew", "names no crew (give a crew name, or members such as {custodians: 3})")
+                for k, n in crews.items():
+                    self.check_ref(k, path / "crew" / k, "crews", "crew")
+                    _whole(n, path / "crew" / k, 1)
+                kwargs["crew"] = {k: int(n) for k, n in crews.items()}
+            else:
+                kwargs["crew"] = _text(d["crew"], path / "crew", "a crew name, or crews and members such as {custodians: 3}")
+                self.check_ref(kwargs["crew"], path / "crew", "crews", "crew")
+        if "spare" in d:
+            kwargs["spare"] = _text(d["spare"], path / "spare", "a spare pool name")
+            self.check_ref(kwargs["spare"], path / "spare", "spares", "spare pool")
         if "success" in d:
             kwargs["success"] = _probability(d["success"], path / "success")
         if "max_attempts" in d:
@@ -540,7 +573,8 @@ class _Loader:
         repair = self.repair(d["repair"], path / "repair", _in(where, "repair"))
         loss = self.data_loss(d["data_loss"], path / "data_loss") if "data_loss" in d else False
         cascades = self.cascades(d["cascades"], path / "cascades", where, component) if "cascades" in d else []
-        return FailureMode(name, failure, repair, data_loss=loss, cascades=cascades)
+        priority = _priority(d["priority"], path / "priority") if "priority" in d else None
+        return FailureMode(name, failure, repair, data_loss=loss, cascades=cascades, priority=priority)
 
     def cascades(self, v: Any, path: _Path, where: _Loc, component: str) -> list[Cascade]:
         example = "{target: db-b, probability: 0.3, delay: 5m}"
@@ -667,6 +701,8 @@ class _Loader:
                 if isinstance(t, bool) or not isinstance(t, (str, int, float)):
                     _fail(path / "tags" / k, f"expected a text label, got {_got(t)}")
             kwargs["tags"] = {k: str(t) for k, t in tags.items()}
+        if "priority" in d:
+            kwargs["priority"] = _priority(d["priority"], path / "priority")
         try:
             self.model.component(name, **kwargs)
         except (TypeError, ValueError) as e:  # pragma: no cover - every field is checked above
@@ -851,8 +887,45 @@ def _load_name(ld: _Loader, v: Any, path: _Path) -> None:
 
 
 def _load_crews(ld: _Loader, v: Any, path: _Path) -> None:
-    for name, size in _entities(v, path, "crew").items():
-        ld.model.crew(name, _whole(size, path / name, 1))
+    for name, body in _entities(v, path, "crew").items():
+        p = path / name
+        if not isinstance(body, dict):  # the short form: a size
+            ld.model.crew(name, _whole(body, p, 1))
+            continue
+        d = _mapping(body, p, "a crew size, or {size: 5, preemptive: true, hours: ['mon-fri 09:00-17:00']}")
+        _fields(d, p, _CREW_FIELDS)
+        kwargs: dict[str, Any] = {"size": _whole(d.get("size", 1), p / "size", 1)}
+        if "preemptive" in d:
+            if not isinstance(d["preemptive"], bool):
+                _fail(p / "preemptive", f"expected true or false, got {_got(d['preemptive'])}")
+            kwargs["preemptive"] = d["preemptive"]
+        if "hours" in d:
+            hours = _list(d["hours"], p / "hours", "a list of shifts such as ['mon-fri 09:00-17:00']")
+            for i, h in enumerate(hours):
+                _text(h, p / "hours" / i, "a shift such as 'mon-fri 09:00-17:00'")
+            try:
+                parse_hours(hours, "")
+            except ValueError as e:
+                _fail(p / "hours", str(e).removeprefix(": "))
+            kwargs["hours"] = hours
+        if "origin" in d:
+            try:
+                kwargs["origin"] = Crew(name, origin=d["origin"]).origin
+            except (TypeError, ValueError) as e:
+                _fail(p / "origin", str(e).removeprefix(f"crew {name!r}: "))
+        ld.model.crew(name, **kwargs)
+
+
+def _load_spares(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "spare pool").items():
+        p = path / name
+        d = _mapping(body, p, "a spare pool such as {stock: 1, lead_time: 2w}")
+        _fields(d, p, _SPARE_FIELDS, required=("stock", "lead_time"))
+        kwargs: dict[str, Any] = {"emergency": _distribution(d["emergency"], p / "emergency", fixed=True) if "emergency" in d else None}
+        lead = _distribution(d["lead_time"], p / "lead_time", fixed=True)
+        if not lead.mean > 0:
+            _fail(p / "lead_time", "must have a positive mean")
+        ld.model.spare_pool(name, _whole(d["stock"], p / "stock", 0), lead, **kwargs)
 
 
 def _load_procedures(ld: _Loader, v: Any, path: _Path) -> None:
@@ -892,6 +965,8 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
                 kwargs["demand"] = _weight(dem, p / "demand")
         if "down_below" in d:
             kwargs["down_below"] = _probability(d["down_below"], p / "down_below")
+        if "priority" in d:
+            kwargs["priority"] = _priority(d["priority"], p / "priority")
         try:
             ld.model.service(name, req, **kwargs)
         except ValueError as e:
@@ -1299,6 +1374,7 @@ _LOADERS: dict[str, Callable[[_Loader, Any, _Path], None]] = {
     "name": _load_name,
     "age_when_down": _load_age_when_down,
     "crews": _load_crews,
+    "spares": _load_spares,
     "procedures": _load_procedures,
     "components": _load_components,
     "services": _load_services,

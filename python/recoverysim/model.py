@@ -21,14 +21,23 @@ from typing import TYPE_CHECKING, Any
 
 from . import _engine, _html, exact, run, writer
 from . import formatting as fmt
-from .components import Backup, Component, Crew, Replication
+from .components import Backup, Component, Crew, Replication, SparePool
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
 from .money import ServiceCost, SlaCredits, check_amount
 from .recovery import Cascade, FailureMode, Procedure, Step
 from .requirements import Member, Requirement, Service, demand_threshold, holds, requirement_from
 from .units import Duration, hours
-from .validation import MAX_TRACE_EVENTS, check_demand, check_flag, check_name, check_nonnegative, check_positive, check_probability
+from .validation import (
+    MAX_TRACE_EVENTS,
+    check_demand,
+    check_flag,
+    check_name,
+    check_nonnegative,
+    check_positive,
+    check_priority,
+    check_probability,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -84,6 +93,7 @@ class Model:
         self.components: dict[str, Component] = {}
         self.services: dict[str, Service] = {}
         self.crews: dict[str, Crew] = {}
+        self.spares: dict[str, SparePool] = {}
         self.procedures: dict[str, Procedure] = {}
         self.shocks: dict[str, Shock] = {}
         self.maintenances: dict[str, Maintenance] = {}
@@ -105,6 +115,7 @@ class Model:
         backup: Backup | None = None,
         replication: Replication | None = None,
         tags: Mapping[str, str] | None = None,
+        priority: int | None = None,
     ) -> Component:
         """Add a component and return it.
 
@@ -136,6 +147,8 @@ class Model:
             Asynchronous replication of its data.
         tags : mapping of str to str, optional
             Free-form labels (``{"region": "eu-1"}``) for selectors of shocks and maintenance.
+        priority : int, optional
+            Crew priority of its recovery steps (higher is served first; see :meth:`crew`).
 
         Returns
         -------
@@ -187,14 +200,24 @@ class Model:
             for i, x in enumerate(fm):
                 if not isinstance(x, FailureMode):
                     raise TypeError(f"{where}: modes[{i}] must be rs.FailureMode, got {type(x).__name__}")
-        comp = Component(name, fm, tags, backup=backup, replication=replication)
+        comp = Component(name, fm, tags, backup=backup, replication=replication, priority=priority)
         self.components[name] = comp
         return comp
 
-    def crew(self, name: str, size: int = 1) -> Crew:
+    def crew(
+        self,
+        name: str,
+        size: int = 1,
+        *,
+        preemptive: bool = False,
+        hours: Sequence[str] | None = None,
+        origin: float | str = 0,
+    ) -> Crew:
         """Add a crew of ``size`` interchangeable members (on-call engineers, a vendor's techs).
 
-        Recovery steps that name the crew wait (FIFO) for a free member; the wait is downtime.
+        Recovery steps that name the crew wait for free members, by priority and FIFO within a
+        priority; the wait is ``crew_wait`` time, and downtime. A step may take several members
+        at once (``Step(..., crew={"custodians": 3})``).
 
         Parameters
         ----------
@@ -202,6 +225,14 @@ class Model:
             The crew's name, used by ``Step(crew=...)``.
         size : int, default 1
             Members, at least 1.
+        preemptive : bool, default False
+            Higher-priority requests take members from lower-priority steps in progress, which
+            resume later with their remaining time (preemptive-resume).
+        hours : sequence of str, optional
+            Working hours of the week, e.g. ``["mon-fri 09:00-17:00"]`` (see
+            :func:`recoverysim.components.parse_hours`). Default: always working.
+        origin : float or str, default 0
+            Hour of the week at t = 0 (``"mon 00:00"``, the default, or ``"wed 12:00"``).
 
         Returns
         -------
@@ -213,13 +244,54 @@ class Model:
         >>> m = rs.Model()
         >>> m.crew("oncall", size=2)
         Crew(name='oncall', size=2)
+        >>> m.crew("custodians", 5, hours=["mon-fri 09:00-17:00"])
+        Crew(name='custodians', size=5, hours=['mon-fri 09:00-17:00'])
         """
         name = check_name(name, "crew")
         if name in self.crews:
             raise ValueError(f"crew {name!r} is already defined")
-        c = Crew(name, size)
+        c = Crew(name, size, preemptive, None if hours is None else tuple(hours) if not isinstance(hours, str) else hours, origin)  # type: ignore[arg-type]
         self.crews[name] = c
         return c
+
+    def spare_pool(
+        self,
+        name: str,
+        stock: int,
+        lead_time: Distribution | Duration,
+        *,
+        emergency: Distribution | Duration | None = None,
+    ) -> SparePool:
+        """Add a pool of spares that recovery steps take from (``Step(..., spare=name)``).
+
+        Parameters
+        ----------
+        name : str
+            The pool's name.
+        stock : int
+            Spares on hand at the start; every spare taken is reordered.
+        lead_time : Distribution or duration
+            Time from a reorder to the arrival of the spare.
+        emergency : Distribution or duration, optional
+            Lead time of the emergency order a step places when it finds the pool empty.
+
+        Returns
+        -------
+        SparePool
+            The pool added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> m.spare_pool("hsm", 1, rs.Exponential("2w"), emergency="2d").stock
+        1
+        """
+        name = check_name(name, "spare pool")
+        if name in self.spares:
+            raise ValueError(f"spare pool {name!r} is already defined")
+        p = SparePool(name, stock, lead_time, emergency=emergency)
+        self.spares[name] = p
+        return p
 
     def procedure(self, name: str, *steps: Step) -> Procedure:
         """Add a named procedure, the target of a step's ``escalate=``.
@@ -260,6 +332,7 @@ class Model:
         availability: float | None = None,
         demand: float | Sequence[float] | None = None,
         down_below: float | str | None = None,
+        priority: int | None = None,
         replace: bool = False,
     ) -> Service:
         """Add a service, up while ``requirement`` holds.
@@ -286,6 +359,9 @@ class Model:
         down_below : float or str, optional
             Share of the demand (``0.5`` or ``"50%"``) below which the service is down; by
             default it is down only while nothing is served. Constant demand only.
+        priority : int, optional
+            Crew priority inherited by the components beneath it that set none (higher is served
+            first; the highest of the services above a component wins).
         replace : bool, default False
             Redefine a service of that name.
 
@@ -327,6 +403,7 @@ class Model:
             availability=a,
             demand=dem,
             down_below=below,
+            priority=check_priority(priority, f"service {name!r}"),
         )
         self.services[name] = s
         return s
@@ -563,6 +640,7 @@ class Model:
         for name, per_year in self.running_costs.items():
             total += per_year * (self.crews[name].size if name in self.crews else 1)
         return total
+
     def maintenance_warnings(self) -> list[str]:
         """Maintenance windows that take a service down by themselves (every other component up).
 
@@ -665,6 +743,7 @@ class Model:
         new.components = dict(self.components)  # components are not mutated once added
         new.services = {k: _copy.copy(v) for k, v in self.services.items()}
         new.crews = dict(self.crews)
+        new.spares = dict(self.spares)
         new.procedures = dict(self.procedures)
         new.shocks = dict(self.shocks)
         new.maintenances = dict(self.maintenances)
@@ -874,7 +953,9 @@ class Model:
             Columns ``time_h``, ``event`` (failure, maintenance, step_start, step_failed,
             crew_wait, inspection_wait, recovered, hold, release, shock, cascade, switchover,
             switchover_failed, no_spare, spares_unusable (a replicated corruption: no spare can take
-            over), active, service_down, service_up, data_loss), ``entity``,
+            over), active, service_down, service_up, data_loss; crews and spares: step_paused,
+            step_resume, shift_start, shift_end, spare_wait, spare_taken, spare_restock,
+            spare_emergency), ``entity``,
             ``detail``, ``value`` (hours of writes lost for data_loss).
 
         Examples

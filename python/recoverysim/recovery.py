@@ -6,13 +6,13 @@ Step('detect', Deterministic(value='5m'))
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import _core
 from .distributions import Distribution, as_distribution
 from .units import Duration, hours
-from .validation import INT32_MAX, check_count, check_name, check_optional_name, check_probability
+from .validation import INT32_MAX, check_count, check_name, check_optional_name, check_priority, check_probability
 
 __all__ = ["Step", "Procedure", "FailureMode", "Cascade", "as_procedure"]
 
@@ -27,9 +27,16 @@ class Step:
         ``"repair"``, ``"verify"``... Time is reported per step name.
     duration : Distribution or duration
         A distribution, or a fixed duration (``"5m"``, ``"PT5M"``).
-    crew : str, optional
-        Name of a crew (see :meth:`Model.crew`); the step waits for a free member, FIFO, and
-        holds it while it runs. Waiting time is downtime.
+    crew : str or mapping of str to int, optional
+        Name of a crew (see :meth:`Model.crew`): the step waits for a free member and holds it
+        while it runs. A mapping asks for several members at once, from one crew or several
+        (``{"custodians": 3}``, ``{"dba": 1, "vendor": 1}``): the step starts only when it can
+        take all of them together, and holds them together. Waiters are served by priority
+        (see ``priority`` of :class:`FailureMode`), FIFO within a priority. Waiting is
+        ``crew_wait`` time, and downtime.
+    spare : str, optional
+        Name of a spare pool (see :meth:`Model.spare_pool`): the step first takes one spare from
+        the pool (waiting while it is empty: ``spare_wait``), then its crew.
     success : float or str, default 1.0
         Probability that one attempt of the step succeeds (``0.9`` or ``"90%"``). On failure the
         step is retried, or, after ``max_attempts`` failed attempts, the procedure ``escalate``
@@ -48,25 +55,38 @@ class Step:
     Step('detect', Deterministic(value='5m'))
     >>> Step("restore", rs.LogNormal.from_mean_std("2h", "1h"), crew="oncall", success="95%").success
     0.95
+    >>> Step("ceremony", "2h", crew={"custodians": 3}).crew
+    {'custodians': 3}
     """
 
-    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare")
 
     def __init__(
         self,
         name: str,
         duration: Distribution | Duration,
         *,
-        crew: str | None = None,
+        crew: str | Mapping[str, int] | None = None,
         success: float = 1.0,
         max_attempts: int | None = None,
         escalate: str | None = None,
         every: Duration | None = None,
         offset: Duration = 0,
+        spare: str | None = None,
     ) -> None:
         self.name = check_name(name, "step")
         self.duration = as_distribution(duration, name=f"step {name!r} duration")
-        self.crew = check_optional_name(crew, f"step {name!r} crew")
+        self.crew: str | dict[str, int] | None
+        if isinstance(crew, Mapping):
+            if not crew:
+                raise ValueError(f"step {name!r}: crew {{}} names no crew")
+            self.crew = {
+                check_name(k, f"step {name!r} crew"): check_count(v, f"step {name!r}: members of crew {k!r}", minimum=1, maximum=INT32_MAX)
+                for k, v in crew.items()
+            }
+        else:
+            self.crew = check_optional_name(crew, f"step {name!r} crew")
+        self.spare = check_optional_name(spare, f"step {name!r} spare")
         self.success = check_probability(success, f"step {name!r} success")
         if max_attempts is not None:
             max_attempts = check_count(max_attempts, f"step {name!r}: max_attempts", minimum=1, maximum=INT32_MAX)
@@ -90,10 +110,13 @@ class Step:
         >>> type(Step("detect", "5m").to_spec()).__name__
         'StepSpec'
         """
+        several = isinstance(self.crew, dict)
         return _core.StepSpec(
             name=self.name,
             duration=self.duration._c,
-            crew=self.crew or "",
+            crew="" if several or self.crew is None else self.crew,
+            crews=list(self.crew.items()) if isinstance(self.crew, dict) else [],
+            spare=self.spare or "",
             success=self.success,
             max_attempts=self.max_attempts or 0,
             escalate=self.escalate or "",
@@ -113,6 +136,8 @@ class Step:
             extra += f", escalate={self.escalate!r}"
         if self.every:
             extra += f", every='{self.every:g}h'"
+        if self.spare:
+            extra += f", spare={self.spare!r}"
         return f"Step({self.name!r}, {self.duration!r}{extra})"
 
 
@@ -273,6 +298,10 @@ class FailureMode:
         ``False``, ``True`` or ``"backup"``, as above.
     cascades : sequence of Cascade, default ()
         Failures of other components this failure causes.
+    priority : int, optional
+        Crew priority of its recovery steps: a higher number is served first (FIFO within a
+        priority). Default: the component's priority, else the highest priority of the services
+        above the component that set one, else 0.
 
     Examples
     --------
@@ -281,7 +310,7 @@ class FailureMode:
     ('disk', 4.0)
     """
 
-    __slots__ = ("name", "failure", "repair", "data_loss", "cascades")
+    __slots__ = ("name", "failure", "repair", "data_loss", "cascades", "priority")
 
     def __init__(
         self,
@@ -291,8 +320,10 @@ class FailureMode:
         *,
         data_loss: bool | str = False,
         cascades: Sequence[Cascade] = (),
+        priority: int | None = None,
     ) -> None:
         self.name = check_name(name, "failure mode")
+        self.priority = check_priority(priority, f"failure mode {name!r}")
         self.failure = as_distribution(failure, name=f"failure mode {name!r} failure", allow_constant=False)
         self.repair = as_procedure(repair, f"failure mode {name!r}")
         if not (isinstance(data_loss, bool) or (isinstance(data_loss, str) and data_loss == "backup")):
@@ -325,15 +356,17 @@ class FailureMode:
             procedure=self.repair.to_spec(),
             data_loss=kind,
             cascades=[c.to_spec() for c in self.cascades],
+            priority=self.priority,
         )
 
     def __repr__(self) -> str:
         steps = self.repair.steps
         rep = (
             repr(steps[0].duration)
-            if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].success == 1
+            if len(steps) == 1 and steps[0].name == "repair" and steps[0].crew is None and steps[0].spare is None and steps[0].success == 1
             else repr(self.repair)
         )
         dl = f", data_loss={self.data_loss!r}" if self.data_loss else ""
         dl += f", cascades={self.cascades!r}" if self.cascades else ""
+        dl += f", priority={self.priority}" if self.priority is not None else ""
         return f"FailureMode({self.name!r}, failure={self.failure!r}, repair={rep}{dl})"

@@ -105,6 +105,14 @@ def results_text(res: Results) -> str:
     lines.append("components with the most downtime")
     for name, r in comp.iterrows():
         lines.append(f"  {name:<24} {r['failures']:8.2f} failures  {duration(r['downtime_h'])} down")
+    if res.spare_names:
+        sp = res.spares()
+        lines.append("")
+        lines.append("spare pools (stock-outs: recovery steps that found the pool empty and waited)")
+        for pool, row in sp.iterrows():
+            lines.append(
+                f"  {pool:<14} {row['stockouts']:.3g} stock-outs per {per}, out of stock {duration(row['out_of_stock_h'])} per {per}"
+            )
     return "\n".join(lines)
 
 

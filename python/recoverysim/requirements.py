@@ -721,6 +721,9 @@ class Service:
         Demand on a capacity requirement: one value (constant) or 168 (hour of the week).
     down_below : float, default 0.0
         Share of the demand below which the service is down (0: down when nothing is served).
+    priority : int, optional
+        Crew priority inherited by the components beneath it that set none (the highest of the
+        services above a component wins); higher is served first.
 
     Examples
     --------
@@ -737,9 +740,14 @@ class Service:
     availability: float | None = None
     demand: tuple[float, ...] | None = None
     down_below: float = 0.0
+    priority: int | None = None
 
     def __repr__(self) -> str:
-        t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        t = "".join(
+            f", {k}={v!r}"
+            for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("priority", self.priority))
+            if v is not None
+        )
         if self.demand is not None:
             t += f", demand={self.demand[0] if len(self.demand) == 1 else '<168 hours>'}"
             t += f", down_below={self.down_below!r}" if self.down_below else ""

@@ -94,6 +94,7 @@ class Results:
         self.mode_names: list[tuple[str, str]] = [tuple(x) for x in compiled.mode_names]  # type: ignore[misc]
         self.planned_modes: list[bool] = list(compiled.planned_modes)
         self.shock_names: list[str] = list(compiled.shock_names)
+        self.spare_names: list[str] = list(compiled.spare_names)
         self.targets: dict[str, dict[str, float | None]] = {
             s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()
         }
@@ -120,6 +121,78 @@ class Results:
             return self.component_names.index(component)
         except ValueError:
             raise KeyError(f"unknown component {component!r}") from None
+
+    def _spare(self, pool: str) -> int:
+        try:
+            return self.spare_names.index(pool)
+        except ValueError:
+            raise KeyError(f"unknown spare pool {pool!r}; spare pools: {', '.join(self.spare_names) or '(none)'}") from None
+
+    # --- spare pools ------------------------------------------------------------------------------
+
+    def spare_stockouts(self, pool: str) -> np.ndarray:
+        """Stock-outs of a spare pool: recovery steps that found it empty and waited, per replication.
+
+        Parameters
+        ----------
+        pool : str
+            Spare pool name (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``, counts.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("hsm_spares").simulate("1y", 100, seed=1, progress=False)
+        >>> res.spare_stockouts("hsm").shape
+        (100,)
+        """
+        return self.raw.spare_stockouts[:, self._spare(pool)]
+
+    def spare_out_of_stock(self, pool: str) -> np.ndarray:
+        """Hours a spare pool had no spare in stock, per replication.
+
+        Parameters
+        ----------
+        pool : str
+            Spare pool name (``KeyError`` if unknown).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications,)``, hours.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("hsm_spares").simulate("1y", 100, seed=1, progress=False)
+        >>> bool((res.spare_out_of_stock("hsm") <= res.horizon).all())
+        True
+        """
+        return self.raw.spare_out_of_stock[:, self._spare(pool)]
+
+    def spares(self) -> pd.DataFrame:
+        """Per spare pool: mean stock-outs and mean hours out of stock per horizon.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by pool: ``stockouts`` (steps that waited for a spare), ``out_of_stock_h``.
+
+        Examples
+        --------
+        >>> res = rs.examples.load("hsm_spares").simulate("1y", 100, seed=1, progress=False)
+        >>> list(res.spares().columns)
+        ['stockouts', 'out_of_stock_h']
+        """
+        return pd.DataFrame(
+            {
+                "stockouts": self._column_mean("spare_stockouts") if self.spare_names else [],
+                "out_of_stock_h": self._column_mean("spare_out_of_stock") if self.spare_names else [],
+            },
+            index=pd.Index(self.spare_names, name="pool"),
+        )
 
     # --- per service ----------------------------------------------------------------------------
 
@@ -1629,6 +1702,7 @@ class StreamedResults(Results):
         self.mode_names = [tuple(x) for x in compiled.mode_names]  # type: ignore[misc]
         self.planned_modes = list(compiled.planned_modes)
         self.shock_names = list(compiled.shock_names)
+        self.spare_names = list(compiled.spare_names)
         self.targets = {s.name: {"availability": s.availability, "rto": s.rto, "rpo": s.rpo} for s in model.services.values()}
         self.phase_names = list(compiled.phases)
         self.agg = agg
@@ -1690,6 +1764,12 @@ class StreamedResults(Results):
 
     def failures(self, component: str, mode: str | None = None) -> np.ndarray:
         self._not_kept("failures")
+
+    def spare_stockouts(self, pool: str) -> np.ndarray:
+        self._not_kept("spare_stockouts")
+
+    def spare_out_of_stock(self, pool: str) -> np.ndarray:
+        self._not_kept("spare_out_of_stock")
 
     def to_pandas(self) -> pd.DataFrame:
         self._not_kept("to_pandas")

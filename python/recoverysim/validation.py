@@ -20,6 +20,8 @@ __all__ = [
     "probability_value",
     "probability_literal",
     "check_flag",
+    "check_priority",
+    "MAX_PRIORITY",
     "check_names",
     "check_optional_name",
     "check_nesting",
@@ -49,6 +51,7 @@ MAX_THREADS = 1024  # the engine's cap (_core.max_threads())
 MAX_FILE_BYTES = 64 * 2**20  # a model file
 MAX_FILE_VALUES = 2_000_000  # values in a model file, YAML aliases counted as expanded
 MAX_TRACE_EVENTS = 2_000_000  # events of one trace (about 400 bytes each in Python)
+MAX_PRIORITY = 10**6  # crew priorities are integers in [-MAX_PRIORITY, MAX_PRIORITY]
 MAX_EVENTS_PER_REPLICATION = 1e9  # a run expected to need more asks for confirm_long_run=True
 
 
@@ -89,6 +92,17 @@ def check_count(v: Any, what: str, *, minimum: int, maximum: int | None = None) 
         raise ValueError(f"{what} must be >= {minimum}, got {_short(int(v))}")
     if maximum is not None and v > maximum:
         raise ValueError(f"{what} must be <= {maximum:,}, got {_short(int(v))}")
+    return int(v)
+
+
+def check_priority(v: Any, what: str) -> int | None:
+    """A crew priority: an integer (higher is served first) or None (inherited)."""
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{what}: priority must be an integer (higher is served first), got {_short(v)}")
+    if not -MAX_PRIORITY <= int(v) <= MAX_PRIORITY:
+        raise ValueError(f"{what}: priority must be in [-{MAX_PRIORITY}, {MAX_PRIORITY}], got {_short(v)}")
     return int(v)
 
 

@@ -110,6 +110,8 @@ def _dump_step(s: Step) -> dict[str, Any]:
         out["every"] = duration_literal(s.every)
     if s.offset:
         out["offset"] = duration_literal(s.offset)
+    if s.spare:
+        out["spare"] = s.spare
     return out
 
 
@@ -118,7 +120,7 @@ def _plain_repair(p: Procedure) -> Distribution | None:
     if len(p.steps) != 1:
         return None
     s = p.steps[0]
-    plain = s.name == "repair" and not s.crew and s.success == 1.0 and not s.max_attempts and not s.escalate
+    plain = s.name == "repair" and not s.crew and not s.spare and s.success == 1.0 and not s.max_attempts and not s.escalate
     return s.duration if plain and not s.every and not s.offset else None
 
 
@@ -146,7 +148,7 @@ def _dump_components(m: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in m.components.values():
         d: dict[str, Any] = {}
-        if len(c.modes) == 1 and c.modes[0].name == "failure":
+        if len(c.modes) == 1 and c.modes[0].name == "failure" and c.modes[0].priority is None:
             fm = c.modes[0]
             rep = _plain_repair(fm.repair)
             if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
@@ -167,6 +169,8 @@ def _dump_components(m: Model) -> dict[str, Any]:
                     md["data_loss"] = fm.data_loss
                 if getattr(fm, "cascades", None):
                     md["cascades"] = [_dump_cascade(x) for x in fm.cascades]
+                if fm.priority is not None:
+                    md["priority"] = fm.priority
                 modes.append(md)
             d["modes"] = modes
         if c.backup is not None:
@@ -183,6 +187,8 @@ def _dump_components(m: Model) -> dict[str, Any]:
             d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
         if c.tags:
             d["tags"] = dict(c.tags)
+        if c.priority is not None:
+            d["priority"] = c.priority
         out[c.name] = d
     return out
 
@@ -236,12 +242,34 @@ def _dump_services(m: Model) -> dict[str, Any]:
             d["demand"] = _num_out(s.demand[0]) if len(s.demand) == 1 else [_num_out(x) for x in s.demand]
         if s.down_below:
             d["down_below"] = probability_literal(s.down_below)
+        if s.priority is not None:
+            d["priority"] = s.priority
         out[s.name] = d
     return out
 
 
-def _dump_crews(m: Model) -> dict[str, int]:
-    return {c.name: c.size for c in m.crews.values()}
+def _dump_crews(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in m.crews.values():
+        d: dict[str, Any] = {"size": c.size}
+        if c.preemptive:
+            d["preemptive"] = True
+        if c.hours is not None:
+            d["hours"] = list(c.hours)
+        if c.origin:
+            d["origin"] = _num_out(c.origin)
+        out[c.name] = c.size if len(d) == 1 else d  # the short form: a size
+    return out
+
+
+def _dump_spares(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for p in m.spares.values():
+        d: dict[str, Any] = {"stock": p.stock, "lead_time": _dump_dist(p.lead_time, fixed=True)}
+        if p.emergency is not None:
+            d["emergency"] = _dump_dist(p.emergency, fixed=True)
+        out[p.name] = d
+    return out
 
 
 def _dump_procedures(m: Model) -> dict[str, Any]:
@@ -324,6 +352,7 @@ SECTIONS_OUT: tuple[tuple[str, Callable[[Model], Any]], ...] = (
     ("name", lambda m: m.name),
     ("age_when_down", lambda m: None if m.age_when_down else False),
     ("crews", _dump_crews),
+    ("spares", _dump_spares),
     ("procedures", _dump_procedures),
     ("components", _dump_components),
     ("services", _dump_services),
@@ -395,7 +424,11 @@ def dumps(model: Model, *, format: str = "yaml") -> str:
     styled = {
         key: value
         if not isinstance(value, dict)
-        else (_styled(value, 2, len(key) + 2) if key == "crews" else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()})
+        else (
+            _styled(value, 2, len(key) + 2)
+            if key == "crews" and all(isinstance(x, int) for x in value.values())
+            else {k: _styled(x, 4, len(str(k)) + 4) for k, x in value.items()}
+        )
         for key, value in data.items()
     }
     text = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, width=_WIDTH, allow_unicode=True)

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "recoverysim/crew_scheduler.hpp"
 #include "recoverysim/replication_state.hpp"
 #include "spec_helpers.hpp"
 
@@ -19,8 +20,8 @@ ComponentSpec comp(const std::string& name, std::string crew = "") {
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(100.0);
-  m.procedure.steps.push_back(
-      StepSpec{"repair", Distribution::exponential(2.0), std::move(crew), 1.0, 0, "", 0, 0});
+  m.procedure.steps.push_back(StepSpec{
+      "repair", Distribution::exponential(2.0), std::move(crew), 1.0, 0, "", 0, 0, {}, ""});
   c.modes.push_back(m);
   return c;
 }
@@ -29,7 +30,7 @@ ComponentSpec comp(const std::string& name, std::string crew = "") {
 // "app"; a crew of two.
 std::shared_ptr<const CompiledModel> model() {
   ModelSpec s;
-  s.crews.push_back({"ops", 2});
+  s.crews.push_back({"ops", 2, false, {}, 0});
   for (const char* n : {"a", "b", "c", "d", "e"}) s.components.push_back(comp(n, "ops"));
   s.services.push_back(svc("db", gate(GateKind::standby, {ref("a"), ref("b")})));
   s.services.push_back(svc("front", gate(GateKind::k_of_n, {ref("c"), ref("d"), ref("e")}, 2)));
@@ -96,24 +97,30 @@ TEST_CASE(gate_state_reset) {
   for (std::size_t g = 0; g < m->gates.size(); ++g) CHECK(s.up[g] == 1);
 }
 
-TEST_CASE(crew_state_is_fifo_and_resets) {
+TEST_CASE(crew_scheduler_is_fifo_and_resets) {
   const auto m = model();
-  CrewState s(*m);
-  s.reset(*m);
-  CHECK(s.take(0) && s.take(0));
-  CHECK(!s.take(0));  // both units busy
-  s.wait(0, 3);
-  s.wait(0, 1);
-  std::uint32_t next = 99;
-  CHECK(s.pass_on(0, next) && next == 3);  // longest-waiting first
-  CHECK(s.pass_on(0, next) && next == 1);
-  CHECK(s.queue[0].empty() && s.head[0] == 0);  // drained: the consumed prefix is dropped
-  CHECK(!s.pass_on(0, next));                   // nobody waits: the unit goes idle
-  CHECK(s.idle[0] == 1);
-  s.wait(0, 4);
-  s.reset(*m);
-  CHECK(s.idle[0] == 2);
-  CHECK(s.queue[0].empty() && s.head[0] == 0);
+  CrewScheduler s(*m);
+  s.reset();
+  std::vector<CrewAction> out;
+  const std::uint32_t step = m->procedures[0].first_step;  // every component's step needs 1 of ops
+  s.request(0, step, 0, out);
+  s.request(2, step, 0, out);
+  CHECK(out.size() == 2 && out[0].component == 0 && out[1].component == 2);  // both start
+  out.clear();
+  s.request(3, step, 0, out);
+  s.request(1, step, 0, out);
+  CHECK(out.empty() && !s.holding(3) && !s.holding(1));  // both members busy: they wait
+  s.release(2, out);
+  CHECK(out.size() == 1 && out[0].kind == CrewAction::start && out[0].component == 3);  // FIFO
+  out.clear();
+  s.release(0, out);
+  CHECK(out.size() == 1 && out[0].component == 1);
+  out.clear();
+  s.request(4, step, 0, out);
+  CHECK(out.empty());
+  s.reset();
+  s.request(4, step, 0, out);
+  CHECK(out.size() == 1 && out[0].component == 4 && s.holding(4));  // reset: both members idle
 }
 
 TEST_CASE(phase_ledger_accumulates_and_resets) {

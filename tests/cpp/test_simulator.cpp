@@ -23,7 +23,7 @@ ComponentSpec comp(const std::string& name, Distribution ttf, std::vector<StepSp
   return c;
 }
 StepSpec step(Distribution d, std::string crew = "") {
-  return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0};
+  return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0, {}, ""};
 }
 
 RunResults run1(const ModelSpec& spec, double horizon, int threads = 1, std::uint64_t reps = 1) {
@@ -96,7 +96,7 @@ TEST_CASE(forced_shock_holds_every_target) {
 TEST_CASE(shared_crew_is_fifo) {
   // a fails at 10, b at 11; one crew; repairs take 3 h. a: 10..13; b waits 11..13, then 13..16.
   ModelSpec s;
-  s.crews.push_back({"oncall", 1});
+  s.crews.push_back({"oncall", 1, false, {}, 0});
   s.components.push_back(
       comp("a", Distribution::deterministic(10), {step(Distribution::deterministic(3), "oncall")}));
   s.components.push_back(
@@ -114,7 +114,7 @@ TEST_CASE(multi_step_procedure_and_inspection) {
   // Hidden failure at age 5, inspections every 4 h: found at 8, then 1 h to detect... a
   // two-step procedure: inspect-wait + 1 h, then 2 h repair. Down 5 -> 11.
   ModelSpec s;
-  StepSpec insp{"detect", Distribution::deterministic(1), "", 1.0, 0, "", 4.0, 0.0};
+  StepSpec insp{"detect", Distribution::deterministic(1), "", 1.0, 0, "", 4.0, 0.0, {}, ""};
   s.components.push_back(
       comp("a", Distribution::deterministic(5), {insp, step(Distribution::deterministic(2))}));
   auto r = run1(s, 12.0);

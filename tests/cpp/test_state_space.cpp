@@ -19,8 +19,8 @@ ComponentSpec comp(const std::string& name, double mttf, double mttr, std::strin
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(mttf);
-  m.procedure.steps.push_back(
-      StepSpec{"repair", Distribution::exponential(mttr), std::move(crew), 1.0, 0, "", 0, 0});
+  m.procedure.steps.push_back(StepSpec{
+      "repair", Distribution::exponential(mttr), std::move(crew), 1.0, 0, "", 0, 0, {}, ""});
   c.modes.push_back(m);
   return c;
 }
@@ -28,7 +28,7 @@ ComponentSpec comp(const std::string& name, double mttf, double mttr, std::strin
 // A pair in parallel sharing one repairer: the second failure waits for the crew.
 std::shared_ptr<const CompiledModel> pair_with_one_crew() {
   ModelSpec s;
-  s.crews.push_back({"ops", 1});
+  s.crews.push_back({"ops", 1, false, {}, 0});
   s.components.push_back(comp("a", 100.0, 2.0, "ops"));
   s.components.push_back(comp("b", 50.0, 2.0, "ops"));
   s.services.push_back(svc("either", gate(GateKind::any, {ref("a"), ref("b")})));

@@ -26,6 +26,8 @@ enum class EventType : std::uint8_t {
   cascade,           // a cascaded failure arrives (target: slot in the cascade pool)
   maintenance,       // a planned window is due (target: window)
   forced,            // an incident scenario's event (target: index in CompiledModel::forced)
+  crew_shift,        // a crew's shift begins or ends (target: crew, gen: calendar boundary)
+  spare_arrival,     // a spare arrives in a pool (target: pool, gen: 1 emergency order, 0 not)
 };
 
 struct Event {

@@ -26,6 +26,9 @@ struct StepSpec {
   std::string escalate;            // procedure to run when attempts are exhausted
   double inspection_interval = 0;  // > 0: the step first waits for the next periodic inspection
   double inspection_offset = 0;
+  // Crew members held together, beyond `crew` (one member): (crew name, members). Issue 14.
+  std::vector<std::pair<std::string, int>> crews;
+  std::string spare;  // spare pool the step takes one spare from before its crew; empty: none
 };
 
 struct ProcedureSpec {
@@ -55,6 +58,8 @@ struct FailureModeSpec {
   ProcedureSpec procedure;  // inline recovery procedure
   DataLoss data_loss = DataLoss::none;
   std::vector<CascadeSpec> cascades;
+  bool has_priority = false;  // crew priority of its steps; else the component's (see Compiler)
+  int priority = 0;
 };
 
 // A recurring external event (region outage, DDoS, bad deploy, chain halt). Arrivals form a
@@ -98,11 +103,31 @@ struct ComponentSpec {
   BackupSpec backup;
   bool replicated = false;  // asynchronous replication with lag `replication_lag`
   Distribution replication_lag;
+  bool has_priority = false;  // crew priority of its modes' steps; else the services' above it
+  int priority = 0;
 };
 
 struct CrewSpec {
   std::string name;
   int size = 1;
+  // A higher-priority request takes members from lower-priority steps in progress, which pause
+  // and later resume with their remaining time (preemptive-resume). Else non-preemptive.
+  bool preemptive = false;
+  // Working hours: [start, end) hours of the week, 0 = the week's origin (Monday 00:00 unless
+  // `origin` says otherwise). Empty: always working.
+  std::vector<std::pair<double, double>> shifts;
+  double origin = 0;  // hour of the week at t = 0 (0: t = 0 is Monday 00:00)
+};
+
+// A stock of spares (HSMs, disks): a step that names the pool takes one before its crew, waiting
+// while the stock is 0; each spare taken is reordered and arrives after `lead_time`. With an
+// emergency order, a step that starts waiting also orders one that arrives after `emergency`.
+struct SparePoolSpec {
+  std::string name;
+  int stock = 1;
+  Distribution lead_time;
+  bool has_emergency = false;
+  Distribution emergency;
 };
 
 enum class GateKind : std::uint8_t { ref, all, any, k_of_n, standby, weighted };
@@ -142,7 +167,9 @@ struct ServiceSpec {
   // Capacity (see capacity.hpp): empty, or 1 (constant) or 168 (hour of the week) demands; the
   // requirement is then a weighted gate whose weights are capacities.
   std::vector<double> demand;
-  double down_below = 0;  // share of demand served below which it is down (0: nothing served)
+  double down_below = 0;      // share of demand served below which it is down (0: nothing served)
+  bool has_priority = false;  // crew priority inherited by components beneath without their own
+  int priority = 0;
 };
 
 // Incident scenarios (game days, stress tests): events forced at given times in every
@@ -167,6 +194,7 @@ struct ModelSpec {
   bool age_when_down = true;
   std::vector<ForcedEventSpec> forced;  // incident scenario, empty in ordinary runs
   std::vector<ServiceCostSpec> costs;   // money (cost.hpp), empty: nothing is priced
+  std::vector<SparePoolSpec> spares;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +209,33 @@ struct Step {
   double inspection_interval;
   double inspection_offset;
   std::uint32_t kind;  // index into CompiledModel::step_kinds
+  // Crew members it holds together: CompiledModel::crew_needs[first_need, first_need + n_needs).
+  // `crew` above is the crew of a step that needs exactly one member of one crew, else -1.
+  std::uint32_t first_need = 0, n_needs = 0;
+  std::int32_t spare = -1;  // spare pool index, -1: none
+};
+
+struct CrewNeed {
+  std::int32_t crew;
+  std::int32_t count;
+};
+
+// A crew's working hours as absolute times modulo one week: shifts [start, end) in hours since
+// t = 0 modulo 168, sorted, disjoint, not touching (end == start of the next is merged).
+struct CrewCalendar {
+  std::vector<std::pair<double, double>> shifts;  // empty: always working
+  // The shift changes in week order: (hour of the week, working after it). A shift ending at the
+  // week's end and one starting at its beginning join (no change at the week boundary).
+  std::vector<std::pair<double, bool>> changes;
+};
+
+struct SparePool {
+  std::string name;
+  std::uint64_t name_hash;
+  std::int32_t stock;
+  Distribution lead_time;
+  bool has_emergency;
+  Distribution emergency;
 };
 
 struct Procedure {
@@ -205,6 +260,7 @@ struct Mode {
   DataLoss data_loss;
   bool planned = false;  // a maintenance window, not a failure (no time to failure)
   std::uint32_t first_cascade = 0, n_cascades = 0;
+  std::int32_t priority = 0;  // crew priority of its steps: higher is served first
 };
 
 struct Shock {
@@ -301,6 +357,11 @@ class CompiledModel {
                 phase_switchover = 0, phase_no_spare = 0, phase_other = 0, phase_shock = 0;
   std::vector<std::string> crew_names;
   std::vector<std::int32_t> crew_sizes;
+  std::vector<std::uint8_t> crew_preemptive;  // per crew
+  std::vector<CrewCalendar> crew_calendars;   // per crew
+  std::vector<CrewNeed> crew_needs;           // of every step, see Step::first_need
+  std::vector<SparePool> spares;
+  std::uint32_t phase_spare_wait = 0;     // a phase only if a step takes spares (else unused)
   std::vector<Gate> gates;                // gate g is node (components.size() + g)
   std::vector<Service> services;          // in definition order
   std::vector<CapacityService> capacity;  // services with a demand

@@ -36,6 +36,8 @@ struct ReplicationStreams {
   std::vector<Stream> switchover;  // per gate (standby only): detection, switchover, success
   std::vector<Stream> data;        // per component: replication lag at a data loss
   std::vector<Stream> forced;      // per forced event of an incident scenario (its shock's hits)
+  std::vector<std::uint64_t> spare_key;  // per spare pool
+  std::vector<Stream> spare;             // per spare pool: restock and emergency lead times
 };
 
 // Whether each component serves, how old it is and when it will fail. A component's age grows
@@ -156,41 +158,7 @@ struct StandbyState {
   }
 };
 
-// Crews: idle units, and the components waiting for one in FIFO order (time waiting is
-// downtime, so the order is part of the results).
-struct CrewState {
-  explicit CrewState(const CompiledModel& m);
-  void reset(const CompiledModel& m);
-
-  std::vector<std::int32_t> idle;  // units free right now
-  // Waiting components: queue[k][head[k] ..) in arrival order. The consumed prefix is kept until
-  // the queue drains, so that a wait costs no shifting.
-  std::vector<std::vector<std::uint32_t>> queue;
-  std::vector<std::size_t> head;
-
-  // Takes an idle unit of crew k if there is one.
-  bool take(std::size_t k) noexcept {
-    if (idle[k] == 0) return false;
-    --idle[k];
-    return true;
-  }
-  void wait(std::size_t k, std::uint32_t c) { queue[k].push_back(c); }
-  // A unit of crew k is released: it passes straight to the longest-waiting component (true,
-  // `next` set) or goes idle (false).
-  bool pass_on(std::size_t k, std::uint32_t& next) noexcept {
-    auto& q = queue[k];
-    if (head[k] == q.size()) {
-      ++idle[k];
-      return false;
-    }
-    next = q[head[k]++];
-    if (head[k] == q.size()) {
-      q.clear();
-      head[k] = 0;
-    }
-    return true;
-  }
-};
+// Crews and spare pools: see crew_scheduler.hpp.
 
 // Where the time of each node's incident goes (node = component, or standby gate for its
 // detection and switchover): the phase it is in and the time accumulated in every phase.

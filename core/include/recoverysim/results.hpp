@@ -15,7 +15,15 @@
 namespace recoverysim {
 
 // The entity axes of a per-replication array, after the replication axis.
-enum class Axes : std::uint8_t { none, service, component, mode, service_cause, service_phase };
+enum class Axes : std::uint8_t {
+  none,
+  service,
+  component,
+  mode,
+  service_cause,
+  service_phase,
+  spare
+};
 
 // Calls f(name, member pointer, axes, doc) for every per-replication array of RunResults, in a
 // fixed order. A new array of RunResults is added here and nowhere else.
@@ -82,6 +90,10 @@ void for_each_replication_array(F&& f) {
     "Demand-hours not served (capacity services).");
   f("service_demand", &RunResults::service_demand, Axes::service,
     "Demand-hours in the horizon (capacity services).");
+  f("spare_stockouts", &RunResults::spare_stockouts, Axes::spare,
+    "Steps that found the spare pool empty and waited for a spare.");
+  f("spare_out_of_stock", &RunResults::spare_out_of_stock, Axes::spare,
+    "Time each spare pool had no spare in stock (hours).");
 }
 
 // The entity dimensions of an array with these axes (the replication axis excluded).

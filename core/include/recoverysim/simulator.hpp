@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "recoverysim/crew_scheduler.hpp"
 #include "recoverysim/event_queue.hpp"
 #include "recoverysim/model.hpp"
 #include "recoverysim/random.hpp"
@@ -63,6 +64,7 @@ struct RunResults {
   std::uint64_t first_replication = 0;
   std::uint64_t replications = 0;
   std::size_t n_services = 0, n_components = 0, n_modes = 0, n_phases = 0, n_causes = 0;
+  std::size_t n_spares = 0;
   double horizon = 0;
   bool completed = true;
 
@@ -102,6 +104,9 @@ struct RunResults {
   // [rep, service]: capacity services (0 for others), see capacity.hpp
   std::vector<double> service_full_time, service_degraded_time, service_capacity_down_time;
   std::vector<double> service_unserved, service_demand;
+  // [rep, spare pool]
+  std::vector<std::uint32_t> spare_stockouts;  // steps that found the pool empty and waited
+  std::vector<double> spare_out_of_stock;      // hours with no spare in stock
   // [service, bin], completed outages only
   std::vector<std::uint64_t> outage_histogram;
   // Records in (replication, time) order; phase breakdown of outage i is
@@ -172,7 +177,17 @@ class Replicator {
   void acquire_crew(std::uint32_t c, double t);
   void start_work(std::uint32_t c, double t);
   void end_step(std::uint32_t c, double t);
-  void release_crew(std::int32_t crew, double t);
+  // crews, calendars and spares (issue 14; core/src/recovery_resources.cpp)
+  void release_crews(std::uint32_t c, double t);
+  void run_crew_actions(double t);
+  void pause_work(std::uint32_t c, double t);
+  void crew_shift(std::uint32_t k, std::uint32_t boundary, double t);
+  void schedule_shift(std::uint32_t k, std::uint32_t boundary, double week, double t);
+  bool take_spare(std::uint32_t c, double t);
+  void spare_arrives(std::uint32_t pool, bool emergency, double t);
+  void reorder_spare(std::uint32_t pool, double t);
+  void reset_resources();
+  void close_resources(double horizon);
   void recovered(std::uint32_t c, double t);
   // data protection
   double recovery_point(std::uint32_t c, double t);
@@ -214,7 +229,12 @@ class Replicator {
   DataState data_;
   GateState gates_;
   StandbyState standby_;
-  CrewState crews_;
+  CrewScheduler crews_;
+  std::vector<CrewAction> crew_actions_;   // what the last scheduler call decided
+  std::vector<double> work_end_;           // per component: when its step in progress ends
+  std::vector<double> remaining_;          // per component: work left of a paused step, else -1
+  std::vector<std::uint32_t> shift_week_;  // per crew: week of its next calendar boundary
+  SpareState spares_;
   PhaseLedger phases_;
   OpenOutages outages_;
   CapacityLedger capacity_;

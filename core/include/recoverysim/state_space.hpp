@@ -29,7 +29,8 @@ struct Transition {
   State to;
 };
 
-// The chain of an exponential model: crews with FIFO queues, k-of-n, load sharing, standby with
+// The chain of an exponential model: crews with queues by priority (FIFO within one; preemptive-
+// resume for a preemptive crew of one member), k-of-n, load sharing, standby with
 // instant switchover. Read-only once built; cheap to construct (nothing is enumerated).
 class StateSpace {
  public:
@@ -61,7 +62,8 @@ class StateSpace {
   const Step& step_of(std::size_t c, std::uint32_t mode, std::uint32_t step) const noexcept;
   std::uint32_t n_steps(std::size_t c, std::uint32_t mode) const noexcept;
   int busy(const State& s, std::int32_t crew) const noexcept;
-  void enqueue(State& s, std::int32_t crew, std::size_t c) const noexcept;
+  std::int32_t priority(const State& s, std::size_t c) const noexcept;
+  void enqueue(State& s, std::int32_t crew, std::size_t c, bool front) const noexcept;
   void release(State& s, std::int32_t crew) const;
   void enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
   std::size_t sb_slot(std::size_t g) const noexcept;
