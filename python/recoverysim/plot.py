@@ -1626,8 +1626,12 @@ def capacity(res: Results, services: Sequence[str] | None = None, *, ax: Axes | 
     left = np.zeros(len(names))
     idx = [res.service_names.index(n) for n in names]
     for state, key in keys.items():
-        share = np.array([float(res._column_mean(key)[i]) for i in idx]) / res.horizon
+        hours = np.array([float(res._column_mean(key)[i]) for i in idx])
+        share = hours / res.horizon
         ax.barh(y, share, left=left, color=colours[state], label=state, height=0.55)
+        for yi, x0, w, h in zip(y, left, share, hours):  # the time itself where the segment has room
+            if w >= 0.12:
+                ax.text(x0 + w / 2, yi, fmt.duration(h), ha="center", va="center", fontsize=8, color="white")
         left += share
     unserved = []
     for i in idx:
@@ -1638,7 +1642,7 @@ def capacity(res: Results, services: Sequence[str] | None = None, *, ax: Axes | 
     _percent_axis(ax.xaxis)
     ax.invert_yaxis()
     _style(ax, "x")
-    _legend(ax, loc="lower right", ncols=3)
+    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.35 / len(names)), ncols=3)
     _title(ax, "Time fully served, degraded and down", f"mean share of {fmt.duration(res.horizon)}; demand not served under each name")
     return ax
 
