@@ -187,6 +187,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
             if e.note and f"{s}: {e.note}" not in notes:
                 notes.append(f"{s}: {e.note}")
     foot = "".join(f'<div style="{_SUB}">{_e(n)}</div>' for n in notes)
+    foot += "".join(f'<div style="{_SUB}">⚠ {_e(w)}</div>' for w in res._model.maintenance_warnings())
     money = _cost_html(res) if res.has_costs else ""
     return f"<div>{header}{_table(headers, rows, numeric)}{foot}{money}</div>"
 

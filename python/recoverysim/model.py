@@ -647,7 +647,7 @@ class Model:
         Targeting maintenance by tag takes every target down at once: four validators of a
         3-of-4 quorum patched together halt the chain at every window. Each such window and
         service gives one sentence with the planned downtime it costs per year; ``rolling=``
-        takes targets a few at a time. Printed by ``recoverysim validate`` and ``run``.
+        takes targets a few at a time. Printed by ``recoverysim validate``, and at the top of the run report and HTML view.
 
         Returns
         -------

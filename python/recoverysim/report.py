@@ -42,6 +42,7 @@ def results_text(res: Results) -> str:
     lines = [
         f"recoverysim: model {res.model_name!r}, {res.replications:,} replications of {duration(res.horizon)} (seed {res.seed})",
         f"engine: {res.events:,} events in {res.elapsed:.2f} s on {res.threads} thread(s) ({res.events_per_second / 1e6:.1f} M events/s)",
+        *(f"warning: {w}" for w in res._model.maintenance_warnings()),
         "",
     ]
     for s in res.service_names:

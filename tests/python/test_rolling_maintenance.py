@@ -78,3 +78,13 @@ def test_cli_validate_prints_the_warning(tmp_path: object, capsys: pytest.Captur
     assert cli.main(["validate", str(p)]) == 0
     out = capsys.readouterr().out
     assert "warning: maintenance 'patch' alone takes service 'chain' down" in out
+
+
+@pytest.mark.parametrize(("window", "warned"), [({}, True), ({"rolling": 1}, False)], ids=["all-at-once", "rolling-1"])
+def test_the_run_report_and_html_carry_the_warning(window: dict[str, object], warned: bool) -> None:
+    """What ``recoverysim run`` prints and the notebook view show the same warning as ``validate``."""
+    m = validators(**window)
+    res = m.simulate(horizon=7200, replications=2, seed=1, progress=False)
+    text, html = res.report(), res._repr_html_()
+    assert ("warning: maintenance 'patch' alone takes service 'chain' down" in text) is warned
+    assert ("maintenance &#x27;patch&#x27; alone takes service" in html or "maintenance 'patch' alone takes service" in html) is warned
