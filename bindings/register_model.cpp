@@ -49,14 +49,27 @@ void register_model(py::module_& m) {
   py::class_<StepSpec>(m, "StepSpec")
       .def(py::init([](std::string name, Distribution duration, std::string crew, double success,
                        int max_attempts, std::string escalate, double inspection_interval,
-                       double inspection_offset) {
-             return StepSpec{
-                 std::move(name), std::move(duration), std::move(crew),     success,
-                 max_attempts,    std::move(escalate), inspection_interval, inspection_offset};
+                       double inspection_offset, std::optional<RequirementSpec> requirement,
+                       std::optional<Distribution> fallback) {
+             StepSpec s;
+             s.name = std::move(name);
+             s.duration = std::move(duration);
+             s.crew = std::move(crew);
+             s.success = success;
+             s.max_attempts = max_attempts;
+             s.escalate = std::move(escalate);
+             s.inspection_interval = inspection_interval;
+             s.inspection_offset = inspection_offset;
+             if (requirement) s.requirement.push_back(std::move(*requirement));
+             if (fallback) {
+               s.has_fallback = true;
+               s.fallback = std::move(*fallback);
+             }
+             return s;
            }),
            py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
            "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
-           "inspection_offset"_a = 0.0);
+           "inspection_offset"_a = 0.0, "requirement"_a = py::none(), "fallback"_a = py::none());
 
   py::class_<ProcedureSpec>(m, "ProcedureSpec")
       .def(py::init([](std::string name, std::vector<StepSpec> steps) {
@@ -149,11 +162,12 @@ void register_model(py::module_& m) {
 
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
-                       std::optional<double> rpo) {
-             return ServiceSpec{std::move(name), std::move(requirement), rto.value_or(0.0),
-                                rpo.value_or(0.0), rpo.has_value()};
+                       std::optional<double> rpo, std::vector<StepSpec> restart) {
+             return ServiceSpec{std::move(name),   std::move(requirement), rto.value_or(0.0),
+                                rpo.value_or(0.0), rpo.has_value(),        std::move(restart)};
            }),
-           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none());
+           py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),
+           "restart"_a = std::vector<StepSpec>{});
 
   py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
       .def(py::init([](double time, bool shock, std::string target, std::string mode) {

@@ -235,7 +235,7 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion = 2;  // 2: incident scenarios (forced events)
+constexpr std::uint32_t kSpecVersion = 3;  // 2: scenarios (forced events); 3: step requirements, restarts
 
 }  // namespace
 
@@ -378,6 +378,9 @@ std::vector<std::string> get_names(Reader& rd) {
   return get_list<std::string>(rd, [&] { return rd.text(); });
 }
 
+void put(Writer& w, const RequirementSpec& r);
+RequirementSpec get_requirement(Reader& rd);
+
 void put(Writer& w, const ProcedureSpec& p) {
   w.put(p.name);
   put_list(w, p.steps, [&](const StepSpec& s) {
@@ -389,6 +392,9 @@ void put(Writer& w, const ProcedureSpec& p) {
     w.put(s.escalate);
     w.put(s.inspection_interval);
     w.put(s.inspection_offset);
+    put_list(w, s.requirement, [&](const RequirementSpec& r) { put(w, r); });
+    w.put(s.has_fallback);
+    put(w, s.fallback);
   });
 }
 
@@ -405,6 +411,9 @@ ProcedureSpec get_procedure(Reader& rd) {
     s.escalate = rd.text();
     s.inspection_interval = rd.get<double>();
     s.inspection_offset = rd.get<double>();
+    s.requirement = get_list<RequirementSpec>(rd, [&] { return get_requirement(rd); });
+    s.has_fallback = rd.flag();
+    s.fallback = get_distribution(rd);
     return s;
   });
   return p;
@@ -479,6 +488,7 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.rto);
     w.put(s.rpo);
     w.put(s.has_rpo);
+    put(w, ProcedureSpec{"", s.restart});
   });
   put_list(w, spec.shocks, [&](const ShockSpec& s) {
     w.put(s.name);
@@ -558,6 +568,7 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.rto = rd.get<double>();
     s.rpo = rd.get<double>();
     s.has_rpo = rd.flag();
+    s.restart = get_procedure(rd).steps;
     return s;
   });
   spec.shocks = get_list<ShockSpec>(rd, [&] {

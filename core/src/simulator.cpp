@@ -75,6 +75,8 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       gates_(model),
       standby_(model),
       crews_(model),
+      deps_(model),
+      restarts_(model),
       phases_(model),
       outages_(model) {}
 
@@ -85,6 +87,8 @@ void Replicator::reset(std::uint64_t rep) {
   gates_.reset(m_);
   standby_.reset();
   crews_.reset(m_);
+  deps_.reset();
+  if (m_.has_restarts) restarts_.reset(m_, streams_.replication_key);
   holds_.reset();
   cascades_.reset();
   phases_.reset();
@@ -362,6 +366,8 @@ void Replicator::begin_step(std::uint32_t c, double t) {
 }
 
 void Replicator::acquire_crew(std::uint32_t c, double t) {
+  // Step requirements come first (step_dependencies.cpp): a step waits while its one is down.
+  if (m_.has_step_requirements && !dependency_ready(c, t)) return;
   const Step& st = current_step(c);
   if (st.crew >= 0) {
     if (!crews_.take(static_cast<std::size_t>(st.crew))) {
@@ -380,7 +386,10 @@ void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   phases_.enter(c, static_cast<std::int32_t>(st.kind), t);
   if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
-  const double d = st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
+  // Step requirements: a paused step resumes with what was left; a fallback changes the duration.
+  const double d = m_.has_step_requirements
+                       ? work_duration(c, st, t)
+                       : st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
   const double when = t + d;
   if (when < opt_.horizon) queue_.push(when, c, ++comp_.gen[c], EventType::step_end);
 }
@@ -516,6 +525,8 @@ void Replicator::incident_over(std::uint32_t node, double t) {
 
 void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t cause,
                           std::uint32_t blame) {
+  // Step requirements: steps that need this node pause or resume (step_dependencies.cpp).
+  if (m_.has_step_requirements && m_.node_watched[node]) requirement_changed(node, up, t);
   for (std::uint32_t i = m_.parent_offset[node]; i < m_.parent_offset[node + 1]; ++i) {
     const std::uint32_t g = m_.parents[i] - nc();
     const Gate& gate = m_.gates[g];
@@ -526,6 +537,13 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     gates_.up_children[g] += up ? 1 : -1;
     if (gate.load_sharing > 0) update_load_rates(g, t);
     const bool now = gates_.up_children[g] >= gate.k;
+    // Service restart procedures (step_dependencies.cpp): such a service is up only once its
+    // requirement holds and its restart has completed.
+    if (m_.has_restarts && gate.service >= 0 &&
+        m_.services[static_cast<std::size_t>(gate.service)].restart_n > 0) {
+      restart_requirement(g, now, t, cause, blame);
+      continue;
+    }
     if (now == static_cast<bool>(gates_.up[g])) continue;
     gates_.up[g] = now;
     gate_changed(g, now, t, cause, blame);
@@ -753,6 +771,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       case EventType::standby_switched:
         if (e.gen != standby_.gen[e.target]) continue;
         break;
+      case EventType::restart_step:
+        if (e.gen != restarts_.gen[e.target]) continue;
+        break;
       default:
         break;  // shocks, cascades and windows are never cancelled
     }
@@ -791,6 +812,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       }
       case EventType::forced:
         forced_event(e.target, e.time);
+        break;
+      case EventType::restart_step:
+        restart_step_end(e.target, e.time);
         break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];

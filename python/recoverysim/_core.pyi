@@ -56,6 +56,8 @@ class StepSpec:
         escalate: str = "",
         inspection_interval: float = 0.0,
         inspection_offset: float = 0.0,
+        requirement: RequirementSpec | None = None,
+        fallback: Distribution | None = None,
     ) -> None: ...
 
 class ProcedureSpec:
@@ -125,7 +127,9 @@ class RequirementSpec:
     ) -> None: ...
 
 class ServiceSpec:
-    def __init__(self, *, name: str, requirement: RequirementSpec, rto: float | None = None, rpo: float | None = None) -> None: ...
+    def __init__(
+        self, *, name: str, requirement: RequirementSpec, rto: float | None = None, rpo: float | None = None, restart: list[StepSpec] = ...
+    ) -> None: ...
 
 class ModelSpec:
     def __init__(

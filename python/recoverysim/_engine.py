@@ -56,6 +56,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 else _core.RequirementSpec(kind="ref", name=s.requirement),
                 rto=s.rto,
                 rpo=s.rpo,
+                restart=[] if s.restart is None else [st.to_spec() for st in s.restart.steps],
             )
             for s in model.services.values()
         ],

@@ -419,9 +419,9 @@ def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> 
 _COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags")
 _MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
-_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset")
+_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "requires", "fallback")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
-_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "restart")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
@@ -484,6 +484,12 @@ class _Loader:
             kwargs["every"] = _duration(d["every"], path / "every", minimum="> 0")
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], path / "offset", minimum=">= 0")
+        if "requires" in d:
+            kwargs["requires"] = self.requirement(d["requires"], path / "requires", _in(where, f"steps[{index}].requires"))
+        if "fallback" in d:
+            if "requires" not in d:
+                _fail(path / "fallback", "needs requires: the component or service whose absence the fallback covers")
+            kwargs["fallback"] = _distribution(d["fallback"], path / "fallback", fixed=True)
         if "max_attempts" in kwargs and "escalate" not in kwargs:
             _fail(path / "max_attempts", "needs escalate: the procedure that takes over after max_attempts failed attempts")
         if "escalate" in kwargs and "max_attempts" not in kwargs:
@@ -815,6 +821,12 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             kwargs["rto"] = _duration(d["rto"], p / "rto", minimum="> 0")
         if "rpo" in d:
             kwargs["rpo"] = _duration(d["rpo"], p / "rpo", minimum=">= 0")
+        if "restart" in d:
+            steps = ld.steps(d["restart"], p / "restart", ("service", name, "restart"))
+            for i, st in enumerate(steps):
+                if st.crew or st.success != 1.0 or st.max_attempts or st.escalate or st.every or st.requires is not None:
+                    _fail(p / "restart" / i, "a restart step has a name and a duration only (no crew, success, escalation, inspection or requires)")
+            kwargs["restart"] = steps
         ld.model.service(name, req, **kwargs)
 
 

@@ -23,7 +23,7 @@ from . import _engine, _html, exact, run, writer
 from .components import Backup, Component, Crew, Replication
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
-from .recovery import Cascade, FailureMode, Procedure, Step
+from .recovery import Cascade, FailureMode, Procedure, Step, restart_procedure
 from .requirements import Member, Service, requirement_from
 from .units import Duration, hours
 from .validation import MAX_TRACE_EVENTS, check_flag, check_name, check_nonnegative, check_positive, check_probability
@@ -254,6 +254,7 @@ class Model:
         rto: Duration | None = None,
         rpo: Duration | None = None,
         availability: float | None = None,
+        restart: Procedure | Step | Sequence[Step] | None = None,
         replace: bool = False,
     ) -> Service:
         """Add a service, up while ``requirement`` holds.
@@ -273,6 +274,11 @@ class Model:
         availability : float or str, optional
             An SLA target over the horizon (``0.9995`` or ``"99.95%"``); results report the
             probability of meeting it.
+        restart : Procedure, Step or list of Step, optional
+            A restart procedure: after the service goes down it stays down until its requirement
+            holds again *and* these steps (a name and a duration each) have run; a failure of the
+            requirement during the restart abandons it, and it starts over when the requirement
+            holds again (a halted chain's coordinated restart, a cluster's state replay).
         replace : bool, default False
             Redefine a service of that name.
 
@@ -289,6 +295,8 @@ class Model:
         >>> s = m.service("api", rs.any_of("api-1", "api-2"), rto="15 minutes", availability="99.99%")
         >>> s.availability, s.rto
         (0.9998999999999999, 0.25)
+        >>> m.service("chain", rs.all_of("api-1", "api-2"), restart=rs.Step("coordinate", "20m")).restart
+        Procedure(Step('coordinate', Deterministic(value='20m')))
         """
         name = check_name(name, "service")
         if name in self.services and not replace:
@@ -305,6 +313,7 @@ class Model:
             rto=None if rto is None else check_positive(hours(rto, name=f"service {name!r} rto"), f"service {name!r} rto"),
             rpo=None if rpo is None else check_nonnegative(hours(rpo, name=f"service {name!r} rpo"), f"service {name!r} rpo"),
             availability=a,
+            restart=None if restart is None else restart_procedure(restart, f"service {name!r}"),
         )
         self.services[name] = s
         return s

@@ -100,6 +100,7 @@ _PHASE_FIXED = {
     "no_spare": "#CC6677",
     "crew_wait": "#DDCC77",
     "inspection_wait": "#999933",
+    "dependency_wait": "#661100",  # a step waits for (or paused on) its requirement
     "shock": "#AA4499",  # = _SHOCK
     "maintenance": "#BBBBBB",
     "other": "#DDDDDD",
@@ -1188,7 +1189,7 @@ def downtime_causes(
 # --- 5. one replication as a Gantt chart ---------------------------------------------------------------
 
 _TRACE_COLUMNS = ("time_h", "event", "entity", "detail", "value")
-_DOWN_EVENTS = {"failure", "step_start", "crew_wait", "inspection_wait", "maintenance"}
+_DOWN_EVENTS = {"failure", "step_start", "crew_wait", "inspection_wait", "maintenance", "dependency_wait", "step_paused"}
 
 
 def _trace_intervals(
@@ -1221,6 +1222,8 @@ def _trace_intervals(
                 "crew_wait": "crew_wait",
                 "inspection_wait": "inspection_wait",
                 "maintenance": "maintenance",
+                "dependency_wait": "dependency_wait",
+                "step_paused": "dependency_wait",
             }.get(ev, det or "repair")
             close(ent, t)
             phase_now[ent] = (t, phase)

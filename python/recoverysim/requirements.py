@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
 from .validation import check_name, check_nesting, check_probability
+
+if TYPE_CHECKING:
+    from .recovery import Procedure
 
 __all__ = ["Service", "Requirement", "Standby", "Member", "all_of", "any_of", "k_of_n", "standby", "requirement_from"]
 
@@ -412,6 +415,10 @@ class Service:
         Largest acceptable data loss, hours.
     availability : float, optional
         SLA target over the horizon.
+    restart : Procedure, optional
+        A restart procedure (a chain halt's coordinated restart): once down, the service stays
+        down until its requirement holds again *and* these steps have run; its requirement failing
+        during them abandons the restart, which starts over when the requirement holds again.
 
     Examples
     --------
@@ -426,7 +433,10 @@ class Service:
     rto: float | None = None
     rpo: float | None = None
     availability: float | None = None
+    restart: Procedure | None = None
 
     def __repr__(self) -> str:
-        t = "".join(f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability)) if v is not None)
+        t = "".join(
+            f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("restart", self.restart)) if v is not None
+        )
         return f"Service({self.name!r}, {self.requirement!r}{t})"

@@ -110,6 +110,10 @@ def _dump_step(s: Step) -> dict[str, Any]:
         out["every"] = duration_literal(s.every)
     if s.offset:
         out["offset"] = duration_literal(s.offset)
+    if s.requires is not None:
+        out["requires"] = _dump_requirement(s.requires, top=True)
+    if s.fallback is not None:
+        out["fallback"] = _dump_dist(s.fallback, fixed=True)
     return out
 
 
@@ -119,6 +123,7 @@ def _plain_repair(p: Procedure) -> Distribution | None:
         return None
     s = p.steps[0]
     plain = s.name == "repair" and not s.crew and s.success == 1.0 and not s.max_attempts and not s.escalate
+    plain = plain and s.requires is None
     return s.duration if plain and not s.every and not s.offset else None
 
 
@@ -222,6 +227,8 @@ def _dump_services(m: Model) -> dict[str, Any]:
             d["rto"] = duration_literal(s.rto)
         if s.rpo is not None:
             d["rpo"] = duration_literal(s.rpo)
+        if s.restart is not None:
+            d["restart"] = [_dump_step(st) for st in s.restart.steps]
         out[s.name] = d
     return out
 

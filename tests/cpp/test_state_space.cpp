@@ -20,7 +20,7 @@ ComponentSpec comp(const std::string& name, double mttf, double mttr, std::strin
   FailureModeSpec m;
   m.ttf = Distribution::exponential(mttf);
   m.procedure.steps.push_back(
-      StepSpec{"repair", Distribution::exponential(mttr), std::move(crew), 1.0, 0, "", 0, 0});
+      StepSpec{"repair", Distribution::exponential(mttr), std::move(crew), 1.0, 0, "", 0, 0, {}, false, {}});
   c.modes.push_back(m);
   return c;
 }

@@ -26,6 +26,7 @@ enum class EventType : std::uint8_t {
   cascade,           // a cascaded failure arrives (target: slot in the cascade pool)
   maintenance,       // a planned window is due (target: window)
   forced,            // an incident scenario's event (target: index in CompiledModel::forced)
+  restart_step,      // a step of a service's restart procedure ends (target: service)
 };
 
 struct Event {

@@ -15,6 +15,8 @@ namespace recoverysim {
 // ---------------------------------------------------------------------------------------------
 // Specification (what a user describes)
 
+struct RequirementSpec;
+
 struct StepSpec {
   std::string name = "repair";  // detect, diagnose, failover, restore, repair, verify, ...
   Distribution duration;
@@ -24,6 +26,12 @@ struct StepSpec {
   std::string escalate;            // procedure to run when attempts are exhausted
   double inspection_interval = 0;  // > 0: the step first waits for the next periodic inspection
   double inspection_offset = 0;
+  // Step requirements (issue 14, step_dependencies.cpp): at most one requirement that must hold
+  // for the step to run; empty: none. With a fallback the step never waits: it runs for
+  // `fallback` instead of `duration` when the requirement is down as the step is reached.
+  std::vector<RequirementSpec> requirement;
+  bool has_fallback = false;
+  Distribution fallback;
 };
 
 struct ProcedureSpec {
@@ -132,6 +140,10 @@ struct ServiceSpec {
   double rto = 0;  // 0: no target
   double rpo = 0;  // 0: no target (an RPO of exactly 0 is written as a tiny positive number)
   bool has_rpo = false;
+  // Restart procedure (issue 14, step_dependencies.cpp): once down, the service stays down
+  // until its requirement holds again and these steps (name and duration) have run; a failure
+  // of the requirement during them abandons the restart. Empty: none.
+  std::vector<StepSpec> restart;
 };
 
 // Incident scenarios (game days, stress tests): events forced at given times in every
@@ -169,6 +181,9 @@ struct Step {
   double inspection_interval;
   double inspection_offset;
   std::uint32_t kind;  // index into CompiledModel::step_kinds
+  std::int32_t requirement = -1;  // node that must be up for the step to run, -1: none
+  bool has_fallback = false;      // runs for `fallback` instead of waiting for the requirement
+  Distribution fallback;
 };
 
 struct Procedure {
@@ -250,6 +265,8 @@ struct Service {
   double rto;          // 0: none
   double rpo;
   bool has_rpo;
+  std::uint32_t restart_first = 0;  // its restart steps: restart_steps[first .. first + n)
+  std::uint32_t restart_n = 0;      // 0: no restart procedure
 };
 
 class CompiledModel {
@@ -298,6 +315,13 @@ class CompiledModel {
   std::vector<std::uint32_t> components_below;
   bool has_standby = false;
   bool has_data = false;
+  // Step requirements (step_dependencies.cpp): whether any step has one, and per node whether
+  // some step's requirement is that node (its flips pause and resume steps).
+  bool has_step_requirements = false;
+  bool has_restarts = false;       // some service has a restart procedure
+  std::vector<Step> restart_steps;  // the services' restart steps (duration and phase only)
+  std::vector<std::uint8_t> node_watched;
+  std::uint32_t phase_dependency_wait = 0;  // valid only with step requirements
   // The spec it was compiled from: compiling it again gives the same model (pickling).
   std::shared_ptr<const ModelSpec> spec;
 };

@@ -11,6 +11,7 @@
 #include "recoverysim/model.hpp"
 #include "recoverysim/random.hpp"
 #include "recoverysim/replication_state.hpp"
+#include "recoverysim/step_dependencies.hpp"
 
 namespace recoverysim {
 
@@ -163,6 +164,20 @@ class Replicator {
   void end_step(std::uint32_t c, double t);
   void release_crew(std::int32_t crew, double t);
   void recovered(std::uint32_t c, double t);
+  // step requirements (step_dependencies.cpp)
+  bool node_up(std::uint32_t node) const noexcept {
+    return node < nc() ? comp_.up[node] != 0 : gates_.up[node - nc()] != 0;
+  }
+  bool dependency_ready(std::uint32_t c, double t);
+  double work_duration(std::uint32_t c, const Step& st, double t);
+  void requirement_changed(std::uint32_t node, bool up, double t);
+  void leave_crew_queue(std::int32_t crew, std::uint32_t c);
+  // service restart procedures (step_dependencies.cpp)
+  void restart_requirement(std::uint32_t g, bool up, double t, std::int32_t cause,
+                           std::uint32_t blame);
+  void restart_next(std::uint32_t s, double t);
+  void restart_step_end(std::uint32_t s, double t);
+  void freeze_outage(std::uint32_t s, double t);
   // data protection
   double recovery_point(std::uint32_t c, double t);
   void data_loss(std::uint32_t c, std::int32_t mode, double t);
@@ -202,6 +217,8 @@ class Replicator {
   GateState gates_;
   StandbyState standby_;
   CrewState crews_;
+  DependencyState deps_;
+  RestartState restarts_;
   PhaseLedger phases_;
   OpenOutages outages_;
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
