@@ -5,7 +5,7 @@ wheel as ``recoverysim/example_models/``; a source checkout reads them in place)
 
 >>> import recoverysim as rs
 >>> rs.examples.names()
-['backup-store', 'backups', 'correlated', 'exchange', 'quorum', 'single', 'standby']
+['backup-store', 'backups', 'chain-restart', 'correlated', 'exchange', 'quorum', 'single', 'standby']
 >>> m = rs.examples.load("single")
 >>> m.name
 'single'
