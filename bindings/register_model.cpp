@@ -87,19 +87,23 @@ void register_model(py::module_& m) {
 
   py::class_<ShockSpec>(m, "ShockSpec")
       .def(py::init([](std::string name, Distribution every, std::vector<std::string> targets,
-                       double probability, std::string mode, std::optional<Distribution> outage) {
-             ShockSpec s{std::move(name),
-                         std::move(every),
-                         std::move(targets),
-                         probability,
-                         outage.has_value(),
-                         std::move(mode),
-                         Distribution::deterministic(0.0)};
-             if (outage) s.outage = *outage;
+                       double probability, std::string mode, std::optional<Distribution> outage,
+                       bool per_target, std::optional<Distribution> stagger) {
+             ShockSpec s;
+             s.name = std::move(name);
+             s.every = std::move(every);
+             s.targets = std::move(targets);
+             s.probability = probability;
+             s.hold = outage.has_value();
+             s.mode = std::move(mode);
+             s.outage = outage.value_or(Distribution::deterministic(0.0));
+             s.per_target = per_target;
+             s.has_stagger = stagger.has_value();
+             if (stagger) s.stagger = *stagger;
              return s;
            }),
            py::kw_only(), "name"_a, "every"_a, "targets"_a, "probability"_a = 1.0, "mode"_a = "",
-           "outage"_a = py::none());
+           "outage"_a = py::none(), "per_target"_a = false, "stagger"_a = py::none());
 
   py::class_<MaintenanceSpec>(m, "MaintenanceSpec")
       .def(py::init([](std::string name, std::vector<std::string> targets, double every,

@@ -420,7 +420,12 @@ class Compiler {
         fail(where.field_of("probability"),
              "probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");
       if (sh.targets.empty()) fail(where.field_of("targets"), "has no targets");
-      Shock out{sh.name, hash_name(sh.name), sh.every, {}, {}, sh.probability, sh.hold, sh.outage};
+      if ((sh.per_target || sh.has_stagger) && !sh.hold)
+        fail(where.field_of(sh.per_target ? "per_target" : "stagger"),
+             "per-target outages need a hold outage (outage=...), not a triggered failure mode");
+      Shock out{sh.name,        hash_name(sh.name), sh.every,      {},
+                {},             sh.probability,     sh.hold,       sh.outage,
+                sh.per_target,  sh.has_stagger,     sh.stagger};
       std::set<std::string> seen;
       for (std::size_t i = 0; i < sh.targets.size(); ++i) {
         const std::string& t = sh.targets[i];

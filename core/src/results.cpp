@@ -235,7 +235,8 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 1;
-constexpr std::uint32_t kSpecVersion = 3;  // 2: scenarios (forced events); 3: step requirements, restarts
+// 2: scenarios (forced events); 3: step requirements, restarts, per-target shock outages
+constexpr std::uint32_t kSpecVersion = 3;
 
 }  // namespace
 
@@ -498,6 +499,9 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.hold);
     w.put(s.mode);
     put(w, s.outage);
+    w.put(s.per_target);
+    w.put(s.has_stagger);
+    put(w, s.stagger);
   });
   put_list(w, spec.maintenance, [&](const MaintenanceSpec& m) {
     w.put(m.name);
@@ -580,6 +584,9 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.hold = rd.flag();
     s.mode = rd.text();
     s.outage = get_distribution(rd);
+    s.per_target = rd.flag();
+    s.has_stagger = rd.flag();
+    s.stagger = get_distribution(rd);
     return s;
   });
   spec.maintenance = get_list<MaintenanceSpec>(rd, [&] {

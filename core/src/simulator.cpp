@@ -284,6 +284,11 @@ void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_ta
     held->push_back(c);
     hold(c, t, cause);
   }
+  // Per-target outages (shock_outages.cpp): each held target is released at its own time.
+  if (sh.hold && (sh.per_target || sh.has_stagger)) {
+    per_target_ends(k, t, st, slot);
+    return;
+  }
   if (sh.hold) {
     const double end = t + sh.outage.sample(st);
     if (end < opt_.horizon) queue_.push(end, slot, 0, EventType::shock_end);

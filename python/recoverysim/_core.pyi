@@ -76,6 +76,8 @@ class ShockSpec:
         probability: float = 1.0,
         mode: str = "",
         outage: Distribution | None = None,
+        per_target: bool = False,
+        stagger: Distribution | None = None,
     ) -> None: ...
 
 class MaintenanceSpec:

@@ -68,6 +68,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 probability=sh.probability,
                 mode=sh.mode or "",
                 outage=None if sh.outage is None else sh.outage._c,
+                per_target=sh.per_target,
+                stagger=None if sh.stagger is None else sh.stagger._c,
             )
             for sh in model.shocks.values()
         ],

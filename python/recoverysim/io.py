@@ -424,7 +424,7 @@ _BACKUP_FIELDS = ("every", "duration", "success", "offset")
 _SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "restart")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
-_SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
+_SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage", "per_target", "stagger")
 _MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew")
 _GROUPS = ("all_of", "any_of", "k_of_n", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n or standby"
@@ -862,6 +862,15 @@ def _load_shocks(ld: _Loader, v: Any, path: _Path) -> None:
                 ld.check_mode(c, kwargs["mode"], p / "mode")
         if "outage" in d:
             kwargs["outage"] = _distribution(d["outage"], p / "outage", fixed=True)
+        for key in ("per_target", "stagger"):
+            if key in d and "outage" not in d:
+                _fail(p / key, "needs outage: per-target outages are for shocks that hold their targets down")
+        if "per_target" in d:
+            if not isinstance(d["per_target"], bool):
+                _fail(p / "per_target", f"expected true or false, got {_got(d['per_target'])}")
+            kwargs["per_target"] = d["per_target"]
+        if "stagger" in d:
+            kwargs["stagger"] = _distribution(d["stagger"], p / "stagger", fixed=True)
         ld.where[("shock", name, "")] = p
         ld.model.shock(name, **kwargs)
 

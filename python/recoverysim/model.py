@@ -327,6 +327,8 @@ class Model:
         probability: float = 1.0,
         mode: str | None = None,
         outage: Distribution | Duration | None = None,
+        per_target: bool = False,
+        stagger: Distribution | Duration | None = None,
     ) -> Shock:
         """Add a common-cause event: a cloud region outage, a DDoS, a bad deploy, a chain halt.
 
@@ -353,6 +355,11 @@ class Model:
             The failure mode a hit triggers.
         outage : Distribution or duration, optional
             How long a hit holds its targets down.
+        per_target : bool, default False
+            With ``outage``: each hit target draws its own outage (a region outage whose
+            components come back at different times).
+        stagger : Distribution or duration, optional
+            With ``outage``: each hit target is released this drawn extra delay after its outage.
 
         Returns
         -------
@@ -369,7 +376,7 @@ class Model:
         """
         if name in self.shocks:
             raise ValueError(f"shock {name!r} is already defined")
-        sh = Shock(name, every=every, targets=targets, probability=probability, mode=mode, outage=outage)
+        sh = Shock(name, every=every, targets=targets, probability=probability, mode=mode, outage=outage, per_target=per_target, stagger=stagger)
         self.shocks[name] = sh
         return sh
 

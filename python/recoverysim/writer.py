@@ -252,6 +252,10 @@ def _dump_shocks(m: Model) -> dict[str, Any]:
             d["mode"] = sh.mode
         if sh.outage is not None:
             d["outage"] = _dump_dist(sh.outage, fixed=True)
+        if sh.per_target:
+            d["per_target"] = True
+        if sh.stagger is not None:
+            d["stagger"] = _dump_dist(sh.stagger, fixed=True)
         out[sh.name] = d
     return out
 

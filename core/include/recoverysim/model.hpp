@@ -75,6 +75,11 @@ struct ShockSpec {
   bool hold = false;
   std::string mode;     // trigger effect: failure mode of each target (first mode if empty)
   Distribution outage;  // hold effect
+  // Per-target hold outages (issue 14, shock_outages.cpp): each hit target draws its own
+  // `outage` (per_target), and/or is released a drawn `stagger` after its outage ends.
+  bool per_target = false;
+  bool has_stagger = false;
+  Distribution stagger;
 };
 
 // Planned windows: at offset + k * every each target, if up, goes down on purpose for
@@ -219,6 +224,9 @@ struct Shock {
   double probability;
   bool hold;
   Distribution outage;
+  bool per_target = false;
+  bool has_stagger = false;
+  Distribution stagger;
 };
 
 struct ForcedEvent {

@@ -154,6 +154,7 @@ class Replicator {
   void shock_hits(std::uint32_t k, double t, Stream& st, bool every_target);
   void forced_event(std::uint32_t i, double t);
   void hold(std::uint32_t c, double t, std::int32_t cause);
+  void per_target_ends(std::uint32_t k, double t, Stream& st, std::uint32_t slot);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
   void back_in_service(std::uint32_t c, double t);
