@@ -423,9 +423,9 @@ class Compiler {
       if ((sh.per_target || sh.has_stagger) && !sh.hold)
         fail(where.field_of(sh.per_target ? "per_target" : "stagger"),
              "per-target outages need a hold outage (outage=...), not a triggered failure mode");
-      Shock out{sh.name,        hash_name(sh.name), sh.every,      {},
-                {},             sh.probability,     sh.hold,       sh.outage,
-                sh.per_target,  sh.has_stagger,     sh.stagger};
+      Shock out{
+          sh.name,   hash_name(sh.name), sh.every,       {},        {}, sh.probability, sh.hold,
+          sh.outage, sh.per_target,      sh.has_stagger, sh.stagger};
       std::set<std::string> seen;
       for (std::size_t i = 0; i < sh.targets.size(); ++i) {
         const std::string& t = sh.targets[i];
@@ -647,8 +647,9 @@ class Compiler {
                                         " is reserved for a phase the engine reports itself");
       if (!s.crew.empty() || s.success != 1.0 || s.max_attempts != 0 || !s.escalate.empty() ||
           s.inspection_interval != 0 || !s.requirement.empty() || s.has_fallback)
-        fail(at, "a restart step has a name and a duration only (no crew, success, escalation, "
-                 "inspection or requirement)");
+        fail(at,
+             "a restart step has a name and a duration only (no crew, success, escalation, "
+             "inspection or requirement)");
       out_->restart_steps.push_back(
           {s.duration, -1, 1.0, 0, -1, 0, 0, step_kind(s.name), -1, false, Distribution{}});
     }
@@ -663,8 +664,9 @@ class Compiler {
   // to services, not to a step's condition (require a service that has them instead).
   void plain_requirement(const RequirementSpec& r, const Loc& where) {
     if (r.kind == GateKind::standby)
-      fail(where, "a step cannot require a standby(...) group directly; define a service with it "
-                  "and require the service");
+      fail(where,
+           "a step cannot require a standby(...) group directly; define a service with it "
+           "and require the service");
     if (r.load_sharing != 0)
       fail(where.field_of("load_sharing"),
            "load sharing belongs to a service's k_of_n, not to a step's requirement");
@@ -691,8 +693,7 @@ class Compiler {
       st.fallback = s.fallback;
       out_->has_step_requirements = true;
     }
-    if (out_->has_step_requirements)
-      out_->phase_dependency_wait = step_kind("dependency_wait");
+    if (out_->has_step_requirements) out_->phase_dependency_wait = step_kind("dependency_wait");
   }
 
   // Whether `node` is up when exactly the components in `down` are down (standby groups count as
@@ -782,8 +783,8 @@ class Compiler {
     for (std::size_t c : stuck) {
       const auto st = static_cast<std::size_t>(blocked(c));
       story += (story.empty() ? "" : "; ") + quote(out_->components[c].name) + " (" +
-               step_loc_[st].text + " requires " +
-               requirement_text(out_->steps[st].requirement) + ")";
+               step_loc_[st].text + " requires " + requirement_text(out_->steps[st].requirement) +
+               ")";
     }
     const auto first = static_cast<std::size_t>(blocked(stuck.front()));
     fail(step_loc_[first].field_of("requires"),

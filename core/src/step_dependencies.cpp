@@ -87,7 +87,8 @@ void Replicator::requirement_changed(std::uint32_t node, bool up, double t) {
   if (up) {
     for (std::uint32_t c = 0; c < nc(); ++c) {
       if (deps_.stage[c] != DependencyStage::waiting || !needs(c)) continue;
-      if (trace_) trace(t, "dependency_ready", m_.components[c].name, m_.phases[current_step(c).kind]);
+      if (trace_)
+        trace(t, "dependency_ready", m_.components[c].name, m_.phases[current_step(c).kind]);
       acquire_crew(c, t);  // requirement holds: queue for the crew, resume or start
     }
     return;
@@ -208,7 +209,8 @@ void Replicator::freeze_outage(std::uint32_t s, double t) {
   const std::size_t np = phases_.n_phases;
   for (std::size_t p = 0; p < np; ++p)
     outages_.breakdown[s * np + p] = phases_.spent[b * np + p] - outages_.snapshot[s * np + p];
-  if (phases_.current[b] >= 0) outages_.breakdown[s * np + phases_.current[b]] += t - phases_.start[b];
+  if (phases_.current[b] >= 0)
+    outages_.breakdown[s * np + phases_.current[b]] += t - phases_.start[b];
 }
 
 }  // namespace recoverysim

@@ -825,7 +825,10 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             steps = ld.steps(d["restart"], p / "restart", ("service", name, "restart"))
             for i, st in enumerate(steps):
                 if st.crew or st.success != 1.0 or st.max_attempts or st.escalate or st.every or st.requires is not None:
-                    _fail(p / "restart" / i, "a restart step has a name and a duration only (no crew, success, escalation, inspection or requires)")
+                    _fail(
+                        p / "restart" / i,
+                        "a restart step has a name and a duration only (no crew, success, escalation, inspection or requires)",
+                    )
             kwargs["restart"] = steps
         ld.model.service(name, req, **kwargs)
 

@@ -376,7 +376,9 @@ class Model:
         """
         if name in self.shocks:
             raise ValueError(f"shock {name!r} is already defined")
-        sh = Shock(name, every=every, targets=targets, probability=probability, mode=mode, outage=outage, per_target=per_target, stagger=stagger)
+        sh = Shock(
+            name, every=every, targets=targets, probability=probability, mode=mode, outage=outage, per_target=per_target, stagger=stagger
+        )
         self.shocks[name] = sh
         return sh
 

@@ -252,7 +252,9 @@ def restart_procedure(restart: Any, where: str) -> Procedure:
         raise TypeError(f"{where}: restart must be rs.Step, a list of rs.Step or rs.Procedure, got {type(restart).__name__}")
     for s in proc.steps:
         if s.crew or s.success != 1.0 or s.max_attempts or s.escalate or s.every or s.requires is not None:
-            raise ValueError(f"{where}: restart step {s.name!r} has a name and a duration only (no crew, success, escalation, inspection or requirement)")
+            raise ValueError(
+                f"{where}: restart step {s.name!r} has a name and a duration only (no crew, success, escalation, inspection or requirement)"
+            )
     return proc
 
 

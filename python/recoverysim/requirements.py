@@ -437,6 +437,8 @@ class Service:
 
     def __repr__(self) -> str:
         t = "".join(
-            f", {k}={v!r}" for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("restart", self.restart)) if v is not None
+            f", {k}={v!r}"
+            for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("restart", self.restart))
+            if v is not None
         )
         return f"Service({self.name!r}, {self.requirement!r}{t})"

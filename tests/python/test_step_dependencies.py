@@ -434,7 +434,9 @@ def test_restart_in_model_files_round_trips() -> None:
     assert again == m
     assert again.services["chain"].restart.steps[0].name == "restart"
     with pytest.raises(rs.ModelFileError, match=r"services\.s\.restart\[0\].*name and a duration only"):
-        rs.loads("components:\n  a: {mttf: 10h, mttr: 1h}\nservices:\n  s: {requires: a, restart: [{name: r, duration: 1h, crew: x}]}\ncrews: {x: 1}\n")
+        rs.loads(
+            "components:\n  a: {mttf: 10h, mttr: 1h}\nservices:\n  s: {requires: a, restart: [{name: r, duration: 1h, crew: x}]}\ncrews: {x: 1}\n"
+        )
 
 
 # --- 4. per-target shock outages -----------------------------------------------------------------

@@ -185,7 +185,7 @@ struct Step {
   std::int32_t escalate;  // procedure index, -1: none
   double inspection_interval;
   double inspection_offset;
-  std::uint32_t kind;  // index into CompiledModel::step_kinds
+  std::uint32_t kind;             // index into CompiledModel::step_kinds
   std::int32_t requirement = -1;  // node that must be up for the step to run, -1: none
   bool has_fallback = false;      // runs for `fallback` instead of waiting for the requirement
   Distribution fallback;
@@ -326,7 +326,7 @@ class CompiledModel {
   // Step requirements (step_dependencies.cpp): whether any step has one, and per node whether
   // some step's requirement is that node (its flips pause and resume steps).
   bool has_step_requirements = false;
-  bool has_restarts = false;       // some service has a restart procedure
+  bool has_restarts = false;        // some service has a restart procedure
   std::vector<Step> restart_steps;  // the services' restart steps (duration and phase only)
   std::vector<std::uint8_t> node_watched;
   std::uint32_t phase_dependency_wait = 0;  // valid only with step requirements

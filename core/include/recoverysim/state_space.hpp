@@ -65,7 +65,7 @@ class StateSpace {
   void check() const;
   Where decode(std::uint16_t code) const noexcept;
   std::uint16_t encode(std::uint32_t mode, std::uint32_t step, std::uint32_t status) const noexcept;
-  void settle(State& s) const;  // step requirements: pause, resume (state_space.cpp)
+  void settle(State& s) const;           // step requirements: pause, resume (state_space.cpp)
   void settle_restarts(State& s) const;  // service restarts: begin, abandon
   const Step& step_of(std::size_t c, std::uint32_t mode, std::uint32_t step) const noexcept;
   std::uint32_t n_steps(std::size_t c, std::uint32_t mode) const noexcept;
@@ -82,12 +82,12 @@ class StateSpace {
   bool corrupted(const State& s, std::size_t g) const noexcept;
 
   const CompiledModel& m_;
-  std::size_t nc_ = 0;                // components
-  std::size_t max_steps_ = 1;         // longest procedure: the radix of a component's code
-  std::uint32_t radix_ = 2;           // statuses per step: 4 with step requirements
-  std::size_t crew_base_ = 0;         // offset of the first crew queue in a state
-  std::size_t sb_base_ = 0;           // offset of the first standby pair in a state
-  std::size_t restart_base_ = 0;      // offset of the restart words (one per restarting service)
+  std::size_t nc_ = 0;            // components
+  std::size_t max_steps_ = 1;     // longest procedure: the radix of a component's code
+  std::uint32_t radix_ = 2;       // statuses per step: 4 with step requirements
+  std::size_t crew_base_ = 0;     // offset of the first crew queue in a state
+  std::size_t sb_base_ = 0;       // offset of the first standby pair in a state
+  std::size_t restart_base_ = 0;  // offset of the restart words (one per restarting service)
   // Per service: its restart word's offset, or 0 (no restart). Word: 0 serving, 1 waiting for
   // its requirement, 2 + i running restart step i.
   std::vector<std::size_t> restart_slot_;

@@ -50,11 +50,11 @@ struct RestartState {
 
   std::vector<std::uint8_t> requirement_up;  // the requirement itself (count gate), per service
   std::vector<RestartStage> stage;
-  std::vector<std::uint32_t> step;   // restart step in progress
-  std::vector<double> step_start;    // when it began (its time is the step's phase)
-  std::vector<std::uint32_t> gen;    // generation of the pending restart_step event
-  std::vector<std::uint64_t> key;    // stream keys (kind restart, service name)
-  std::vector<Stream> stream;        // per service: restart step durations
+  std::vector<std::uint32_t> step;  // restart step in progress
+  std::vector<double> step_start;   // when it began (its time is the step's phase)
+  std::vector<std::uint32_t> gen;   // generation of the pending restart_step event
+  std::vector<std::uint64_t> key;   // stream keys (kind restart, service name)
+  std::vector<Stream> stream;       // per service: restart step durations
 };
 
 }  // namespace recoverysim
