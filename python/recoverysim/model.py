@@ -696,7 +696,9 @@ class Model:
             Columns ``time_h``, ``event`` (failure, maintenance, step_start, step_failed,
             crew_wait, inspection_wait, recovered, hold, release, shock, cascade, switchover,
             switchover_failed, no_spare, spares_unusable (a replicated corruption: no spare can take
-            over), active, service_down, service_up, data_loss), ``entity``,
+            over), active, service_down, service_up, data_loss; with step requirements
+            dependency_wait, step_paused, dependency_ready, fallback; with restart procedures
+            restart_step, restart_abandoned, restarted), ``entity``,
             ``detail``, ``value`` (hours of writes lost for data_loss).
 
         Examples
