@@ -320,6 +320,39 @@ def test_requirement_with_a_two_member_crew_on_a_calendar_timeline() -> None:
     ]
 
 
+def test_requirement_lost_while_waiting_for_a_spare_timeline() -> None:
+    """Hand-counted: a step waiting for a spare whose requirement fails leaves the spare queue
+    (requirement first, then the spare). Pool ``hsm``: no spare on the shelf, an emergency order
+    takes 3 h (the regular restock, 100 h, never matters here). The store fails 2 h after each
+    repair and is repaired in 3 h: down 2..5 (and 7..10, after the horizon). The db fails at 1 h;
+    its 1.5 h ``replace`` needs the store and a spare.
+
+    - 1..2: store up, no spare: ``spare_wait``; stock-out 1, an emergency order (arrives at 4).
+    - 2..5: the store is down: the step leaves the spare queue: ``dependency_wait``. At 4 the
+      emergency spare arrives and, nobody waiting, goes on the shelf.
+    - 5..6.5: the store is back: the step takes the spare from the shelf (no new stock-out) and
+      ``replace`` runs.
+
+    Down 1..6.5 = 5.5 h: spare_wait 1, dependency_wait 3, replace 1.5. Horizon 6.9 h."""
+    m = rs.Model("spare-and-requirement")
+    m.spare_pool("hsm", stock=0, lead_time="100h", emergency="3h")
+    m.component("store", failure=rs.Deterministic("2h"), repair="3h")
+    m.component("db", failure=rs.Deterministic("1h"), repair=rs.Step("replace", "1.5h", spare="hsm", requires="store"))
+    m.service("app", "db")
+    res = m.simulate(horizon=6.9, replications=1, seed=1, progress=False)
+    assert res.downtime("app")[0] == pytest.approx(5.5)
+    ph = res.downtime_by_phase("app")
+    assert (ph["spare_wait"], ph["dependency_wait"], ph["replace"]) == (pytest.approx(1.0), pytest.approx(3.0), pytest.approx(1.5))
+    assert res.spare_stockouts("hsm")[0] == 1
+    again = rs.loads(rsio.dumps(m))
+    assert again == m
+    # The binary spec carries both features' fields: a pickled compiled model gives the same run.
+    compiled = again.compile()
+    copy = pickle.loads(pickle.dumps(compiled))
+    assert pickle.dumps(copy) == pickle.dumps(compiled)
+    assert again.to_data()["components"]["db"]["repair"][0] == {"name": "replace", "duration": "1.5h", "spare": "hsm", "requires": "store"}
+
+
 def priority_model(preemptive: bool = True) -> rs.Model:
     """One on-call engineer (preemptive crew); the db's restore (priority 0) needs the store;
     the api (priority 1) needs only the engineer."""
