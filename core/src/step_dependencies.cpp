@@ -20,7 +20,7 @@ void DependencyState::reset() {
 // dependency_wait, holding no crew and in no queue).
 bool Replicator::dependency_ready(std::uint32_t c, double t) {
   const Step& st = current_step(c);
-  if (remaining_[c] < 0) deps_.fallback[c] = 0;  // a paused step keeps its duration's choice
+  deps_.fallback[c] = 0;
   if (st.requirement < 0) {
     deps_.stage[c] = DependencyStage::none;
     return true;
