@@ -53,16 +53,30 @@ void register_model(py::module_& m) {
       .def(py::init([](std::string name, Distribution duration, std::string crew, double success,
                        int max_attempts, std::string escalate, double inspection_interval,
                        double inspection_offset, std::vector<std::pair<std::string, int>> crews,
-                       std::string spare) {
-             return StepSpec{
-                 std::move(name),  std::move(duration), std::move(crew),     success,
-                 max_attempts,     std::move(escalate), inspection_interval, inspection_offset,
-                 std::move(crews), std::move(spare)};
+                       std::string spare, std::optional<RequirementSpec> requirement,
+                       std::optional<Distribution> fallback) {
+             StepSpec s;
+             s.name = std::move(name);
+             s.duration = std::move(duration);
+             s.crew = std::move(crew);
+             s.success = success;
+             s.max_attempts = max_attempts;
+             s.escalate = std::move(escalate);
+             s.inspection_interval = inspection_interval;
+             s.inspection_offset = inspection_offset;
+             s.crews = std::move(crews);
+             s.spare = std::move(spare);
+             if (requirement) s.requirement.push_back(std::move(*requirement));
+             if (fallback) {
+               s.has_fallback = true;
+               s.fallback = std::move(*fallback);
+             }
+             return s;
            }),
            py::kw_only(), "name"_a, "duration"_a, "crew"_a = "", "success"_a = 1.0,
            "max_attempts"_a = 0, "escalate"_a = "", "inspection_interval"_a = 0.0,
            "inspection_offset"_a = 0.0, "crews"_a = std::vector<std::pair<std::string, int>>{},
-           "spare"_a = "");
+           "spare"_a = "", "requirement"_a = py::none(), "fallback"_a = py::none());
 
   py::class_<ProcedureSpec>(m, "ProcedureSpec")
       .def(py::init([](std::string name, std::vector<StepSpec> steps) {
@@ -80,19 +94,23 @@ void register_model(py::module_& m) {
 
   py::class_<ShockSpec>(m, "ShockSpec")
       .def(py::init([](std::string name, Distribution every, std::vector<std::string> targets,
-                       double probability, std::string mode, std::optional<Distribution> outage) {
-             ShockSpec s{std::move(name),
-                         std::move(every),
-                         std::move(targets),
-                         probability,
-                         outage.has_value(),
-                         std::move(mode),
-                         Distribution::deterministic(0.0)};
-             if (outage) s.outage = *outage;
+                       double probability, std::string mode, std::optional<Distribution> outage,
+                       bool per_target, std::optional<Distribution> stagger) {
+             ShockSpec s;
+             s.name = std::move(name);
+             s.every = std::move(every);
+             s.targets = std::move(targets);
+             s.probability = probability;
+             s.hold = outage.has_value();
+             s.mode = std::move(mode);
+             s.outage = outage.value_or(Distribution::deterministic(0.0));
+             s.per_target = per_target;
+             s.has_stagger = stagger.has_value();
+             if (stagger) s.stagger = *stagger;
              return s;
            }),
            py::kw_only(), "name"_a, "every"_a, "targets"_a, "probability"_a = 1.0, "mode"_a = "",
-           "outage"_a = py::none());
+           "outage"_a = py::none(), "per_target"_a = false, "stagger"_a = py::none());
 
   py::class_<MaintenanceSpec>(m, "MaintenanceSpec")
       .def(py::init([](std::string name, std::vector<std::string> targets, double every,
@@ -180,13 +198,15 @@ void register_model(py::module_& m) {
   py::class_<ServiceSpec>(m, "ServiceSpec")
       .def(py::init([](std::string name, RequirementSpec requirement, std::optional<double> rto,
                        std::optional<double> rpo, std::vector<double> demand, double down_below,
-                       std::optional<int> priority) {
+                       std::optional<int> priority, std::vector<StepSpec> restart) {
              return ServiceSpec{std::move(name),   std::move(requirement), rto.value_or(0.0),
                                 rpo.value_or(0.0), rpo.has_value(),        std::move(demand),
-                                down_below,        priority.has_value(),   priority.value_or(0)};
+                                down_below,        priority.has_value(),   priority.value_or(0),
+                                std::move(restart)};
            }),
            py::kw_only(), "name"_a, "requirement"_a, "rto"_a = py::none(), "rpo"_a = py::none(),
-           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0, "priority"_a = py::none());
+           "demand"_a = std::vector<double>{}, "down_below"_a = 0.0, "priority"_a = py::none(),
+           "restart"_a = std::vector<StepSpec>{});
 
   py::class_<ForcedEventSpec>(m, "ForcedEventSpec")
       .def(py::init([](double time, bool shock, std::string target, std::string mode) {

@@ -66,6 +66,24 @@ void CrewScheduler::shift(std::size_t k, bool on, std::vector<CrewAction>& out) 
   dispatch(out);
 }
 
+void CrewScheduler::withdraw(std::uint32_t c) {
+  if (holding_[c]) return;
+  const CrewNeed* nd = needs(c);
+  for (std::uint32_t i = 0; i < n_needs(c); ++i) {
+    const auto k = static_cast<std::size_t>(nd[i].crew);
+    auto& q = queue_[k];
+    const auto it = std::find_if(q.begin() + static_cast<std::ptrdiff_t>(head_[k]), q.end(),
+                                 [c](const Waiter& w) { return w.c == c; });
+    if (it == q.end()) continue;
+    q.erase(it);
+    if (head_[k] == q.size()) {
+      q.clear();
+      head_[k] = 0;
+    }
+    dirty_.push_back(static_cast<std::uint32_t>(k));
+  }
+}
+
 void CrewScheduler::enqueue(std::uint32_t c) {
   const Waiter w{priority_[c], seq_[c], c};
   const CrewNeed* nd = needs(c);

@@ -258,8 +258,8 @@ class Compiler {
       const std::string index = implicit_step ? "" : "steps[" + std::to_string(i) + "]";
       const Loc at = where.at(index, ", step " + n + " (" + s.name + ")");
       if (s.name.empty()) fail(where.at(index, ", step " + n).field_of("name"), "empty step name");
-      for (const char* reserved :
-           {"crew_wait", "inspection_wait", "no_spare", "shock", "other", "spare_wait"})
+      for (const char* reserved : {"crew_wait", "inspection_wait", "no_spare", "shock", "other",
+                                   "spare_wait", "dependency_wait"})
         if (s.name == reserved)
           fail(at.field_of("name"),
                "the step name " + quote(s.name) +
@@ -314,9 +314,13 @@ class Compiler {
       if (!std::isfinite(s.inspection_offset) || s.inspection_offset < 0)
         fail(at.field_of("offset"), "inspection offset must be >= 0");
       out_->steps.push_back({s.duration, crew, s.success, s.max_attempts, -1, s.inspection_interval,
-                             s.inspection_offset, step_kind(s.name), first_need, n_needs, spare});
+                             s.inspection_offset, step_kind(s.name), first_need, n_needs, spare, -1,
+                             false, Distribution{}});
       if (spare >= 0) uses_spares_ = true;
       pending_escalations_.push_back({out_->steps.size() - 1, s.escalate, at.field_of("escalate")});
+      step_loc_.push_back(at);
+      if (!s.requirement.empty() || s.has_fallback)  // resolved once services exist
+        pending_requirements_.push_back({out_->steps.size() - 1, &s, at});
     }
     return id;
   }
@@ -452,8 +456,11 @@ class Compiler {
         const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
         if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
         const auto c = static_cast<std::uint32_t>(component_index(t, target));
-        ProcedureSpec proc{w.name,
-                           {StepSpec{"maintenance", w.duration, w.crew, 1.0, 0, "", 0, 0, {}, ""}}};
+        StepSpec step;
+        step.name = "maintenance";
+        step.duration = w.duration;
+        step.crew = w.crew;
+        ProcedureSpec proc{w.name, {step}};
         const std::int32_t p = add_procedure(proc, where, true);
         Mode mode{w.name, hash_name("maintenance:" + w.name),
                   c,      Distribution::deterministic(0),
@@ -505,7 +512,12 @@ class Compiler {
         fail(where.field_of("probability"),
              "probability must be in [0, 1] (got " + std::to_string(sh.probability) + ")");
       if (sh.targets.empty()) fail(where.field_of("targets"), "has no targets");
-      Shock out{sh.name, hash_name(sh.name), sh.every, {}, {}, sh.probability, sh.hold, sh.outage};
+      if ((sh.per_target || sh.has_stagger) && !sh.hold)
+        fail(where.field_of(sh.per_target ? "per_target" : "stagger"),
+             "per-target outages need a hold outage (outage=...), not a triggered failure mode");
+      Shock out{
+          sh.name,   hash_name(sh.name), sh.every,       {},        {}, sh.probability, sh.hold,
+          sh.outage, sh.per_target,      sh.has_stagger, sh.stagger};
       std::set<std::string> seen;
       for (std::size_t i = 0; i < sh.targets.size(); ++i) {
         const std::string& t = sh.targets[i];
@@ -583,7 +595,8 @@ class Compiler {
       if (auto it = component_index_.find(r.name); it != component_index_.end())
         return static_cast<std::uint32_t>(it->second);
       if (auto it = service_index_.find(r.name); it != service_index_.end()) {
-        service_deps_.push_back({service, static_cast<std::size_t>(it->second)});
+        if (service != kNoService)  // a step's requirement is no edge between services
+          service_deps_.push_back({service, static_cast<std::size_t>(it->second)});
         return nc + static_cast<std::uint32_t>(it->second);  // service s has root gate s
       }
       fail(where, "unknown component or service " + quote(r.name));
@@ -734,12 +747,15 @@ class Compiler {
       out_->gates[s].service = static_cast<int>(s);
       if (!std::isfinite(sv.rto) || sv.rto < 0) fail(where.field_of("rto"), "rto must be >= 0");
       if (!std::isfinite(sv.rpo) || sv.rpo < 0) fail(where.field_of("rpo"), "rpo must be >= 0");
-      out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo});
+      out_->services.push_back({sv.name, out_->gate_node(s), sv.rto, sv.rpo, sv.has_rpo, 0, 0});
       if (!sv.demand.empty() || sv.down_below != 0) capacity(s, sv, where);
+      restart_procedure(sv, where, out_->services.back());
     }
     check_service_cycles();
+    step_requirements();
     link();
     priorities();
+    check_step_deadlocks();
   }
 
   // Crew priority of each mode: its own; else its component's; else the highest priority of the
@@ -793,6 +809,174 @@ class Compiler {
     out_->gates[s].capacity = static_cast<std::int32_t>(out_->capacity.size());
     out_->capacity.push_back(
         {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s), sv.demand, sv.down_below});
+  }
+
+  // --- service restart procedures (issue 14; runtime in step_dependencies.cpp) ---------------
+
+  void restart_procedure(const ServiceSpec& sv, const Loc& where, Service& out) {
+    if (sv.restart.empty()) return;
+    if (sv.requirement.kind == GateKind::standby)
+      fail(where.field_of("restart"),
+           "a restart procedure needs a requirement that is not a standby group itself "
+           "(wrap it: all_of(standby(...)))");
+    out.restart_first = static_cast<std::uint32_t>(out_->restart_steps.size());
+    out.restart_n = static_cast<std::uint32_t>(sv.restart.size());
+    for (std::size_t i = 0; i < sv.restart.size(); ++i) {
+      const StepSpec& s = sv.restart[i];
+      const Loc at = where.at("restart[" + std::to_string(i) + "]",
+                              ", restart step " + std::to_string(i + 1) + " (" + s.name + ")");
+      if (s.name.empty()) fail(at.field_of("name"), "empty step name");
+      for (const char* reserved : {"crew_wait", "inspection_wait", "no_spare", "shock", "other",
+                                   "spare_wait", "dependency_wait"})
+        if (s.name == reserved)
+          fail(at.field_of("name"), "the step name " + quote(s.name) +
+                                        " is reserved for a phase the engine reports itself");
+      if (!s.crew.empty() || s.success != 1.0 || s.max_attempts != 0 || !s.escalate.empty() ||
+          s.inspection_interval != 0 || !s.requirement.empty() || s.has_fallback ||
+          !s.crews.empty() || !s.spare.empty())
+        fail(at,
+             "a restart step has a name and a duration only (no crew, spare, success, escalation, "
+             "inspection or requirement)");
+      out_->restart_steps.push_back({s.duration, -1, 1.0, 0, -1, 0, 0, step_kind(s.name), 0, 0, -1,
+                                     -1, false, Distribution{}});
+    }
+    out_->has_restarts = true;
+  }
+
+  // --- step requirements (issue 14; the runtime half is step_dependencies.cpp) ----------------
+
+  static constexpr std::size_t kNoService = static_cast<std::size_t>(-1);
+
+  // Standby groups set their members' ageing and load sharing their members' rates: both belong
+  // to services, not to a step's condition (require a service that has them instead).
+  void plain_requirement(const RequirementSpec& r, const Loc& where) {
+    if (r.kind == GateKind::standby)
+      fail(where,
+           "a step cannot require a standby(...) group directly; define a service with it "
+           "and require the service");
+    if (r.load_sharing != 0)
+      fail(where.field_of("load_sharing"),
+           "load sharing belongs to a service's k_of_n, not to a step's requirement");
+    for (const auto& c : r.children) plain_requirement(c, where);
+  }
+
+  // Compiles each step's requirement into a node of the requirement graph: a component, a
+  // service's root gate, or new gates appended after every service's (existing gate numbers,
+  // and so models without step requirements, are unchanged).
+  void step_requirements() {
+    for (const auto& pr : pending_requirements_) {
+      const StepSpec& s = *pr.spec;
+      const Loc at = pr.where.field_of("requires");
+      if (s.requirement.size() > 1) fail(at, "a step has at most one requirement");
+      if (s.requirement.empty())
+        fail(pr.where.field_of("fallback"),
+             "a fallback duration needs a requirement (requires=...) to fall back from");
+      const RequirementSpec& r = s.requirement.front();
+      plain_requirement(r, at);
+      const std::uint32_t node = build(r, at, kNoService);
+      Step& st = out_->steps[pr.step];
+      st.requirement = static_cast<std::int32_t>(node);
+      st.has_fallback = s.has_fallback;
+      st.fallback = s.fallback;
+      out_->has_step_requirements = true;
+    }
+    if (out_->has_step_requirements) out_->phase_dependency_wait = step_kind("dependency_wait");
+  }
+
+  // Whether `node` is up when exactly the components in `down` are down (standby groups count as
+  // up while any member is: the check asks what can never resolve, not what may take a while).
+  bool holds_with(std::uint32_t node, const std::vector<std::uint8_t>& down) const {
+    const std::size_t nc = out_->components.size();
+    if (node < nc) return !down[node];
+    const std::size_t g = node - nc;
+    const Gate& gate = out_->gates[g];
+    int up = 0;
+    for (std::uint32_t i = out_->child_offset[g]; i < out_->child_offset[g + 1]; ++i)
+      up += holds_with(out_->children[i], down);
+    return up >= (gate.kind == GateKind::standby ? 1 : gate.k);
+  }
+
+  std::string requirement_text(std::int32_t node) const {
+    const auto n = static_cast<std::size_t>(node);
+    const std::size_t nc = out_->components.size();
+    if (n < nc) return quote(out_->components[n].name);
+    const int svc = out_->gates[n - nc].service;
+    if (svc >= 0) return quote(out_->services[static_cast<std::size_t>(svc)].name);
+    return "its requirement";
+  }
+
+  // A set of components whose recovery steps wait (no fallback) for requirements that cannot
+  // hold while that set is down never recovers once its members are down together. The largest
+  // such set is a greatest fixed point: start from every component with a waiting step and drop
+  // those whose every requirement holds with the remaining set down (requirements are monotone,
+  // so a dropped component can always finish). A non-empty result is a deadlock: reject it.
+  void check_step_deadlocks() {
+    if (!out_->has_step_requirements) return;
+    out_->node_watched.assign(out_->n_nodes(), 0);
+    for (const Step& st : out_->steps)
+      if (st.requirement >= 0) out_->node_watched[static_cast<std::size_t>(st.requirement)] = 1;
+    const std::size_t nc = out_->components.size();
+    // Steps each component can run: its modes' procedures and what they escalate to.
+    std::vector<std::vector<std::size_t>> waits(nc);
+    for (const Mode& md : out_->modes) {
+      std::vector<std::int32_t> todo{md.procedure};
+      std::set<std::int32_t> seen;
+      while (!todo.empty()) {
+        const std::int32_t p = todo.back();
+        todo.pop_back();
+        if (p < 0 || !seen.insert(p).second) continue;
+        const Procedure& proc = out_->procedures[static_cast<std::size_t>(p)];
+        for (std::uint32_t k = 0; k < proc.n_steps; ++k) {
+          const Step& st = out_->steps[proc.first_step + k];
+          if (st.requirement >= 0 && !st.has_fallback)
+            waits[md.component].push_back(proc.first_step + k);
+          todo.push_back(st.escalate);
+        }
+      }
+    }
+    std::vector<std::uint8_t> down(nc, 0);
+    for (std::size_t c = 0; c < nc; ++c) down[c] = !waits[c].empty();
+    // The step of c that cannot run with `down` down, or none.
+    const auto blocked = [&](std::size_t c) -> std::ptrdiff_t {
+      for (std::size_t st : waits[c])
+        if (!holds_with(static_cast<std::uint32_t>(out_->steps[st].requirement), down))
+          return static_cast<std::ptrdiff_t>(st);
+      return -1;
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t c = 0; c < nc; ++c)
+        if (down[c] && blocked(c) < 0) {
+          down[c] = 0;
+          changed = true;
+        }
+    }
+    std::vector<std::size_t> stuck;
+    for (std::size_t c = 0; c < nc; ++c)
+      if (down[c]) stuck.push_back(c);
+    if (stuck.empty()) return;
+    // Name the smallest story: a component that blocks itself, else the whole set.
+    for (std::size_t c : stuck) {
+      std::vector<std::uint8_t> alone(nc, 0);
+      alone[c] = 1;
+      for (std::size_t st : waits[c])
+        if (!holds_with(static_cast<std::uint32_t>(out_->steps[st].requirement), alone))
+          fail(step_loc_[st].field_of("requires"),
+               "requires " + requirement_text(out_->steps[st].requirement) +
+                   ", which cannot hold while " + quote(out_->components[c].name) +
+                   " itself is down (the step repairs it): it would wait forever");
+    }
+    std::string story;
+    for (std::size_t c : stuck) {
+      const auto st = static_cast<std::size_t>(blocked(c));
+      story += (story.empty() ? "" : "; ") + quote(out_->components[c].name) + " (" +
+               step_loc_[st].text + " requires " + requirement_text(out_->steps[st].requirement) +
+               ")";
+    }
+    const auto first = static_cast<std::size_t>(blocked(stuck.front()));
+    fail(step_loc_[first].field_of("requires"),
+         "requirement cycle through recovery steps: when " + std::to_string(stuck.size()) +
+             " components are down together each waits for another forever: " + story);
   }
 
   void check_service_cycles() {
@@ -895,6 +1079,13 @@ class Compiler {
   bool uses_spares_ = false;
   std::unordered_map<std::string, std::uint32_t> step_kind_index_;
   std::vector<PendingEscalation> pending_escalations_;
+  struct PendingRequirement {
+    std::size_t step;
+    const StepSpec* spec;  // in spec_, which outlives the compiler
+    Loc where;
+  };
+  std::vector<PendingRequirement> pending_requirements_;
+  std::vector<Loc> step_loc_;  // per compiled step: where it was defined
   std::vector<std::vector<std::uint32_t>> gate_children_;
   std::vector<std::vector<double>> gate_weights_;  // weighted gates: one weight per child
   std::vector<std::pair<std::size_t, std::size_t>> service_deps_;

@@ -62,8 +62,16 @@ void Replicator::crew_shift(std::uint32_t k, std::uint32_t i, double t) {
   schedule_shift(k, i + 1, shift_week_[k], t);
 }
 
-// The current step of c asks for its spare (if it takes one), then for its crew members.
+// The current step of c asks for what it needs, in the order of the shared rule
+// (docs/semantics.md, "Acquisition order"): its requirement first (step_dependencies.cpp; it
+// waits in dependency_wait holding nothing), then request_crew: a spare, then its crew members.
 void Replicator::acquire_crew(std::uint32_t c, double t) {
+  if (m_.has_step_requirements && !dependency_ready(c, t)) return;
+  request_crew(c, t);
+}
+
+// The spare (if the step takes one and has none yet), then the crew members, all at once.
+void Replicator::request_crew(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.spare >= 0 && !spares_.has_spare[c] && !take_spare(c, t)) return;
   if (st.n_needs == 0) {
@@ -93,18 +101,23 @@ void Replicator::run_crew_actions(double t) {
     if (a.kind == CrewAction::start)
       start_work(a.component, t);
     else
-      pause_work(a.component, t);
+      pause_work(a.component, t, m_.phase_crew_wait);
   }
   crew_actions_.clear();
 }
 
-// A step in progress stops (preempted, or its crew's shift ended): its end is cancelled and the
-// work left is kept for when it resumes. Time until then is crew_wait.
-void Replicator::pause_work(std::uint32_t c, double t) {
+// The one pause of a step in progress, whatever stopped it: preempted or its crew's shift ended
+// (the scheduler re-queued it; phase crew_wait), or its requirement went down
+// (step_dependencies.cpp; it released its members; phase dependency_wait). Its end is cancelled
+// and the work left is kept in remaining_ for when it resumes (preemptive-resume).
+void Replicator::pause_work(std::uint32_t c, double t, std::uint32_t phase) {
   ++comp_.gen[c];
   remaining_[c] = std::max(work_end_[c] - t, 0.0);
+  // A step with a requirement that the scheduler paused waits for its crew again.
+  if (m_.has_step_requirements && deps_.stage[c] == DependencyStage::working)
+    deps_.stage[c] = DependencyStage::ready;
   if (trace_) trace(t, "step_paused", m_.components[c].name, m_.phases[current_step(c).kind]);
-  phases_.enter(c, static_cast<std::int32_t>(m_.phase_crew_wait), t);
+  phases_.enter(c, static_cast<std::int32_t>(phase), t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +166,7 @@ void Replicator::spare_arrives(std::uint32_t p, bool emergency, double t) {
   if (q.empty()) return;
   const std::uint32_t c = q.front();
   q.erase(q.begin());
-  acquire_crew(c, t);  // takes the spare, then asks for its crew
+  request_crew(c, t);  // takes the spare, then asks for its crew (its requirement holds)
 }
 
 void Replicator::close_resources(double h) {

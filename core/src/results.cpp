@@ -240,8 +240,10 @@ class Reader {
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
 constexpr std::uint32_t kResultsVersion = 2;  // 2: money, capacity and spare-pool arrays
-// 2: incident scenarios (forced events); 3: costs, weighted gates, capacity services, crews
-// (several members, priorities, calendars) and spare pools
+// Spec versions. 2: incident scenarios (forced events); 3: costs, weighted gates, capacity
+// services, crews (several members, priorities, calendars), spare pools, step requirements
+// (requires, fallback), service restart procedures and per-target shock outages (per_target,
+// stagger)
 constexpr std::uint32_t kSpecVersion = 3;
 
 }  // namespace
@@ -387,6 +389,9 @@ std::vector<std::string> get_names(Reader& rd) {
   return get_list<std::string>(rd, [&] { return rd.text(); });
 }
 
+void put(Writer& w, const RequirementSpec& r);
+RequirementSpec get_requirement(Reader& rd);
+
 void put(Writer& w, const ProcedureSpec& p) {
   w.put(p.name);
   put_list(w, p.steps, [&](const StepSpec& s) {
@@ -403,6 +408,9 @@ void put(Writer& w, const ProcedureSpec& p) {
       w.put(static_cast<std::int32_t>(n.second));
     });
     w.put(s.spare);
+    put_list(w, s.requirement, [&](const RequirementSpec& r) { put(w, r); });
+    w.put(s.has_fallback);
+    put(w, s.fallback);
   });
 }
 
@@ -424,6 +432,9 @@ ProcedureSpec get_procedure(Reader& rd) {
       return std::pair<std::string, int>{std::move(name), rd.get<std::int32_t>()};
     });
     s.spare = rd.text();
+    s.requirement = get_list<RequirementSpec>(rd, [&] { return get_requirement(rd); });
+    s.has_fallback = rd.flag();
+    s.fallback = get_distribution(rd);
     return s;
   });
   return p;
@@ -518,6 +529,7 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.down_below);
     w.put(s.has_priority);
     w.put(static_cast<std::int32_t>(s.priority));
+    put(w, ProcedureSpec{"", s.restart});
   });
   put_list(w, spec.shocks, [&](const ShockSpec& s) {
     w.put(s.name);
@@ -527,6 +539,9 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(s.hold);
     w.put(s.mode);
     put(w, s.outage);
+    w.put(s.per_target);
+    w.put(s.has_stagger);
+    put(w, s.stagger);
   });
   put_list(w, spec.maintenance, [&](const MaintenanceSpec& m) {
     w.put(m.name);
@@ -635,6 +650,7 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.down_below = rd.get<double>();
     s.has_priority = rd.flag();
     s.priority = rd.get<std::int32_t>();
+    s.restart = get_procedure(rd).steps;
     return s;
   });
   spec.shocks = get_list<ShockSpec>(rd, [&] {
@@ -646,6 +662,9 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     s.hold = rd.flag();
     s.mode = rd.text();
     s.outage = get_distribution(rd);
+    s.per_target = rd.flag();
+    s.has_stagger = rd.flag();
+    s.stagger = get_distribution(rd);
     return s;
   });
   spec.maintenance = get_list<MaintenanceSpec>(rd, [&] {

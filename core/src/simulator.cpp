@@ -92,6 +92,8 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       remaining_(model.components.size(), -1.0),
       shift_week_(model.crew_sizes.size()),
       spares_(model),
+      deps_(model),
+      restarts_(model),
       phases_(model),
       outages_(model),
       cost_(model.costs, options.horizon) {}
@@ -104,6 +106,8 @@ void Replicator::reset(std::uint64_t rep) {
   capacity_.reset(m_);
   standby_.reset();
   crews_.reset();
+  if (m_.has_step_requirements) deps_.reset();
+  if (m_.has_restarts) restarts_.reset(m_, streams_.replication_key);
   holds_.reset();
   cascades_.reset();
   phases_.reset();
@@ -301,6 +305,11 @@ void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_ta
     held->push_back(c);
     hold(c, t, cause);
   }
+  // Per-target outages (shock_outages.cpp): each held target is released at its own time.
+  if (sh.hold && (sh.per_target || sh.has_stagger)) {
+    per_target_ends(k, t, st, slot);
+    return;
+  }
   if (sh.hold) {
     const double end = t + sh.outage.sample(st);
     if (end < opt_.horizon) queue_.push(end, slot, 0, EventType::shock_end);
@@ -386,6 +395,9 @@ void Replicator::begin_step(std::uint32_t c, double t) {
 void Replicator::start_work(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   phases_.enter(c, static_cast<std::int32_t>(st.kind), t);
+  // Step requirements: the step now runs (step_dependencies.cpp; stage `working`).
+  if (m_.has_step_requirements && deps_.stage[c] == DependencyStage::ready)
+    deps_.stage[c] = DependencyStage::working;
   double d;
   if (remaining_[c] >= 0) {  // a paused step resumes with the work it had left
     if (trace_) trace(t, "step_resume", m_.components[c].name, m_.phases[st.kind]);
@@ -393,7 +405,10 @@ void Replicator::start_work(std::uint32_t c, double t) {
     remaining_[c] = -1.0;
   } else {
     if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
-    d = st.duration.sample(streams_.recovery[comp_.active_mode[c]]);
+    // A step whose requirement was down as it was reached runs for its fallback duration.
+    Stream& rs = streams_.recovery[comp_.active_mode[c]];
+    d = m_.has_step_requirements && deps_.fallback[c] ? st.fallback.sample(rs)
+                                                      : st.duration.sample(rs);
   }
   const double when = t + d;
   work_end_[c] = when;
@@ -527,6 +542,8 @@ void Replicator::incident_over(std::uint32_t node, double t) {
 
 void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t cause,
                           std::uint32_t blame) {
+  // Step requirements: steps that need this node pause or resume (step_dependencies.cpp).
+  if (m_.has_step_requirements && m_.node_watched[node]) requirement_changed(node, up, t);
   for (std::uint32_t i = m_.parent_offset[node]; i < m_.parent_offset[node + 1]; ++i) {
     const std::uint32_t g = m_.parents[i] - nc();
     const Gate& gate = m_.gates[g];
@@ -539,6 +556,13 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     const bool now = gate.kind == GateKind::weighted
                          ? weight_changed(g, up ? m_.parent_weight[i] : -m_.parent_weight[i], t)
                          : gates_.up_children[g] >= gate.k;
+    // Service restart procedures (step_dependencies.cpp): such a service is up only once its
+    // requirement holds and its restart has completed.
+    if (m_.has_restarts && gate.service >= 0 &&
+        m_.services[static_cast<std::size_t>(gate.service)].restart_n > 0) {
+      restart_requirement(g, now, t, cause, blame);
+      continue;
+    }
     if (now == static_cast<bool>(gates_.up[g])) continue;
     gates_.up[g] = now;
     gate_changed(g, now, t, cause, blame);
@@ -790,6 +814,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
       case EventType::standby_switched:
         if (e.gen != standby_.gen[e.target]) continue;
         break;
+      case EventType::restart_step:
+        if (e.gen != restarts_.gen[e.target]) continue;
+        break;
       default:
         break;  // shocks, cascades and windows are never cancelled
     }
@@ -834,6 +861,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         break;
       case EventType::spare_arrival:  // issue 14: spare pools
         spare_arrives(e.target, e.gen != 0, e.time);
+        break;
+      case EventType::restart_step:
+        restart_step_end(e.target, e.time);
         break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];

@@ -28,9 +28,14 @@ StateSpace::StateSpace(const CompiledModel& m) : m_(m) {
           m_.procedures[static_cast<std::size_t>(m_.modes[c.first_mode + i].procedure)];
       max_steps_ = std::max<std::size_t>(max_steps_, p.n_steps);
     }
+  if (m_.has_step_requirements) radix_ = 4;
   crew_base_ = nc_;
   sb_base_ = crew_base_ + m_.crew_sizes.size() * nc_;
-  size_ = sb_base_ + 2 * standby_.size();
+  restart_base_ = sb_base_ + 2 * standby_.size();
+  size_ = restart_base_;
+  restart_slot_.assign(m_.services.size(), 0);
+  for (std::size_t s = 0; s < m_.services.size(); ++s)
+    if (m_.services[s].restart_n > 0) restart_slot_[s] = size_++;
 }
 
 State StateSpace::initial() const {
@@ -76,6 +81,11 @@ void StateSpace::check() const {
         if (st.n_needs > 1 || (st.n_needs == 1 && st.crew < 0))
           unsupported(sw + ": several crew members at once");
         if (st.spare >= 0) unsupported(sw + ": a spare pool");
+        if (st.has_fallback && !st.fallback.is_exponential())
+          unsupported(sw + ": fallback duration is " + dist_kind_name(st.fallback.kind()) +
+                      ", not exponential");
+        if (st.has_fallback && st.crew >= 0)
+          unsupported(sw + ": a step with a fallback that also needs a crew");
       }
     }
   }
@@ -87,6 +97,10 @@ void StateSpace::check() const {
       unsupported("crew " + q(m_.crew_names[k]) +
                   " has working hours (calendars are not Markovian)");
   }
+  for (const auto& st : m_.restart_steps)
+    if (!st.duration.is_exponential())
+      unsupported("a service restart step (" + m_.phases[st.kind] + ") whose duration is " +
+                  dist_kind_name(st.duration.kind()) + ", not exponential");
   for (const auto& g : m_.gates) {
     if (g.kind != GateKind::standby) continue;
     const auto zero = [](const Distribution& d) {
@@ -102,13 +116,13 @@ void StateSpace::check() const {
 
 StateSpace::Where StateSpace::decode(std::uint16_t code) const noexcept {
   const std::uint32_t x = code - 1u;
-  return {static_cast<std::uint32_t>(x / 2 / max_steps_),
-          static_cast<std::uint32_t>(x / 2 % max_steps_), (x % 2) == 1};
+  return {static_cast<std::uint32_t>(x / radix_ / max_steps_),
+          static_cast<std::uint32_t>(x / radix_ % max_steps_), x % radix_};
 }
 
 std::uint16_t StateSpace::encode(std::uint32_t mode, std::uint32_t step,
-                                 bool in_service) const noexcept {
-  return static_cast<std::uint16_t>(1 + (mode * max_steps_ + step) * 2 + (in_service ? 1 : 0));
+                                 std::uint32_t status) const noexcept {
+  return static_cast<std::uint16_t>(1 + (mode * max_steps_ + step) * radix_ + status);
 }
 
 const Step& StateSpace::step_of(std::size_t c, std::uint32_t mode,
@@ -127,7 +141,7 @@ int StateSpace::busy(const State& s, std::int32_t crew) const noexcept {
   for (std::size_t c = 0; c < nc_; ++c) {
     if (s[c] == 0) continue;
     const Where w = decode(s[c]);
-    if (w.in_service && step_of(c, w.mode, w.step).crew == crew) ++n;
+    if (w.in_service() && step_of(c, w.mode, w.step).crew == crew) ++n;
   }
   return n;
 }
@@ -161,12 +175,21 @@ void StateSpace::release(State& s, std::int32_t crew) const {
             s.begin() + static_cast<std::ptrdiff_t>(base));
   s[base + nc_ - 1] = kEmptySlot;
   const Where w = decode(s[next]);
-  s[next] = encode(w.mode, w.step, true);
+  s[next] = encode(w.mode, w.step, kServing);
 }
 
 void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const {
   const Step& st = step_of(c, mode, step);
-  s[c] = encode(mode, step, false);
+  if (st.requirement >= 0) {  // first its requirement: settle() queues it (or falls back)
+    s[c] = encode(mode, step, kDepWait);
+    return;
+  }
+  join_crew(s, c, mode, step);
+}
+
+void StateSpace::join_crew(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const {
+  const Step& st = step_of(c, mode, step);
+  s[c] = encode(mode, step, kQueued);  // its mode is its priority (read by priority())
   if (st.crew >= 0 && busy(s, st.crew) >= m_.crew_sizes[static_cast<std::size_t>(st.crew)]) {
     const auto k = static_cast<std::size_t>(st.crew);
     // A preemptive crew (of one member, see check()) leaves a lower-priority step for this one:
@@ -175,18 +198,18 @@ void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::ui
       for (std::size_t v = 0; v < nc_; ++v) {
         if (v == c || s[v] == 0) continue;
         const Where w = decode(s[v]);
-        if (!w.in_service || step_of(v, w.mode, w.step).crew != st.crew) continue;
+        if (w.status != kServing || step_of(v, w.mode, w.step).crew != st.crew) continue;
         if (priority(s, v) < priority(s, c)) {
-          s[v] = encode(w.mode, w.step, false);
+          s[v] = encode(w.mode, w.step, kQueued);
           enqueue(s, st.crew, v, true);
-          s[c] = encode(mode, step, true);
+          s[c] = encode(mode, step, kServing);
           return;
         }
       }
     }
     enqueue(s, st.crew, c, false);
   } else {
-    s[c] = encode(mode, step, true);
+    s[c] = encode(mode, step, kServing);
   }
 }
 
@@ -221,6 +244,10 @@ std::vector<std::uint8_t> StateSpace::eval_nodes(const State& s) const {
         n += up(m_.children[i]);
       r = n >= gate.k;
     }
+    // A service with a restart procedure is up only once its restart has completed.
+    if (gate.service >= 0 && restart_slot_[static_cast<std::size_t>(gate.service)] &&
+        s[restart_slot_[static_cast<std::size_t>(gate.service)]] != 0)
+      r = false;
     memo[node] = r;
     return r;
   };
@@ -303,13 +330,13 @@ void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
       continue;
     }
     const Where w = decode(s[c]);
-    if (!w.in_service) continue;
+    if (!w.in_service()) continue;
     const Step& st = step_of(c, w.mode, w.step);
-    const double mu = 1.0 / st.duration.mean();
+    const double mu = 1.0 / (w.status == kFallback ? st.fallback : st.duration).mean();
     // Success: release the crew unit, then the next step or back in service.
     {
       State t = s;
-      t[c] = encode(w.mode, w.step, false);  // not holding the unit while it is passed on
+      t[c] = encode(w.mode, w.step, kQueued);  // not holding the unit while it is passed on
       if (st.crew >= 0) release(t, st.crew);
       if (w.step + 1 < n_steps(c, w.mode)) {
         enter_step(t, c, w.mode, w.step + 1);
@@ -330,11 +357,108 @@ void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
     }
     if (st.success < 1.0) {  // a failed attempt: release, then queue again for the same step
       State t = s;
-      t[c] = encode(w.mode, w.step, false);
+      t[c] = encode(w.mode, w.step, kQueued);
       if (st.crew >= 0) release(t, st.crew);
       enter_step(t, c, w.mode, w.step);
       add(out, mu * (1.0 - st.success), std::move(t));
     }
+  }
+  // Service restarts: the restart step in progress ends (the next step, or back in service).
+  for (std::size_t sv = 0; sv < m_.services.size(); ++sv) {
+    const std::size_t slot = restart_slot_[sv];
+    if (!slot || s[slot] < 2) continue;
+    const Service& svc = m_.services[sv];
+    const std::uint32_t i = s[slot] - 2u;
+    State t = s;
+    t[slot] = i + 1 < svc.restart_n ? static_cast<std::uint16_t>(s[slot] + 1) : 0;
+    add(out, 1.0 / m_.restart_steps[svc.restart_first + i].duration.mean(), std::move(t));
+  }
+  if (m_.has_step_requirements || m_.has_restarts)
+    for (auto& tr : out) settle(tr.to);
+}
+
+// Service restarts (the twin of step_dependencies.cpp), services in dependency order until
+// nothing changes: a service whose requirement fails is waiting (a restart in progress is
+// abandoned); a waiting service whose requirement holds begins its first restart step.
+void StateSpace::settle_restarts(State& s) const {
+  for (bool changed = true; changed;) {
+    changed = false;
+    const auto nodes = eval_nodes(s);
+    for (std::uint32_t sv : m_.service_order) {
+      const std::size_t slot = restart_slot_[sv];
+      if (!slot) continue;
+      const std::size_t g = m_.services[sv].node - nc_;
+      const Gate& gate = m_.gates[g];
+      int n = 0;
+      double w = 0;
+      for (std::uint32_t i = m_.child_offset[g]; i < m_.child_offset[g + 1]; ++i) {
+        n += nodes[m_.children[i]];
+        if (nodes[m_.children[i]] && gate.kind == GateKind::weighted) w += m_.child_weight[i];
+      }
+      const bool holds = gate.kind == GateKind::weighted ? weight_holds(gate, w) : n >= gate.k;
+      if (!holds && s[slot] != 1) {
+        s[slot] = 1;
+        changed = true;
+        break;  // the service's own state changed: evaluate again
+      }
+      if (holds && s[slot] == 1) {
+        s[slot] = 2;
+        changed = true;
+        break;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step requirements (the twin of step_dependencies.cpp; the rule is in step_dependencies.hpp).
+// After every transition: steps queued for a crew whose requirement is down leave the queue,
+// then running steps whose requirement is down pause and release their crew unit (to steps whose
+// requirement holds), then waiting steps whose requirement holds queue for their crew, in
+// component order (a fallback step reached with its requirement down runs on its fallback).
+// Durations are exponential, so a resumed step's remaining time has the step's distribution.
+
+void StateSpace::leave_queue(State& s, std::int32_t crew, std::size_t c) const noexcept {
+  const std::size_t base = crew_base_ + static_cast<std::size_t>(crew) * nc_;
+  std::size_t i = 0;
+  while (i < nc_ && s[base + i] != c) ++i;
+  if (i == nc_) return;
+  for (; i + 1 < nc_; ++i) s[base + i] = s[base + i + 1];
+  s[base + nc_ - 1] = kEmptySlot;
+}
+
+void StateSpace::settle(State& s) const {
+  if (m_.has_restarts) settle_restarts(s);
+  if (!m_.has_step_requirements) return;
+  const auto nodes = eval_nodes(s);
+  const auto blocked = [&](std::size_t c, Where& w, const Step*& st) {
+    if (s[c] == 0) return false;
+    w = decode(s[c]);
+    st = &step_of(c, w.mode, w.step);
+    return st->requirement >= 0 && !st->has_fallback &&
+           !nodes[static_cast<std::size_t>(st->requirement)];
+  };
+  Where w{};
+  const Step* st = nullptr;
+  for (std::size_t c = 0; c < nc_; ++c)
+    if (blocked(c, w, st) && w.status == kQueued) {
+      leave_queue(s, st->crew, c);
+      s[c] = encode(w.mode, w.step, kDepWait);
+    }
+  for (std::size_t c = 0; c < nc_; ++c)
+    if (blocked(c, w, st) && w.status == kServing) {
+      s[c] = encode(w.mode, w.step, kDepWait);
+      if (st->crew >= 0) release(s, st->crew);
+    }
+  for (std::size_t c = 0; c < nc_; ++c) {
+    if (s[c] == 0) continue;
+    w = decode(s[c]);
+    if (w.status != kDepWait) continue;
+    st = &step_of(c, w.mode, w.step);
+    if (nodes[static_cast<std::size_t>(st->requirement)])
+      join_crew(s, c, w.mode, w.step);
+    else if (st->has_fallback)
+      s[c] = encode(w.mode, w.step, kFallback);
   }
 }
 

@@ -58,6 +58,8 @@ class StepSpec:
         inspection_offset: float = 0.0,
         crews: list[tuple[str, int]] = ...,
         spare: str = "",
+        requirement: RequirementSpec | None = None,
+        fallback: Distribution | None = None,
     ) -> None: ...
 
 class ProcedureSpec:
@@ -76,6 +78,8 @@ class ShockSpec:
         probability: float = 1.0,
         mode: str = "",
         outage: Distribution | None = None,
+        per_target: bool = False,
+        stagger: Distribution | None = None,
     ) -> None: ...
 
 class MaintenanceSpec:
@@ -147,6 +151,7 @@ class ServiceSpec:
         demand: list[float] = ...,
         down_below: float = 0.0,
         priority: int | None = None,
+        restart: list[StepSpec] = ...,
     ) -> None: ...
 
 class ModelSpec:

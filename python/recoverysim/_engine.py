@@ -64,6 +64,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 demand=list(s.demand or ()),
                 down_below=s.down_below,
                 priority=s.priority,
+                restart=[] if s.restart is None else [st.to_spec() for st in s.restart.steps],
             )
             for s in model.services.values()
         ],
@@ -75,6 +76,8 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 probability=sh.probability,
                 mode=sh.mode or "",
                 outage=None if sh.outage is None else sh.outage._c,
+                per_target=sh.per_target,
+                stagger=None if sh.stagger is None else sh.stagger._c,
             )
             for sh in model.shocks.values()
         ],

@@ -106,8 +106,9 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
         f"downtime per {_e(per)}<br><span style='font-weight:400'>mean (P90 · P99)</span>",
         f"outages per {_e(per)}",
         "mean outage",
+        "where the time goes",
     ]
-    numeric = [False, True, True, True, True]
+    numeric = [False, True, True, True, True, False]
     if any_planned:
         headers.append(f"planned per {_e(per)}")
         numeric.append(True)
@@ -137,6 +138,7 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
             _two(fmt.duration(d.mean), f"({fmt.duration(p90)} · {fmt.duration(p99)})"),
             f"{o.mean:.3g}",
             fmt.duration(res.mean_outage_duration(s)),
+            _phases(res, s),
         ]
         t = res.targets.get(s, {})
         if any_planned:
@@ -224,6 +226,18 @@ def _cost_html(res: Results) -> str:
     return _table(headers, rows, [False, *[True] * (len(kinds) + 1)]) + foot
 
 
+def _phases(res: Results, service: str) -> str:
+    """The phases of the service's downtime (step names, crew_wait, dependency_wait, restart
+    steps...), largest first, as shares of its downtime (the five largest of at least 0.5 %)."""
+    phases = res.downtime_by_phase(service)
+    total = float(phases.sum())
+    if not total > 0:
+        return "–"
+    share = phases / total
+    share = share[share >= 0.005].head(5)
+    return "<br>".join(f"{_e(p)} {fmt.percent(float(v))}" for p, v in share.items())
+
+
 # --- Model -----------------------------------------------------------------------------------------
 
 
@@ -279,10 +293,24 @@ def _steps(proc: Procedure) -> str:
             notes.append(f"{st.max_attempts} attempts")
         if st.escalate:
             notes.append(f"then {st.escalate}")
+        if st.requires is not None:
+            notes.append(f"needs {_requirement_text(st.requires)}")
+        if st.fallback is not None:
+            notes.append(f"else {fmt.duration(st.fallback.mean)} (fallback)")
         if notes:
             bits.append(f'<span style="{_SUB}">({_e(", ".join(notes))})</span>')
         parts.append(" ".join(bits))
     return " → ".join(parts)
+
+
+def _requirement_text(req: Any) -> str:
+    """A requirement in plain words (escaped by the caller)."""
+    if isinstance(req, str):
+        return req
+    if isinstance(req, Requirement) and not isinstance(req, Standby):
+        inner = ", ".join(_requirement_text(x) for x in req.members)
+        return f"{req.k} of ({inner})" if req.kind == "k_of_n" else f"{req.kind.replace('_', ' ')} ({inner})"
+    return repr(req)  # pragma: no cover - standby is refused in a step's requirement
 
 
 def _selector(m: Model, targets: Any) -> str:
@@ -406,7 +434,10 @@ def model_html(m: Model) -> str:
                 t.append(f"RTO {fmt.duration(s.rto)}")
             if s.rpo is not None:
                 t.append(f"RPO {fmt.duration(s.rpo)}")
-            rows.append([f"<b>{_e(s.name)}</b>", _requirement(s.requirement), _e(", ".join(t)) or "–"])
+            req = _requirement(s.requirement)
+            if s.restart is not None:
+                req += f'<br><span style="{_SUB}">then restart: </span>{_steps(s.restart)}'
+            rows.append([f"<b>{_e(s.name)}</b>", req, _e(", ".join(t)) or "–"])
         out.append(_table(["service", "requires", "targets"], rows))
     if m.procedures:
         rows = [[f"<b>{_e(p.name)}</b>", _steps(p)] for p in m.procedures.values()]
@@ -416,6 +447,10 @@ def model_html(m: Model) -> str:
         for sh in m.shocks.values():
             if sh.outage is not None:
                 effect = f"holds them down {_dist(sh.outage)}"
+                if sh.per_target:
+                    effect += f' <span style="{_SUB}">(drawn per target)</span>'
+                if sh.stagger is not None:
+                    effect += f' <span style="{_SUB}">+ {_e(fmt.duration(sh.stagger.mean))} per target (stagger)</span>'
             else:
                 effect = f"triggers failure mode {_e(sh.mode or '(first)')}"
             rows.append(

@@ -474,6 +474,8 @@ def graph(model: Model) -> str:
             targets.append(f"RPO {fmt.duration(s.rpo)}")
         if targets:
             lines.append(", ".join(targets))
+        if s.restart is not None:
+            lines.append("restart: " + " -> ".join(st.name for st in s.restart.steps))
         style = 'shape=box, style="rounded,bold,dashed"' if isinstance(req, Standby) else 'shape=box, style="rounded,bold"'
         out.append(f"  {sid} [label={_dot_label(lines)}, {style}];")
         if isinstance(req, Requirement):
@@ -492,6 +494,8 @@ def graph(model: Model) -> str:
     for sh in model.shocks.values():
         sid = _dot_id(f"shock:{sh.name}")
         effect = f"outage {fmt.duration(sh.outage.mean)}" if sh.outage is not None else f"triggers {sh.mode or 'first mode'}"
+        if sh.per_target or sh.stagger is not None:
+            effect += " per target"
         lines = [sh.name, f"every {fmt.duration(sh.every.mean)}, {effect}"]
         if sh.probability != 1:
             lines.append(f"hits each with p={sh.probability:.3g}")
@@ -499,6 +503,9 @@ def graph(model: Model) -> str:
         edges += [f"  {sid} -> {node_of(c)} [{hit}];" for c in model.select(sh.targets)]
     for c in model.components.values():
         for fm in c.modes:
+            for st in fm.repair.steps:  # a recovery step that needs another part of the system
+                if isinstance(st.requires, str):
+                    edges.append(f"  {node_of(c.name)} -> {node_of(st.requires)} [label={_dot_id(st.name + ' needs')}, style=dashed];")
             for cas in fm.cascades:
                 label = f"cascade p={cas.probability:.3g}" + (f", after {fmt.duration(cas.delay.mean)}" if cas.delay.mean else "")
                 edges.append(f"  {node_of(c.name)} -> {node_of(cas.target)} [label={_dot_id(label)}, {hit}];")

@@ -38,15 +38,23 @@ class Shock:
         The failure mode a hit triggers.
     outage : Distribution or duration, optional
         How long a hit holds its targets down.
+    per_target : bool, default False
+        With ``outage``: each hit target draws its own outage duration (components come back
+        at different times) instead of one for all.
+    stagger : Distribution or duration, optional
+        With ``outage``: each hit target is released this (drawn) extra delay after its outage
+        ends (the region is back, each service then takes its own time).
 
     Examples
     --------
     >>> sh = Shock("region-eu", every="2 years", targets={"region": "eu-1"}, outage="4h", probability="50%")
     >>> sh.every.mean, sh.probability
     (17520.0, 0.5)
+    >>> Shock("region-eu", every="2y", targets=["a", "b"], outage="4h", stagger=rs.Uniform("0h", "2h")).stagger.mean
+    1.0
     """
 
-    __slots__ = ("name", "every", "targets", "probability", "mode", "outage")
+    __slots__ = ("name", "every", "targets", "probability", "mode", "outage", "per_target", "stagger")
 
     def __init__(
         self,
@@ -57,6 +65,8 @@ class Shock:
         probability: float = 1.0,
         mode: str | None = None,
         outage: Distribution | Duration | None = None,
+        per_target: bool = False,
+        stagger: Distribution | Duration | None = None,
     ) -> None:
         self.name = check_name(name, "shock")
         if isinstance(every, (int, float, str, *TIME_DELTAS)) and not isinstance(every, bool):
@@ -68,11 +78,19 @@ class Shock:
             raise TypeError(f"shock {name!r}: give mode= (trigger a failure mode) or outage= (hold down), not both")
         self.mode = check_optional_name(mode, f"shock {name!r} mode")
         self.outage = None if outage is None else as_distribution(outage, name=f"shock {name!r} outage")
+        if not isinstance(per_target, bool):
+            raise TypeError(f"shock {name!r}: per_target must be True or False, got {per_target!r}")
+        if (per_target or stagger is not None) and self.outage is None:
+            raise ValueError(f"shock {name!r}: per_target and stagger need outage= (a hold), not a triggered failure mode")
+        self.per_target = per_target
+        self.stagger = None if stagger is None else as_distribution(stagger, name=f"shock {name!r} stagger")
 
     def __repr__(self) -> str:
         extra = f", probability={self.probability!r}" if self.probability != 1 else ""
         extra += f", outage={self.outage!r}" if self.outage is not None else ""
         extra += f", mode={self.mode!r}" if self.mode else ""
+        extra += ", per_target=True" if self.per_target else ""
+        extra += f", stagger={self.stagger!r}" if self.stagger is not None else ""
         return f"Shock({self.name!r}, every={self.every!r}, targets={_targets_repr(self.targets)}{extra})"
 
 

@@ -446,16 +446,16 @@ def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> 
 _COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags", "priority")
 _MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades", "priority")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
-_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare")
+_STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare", "requires", "fallback")
 _BACKUP_FIELDS = ("every", "duration", "success", "offset")
-_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below", "priority")
+_SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_below", "priority", "restart")
 _CREW_FIELDS = ("size", "preemptive", "hours", "origin")
 _SPARE_FIELDS = ("stock", "lead_time", "emergency")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
 _K_OF_N_FIELDS = ("k", "of", "load_sharing")
 _WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
 _WEIGHTED_MEMBER_FIELDS = ("member", "weight")
-_SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage")
+_SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage", "per_target", "stagger")
 _COST_FIELDS = ("per_hour", "week_origin", "per_outage", "beyond_rto_per_hour", "planned_per_hour", "data_loss", "sla")
 _DATA_LOSS_COST_FIELDS = ("per_incident", "per_hour")
 _SLA_FIELDS = ("fee", "tiers", "period")
@@ -530,6 +530,12 @@ class _Loader:
             kwargs["every"] = _duration(d["every"], path / "every", minimum="> 0")
         if "offset" in d:
             kwargs["offset"] = _duration(d["offset"], path / "offset", minimum=">= 0")
+        if "requires" in d:
+            kwargs["requires"] = self.requirement(d["requires"], path / "requires", _in(where, f"steps[{index}].requires"))
+        if "fallback" in d:
+            if "requires" not in d:
+                _fail(path / "fallback", "needs requires: the component or service whose absence the fallback covers")
+            kwargs["fallback"] = _distribution(d["fallback"], path / "fallback", fixed=True)
         if "max_attempts" in kwargs and "escalate" not in kwargs:
             _fail(path / "max_attempts", "needs escalate: the procedure that takes over after max_attempts failed attempts")
         if "escalate" in kwargs and "max_attempts" not in kwargs:
@@ -967,6 +973,15 @@ def _load_services(ld: _Loader, v: Any, path: _Path) -> None:
             kwargs["down_below"] = _probability(d["down_below"], p / "down_below")
         if "priority" in d:
             kwargs["priority"] = _priority(d["priority"], p / "priority")
+        if "restart" in d:
+            steps = ld.steps(d["restart"], p / "restart", ("service", name, "restart"))
+            for i, st in enumerate(steps):
+                if st.crew or st.spare or st.success != 1.0 or st.max_attempts or st.escalate or st.every or st.requires is not None:
+                    _fail(
+                        p / "restart" / i,
+                        "a restart step has a name and a duration only (no crew, spare, success, escalation, inspection or requires)",
+                    )
+            kwargs["restart"] = steps
         try:
             ld.model.service(name, req, **kwargs)
         except ValueError as e:
@@ -1006,6 +1021,15 @@ def _load_shocks(ld: _Loader, v: Any, path: _Path) -> None:
                 ld.check_mode(c, kwargs["mode"], p / "mode")
         if "outage" in d:
             kwargs["outage"] = _distribution(d["outage"], p / "outage", fixed=True)
+        for key in ("per_target", "stagger"):
+            if key in d and "outage" not in d:
+                _fail(p / key, "needs outage: per-target outages are for shocks that hold their targets down")
+        if "per_target" in d:
+            if not isinstance(d["per_target"], bool):
+                _fail(p / "per_target", f"expected true or false, got {_got(d['per_target'])}")
+            kwargs["per_target"] = d["per_target"]
+        if "stagger" in d:
+            kwargs["stagger"] = _distribution(d["stagger"], p / "stagger", fixed=True)
         ld.where[("shock", name, "")] = p
         ld.model.shock(name, **kwargs)
 

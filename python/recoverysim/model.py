@@ -25,7 +25,7 @@ from .components import Backup, Component, Crew, Replication, SparePool
 from .correlated import Maintenance, Selector, Shock
 from .distributions import Distribution, Exponential
 from .money import ServiceCost, SlaCredits, check_amount
-from .recovery import Cascade, FailureMode, Procedure, Step
+from .recovery import Cascade, FailureMode, Procedure, Step, restart_procedure
 from .requirements import Member, Requirement, Service, demand_threshold, holds, requirement_from
 from .units import Duration, hours
 from .validation import (
@@ -333,6 +333,7 @@ class Model:
         demand: float | Sequence[float] | None = None,
         down_below: float | str | None = None,
         priority: int | None = None,
+        restart: Procedure | Step | Sequence[Step] | None = None,
         replace: bool = False,
     ) -> Service:
         """Add a service, up while ``requirement`` holds.
@@ -362,6 +363,11 @@ class Model:
         priority : int, optional
             Crew priority inherited by the components beneath it that set none (higher is served
             first; the highest of the services above a component wins).
+        restart : Procedure, Step or list of Step, optional
+            A restart procedure: after the service goes down it stays down until its requirement
+            holds again *and* these steps (a name and a duration each) have run; a failure of the
+            requirement during the restart abandons it, and it starts over when the requirement
+            holds again (a halted chain's coordinated restart, a cluster's state replay).
         replace : bool, default False
             Redefine a service of that name.
 
@@ -378,6 +384,8 @@ class Model:
         >>> s = m.service("api", rs.any_of("api-1", "api-2"), rto="15 minutes", availability="99.99%")
         >>> s.availability, s.rto
         (0.9998999999999999, 0.25)
+        >>> m.service("chain", rs.all_of("api-1", "api-2"), restart=rs.Step("coordinate", "20m")).restart
+        Procedure(Step('coordinate', Deterministic(value='20m')))
         """
         name = check_name(name, "service")
         if name in self.services and not replace:
@@ -404,6 +412,7 @@ class Model:
             demand=dem,
             down_below=below,
             priority=check_priority(priority, f"service {name!r}"),
+            restart=None if restart is None else restart_procedure(restart, f"service {name!r}"),
         )
         self.services[name] = s
         return s
@@ -417,6 +426,8 @@ class Model:
         probability: float = 1.0,
         mode: str | None = None,
         outage: Distribution | Duration | None = None,
+        per_target: bool = False,
+        stagger: Distribution | Duration | None = None,
     ) -> Shock:
         """Add a common-cause event: a cloud region outage, a DDoS, a bad deploy, a chain halt.
 
@@ -443,6 +454,11 @@ class Model:
             The failure mode a hit triggers.
         outage : Distribution or duration, optional
             How long a hit holds its targets down.
+        per_target : bool, default False
+            With ``outage``: each hit target draws its own outage (a region outage whose
+            components come back at different times).
+        stagger : Distribution or duration, optional
+            With ``outage``: each hit target is released this drawn extra delay after its outage.
 
         Returns
         -------
@@ -459,7 +475,9 @@ class Model:
         """
         if name in self.shocks:
             raise ValueError(f"shock {name!r} is already defined")
-        sh = Shock(name, every=every, targets=targets, probability=probability, mode=mode, outage=outage)
+        sh = Shock(
+            name, every=every, targets=targets, probability=probability, mode=mode, outage=outage, per_target=per_target, stagger=stagger
+        )
         self.shocks[name] = sh
         return sh
 
@@ -955,7 +973,9 @@ class Model:
             switchover_failed, no_spare, spares_unusable (a replicated corruption: no spare can take
             over), active, service_down, service_up, data_loss; crews and spares: step_paused,
             step_resume, shift_start, shift_end, spare_wait, spare_taken, spare_restock,
-            spare_emergency), ``entity``,
+            spare_emergency; step requirements: dependency_wait, dependency_ready, fallback
+            (a step paused by its requirement is step_paused too); restart procedures:
+            restart_step, restart_abandoned, restarted), ``entity``,
             ``detail``, ``value`` (hours of writes lost for data_loss).
 
         Examples

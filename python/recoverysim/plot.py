@@ -102,6 +102,7 @@ _PHASE_FIXED = {
     "no_spare": "#CC6677",
     "crew_wait": "#DDCC77",
     "inspection_wait": "#999933",
+    "dependency_wait": "#661100",  # a step waits for (or paused on) its requirement
     "shock": "#AA4499",  # = _SHOCK
     "maintenance": "#BBBBBB",
     "other": "#DDDDDD",
@@ -1267,7 +1268,17 @@ def downtime_causes(
 # --- 5. one replication as a Gantt chart ---------------------------------------------------------------
 
 _TRACE_COLUMNS = ("time_h", "event", "entity", "detail", "value")
-_DOWN_EVENTS = {"failure", "step_start", "crew_wait", "inspection_wait", "maintenance"}
+_DOWN_EVENTS = {
+    "failure",
+    "step_start",
+    "step_resume",
+    "crew_wait",
+    "spare_wait",
+    "inspection_wait",
+    "maintenance",
+    "dependency_wait",
+    "step_paused",
+}
 
 
 def _trace_intervals(
@@ -1300,6 +1311,9 @@ def _trace_intervals(
                 "crew_wait": "crew_wait",
                 "inspection_wait": "inspection_wait",
                 "maintenance": "maintenance",
+                "spare_wait": "spare_wait",
+                "dependency_wait": "dependency_wait",
+                "step_paused": "paused",  # its crew or its requirement was lost (docs/semantics.md)
             }.get(ev, det or "repair")
             close(ent, t)
             phase_now[ent] = (t, phase)

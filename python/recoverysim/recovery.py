@@ -11,10 +11,11 @@ from typing import Any
 
 from . import _core
 from .distributions import Distribution, as_distribution
+from .requirements import Member, _member_spec, requirement_from
 from .units import Duration, hours
 from .validation import INT32_MAX, check_count, check_name, check_optional_name, check_priority, check_probability
 
-__all__ = ["Step", "Procedure", "FailureMode", "Cascade", "as_procedure"]
+__all__ = ["Step", "Procedure", "FailureMode", "Cascade", "as_procedure", "restart_procedure"]
 
 
 class Step:
@@ -48,6 +49,19 @@ class Step:
     every, offset : duration, optional
         The step first waits for the next periodic inspection at ``offset + k * every``
         (hidden failures found only by checks), then runs for ``duration``.
+    requires : str or Requirement, optional
+        A component, a service, or any requirement (``rs.k_of_n(3, ...)``) that must be up for
+        the step to run: a restore needs the backup store, a detection needs the monitoring.
+        The requirement comes first, then the ``spare``, then the ``crew`` members: while it is
+        down the step waits (phase ``dependency_wait``) holding no crew; if it fails while the
+        step runs, the step pauses, releases its crew members (keeping a spare it took), and
+        resumes with its remaining duration when the requirement holds again (it queues for its
+        crew again first). See "Acquisition order" in docs/semantics.md.
+    fallback : Distribution or duration, optional
+        With ``requires``: the step never waits for its requirement. If the requirement is down
+        when the step is reached it runs for ``fallback`` instead of ``duration`` (customers
+        report the outage after 30 minutes when the monitoring is down); later changes of the
+        requirement do not affect it.
 
     Examples
     --------
@@ -57,9 +71,13 @@ class Step:
     0.95
     >>> Step("ceremony", "2h", crew={"custodians": 3}).crew
     {'custodians': 3}
+    >>> Step("restore", "2h", requires="backup-store").requires
+    'backup-store'
+    >>> Step("detect", "1m", requires="monitor", fallback="30m").fallback.mean
+    0.5
     """
 
-    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare")
+    __slots__ = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare", "requires", "fallback")
 
     def __init__(
         self,
@@ -73,6 +91,8 @@ class Step:
         every: Duration | None = None,
         offset: Duration = 0,
         spare: str | None = None,
+        requires: Member | None = None,
+        fallback: Distribution | Duration | None = None,
     ) -> None:
         self.name = check_name(name, "step")
         self.duration = as_distribution(duration, name=f"step {name!r} duration")
@@ -96,6 +116,12 @@ class Step:
         if self.every is not None and self.every <= 0:
             raise ValueError(f"step {name!r}: inspection interval 'every' must be > 0")
         self.offset = hours(offset, name=f"step {name!r} offset")
+        self.requires: Member | None = None if requires is None else requirement_from(requires, where=f"step {name!r} requires")
+        self.fallback: Distribution | None = None
+        if fallback is not None:
+            if requires is None:
+                raise ValueError(f"step {name!r}: fallback needs requires= (the requirement it falls back from)")
+            self.fallback = as_distribution(fallback, name=f"step {name!r} fallback")
 
     def to_spec(self) -> Any:
         """The engine's specification of this step (used by :meth:`Model.to_spec`).
@@ -122,6 +148,8 @@ class Step:
             escalate=self.escalate or "",
             inspection_interval=self.every or 0.0,
             inspection_offset=self.offset,
+            requirement=None if self.requires is None else _member_spec(self.requires),
+            fallback=None if self.fallback is None else self.fallback._c,
         )
 
     def __repr__(self) -> str:
@@ -138,6 +166,10 @@ class Step:
             extra += f", every='{self.every:g}h'"
         if self.spare:
             extra += f", spare={self.spare!r}"
+        if self.requires is not None:
+            extra += f", requires={self.requires!r}"
+        if self.fallback is not None:
+            extra += f", fallback={self.fallback!r}"
         return f"Step({self.name!r}, {self.duration!r}{extra})"
 
 
@@ -214,6 +246,43 @@ def as_procedure(repair: Any, where: str) -> Procedure:
     if isinstance(repair, (list, tuple)):
         return Procedure(*repair)
     return Procedure(Step("repair", as_distribution(repair, name=f"{where} repair")))
+
+
+def restart_procedure(restart: Any, where: str) -> Procedure:
+    """A service's restart procedure: a Procedure, a Step or a list of Steps, each with a name and
+    a duration only (the engine runs them back to back while the service's requirement holds).
+
+    Parameters
+    ----------
+    restart : Procedure, Step or sequence of Step
+        The restart.
+    where : str
+        The service, for error messages.
+
+    Returns
+    -------
+    Procedure
+        The restart procedure.
+
+    Examples
+    --------
+    >>> restart_procedure([Step("coordinate", "20m"), Step("replay", "1h")], "service 'chain'").mean
+    1.3333333333333333
+    """
+    if isinstance(restart, Procedure):
+        proc = restart
+    elif isinstance(restart, Step):
+        proc = Procedure(restart)
+    elif isinstance(restart, (list, tuple)):
+        proc = Procedure(*restart)
+    else:
+        raise TypeError(f"{where}: restart must be rs.Step, a list of rs.Step or rs.Procedure, got {type(restart).__name__}")
+    for s in proc.steps:
+        if s.crew or s.spare or s.success != 1.0 or s.max_attempts or s.escalate or s.every or s.requires is not None:
+            raise ValueError(
+                f"{where}: restart step {s.name!r} has a name and a duration only (no crew, spare, success, escalation, inspection or requirement)"
+            )
+    return proc
 
 
 class Cascade:

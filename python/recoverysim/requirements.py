@@ -21,12 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _core
 from . import formatting as fmt
 from .distributions import as_distribution
 from .validation import check_name, check_nesting, check_probability, check_weight, weight_threshold
+
+if TYPE_CHECKING:
+    from .recovery import Procedure
 
 __all__ = [
     "Service",
@@ -724,6 +727,10 @@ class Service:
     priority : int, optional
         Crew priority inherited by the components beneath it that set none (the highest of the
         services above a component wins); higher is served first.
+    restart : Procedure, optional
+        A restart procedure (a chain halt's coordinated restart): once down, the service stays
+        down until its requirement holds again *and* these steps have run; its requirement failing
+        during them abandons the restart, which starts over when the requirement holds again.
 
     Examples
     --------
@@ -741,11 +748,18 @@ class Service:
     demand: tuple[float, ...] | None = None
     down_below: float = 0.0
     priority: int | None = None
+    restart: Procedure | None = None
 
     def __repr__(self) -> str:
         t = "".join(
             f", {k}={v!r}"
-            for k, v in (("rto", self.rto), ("rpo", self.rpo), ("availability", self.availability), ("priority", self.priority))
+            for k, v in (
+                ("rto", self.rto),
+                ("rpo", self.rpo),
+                ("availability", self.availability),
+                ("priority", self.priority),
+                ("restart", self.restart),
+            )
             if v is not None
         )
         if self.demand is not None:

@@ -112,6 +112,10 @@ def _dump_step(s: Step) -> dict[str, Any]:
         out["offset"] = duration_literal(s.offset)
     if s.spare:
         out["spare"] = s.spare
+    if s.requires is not None:
+        out["requires"] = _dump_requirement(s.requires, top=True)
+    if s.fallback is not None:
+        out["fallback"] = _dump_dist(s.fallback, fixed=True)
     return out
 
 
@@ -121,6 +125,7 @@ def _plain_repair(p: Procedure) -> Distribution | None:
         return None
     s = p.steps[0]
     plain = s.name == "repair" and not s.crew and not s.spare and s.success == 1.0 and not s.max_attempts and not s.escalate
+    plain = plain and s.requires is None
     return s.duration if plain and not s.every and not s.offset else None
 
 
@@ -244,6 +249,8 @@ def _dump_services(m: Model) -> dict[str, Any]:
             d["down_below"] = probability_literal(s.down_below)
         if s.priority is not None:
             d["priority"] = s.priority
+        if s.restart is not None:
+            d["restart"] = [_dump_step(st) for st in s.restart.steps]
         out[s.name] = d
     return out
 
@@ -287,6 +294,10 @@ def _dump_shocks(m: Model) -> dict[str, Any]:
             d["mode"] = sh.mode
         if sh.outage is not None:
             d["outage"] = _dump_dist(sh.outage, fixed=True)
+        if sh.per_target:
+            d["per_target"] = True
+        if sh.stagger is not None:
+            d["stagger"] = _dump_dist(sh.stagger, fixed=True)
         out[sh.name] = d
     return out
 

@@ -16,8 +16,8 @@ ComponentSpec comp(const std::string& name) {
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(100);
-  m.procedure.steps.push_back(
-      StepSpec{"repair", Distribution::exponential(1), "", 1.0, 0, "", 0, 0, {}, ""});
+  m.procedure.steps.push_back(StepSpec{
+      "repair", Distribution::exponential(1), "", 1.0, 0, "", 0, 0, {}, "", {}, false, {}});
   c.modes.push_back(m);
   return c;
 }
@@ -95,8 +95,8 @@ TEST_CASE(procedure_errors) {
   p.components[1].modes[0].procedure.steps[0].success = 1.5;
   CHECK_THROWS_WITH(compile(p), "success probability must be in [0, 1]");
   ModelSpec loop = base();
-  StepSpec s{"restore", Distribution::exponential(1), "", 0.5, 2, "B", 0, 0, {}, ""};
-  StepSpec t{"rebuild", Distribution::exponential(1), "", 0.5, 2, "A", 0, 0, {}, ""};
+  StepSpec s{"restore", Distribution::exponential(1), "", 0.5, 2, "B", 0, 0, {}, "", {}, false, {}};
+  StepSpec t{"rebuild", Distribution::exponential(1), "", 0.5, 2, "A", 0, 0, {}, "", {}, false, {}};
   loop.procedures.push_back({"A", {s}});
   loop.procedures.push_back({"B", {t}});
   CHECK_THROWS_WITH(compile(loop), "escalation loop with no bound: A -> B -> A");

@@ -20,8 +20,19 @@ ComponentSpec comp(const std::string& name, std::string crew = "") {
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(100.0);
-  m.procedure.steps.push_back(StepSpec{
-      "repair", Distribution::exponential(2.0), std::move(crew), 1.0, 0, "", 0, 0, {}, ""});
+  m.procedure.steps.push_back(StepSpec{"repair",
+                                       Distribution::exponential(2.0),
+                                       std::move(crew),
+                                       1.0,
+                                       0,
+                                       "",
+                                       0,
+                                       0,
+                                       {},
+                                       "",
+                                       {},
+                                       false,
+                                       {}});
   c.modes.push_back(m);
   return c;
 }

@@ -23,7 +23,7 @@ ComponentSpec comp(const std::string& name, Distribution ttf, std::vector<StepSp
   return c;
 }
 StepSpec step(Distribution d, std::string crew = "") {
-  return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0, {}, ""};
+  return StepSpec{"repair", d, std::move(crew), 1.0, 0, "", 0, 0, {}, "", {}, false, {}};
 }
 
 RunResults run1(const ModelSpec& spec, double horizon, int threads = 1, std::uint64_t reps = 1) {
@@ -114,7 +114,8 @@ TEST_CASE(multi_step_procedure_and_inspection) {
   // Hidden failure at age 5, inspections every 4 h: found at 8, then 1 h to detect... a
   // two-step procedure: inspect-wait + 1 h, then 2 h repair. Down 5 -> 11.
   ModelSpec s;
-  StepSpec insp{"detect", Distribution::deterministic(1), "", 1.0, 0, "", 4.0, 0.0, {}, ""};
+  StepSpec insp{
+      "detect", Distribution::deterministic(1), "", 1.0, 0, "", 4.0, 0.0, {}, "", {}, false, {}};
   s.components.push_back(
       comp("a", Distribution::deterministic(5), {insp, step(Distribution::deterministic(2))}));
   auto r = run1(s, 12.0);

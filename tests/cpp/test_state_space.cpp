@@ -19,8 +19,19 @@ ComponentSpec comp(const std::string& name, double mttf, double mttr, std::strin
   c.name = name;
   FailureModeSpec m;
   m.ttf = Distribution::exponential(mttf);
-  m.procedure.steps.push_back(StepSpec{
-      "repair", Distribution::exponential(mttr), std::move(crew), 1.0, 0, "", 0, 0, {}, ""});
+  m.procedure.steps.push_back(StepSpec{"repair",
+                                       Distribution::exponential(mttr),
+                                       std::move(crew),
+                                       1.0,
+                                       0,
+                                       "",
+                                       0,
+                                       0,
+                                       {},
+                                       "",
+                                       {},
+                                       false,
+                                       {}});
   c.modes.push_back(m);
   return c;
 }

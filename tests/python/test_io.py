@@ -124,6 +124,22 @@ def every_feature() -> rs.Model:
     m.service("chain", rs.k_of_n(3, "v1", "v2", "v3", "v4", load_sharing=0.5), availability=0.999)
     m.service("trading", rs.all_of("gateways", rs.any_of("database", rs.all_of("chain", "api-1"))), availability=0.9995, rto="1h", rpo=0)
     m.service("front", rs.all_of("trading", "router"))
+    # Issue 14: step requirements with a fallback, a service restart, per-target shock outages.
+    m.component("monitor", mttf="500h", mttr="2h")
+    m.component(
+        "vault",
+        failure=rs.Exponential("1y"),
+        repair=[
+            rs.Step("detect", "1m", requires="monitor", fallback=rs.Exponential("30m")),
+            rs.Step("restore", "2h", crew="oncall", requires=rs.any_of("db-a", rs.k_of_n(2, "v1", "v2", "v3"))),
+        ],
+    )
+    m.service(
+        "chain-restarted",
+        rs.k_of_n(3, "v1", "v2", "v3", "v4"),
+        restart=[rs.Step("coordinate", rs.Exponential("30m")), rs.Step("replay", "20m")],
+    )
+    m.shock("region-us", every="3y", targets={"region": "us-1"}, outage=rs.Uniform("1h", "6h"), per_target=True, stagger="10m")
     m.shock("region-eu", every="2y", targets={"region": "eu-1"}, outage=rs.Uniform("2h", "12h"))
     m.shock("bad-deploy", every=rs.Weibull(1.5, "90d"), targets=["api-1", "api-2"], probability=0.5, mode="failure")
     m.shock("ddos", every="30d", targets="lb", outage="20m")

@@ -140,7 +140,7 @@ def test_every_example_model_is_shipped_and_loads():
 
 
 def test_an_unknown_example_lists_the_known_ones():
-    with pytest.raises(KeyError, match="no example model 'exchnage'; examples: backups, correlated, exchange"):
+    with pytest.raises(KeyError, match="no example model 'exchnage'; examples: backup-store, backups, chain-restart, correlated, exchange"):
         rs.examples.load("exchnage")
     with pytest.raises(KeyError):
         rs.examples.path("../examples/exchange")

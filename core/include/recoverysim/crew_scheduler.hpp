@@ -44,6 +44,12 @@ class CrewScheduler {
   // Crew k's shift ends (`on` false: steps holding its members pause) or begins (waiters start).
   void shift(std::size_t k, bool on, std::vector<CrewAction>& out);
 
+  // Component c's step leaves the queues it waits in (its requirement went down; it keeps no
+  // place). Waiters it blocked may start at the next dispatch.
+  void withdraw(std::uint32_t c);
+  // Starts the waiters at the heads of the crews that changed and can start now.
+  void dispatch(std::vector<CrewAction>& out);
+
   bool holding(std::uint32_t c) const noexcept { return holding_[c] != 0; }
   bool on_shift(std::size_t k) const noexcept { return on_shift_[k] != 0; }
 
@@ -66,8 +72,6 @@ class CrewScheduler {
   void take(std::uint32_t c);
   void give_back(std::uint32_t c);
   void pause(std::uint32_t c, std::vector<CrewAction>& out);
-  // Starts the waiters at the heads of the crews in dirty_ that can start now.
-  void dispatch(std::vector<CrewAction>& out);
 
   const CompiledModel& m_;
   std::vector<std::int32_t> idle_;      // per crew: members free right now

@@ -17,6 +17,8 @@ namespace recoverysim {
 // ---------------------------------------------------------------------------------------------
 // Specification (what a user describes)
 
+struct RequirementSpec;
+
 struct StepSpec {
   std::string name = "repair";  // detect, diagnose, failover, restore, repair, verify, ...
   Distribution duration;
@@ -29,6 +31,12 @@ struct StepSpec {
   // Crew members held together, beyond `crew` (one member): (crew name, members). Issue 14.
   std::vector<std::pair<std::string, int>> crews;
   std::string spare;  // spare pool the step takes one spare from before its crew; empty: none
+  // Step requirements (issue 14, step_dependencies.cpp): at most one requirement that must hold
+  // for the step to run; empty: none. With a fallback the step never waits: it runs for
+  // `fallback` instead of `duration` when the requirement is down as the step is reached.
+  std::vector<RequirementSpec> requirement;
+  bool has_fallback = false;
+  Distribution fallback;
 };
 
 struct ProcedureSpec {
@@ -74,6 +82,11 @@ struct ShockSpec {
   bool hold = false;
   std::string mode;     // trigger effect: failure mode of each target (first mode if empty)
   Distribution outage;  // hold effect
+  // Per-target hold outages (issue 14, shock_outages.cpp): each hit target draws its own
+  // `outage` (per_target), and/or is released a drawn `stagger` after its outage ends.
+  bool per_target = false;
+  bool has_stagger = false;
+  Distribution stagger;
 };
 
 // Planned windows: at offset + k * every each target, if up, goes down on purpose for
@@ -170,6 +183,10 @@ struct ServiceSpec {
   double down_below = 0;      // share of demand served below which it is down (0: nothing served)
   bool has_priority = false;  // crew priority inherited by components beneath without their own
   int priority = 0;
+  // Restart procedure (issue 14, step_dependencies.cpp): once down, the service stays down
+  // until its requirement holds again and these steps (name and duration) have run; a failure
+  // of the requirement during them abandons the restart. Empty: none.
+  std::vector<StepSpec> restart;
 };
 
 // Incident scenarios (game days, stress tests): events forced at given times in every
@@ -213,6 +230,10 @@ struct Step {
   // `crew` above is the crew of a step that needs exactly one member of one crew, else -1.
   std::uint32_t first_need = 0, n_needs = 0;
   std::int32_t spare = -1;  // spare pool index, -1: none
+  // Step requirements (issue 14, step_dependencies.cpp).
+  std::int32_t requirement = -1;  // node that must be up for the step to run, -1: none
+  bool has_fallback = false;      // runs for `fallback` instead of waiting for the requirement
+  Distribution fallback;
 };
 
 struct CrewNeed {
@@ -272,6 +293,9 @@ struct Shock {
   double probability;
   bool hold;
   Distribution outage;
+  bool per_target = false;
+  bool has_stagger = false;
+  Distribution stagger;
 };
 
 struct ForcedEvent {
@@ -334,6 +358,8 @@ struct Service {
   double rto;          // 0: none
   double rpo;
   bool has_rpo;
+  std::uint32_t restart_first = 0;  // its restart steps: restart_steps[first .. first + n)
+  std::uint32_t restart_n = 0;      // 0: no restart procedure
 };
 
 class CompiledModel {
@@ -392,6 +418,13 @@ class CompiledModel {
   bool has_standby = false;
   bool has_data = false;
   CostModel costs;  // money (cost.hpp); costs.any false: the engine never prices anything
+  // Step requirements (step_dependencies.cpp): whether any step has one, and per node whether
+  // some step's requirement is that node (its flips pause and resume steps).
+  bool has_step_requirements = false;
+  bool has_restarts = false;        // some service has a restart procedure
+  std::vector<Step> restart_steps;  // the services' restart steps (duration and phase only)
+  std::vector<std::uint8_t> node_watched;
+  std::uint32_t phase_dependency_wait = 0;  // valid only with step requirements
   // The spec it was compiled from: compiling it again gives the same model (pickling).
   std::shared_ptr<const ModelSpec> spec;
 };

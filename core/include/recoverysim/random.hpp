@@ -23,6 +23,7 @@ enum class StreamKind : std::uint64_t {
   sample = 7,      // Distribution.sample() from Python
   importance = 8,  // rare-event cycles (importance sampling on the Markov chain)
   scenario = 9,    // forced shock of an incident scenario: hits and outage duration
+  restart = 10,    // service: durations of its restart procedure's steps
   spare = 11,      // spare pool: restock and emergency lead times
 };
 

@@ -12,6 +12,7 @@
 #include "recoverysim/model.hpp"
 #include "recoverysim/random.hpp"
 #include "recoverysim/replication_state.hpp"
+#include "recoverysim/step_dependencies.hpp"
 
 namespace recoverysim {
 
@@ -169,18 +170,24 @@ class Replicator {
   void shock_hits(std::uint32_t k, double t, Stream& st, bool every_target);
   void forced_event(std::uint32_t i, double t);
   void hold(std::uint32_t c, double t, std::int32_t cause);
+  void per_target_ends(std::uint32_t k, double t, Stream& st, std::uint32_t slot);
   void release(std::uint32_t c, double t);
   void went_up(std::uint32_t c, double t);
   void back_in_service(std::uint32_t c, double t);
   void start_procedure(std::uint32_t c, std::int32_t proc, double t);
   void begin_step(std::uint32_t c, double t);
+  // A step acquires, in this order (docs/semantics.md, "Acquisition order"): its requirement
+  // (acquire_crew, step_dependencies.cpp), a spare, then its crew members (request_crew).
   void acquire_crew(std::uint32_t c, double t);
+  void request_crew(std::uint32_t c, double t);
   void start_work(std::uint32_t c, double t);
   void end_step(std::uint32_t c, double t);
   // crews, calendars and spares (issue 14; core/src/recovery_resources.cpp)
   void release_crews(std::uint32_t c, double t);
   void run_crew_actions(double t);
-  void pause_work(std::uint32_t c, double t);
+  // The one pause of a running step (preempted, shift end, requirement down): its end is
+  // cancelled, remaining_ keeps the work left, the step enters `phase` (crew or dependency wait).
+  void pause_work(std::uint32_t c, double t, std::uint32_t phase);
   void crew_shift(std::uint32_t k, std::uint32_t boundary, double t);
   void schedule_shift(std::uint32_t k, std::uint32_t boundary, double week, double t);
   bool take_spare(std::uint32_t c, double t);
@@ -189,6 +196,19 @@ class Replicator {
   void reset_resources();
   void close_resources(double horizon);
   void recovered(std::uint32_t c, double t);
+  // step requirements (step_dependencies.cpp)
+  bool node_up(std::uint32_t node) const noexcept {
+    return node < nc() ? comp_.up[node] != 0 : gates_.up[node - nc()] != 0;
+  }
+  bool dependency_ready(std::uint32_t c, double t);
+  void requirement_changed(std::uint32_t node, bool up, double t);
+  void leave_queues(std::uint32_t c);
+  // service restart procedures (step_dependencies.cpp)
+  void restart_requirement(std::uint32_t g, bool up, double t, std::int32_t cause,
+                           std::uint32_t blame);
+  void restart_next(std::uint32_t s, double t);
+  void restart_step_end(std::uint32_t s, double t);
+  void freeze_outage(std::uint32_t s, double t);
   // data protection
   double recovery_point(std::uint32_t c, double t);
   void data_loss(std::uint32_t c, std::int32_t mode, double t);
@@ -230,11 +250,14 @@ class Replicator {
   GateState gates_;
   StandbyState standby_;
   CrewScheduler crews_;
-  std::vector<CrewAction> crew_actions_;   // what the last scheduler call decided
+  std::vector<CrewAction> crew_actions_;  // what the last scheduler call decided
+  // The one remaining-time store of paused steps, whatever paused them (crews or requirements).
   std::vector<double> work_end_;           // per component: when its step in progress ends
   std::vector<double> remaining_;          // per component: work left of a paused step, else -1
   std::vector<std::uint32_t> shift_week_;  // per crew: week of its next calendar boundary
   SpareState spares_;
+  DependencyState deps_;   // step requirements (step_dependencies.cpp)
+  RestartState restarts_;  // service restart procedures (step_dependencies.cpp)
   PhaseLedger phases_;
   OpenOutages outages_;
   CapacityLedger capacity_;

@@ -51,14 +51,25 @@ class StateSpace {
   std::vector<double> service_weights(const State& s) const;
 
  private:
+  // Where a failed component is in its step. Models without step requirements use only the
+  // first two (the code's radix is 2, as before they existed).
+  enum Status : std::uint32_t {
+    kQueued = 0,    // waits in its crew's queue
+    kServing = 1,   // holds its crew unit (or needs none): the step runs
+    kDepWait = 2,   // step requirements: its requirement is down (dependency_wait)
+    kFallback = 3,  // step requirements: runs for its fallback duration
+  };
   struct Where {
     std::uint32_t mode;  // local mode index
     std::uint32_t step;
-    bool in_service;  // holds its crew unit (or needs none); else waits in the crew's queue
+    std::uint32_t status;
+    bool in_service() const noexcept { return status == kServing || status == kFallback; }
   };
   void check() const;
   Where decode(std::uint16_t code) const noexcept;
-  std::uint16_t encode(std::uint32_t mode, std::uint32_t step, bool in_service) const noexcept;
+  std::uint16_t encode(std::uint32_t mode, std::uint32_t step, std::uint32_t status) const noexcept;
+  void settle(State& s) const;           // step requirements: pause, resume (state_space.cpp)
+  void settle_restarts(State& s) const;  // service restarts: begin, abandon
   const Step& step_of(std::size_t c, std::uint32_t mode, std::uint32_t step) const noexcept;
   std::uint32_t n_steps(std::size_t c, std::uint32_t mode) const noexcept;
   int busy(const State& s, std::int32_t crew) const noexcept;
@@ -66,6 +77,8 @@ class StateSpace {
   void enqueue(State& s, std::int32_t crew, std::size_t c, bool front) const noexcept;
   void release(State& s, std::int32_t crew) const;
   void enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
+  void join_crew(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
+  void leave_queue(State& s, std::int32_t crew, std::size_t c) const noexcept;
   std::size_t sb_slot(std::size_t g) const noexcept;
   std::vector<std::uint8_t> eval_nodes(const State& s) const;
   double rate_factor(const State& s, std::size_t c, const std::vector<std::uint8_t>& nodes) const;
@@ -73,10 +86,15 @@ class StateSpace {
   bool corrupted(const State& s, std::size_t g) const noexcept;
 
   const CompiledModel& m_;
-  std::size_t nc_ = 0;                // components
-  std::size_t max_steps_ = 1;         // longest procedure: the radix of a component's code
-  std::size_t crew_base_ = 0;         // offset of the first crew queue in a state
-  std::size_t sb_base_ = 0;           // offset of the first standby pair in a state
+  std::size_t nc_ = 0;            // components
+  std::size_t max_steps_ = 1;     // longest procedure: the radix of a component's code
+  std::uint32_t radix_ = 2;       // statuses per step: 4 with step requirements
+  std::size_t crew_base_ = 0;     // offset of the first crew queue in a state
+  std::size_t sb_base_ = 0;       // offset of the first standby pair in a state
+  std::size_t restart_base_ = 0;  // offset of the restart words (one per restarting service)
+  // Per service: its restart word's offset, or 0 (no restart). Word: 0 serving, 1 waiting for
+  // its requirement, 2 + i running restart step i.
+  std::vector<std::size_t> restart_slot_;
   std::size_t size_ = 0;              // words per state
   std::vector<std::size_t> standby_;  // gate index of each standby group, in gate order
 };
