@@ -29,6 +29,9 @@ StateSpace::StateSpace(const CompiledModel& m) : m_(m) {
       max_steps_ = std::max<std::size_t>(max_steps_, p.n_steps);
     }
   if (m_.has_step_requirements) radix_ = 4;
+  bool spares = false;
+  for (const auto& st : m_.steps) spares |= st.spare >= 0;
+  if (spares) radix_ = 5;
   crew_base_ = nc_;
   sb_base_ = crew_base_ + m_.crew_sizes.size() * nc_;
   restart_base_ = sb_base_ + 2 * standby_.size();
@@ -36,12 +39,22 @@ StateSpace::StateSpace(const CompiledModel& m) : m_(m) {
   restart_slot_.assign(m_.services.size(), 0);
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (m_.services[s].restart_n > 0) restart_slot_[s] = size_++;
+  // Spare pools only in models whose steps take spares (the others keep their states).
+  if (spares)
+    for (std::size_t p = 0; p < m_.spares.size(); ++p) {
+      pool_slot_.push_back(size_);
+      size_ += 1 + nc_;
+    }
 }
 
 State StateSpace::initial() const {
   State s0(size_, 0);
   for (std::size_t k = 0; k < m_.crew_sizes.size(); ++k)
     std::fill_n(s0.begin() + static_cast<std::ptrdiff_t>(crew_base_ + k * nc_), nc_, kEmptySlot);
+  for (std::size_t p = 0; p < pool_slot_.size(); ++p) {
+    s0[pool_slot_[p]] = static_cast<std::uint16_t>(m_.spares[p].stock);
+    std::fill_n(s0.begin() + static_cast<std::ptrdiff_t>(pool_slot_[p] + 1), nc_, kEmptySlot);
+  }
   return s0;
 }
 
@@ -80,7 +93,19 @@ void StateSpace::check() const {
         if (!(st.success > 0)) unsupported(sw + ": success probability 0");
         if (st.n_needs > 1 || (st.n_needs == 1 && st.crew < 0))
           unsupported(sw + ": several crew members at once");
-        if (st.spare >= 0) unsupported(sw + ": a spare pool");
+        if (st.spare >= 0) {
+          const SparePool& pool = m_.spares[static_cast<std::size_t>(st.spare)];
+          if (!pool.lead_time.is_exponential())
+            unsupported("spare pool " + q(pool.name) + ": lead time is " +
+                        dist_kind_name(pool.lead_time.kind()) + ", not exponential");
+          if (pool.has_emergency)
+            unsupported("spare pool " + q(pool.name) +
+                        ": emergency orders (their count is not in the chain)");
+          if (st.requirement >= 0)
+            unsupported(sw + ": a step that takes a spare and has a requirement");
+          if (pool.stock >= kEmptySlot)
+            unsupported("spare pool " + q(pool.name) + ": a stock above 65534");
+        }
         if (st.has_fallback && !st.fallback.is_exponential())
           unsupported(sw + ": fallback duration is " + dist_kind_name(st.fallback.kind()) +
                       ", not exponential");
@@ -178,11 +203,23 @@ void StateSpace::release(State& s, std::int32_t crew) const {
   s[next] = encode(w.mode, w.step, kServing);
 }
 
-void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const {
+void StateSpace::enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step,
+                            bool holds_spare) const {
   const Step& st = step_of(c, mode, step);
   if (st.requirement >= 0) {  // first its requirement: settle() queues it (or falls back)
     s[c] = encode(mode, step, kDepWait);
     return;
+  }
+  if (st.spare >= 0 && !holds_spare) {  // then a spare: take one, or wait FIFO for one
+    const std::size_t base = pool_slot_[static_cast<std::size_t>(st.spare)];
+    if (s[base] == 0) {
+      s[c] = encode(mode, step, kSpareWait);
+      std::size_t at = base + 1;
+      while (s[at] != kEmptySlot) ++at;
+      s[at] = static_cast<std::uint16_t>(c);
+      return;
+    }
+    --s[base];  // taken, and reordered at once (outstanding orders: stock - on hand)
   }
   join_crew(s, c, mode, step);
 }
@@ -359,7 +396,7 @@ void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
       State t = s;
       t[c] = encode(w.mode, w.step, kQueued);
       if (st.crew >= 0) release(t, st.crew);
-      enter_step(t, c, w.mode, w.step);
+      enter_step(t, c, w.mode, w.step, true);  // the retry keeps the spare it took
       add(out, mu * (1.0 - st.success), std::move(t));
     }
   }
@@ -372,6 +409,28 @@ void StateSpace::outgoing(const State& s, std::vector<Transition>& out) const {
     State t = s;
     t[slot] = i + 1 < svc.restart_n ? static_cast<std::uint16_t>(s[slot] + 1) : 0;
     add(out, 1.0 / m_.restart_steps[svc.restart_first + i].duration.mean(), std::move(t));
+  }
+  // Spare pools: each outstanding order (initial stock - stock on hand, independent exponential
+  // lead times) arrives; the spare goes to the longest waiting step, which reorders it at once,
+  // else to the shelf.
+  for (std::size_t p = 0; p < pool_slot_.size(); ++p) {
+    const std::size_t base = pool_slot_[p];
+    const SparePool& pool = m_.spares[p];
+    const std::int32_t outstanding = pool.stock - static_cast<std::int32_t>(s[base]);
+    if (outstanding <= 0) continue;
+    State t = s;
+    if (t[base + 1] != kEmptySlot) {
+      const std::size_t c = t[base + 1];
+      std::copy(t.begin() + static_cast<std::ptrdiff_t>(base + 2),
+                t.begin() + static_cast<std::ptrdiff_t>(base + 1 + nc_),
+                t.begin() + static_cast<std::ptrdiff_t>(base + 1));
+      t[base + nc_] = kEmptySlot;
+      const Where w = decode(t[c]);
+      join_crew(t, c, w.mode, w.step);
+    } else {
+      ++t[base];
+    }
+    add(out, outstanding / pool.lead_time.mean(), std::move(t));
   }
   if (m_.has_step_requirements || m_.has_restarts)
     for (auto& tr : out) settle(tr.to);

@@ -273,6 +273,12 @@ def test_two_of_three_repaired_from_a_pool_of_one_matches_the_markov_chain() -> 
             add((d, w, s), (d, w - 1, 0) if w else (d, w, 1), r)
     pi = _steady_state(_generator(rates, len(states)))
     exact = sum(p for (d, _, _), p in zip(states, pi) if d <= 1)
+    # The engine's exact solver (pool stock and FIFO spare queue in its state) gives the same
+    # chain: availability, and outages per hour = flux from d = 1 into d = 2 (2 lambda per state).
+    ex = _quorum_with_spares(1).exact()
+    assert ex.availability("quorum") == pytest.approx(exact, rel=1e-9, abs=1e-12)
+    freq = sum(p * 2 * lam for (d, _, _), p in zip(states, pi) if d == 1)
+    assert ex.failure_frequency("quorum") == pytest.approx(freq, rel=1e-9)
     res = _quorum_with_spares(1).simulate(horizon=HORIZON, replications=8 * REPS, seed=7, progress=False)
     sim, se = _availability(res, "quorum")
     assert abs(sim - exact) < 4 * se, (sim, exact, se)
@@ -282,6 +288,88 @@ def test_two_of_three_repaired_from_a_pool_of_one_matches_the_markov_chain() -> 
     assert abs(out.mean() - out_exact) < 4 * out.std(ddof=1) / np.sqrt(len(out))
     # spare_wait is reported as a phase of the outages.
     assert res.downtime_by_phase("quorum")["spare_wait"] > 0
+
+
+def _two_on_a_pool_of_two() -> rs.Model:
+    m = rs.Model("pool2")
+    m.spare_pool("disk", 2, rs.Exponential(30))
+    m.component("a", failure=rs.Exponential(40), repair=rs.Step("swap", rs.Exponential(3), spare="disk"))
+    m.component("b", failure=rs.Exponential(60), repair=rs.Step("swap", rs.Exponential(5), spare="disk"))
+    m.service("both", rs.k_of_n(2, "a", "b"))
+    m.service("either", rs.k_of_n(1, "a", "b"))
+    return m
+
+
+def test_two_components_sharing_a_pool_of_two_match_the_exact_solver() -> None:
+    """a (MTTF 40 h, swap 3 h) and b (MTTF 60 h, swap 5 h) share a pool of two spares, restock
+    30 h each (independent orders). A component can fail again before the order for its last
+    spare arrives, so both can wait, and the FIFO order of the waiters matters.
+
+    State (x_a, x_b, s, queue): x = 0 up, 1 swapping (spare in hand), 2 waiting for a spare;
+    s spares on the shelf, 2 - s orders outstanding (every spare taken is reordered at once);
+    queue = the waiters in order of arrival. A failure of i takes a spare if s > 0 (x_i = 1,
+    s - 1) else joins the queue (x_i = 2). A swap ends at rate mu_i (x_i = 0). Each outstanding
+    order arrives at rate r: to the first waiter (which swaps and reorders: s stays 0) or to the
+    shelf (s + 1). The chain is built by exploring from (0, 0, 2, ()).
+    """
+    lam = (1 / 40, 1 / 60)
+    mu = (1 / 3, 1 / 5)
+    r = 1 / 30
+
+    def moves(x: tuple[int, int, int, tuple[int, ...]]) -> list[tuple[tuple[int, int, int, tuple[int, ...]], float]]:
+        comp, stock, queue = list(x[:2]), x[2], x[3]
+        out = []
+        for i in range(2):
+            y = comp.copy()
+            if comp[i] == 0:
+                y[i] = 1 if stock else 2
+                out.append(((y[0], y[1], stock - 1 if stock else 0, queue if stock else queue + (i,)), lam[i]))
+            elif comp[i] == 1:
+                y[i] = 0
+                out.append(((y[0], y[1], stock, queue), mu[i]))
+        if stock < 2:
+            if queue:
+                y = comp.copy()
+                y[queue[0]] = 1
+                out.append(((y[0], y[1], 0, queue[1:]), (2 - stock) * r))
+            else:
+                out.append(((comp[0], comp[1], stock + 1, queue), (2 - stock) * r))
+        return out
+
+    start = (0, 0, 2, ())
+    index = {start: 0}
+    todo = [start]
+    rates: dict[tuple[int, int], float] = {}
+    while todo:
+        x = todo.pop()
+        for y, rate in moves(x):
+            if y not in index:
+                index[y] = len(index)
+                todo.append(y)
+            rates[(index[x], index[y])] = rates.get((index[x], index[y]), 0.0) + rate
+    states = sorted(index, key=index.__getitem__)
+    assert any(len(x[3]) == 2 for x in states)  # both waiting, in either order
+    pi = _steady_state(_generator(rates, len(states)))
+    both = sum(p for x, p in zip(states, pi) if x[0] == 0 and x[1] == 0)
+    either = sum(p for x, p in zip(states, pi) if x[0] == 0 or x[1] == 0)
+    ex = _two_on_a_pool_of_two().exact()
+    assert ex.availability("both") == pytest.approx(both, rel=1e-9)
+    assert ex.availability("either") == pytest.approx(either, rel=1e-9)
+    res = _two_on_a_pool_of_two().simulate(horizon=HORIZON, replications=REPS, seed=11, progress=False)
+    for name, exact in (("both", both), ("either", either)):
+        sim, se = _availability(res, name)
+        assert abs(sim - exact) < 4 * se, (name, sim, exact, se)
+
+
+def test_spare_pool_refusals_of_the_exact_solver() -> None:
+    """What the chain does not express is refused, naming the pool or the step."""
+    m = _two_on_a_pool_of_two()
+    m.spares["disk"] = rs.SparePool("disk", 2, rs.Exponential(30), emergency=rs.Exponential(2))
+    with pytest.raises(ValueError, match="spare pool 'disk': emergency orders"):
+        m.exact()
+    m.spares["disk"] = rs.SparePool("disk", 2, rs.Gamma.from_mean_std(30, 10))
+    with pytest.raises(ValueError, match="spare pool 'disk': lead time is Gamma, not exponential"):
+        m.exact()
 
 
 def test_spare_stockouts_and_emergency_orders_hand_counted() -> None:
@@ -401,5 +489,3 @@ def test_exact_solver_refuses_what_its_chain_cannot_express() -> None:
     m.crews["custodians"] = rs.Crew("custodians", 2, preemptive=True)
     with pytest.raises(ValueError, match="preemptive crew 'custodians' of more than one member"):
         m.exact()
-    with pytest.raises(ValueError, match="spare pool"):
-        _quorum_with_spares(1).exact()

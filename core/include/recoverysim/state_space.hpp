@@ -14,7 +14,9 @@ namespace recoverysim {
 
 // One state of the chain. Layout: one code per component (0 up; else the failure mode, step and
 // whether it holds its crew unit or waits for one), then one FIFO queue per crew (component ids,
-// kEmptySlot-padded), then (active member, no-spare flag) per standby group.
+// kEmptySlot-padded), then (active member, no-spare flag) per standby group, then one word per
+// restarting service, then (stock on hand, FIFO queue of waiters) per spare pool when steps take
+// spares.
 using State = std::vector<std::uint16_t>;
 
 // For state maps; FNV-1a over the words (random.hpp), the same hash that names streams.
@@ -31,7 +33,8 @@ struct Transition {
 
 // The chain of an exponential model: crews with queues by priority (FIFO within one; preemptive-
 // resume for a preemptive crew of one member), k-of-n, load sharing, standby with
-// instant switchover. Read-only once built; cheap to construct (nothing is enumerated).
+// instant switchover, spare pools with exponential restock (no emergency orders). Read-only once
+// built; cheap to construct (nothing is enumerated).
 class StateSpace {
  public:
   static constexpr std::uint16_t kEmptySlot = 0xFFFF;
@@ -54,10 +57,11 @@ class StateSpace {
   // Where a failed component is in its step. Models without step requirements use only the
   // first two (the code's radix is 2, as before they existed).
   enum Status : std::uint32_t {
-    kQueued = 0,    // waits in its crew's queue
-    kServing = 1,   // holds its crew unit (or needs none): the step runs
-    kDepWait = 2,   // step requirements: its requirement is down (dependency_wait)
-    kFallback = 3,  // step requirements: runs for its fallback duration
+    kQueued = 0,     // waits in its crew's queue
+    kServing = 1,    // holds its crew unit (or needs none): the step runs
+    kDepWait = 2,    // step requirements: its requirement is down (dependency_wait)
+    kFallback = 3,   // step requirements: runs for its fallback duration
+    kSpareWait = 4,  // spare pools: waits in its pool's FIFO queue (spare_wait)
   };
   struct Where {
     std::uint32_t mode;  // local mode index
@@ -76,7 +80,8 @@ class StateSpace {
   std::int32_t priority(const State& s, std::size_t c) const noexcept;
   void enqueue(State& s, std::int32_t crew, std::size_t c, bool front) const noexcept;
   void release(State& s, std::int32_t crew) const;
-  void enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
+  void enter_step(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step,
+                  bool holds_spare = false) const;
   void join_crew(State& s, std::size_t c, std::uint32_t mode, std::uint32_t step) const;
   void leave_queue(State& s, std::int32_t crew, std::size_t c) const noexcept;
   std::size_t sb_slot(std::size_t g) const noexcept;
@@ -88,13 +93,16 @@ class StateSpace {
   const CompiledModel& m_;
   std::size_t nc_ = 0;            // components
   std::size_t max_steps_ = 1;     // longest procedure: the radix of a component's code
-  std::uint32_t radix_ = 2;       // statuses per step: 4 with step requirements
+  std::uint32_t radix_ = 2;       // statuses per step: 4 with step requirements, 5 with spares
   std::size_t crew_base_ = 0;     // offset of the first crew queue in a state
   std::size_t sb_base_ = 0;       // offset of the first standby pair in a state
   std::size_t restart_base_ = 0;  // offset of the restart words (one per restarting service)
   // Per service: its restart word's offset, or 0 (no restart). Word: 0 serving, 1 waiting for
   // its requirement, 2 + i running restart step i.
   std::vector<std::size_t> restart_slot_;
+  // Per spare pool (only when a step takes spares): the offset of its stock on hand, followed by
+  // its FIFO queue of waiting components (kEmptySlot-padded). Outstanding orders = stock - on hand.
+  std::vector<std::size_t> pool_slot_;
   std::size_t size_ = 0;              // words per state
   std::vector<std::size_t> standby_;  // gate index of each standby group, in gate order
 };
