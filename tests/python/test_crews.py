@@ -370,6 +370,12 @@ def test_spare_pool_refusals_of_the_exact_solver() -> None:
     m.spares["disk"] = rs.SparePool("disk", 2, rs.Gamma.from_mean_std(30, 10))
     with pytest.raises(ValueError, match="spare pool 'disk': lead time is Gamma, not exponential"):
         m.exact()
+    m = _two_on_a_pool_of_two()
+    m.components["a"] = rs.Component(
+        "a", [rs.FailureMode("f", rs.Exponential(40), rs.Step("swap", rs.Exponential(3), spare="disk", requires="b"))]
+    )
+    with pytest.raises(ValueError, match="component 'a'.*step 1: a step that takes a spare and has a requirement"):
+        m.exact()
 
 
 def test_spare_stockouts_and_emergency_orders_hand_counted() -> None:
