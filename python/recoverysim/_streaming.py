@@ -56,6 +56,47 @@ _CROSS = (
 _POSITIVE = ("service_rto_breaches", "service_rpo_breaches", "service_downtime", "service_outages", "service_data_lost")
 
 
+CELL_TABLES = ("service_cause_downtime", "service_phase_downtime", "service_cause_cost")
+
+
+def cell_width(raw: _core.RunResults, key: str) -> int:
+    """Number of keys (causes or phases) of a sparse engine table."""
+    return int(raw.n_phases if key == "service_phase_downtime" else raw.n_causes)
+
+
+def cell_sums(services: np.ndarray, keys: np.ndarray, values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the entries of a sparse table by cell: (sorted cell codes ``service * width + key``, sums).
+
+    Each cell's entries are added in the order given (replication order): bitwise the column sum
+    of the dense (replications, services, keys) array the table stands for.
+    """
+    codes = services.astype(np.int64) * width + keys.astype(np.int64)
+    cells, inverse = np.unique(codes, return_inverse=True)
+    sums = np.zeros(cells.size)
+    np.add.at(sums, inverse, values)
+    return cells, sums
+
+
+def cell_means(cells: np.ndarray, sums: np.ndarray, n: int, width: int, rows: list[int], total: bool = False) -> np.ndarray:
+    """Means over ``n`` replications of the service ``rows`` of a summed sparse table.
+
+    Shape ``(len(rows), width)``, or ``(width,)`` summed over the rows (in row order) if ``total``.
+    """
+    service, key = np.divmod(cells, width)
+    pos = {r: j for j, r in enumerate(rows)}
+    keep = np.isin(service, rows)
+    service, key, means = service[keep], key[keep], sums[keep] / max(n, 1)
+    if total:
+        out = np.zeros(width)
+        order = np.lexsort((np.array([pos[int(s)] for s in service], dtype=np.int64), key))
+        np.add.at(out, key[order], means[order])
+        return out
+    out = np.zeros((len(rows), width))
+    if service.size:
+        out[[pos[int(s)] for s in service], key] = means
+    return out
+
+
 class Aggregate:
     """Sums over replications of every per-replication array of the engine."""
 
@@ -68,6 +109,8 @@ class Aggregate:
         self.cross: dict[tuple[str, str], np.ndarray] = {}
         self.positive: dict[str, np.ndarray] = {}
         self.sla_met = np.zeros(len(sla_targets), dtype=np.int64)
+        # Sparse tables (downtime and cost by cause, downtime by phase): sorted cell codes and sums.
+        self.cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.downtime_hist: np.ndarray | None = None
         self.kept: _core.RunResults | None = None  # outage histogram and records of the blocks so far
         # Cost per replication of each service and (last column) of all services together: sums,
@@ -108,7 +151,21 @@ class Aggregate:
             h[s] = np.histogram(np.minimum(d[:, s], DOWNTIME_EDGES[-1] * 0.999), bins=DOWNTIME_EDGES)[0]
         self.downtime_hist = h if self.downtime_hist is None else self.downtime_hist + h
         self._add_costs(raw)
+        self._add_cells(raw)
         self.n += d.shape[0]
+
+    def _add_cells(self, raw: _core.RunResults) -> None:
+        for key in CELL_TABLES:
+            c = raw.cells(key)
+            cells, sums = cell_sums(c["service"], c["key"], c["value"], cell_width(raw, key))
+            if key in self.cells:
+                old_cells, old_sums = self.cells[key]
+                union = np.union1d(old_cells, cells)
+                merged = np.zeros(union.size)
+                merged[np.searchsorted(union, old_cells)] = old_sums
+                merged[np.searchsorted(union, cells)] += sums
+                cells, sums = union, merged
+            self.cells[key] = (cells, sums)
 
     def _add_costs(self, raw: _core.RunResults) -> None:
         per = sum(getattr(raw, k).astype(np.float64) for k in COST_KEYS)
