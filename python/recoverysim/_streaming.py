@@ -1,7 +1,9 @@
 """Runs too large to keep per-replication results: stream them through fixed-size aggregates.
 
 Replication i depends only on (seed, i), so a run is cut into blocks of ``BLOCK`` consecutive
-replications aligned on the global index. Each block is simulated (locally or as one chunk on an
+replications aligned on the global index (fewer for a model whose per-replication results would
+make a block larger than ``BLOCK_BYTES``: the block size is a function of the model alone, so the
+aggregates stay the same on every machine). Each block is simulated (locally or as one chunk on an
 executor) and reduced at once into sums, sums of squares, cross sums, indicator counts and fixed
 histograms; blocks are added in block order. Memory is one block plus fixed-size aggregates,
 whatever the number of replications, and the aggregates are identical for any number of threads
@@ -28,7 +30,9 @@ from .stats import Estimate, proportion_interval, ratio_estimate_from_sd, t_quan
 __all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES", "COST_EDGES", "COST_KEYS"]
 
 BLOCK = 65_536
-IN_FLIGHT = 64  # blocks submitted to an executor and not yet reduced
+BLOCK_BYTES = 256 * 2**20  # per-replication results of one block, at most (large models)
+IN_FLIGHT_BYTES = 2**30  # blocks submitted to an executor and not yet reduced, at most...
+IN_FLIGHT = 64  # ...and at most this many
 # Downtime per horizon: [0, 0] then log bins from 1e-6 h to 1e7 h, 40 per decade.
 DOWNTIME_EDGES = np.concatenate(([0.0], 10.0 ** np.linspace(-6, 7, 13 * 40 + 1)))
 
@@ -183,8 +187,16 @@ class Aggregate:
             self.cost_hist += h  # type: ignore[operator]
 
 
-def blocks(replications: int) -> Iterator[tuple[int, int]]:
-    return chunks(replications, BLOCK)
+def block_size(compiled: Any) -> int:
+    """Replications per block: ``BLOCK``, halved until a block's results fit in ``BLOCK_BYTES``."""
+    size = BLOCK
+    while size > 64 and _engine.result_bytes(compiled, size) > BLOCK_BYTES:
+        size //= 2
+    return size
+
+
+def blocks(replications: int, size: int = BLOCK) -> Iterator[tuple[int, int]]:
+    return chunks(replications, size)
 
 
 def run_streaming(
@@ -201,7 +213,9 @@ def run_streaming(
 ) -> Aggregate:
     """Simulate block after block (or on an executor, reducing in block order) into an Aggregate."""
     agg = Aggregate(horizon, sla_targets)
-    todo = blocks(replications)
+    size = block_size(compiled)
+    todo = blocks(replications, size)
+    in_flight = max(2, min(IN_FLIGHT, IN_FLIGHT_BYTES // max(_engine.result_bytes(compiled, size), 1)))
     if executor is None:
         done = 0
         for first, count in todo:
@@ -225,7 +239,7 @@ def run_streaming(
     try:
         for first, count in todo:
             window.append((first, count, executor.submit(run_chunk, compiled, horizon, seed, first, count, threads or 1, keep)))
-            if len(window) >= IN_FLIGHT:
+            if len(window) >= in_flight:
                 f_first, f_count, f = window.popleft()
                 agg.add(f.result())
                 progress(f_first + f_count)
