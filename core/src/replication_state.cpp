@@ -102,12 +102,14 @@ PhaseLedger::PhaseLedger(const CompiledModel& m)
     : n_phases(m.phases.size()),
       current(m.n_nodes()),
       start(m.n_nodes()),
-      spent(m.n_nodes() * m.phases.size()) {}
+      spent(m.n_nodes() * m.phases.size()),
+      entered(m.n_nodes()) {}
 
 void PhaseLedger::reset() {
   std::fill(current.begin(), current.end(), -1);
   std::fill(start.begin(), start.end(), 0.0);
   std::fill(spent.begin(), spent.end(), 0.0);
+  std::fill(entered.begin(), entered.end(), 0);
 }
 
 OpenOutages::OpenOutages(const CompiledModel& m)

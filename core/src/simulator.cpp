@@ -96,7 +96,18 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       restarts_(model),
       phases_(model),
       outages_(model),
-      cost_(model.costs, options.horizon) {}
+      cost_(model.costs, options.horizon) {
+  // Count gates (all, any, k of n) without load sharing or a restart procedure: set_node's
+  // short path.
+  plain_gate_.resize(model.gates.size());
+  for (std::size_t g = 0; g < model.gates.size(); ++g) {
+    const Gate& gate = model.gates[g];
+    const bool restart =
+        gate.service >= 0 && model.services[static_cast<std::size_t>(gate.service)].restart_n > 0;
+    plain_gate_[g] = gate.kind != GateKind::standby && gate.kind != GateKind::weighted &&
+                     !(gate.load_sharing > 0) && !restart;
+  }
+}
 
 void Replicator::reset(std::uint64_t rep) {
   rep_ = rep;
@@ -190,7 +201,7 @@ void Replicator::renew(std::uint32_t c, double t) {
   std::int32_t best_mode = -1;
   for (std::uint32_t i = 0; i < comp.n_modes; ++i) {
     const std::uint32_t m = comp.first_mode + i;
-    const double ttf = m_.modes[m].ttf.sample(streams_.failure[m]);
+    const double ttf = m_.modes[m].ttf.draw(streams_.failure[m]);
     if (ttf < best) {
       best = ttf;
       best_mode = static_cast<std::int32_t>(m);
@@ -389,6 +400,10 @@ void Replicator::begin_step(std::uint32_t c, double t) {
       return;
     }
   }
+  if (st.n_needs == 0 && st.spare < 0 && !m_.has_step_requirements) {
+    start_work(c, t);  // the common step needs nothing: what acquire_crew would come to
+    return;
+  }
   acquire_crew(c, t);
 }
 
@@ -408,7 +423,7 @@ void Replicator::start_work(std::uint32_t c, double t) {
     // A step whose requirement was down as it was reached runs for its fallback duration.
     Stream& rs = streams_.recovery[comp_.active_mode[c]];
     d = m_.has_step_requirements && deps_.fallback[c] ? st.fallback.sample(rs)
-                                                      : st.duration.sample(rs);
+                                                      : st.duration.draw(rs);
   }
   const double when = t + d;
   work_end_[c] = when;
@@ -521,10 +536,9 @@ void Replicator::data_loss(std::uint32_t c, std::int32_t mode, double t) {
 // ---------------------------------------------------------------------------------------------
 // Phases: where the time of an incident goes (detect, crew_wait, restore, switchover, ...).
 
-// The incident of `node` ended: service outages blamed on it keep its breakdown as of now.
-void Replicator::incident_over(std::uint32_t node, double t) {
-  phases_.enter(node, -1, t);
-  if (outages_.blamed_open[node] == 0) return;  // the common case: no open outage is blamed on it
+// The incident of `node` ended while outages blamed on it are open: they keep its breakdown as
+// of now (see incident_over).
+void Replicator::freeze_blamed(std::uint32_t node) {
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
     if (outages_.frozen[s] || outages_.blame[s] != node) continue;
     if (gates_.up[m_.services[s].node - nc()]) continue;  // not in an outage
@@ -547,6 +561,13 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
   for (std::uint32_t i = m_.parent_offset[node]; i < m_.parent_offset[node + 1]; ++i) {
     const std::uint32_t g = m_.parents[i] - nc();
     const Gate& gate = m_.gates[g];
+    if (plain_gate_[g]) {  // a count gate and nothing more: the common case
+      const bool now = (gates_.up_children[g] += up ? 1 : -1) >= gate.k;
+      if (now == static_cast<bool>(gates_.up[g])) continue;
+      gates_.up[g] = now;
+      gate_changed(g, now, t, cause, blame);
+      continue;
+    }
     if (gate.kind == GateKind::standby) {
       standby_member_changed(g, m_.components[node].standby_member, up, t, cause);
       continue;
@@ -806,9 +827,19 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   std::uint64_t events = 0;
   while (!queue_.empty()) {
     const Event e = queue_.take();
-    switch (e.type) {  // lazy cancellation: skip events whose target has moved on
-      case EventType::failure:
-      case EventType::step_end:
+    const EventType type = e.type();
+    // The two events of every incident first, by plain branches; the rest by type.
+    if (type == EventType::failure || type == EventType::step_end) {
+      if (e.gen != comp_.gen[e.target]) continue;  // lazy cancellation
+      ++events;
+      if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
+      if (type == EventType::failure)
+        fail(e.target, e.time, comp_.fail_mode[e.target], comp_.fail_mode[e.target]);
+      else
+        end_step(e.target, e.time);
+      continue;
+    }
+    switch (type) {  // lazy cancellation: skip events whose target has moved on
       case EventType::step_ready:
         if (e.gen != comp_.gen[e.target]) continue;
         break;
@@ -824,13 +855,10 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     }
     ++events;
     if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
-    switch (e.type) {
+    switch (type) {
       case EventType::failure:
-        fail(e.target, e.time, comp_.fail_mode[e.target], comp_.fail_mode[e.target]);
-        break;
       case EventType::step_end:
-        end_step(e.target, e.time);
-        break;
+        break;  // handled above
       case EventType::step_ready:
         acquire_crew(e.target, e.time);
         break;

@@ -39,9 +39,9 @@ TEST_CASE(interleaved_push_pop_keeps_order) {
   for (int i = 0; i < 100000; ++i) {
     const Event e = q.pop();
     CHECK(e.time >= now);
-    if (e.time == now) CHECK(e.seq > last_seq);
+    if (e.time == now) CHECK(e.seq() > last_seq);
     now = e.time;
-    last_seq = e.seq;
+    last_seq = e.seq();
     q.push(now + (i % 7 == 0 ? 0.0 : s.uniform()), 0, 0, EventType::failure);
   }
 }
@@ -52,7 +52,7 @@ TEST_CASE(clear_resets_sequence) {
   q.clear();
   CHECK(q.empty());
   q.push(2.0, 1, 0, EventType::failure);
-  CHECK(q.pop().seq == 0);
+  CHECK(q.pop().seq() == 0);
 }
 
 TEST_MAIN()

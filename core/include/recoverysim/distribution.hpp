@@ -46,6 +46,10 @@ class Distribution {
   Distribution() : Distribution(deterministic(0.0)) {}
 
   double sample(Stream& s) const;
+  // sample() for the event loop: the exponential (most draws) inline, other kinds through it.
+  double draw(Stream& s) const {
+    return kind_ == DistKind::exponential ? -p_[0] * dm::log(s.uniform_pos()) : sample(s);
+  }
   double mean() const;
   double variance() const;
   double cdf(double x) const;

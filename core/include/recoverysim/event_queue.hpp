@@ -31,12 +31,16 @@ enum class EventType : std::uint8_t {
   restart_step,      // a step of a service's restart procedure ends (target: service)
 };
 
+// 24 bytes: the type rides in the low byte of the sequence word (sequence numbers are unique, so
+// ordering by the word orders by the sequence number).
 struct Event {
   double time;
-  std::uint64_t seq;
+  std::uint64_t seq_type;  // seq << 8 | type
   std::uint32_t target;
   std::uint32_t gen;
-  EventType type;
+
+  std::uint64_t seq() const noexcept { return seq_type >> 8; }
+  EventType type() const noexcept { return static_cast<EventType>(seq_type & 0xFF); }
 };
 
 class EventQueue {
@@ -50,7 +54,7 @@ class EventQueue {
   std::size_t size() const noexcept { return heap_.size() - static_cast<std::size_t>(taken_); }
 
   void push(double time, std::uint32_t target, std::uint32_t gen, EventType type) {
-    const Event e{time, next_seq_++, target, gen, type};
+    const Event e{time, (next_seq_++ << 8) | static_cast<std::uint64_t>(type), target, gen};
     if (taken_) {  // reuse the root slot of the event being handled
       taken_ = false;
       sift_down(e);
@@ -76,12 +80,13 @@ class EventQueue {
   }
 
  private:
-  // Times are finite and >= 0, so their bit patterns order like the numbers: an integer key
-  // compares without branches on NaN.
-  static bool before(const Event& a, const Event& b) noexcept {
-    const auto ta = std::bit_cast<std::uint64_t>(a.time), tb = std::bit_cast<std::uint64_t>(b.time);
-    return ta < tb || (ta == tb && a.seq < b.seq);
+  // Times are finite and >= 0, so their bit patterns order like the numbers: (time, sequence)
+  // is one 128-bit integer key, compared without branches.
+  __extension__ using Key = unsigned __int128;
+  static Key key(const Event& e) noexcept {
+    return (static_cast<Key>(std::bit_cast<std::uint64_t>(e.time)) << 64) | e.seq_type;
   }
+  static bool before(const Event& a, const Event& b) noexcept { return key(a) < key(b); }
   void remove_root() noexcept {
     const Event last = heap_.back();
     heap_.pop_back();
@@ -97,18 +102,37 @@ class EventQueue {
     }
     heap_[i] = e;
   }
-  // Places e at the root and moves it down to its place.
+  // Places e at the root and moves it down to its place. Where all four children exist (every
+  // level but the last), the smallest is found by a branch-free tournament.
   void sift_down(const Event& e) noexcept {
     const std::size_t n = heap_.size();
+    const Event* h = heap_.data();
+    const Key ke = key(e);
     std::size_t i = 0;
     for (;;) {
       const std::size_t first = 4 * i + 1;
-      if (first >= n) break;
-      std::size_t c = first;
-      const std::size_t last = first + 4 < n ? first + 4 : n;
-      for (std::size_t j = first + 1; j < last; ++j)
-        if (before(heap_[j], heap_[c])) c = j;
-      if (!before(heap_[c], e)) break;
+      std::size_t c;
+      Key kc;
+      if (first + 4 <= n) {
+        const Key k0 = key(h[first]), k1 = key(h[first + 1]), k2 = key(h[first + 2]),
+                  k3 = key(h[first + 3]);
+        const std::size_t a = k1 < k0 ? first + 1 : first, b = k3 < k2 ? first + 3 : first + 2;
+        const Key ka = k1 < k0 ? k1 : k0, kb = k3 < k2 ? k3 : k2;
+        c = kb < ka ? b : a;
+        kc = kb < ka ? kb : ka;
+      } else {
+        if (first >= n) break;
+        c = first;
+        kc = key(h[first]);
+        for (std::size_t j = first + 1; j < n; ++j) {
+          const Key kj = key(h[j]);
+          if (kj < kc) {
+            c = j;
+            kc = kj;
+          }
+        }
+      }
+      if (!(kc < ke)) break;
       heap_[i] = heap_[c];
       i = c;
     }

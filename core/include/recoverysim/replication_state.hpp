@@ -6,6 +6,7 @@
 // queues and pools keep whatever capacity earlier replications gave them.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -170,11 +171,19 @@ struct PhaseLedger {
   std::vector<std::int32_t> current;  // per node: phase of its incident now, -1 none
   std::vector<double> start;          // per node: when the current phase began
   std::vector<double> spent;          // [node * n_phases + p]: time in phase p in this incident
+  // Per node: phases (< 64) entered since its row was last cleared, so that a new incident
+  // clears only those (an incident enters one or two of the model's phases).
+  std::vector<std::uint64_t> entered;
 
   // A new incident of `node`: nothing spent yet, no phase.
   void begin_incident(std::uint32_t node) noexcept {
     double* row = spent.data() + node * n_phases;
-    for (std::size_t p = 0; p < n_phases; ++p) row[p] = 0.0;
+    if (n_phases <= 64) {
+      for (std::uint64_t m = entered[node]; m != 0; m &= m - 1) row[std::countr_zero(m)] = 0.0;
+      entered[node] = 0;
+    } else {
+      for (std::size_t p = 0; p < n_phases; ++p) row[p] = 0.0;
+    }
     current[node] = -1;
   }
   // Closes the current phase of `node` at t and enters `phase` (-1: none).
@@ -183,6 +192,7 @@ struct PhaseLedger {
       spent[node * n_phases + static_cast<std::size_t>(current[node])] += t - start[node];
     current[node] = phase;
     start[node] = t;
+    if (phase >= 0 && phase < 64) entered[node] |= std::uint64_t{1} << phase;
   }
 };
 

@@ -219,8 +219,13 @@ class Replicator {
   // data protection
   double recovery_point(std::uint32_t c, double t);
   void data_loss(std::uint32_t c, std::int32_t mode, double t);
-  // phases of an incident (node = component or standby gate)
-  void incident_over(std::uint32_t node, double t);
+  // phases of an incident (node = component or standby gate): the incident of `node` ended;
+  // service outages blamed on it keep its breakdown as of now.
+  void incident_over(std::uint32_t node, double t) {
+    phases_.enter(node, -1, t);
+    if (outages_.blamed_open[node] != 0) freeze_blamed(node);  // rare: most end outside outages
+  }
+  void freeze_blamed(std::uint32_t node);
   // requirement graph
   void set_node(std::uint32_t node, bool up, double t, std::int32_t cause, std::uint32_t blame);
   void gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause, std::uint32_t blame);
@@ -270,7 +275,8 @@ class Replicator {
   CapacityLedger capacity_;
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
   SlotPool<PendingCascade> cascades_;
-  CostLedger cost_;  // money: used only when m_.costs.any
+  CostLedger cost_;                       // money: used only when m_.costs.any
+  std::vector<std::uint8_t> plain_gate_;  // per gate: a count gate and nothing more
 
   // Output row of the replication in progress.
   RunResults* out_ = nullptr;
