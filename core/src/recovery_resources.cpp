@@ -81,7 +81,7 @@ void Replicator::request_crew(std::uint32_t c, double t) {
   const std::uint32_t step =
       m_.procedures[static_cast<std::size_t>(recovery_.procedure[c])].first_step +
       recovery_.step[c];
-  crews_.request(c, step, m_.modes[static_cast<std::size_t>(comp_.active_mode[c])].priority,
+  crews_.request(c, step, m_.modes[static_cast<std::size_t>(comp_[c].active_mode)].priority,
                  crew_actions_);
   if (!crews_.holding(c)) {
     if (trace_) trace(t, "crew_wait", m_.components[c].name, crew_list(m_, st));
@@ -111,7 +111,7 @@ void Replicator::run_crew_actions(double t) {
 // (step_dependencies.cpp; it released its members; phase dependency_wait). Its end is cancelled
 // and the work left is kept in remaining_ for when it resumes (preemptive-resume).
 void Replicator::pause_work(std::uint32_t c, double t, std::uint32_t phase) {
-  ++comp_.gen[c];
+  ++comp_[c].gen;
   remaining_[c] = std::max(work_end_[c] - t, 0.0);
   // A step with a requirement that the scheduler paused waits for its crew again.
   if (m_.has_step_requirements && deps_.stage[c] == DependencyStage::working)

@@ -46,22 +46,18 @@ void ReplicationStreams::reset(const CompiledModel& m, std::uint64_t seed, std::
   for (std::size_t p = 0; p < m.spares.size(); ++p) spare[p].reset(combine(r, spare_key[p]));
 }
 
-ComponentState::ComponentState(const CompiledModel& m) {
-  const std::size_t n = m.components.size();
-  for (auto* v : {&up, &failed}) v->resize(n);
-  for (auto* v : {&age, &rate, &since, &fail_age, &down_since}) v->resize(n);
-  for (auto* v : {&held, &fail_mode, &active_mode, &services_up_above}) v->resize(n);
-  gen.resize(n);
-}
+ComponentState::ComponentState(const CompiledModel& m) : items(m.components.size()) {}
 
 void ComponentState::reset(const CompiledModel& m) {
-  std::fill(up.begin(), up.end(), 1);
-  std::fill(failed.begin(), failed.end(), 0);
-  std::fill(held.begin(), held.end(), 0);
-  std::fill(gen.begin(), gen.end(), 0);
-  std::fill(down_since.begin(), down_since.end(), 0.0);
-  for (std::size_t c = 0; c < m.components.size(); ++c)
-    services_up_above[c] = static_cast<std::int32_t>(m.sa_offset[c + 1] - m.sa_offset[c]);
+  for (std::size_t c = 0; c < items.size(); ++c) {
+    One& x = items[c];
+    x.up = 1;
+    x.failed = 0;
+    x.held = 0;
+    x.gen = 0;
+    x.down_since = 0.0;
+    x.services_up_above = static_cast<std::int32_t>(m.sa_offset[c + 1] - m.sa_offset[c]);
+  }
 }
 
 RecoveryState::RecoveryState(const CompiledModel& m)

@@ -184,7 +184,7 @@ double Replicator::nominal_rate(std::uint32_t c) const noexcept {
     const Gate& g = m_.gates[comp.load_gate];
     r *= 1.0 + g.load_sharing * (g.n - gates_.up_children[comp.load_gate]);
   }
-  if (!m_.age_when_down && comp_.services_up_above[c] == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c])
+  if (!m_.age_when_down && comp_[c].services_up_above == 0 && m_.sa_offset[c + 1] > m_.sa_offset[c])
     r = 0.0;
   return r;
 }
@@ -207,29 +207,29 @@ void Replicator::renew(std::uint32_t c, double t) {
       best_mode = static_cast<std::int32_t>(m);
     }
   }
-  comp_.age[c] = 0.0;
-  comp_.rate[c] = comp_.up[c] ? nominal_rate(c) : 0.0;
-  comp_.since[c] = t;
-  comp_.fail_age[c] = best;
-  comp_.fail_mode[c] = best_mode;
+  comp_[c].age = 0.0;
+  comp_[c].rate = comp_[c].up ? nominal_rate(c) : 0.0;
+  comp_[c].since = t;
+  comp_[c].fail_age = best;
+  comp_[c].fail_mode = best_mode;
   schedule_failure(c, t);
 }
 
 // The pending failure fires when the age reaches fail_age; age grows at `rate` from `since`.
 void Replicator::schedule_failure(std::uint32_t c, double t) {
-  ++comp_.gen[c];  // cancels the previously scheduled failure
-  if (!(comp_.rate[c] > 0)) return;
-  const double when = t + (comp_.fail_age[c] - comp_.age[c]) / comp_.rate[c];
-  if (when < opt_.horizon) queue_.push(when, c, comp_.gen[c], EventType::failure);
+  ++comp_[c].gen;  // cancels the previously scheduled failure
+  if (!(comp_[c].rate > 0)) return;
+  const double when = t + (comp_[c].fail_age - comp_[c].age) / comp_[c].rate;
+  if (when < opt_.horizon) queue_.push(when, c, comp_[c].gen, EventType::failure);
 }
 
 // A change of ageing rate (dormant spare taking over, load sharing...) reschedules the pending
 // failure from the remaining age.
 void Replicator::set_rate(std::uint32_t c, double rate, double t) {
-  if (!comp_.up[c] || rate == comp_.rate[c]) return;
-  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
-  comp_.since[c] = t;
-  comp_.rate[c] = rate;
+  if (!comp_[c].up || rate == comp_[c].rate) return;
+  comp_[c].age += (t - comp_[c].since) * comp_[c].rate;
+  comp_[c].since = t;
+  comp_[c].rate = rate;
   schedule_failure(c, t);
 }
 
@@ -241,14 +241,14 @@ void Replicator::fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t
   if (trace_)
     trace(t, md.planned ? "maintenance" : "failure", m_.components[c].name,
           cause == mode ? md.name : md.name + " (cause: " + cause_name(cause) + ")");
-  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
-  comp_.rate[c] = 0.0;
-  comp_.since[c] = t;
-  ++comp_.gen[c];  // cancels the pending failure (a shock, cascade or window came first)
-  comp_.up[c] = 0;
-  comp_.failed[c] = 1;
-  comp_.down_since[c] = t;
-  comp_.active_mode[c] = mode;
+  comp_[c].age += (t - comp_[c].since) * comp_[c].rate;
+  comp_[c].rate = 0.0;
+  comp_[c].since = t;
+  ++comp_[c].gen;  // cancels the pending failure (a shock, cascade or window came first)
+  comp_[c].up = 0;
+  comp_[c].failed = 1;
+  comp_[c].down_since = t;
+  comp_[c].active_mode = mode;
   phases_.begin_incident(c);
   if (md.data_loss != DataLoss::none)
     data_loss(c, mode, t);
@@ -291,7 +291,7 @@ void Replicator::forced_event(std::uint32_t i, double t) {
     if (trace_)
       trace(t, "forced", m_.components[f.target].name,
             m_.modes[static_cast<std::size_t>(f.mode)].name);
-    if (comp_.up[f.target]) fail(f.target, t, f.mode, f.mode);
+    if (comp_[f.target].up) fail(f.target, t, f.mode, f.mode);
   }
 }
 
@@ -310,7 +310,7 @@ void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_ta
     if (!every_target && sh.probability < 1.0 && !(st.uniform() < sh.probability)) continue;
     const std::uint32_t c = sh.targets[i];
     if (!sh.hold) {
-      if (comp_.up[c]) fail(c, t, sh.target_modes[i], cause);
+      if (comp_[c].up) fail(c, t, sh.target_modes[i], cause);
       continue;
     }
     held->push_back(c);
@@ -329,16 +329,16 @@ void Replicator::shock_hits(std::uint32_t k, double t, Stream& st, bool every_ta
 
 void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
   if (trace_) trace(t, "hold", m_.components[c].name, cause_name(cause));
-  if (comp_.held[c]++ > 0 || !comp_.up[c]) return;  // already down: the hold only delays its return
+  if (comp_[c].held++ > 0 || !comp_[c].up) return;  // already down: the hold only delays its return
   if (m_.components[c].backup.every > 0)            // no backups run while it is held
     data_.recovery_point[c] = recovery_point(c, t);
-  comp_.age[c] += (t - comp_.since[c]) * comp_.rate[c];
-  comp_.rate[c] = 0.0;
-  comp_.since[c] = t;
-  ++comp_.gen[c];
-  comp_.up[c] = 0;
-  comp_.down_since[c] = t;
-  comp_.active_mode[c] = -1;
+  comp_[c].age += (t - comp_[c].since) * comp_[c].rate;
+  comp_[c].rate = 0.0;
+  comp_[c].since = t;
+  ++comp_[c].gen;
+  comp_[c].up = 0;
+  comp_[c].down_since = t;
+  comp_[c].active_mode = -1;
   phases_.begin_incident(c);
   phases_.enter(c, static_cast<std::int32_t>(m_.phase_shock), t);
   set_node(c, false, t, cause, c);
@@ -346,11 +346,11 @@ void Replicator::hold(std::uint32_t c, double t, std::int32_t cause) {
 
 void Replicator::release(std::uint32_t c, double t) {
   if (trace_) trace(t, "release", m_.components[c].name);
-  if (--comp_.held[c] > 0 || comp_.failed[c]) return;
+  if (--comp_[c].held > 0 || comp_[c].failed) return;
   back_in_service(c, t);
   went_up(c, t);
-  comp_.rate[c] = nominal_rate(c);
-  comp_.since[c] = t;
+  comp_[c].rate = nominal_rate(c);
+  comp_[c].since = t;
   schedule_failure(c, t);  // resumes from the age it had: a hold is not a repair
   set_node(c, true, t, -1, c);
 }
@@ -358,7 +358,7 @@ void Replicator::release(std::uint32_t c, double t) {
 // Data bookkeeping when the component serves again: backups run from now on; after a
 // data-loss incident the restored state is the new baseline (what was lost counts once).
 void Replicator::back_in_service(std::uint32_t c, double t) {
-  const std::int32_t mode = comp_.active_mode[c];
+  const std::int32_t mode = comp_[c].active_mode;
   if (mode >= 0 && m_.modes[static_cast<std::size_t>(mode)].data_loss != DataLoss::none)
     data_.recovery_point[c] = t;
   data_.up_since[c] = t;
@@ -369,11 +369,11 @@ void Replicator::went_up(std::uint32_t c, double t) {
   if (trace_) trace(t, "recovered", m_.components[c].name);
   const std::size_t ci = row_ * out_->n_components + c;
   const bool planned =
-      comp_.active_mode[c] >= 0 && m_.modes[static_cast<std::size_t>(comp_.active_mode[c])].planned;
+      comp_[c].active_mode >= 0 && m_.modes[static_cast<std::size_t>(comp_[c].active_mode)].planned;
   (planned ? out_->component_planned_downtime : out_->component_downtime)[ci] +=
-      t - comp_.down_since[c];
+      t - comp_[c].down_since;
   incident_over(c, t);
-  comp_.up[c] = 1;
+  comp_[c].up = 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ void Replicator::begin_step(std::uint32_t c, double t) {
     if (next > t) {
       if (trace_) trace(t, "inspection_wait", m_.components[c].name, m_.phases[st.kind]);
       phases_.enter(c, static_cast<std::int32_t>(m_.phase_inspection_wait), t);
-      if (next < opt_.horizon) queue_.push(next, c, ++comp_.gen[c], EventType::step_ready);
+      if (next < opt_.horizon) queue_.push(next, c, ++comp_[c].gen, EventType::step_ready);
       return;
     }
   }
@@ -421,20 +421,20 @@ void Replicator::start_work(std::uint32_t c, double t) {
   } else {
     if (trace_) trace(t, "step_start", m_.components[c].name, m_.phases[st.kind]);
     // A step whose requirement was down as it was reached runs for its fallback duration.
-    Stream& rs = streams_.recovery[comp_.active_mode[c]];
+    Stream& rs = streams_.recovery[comp_[c].active_mode];
     d = m_.has_step_requirements && deps_.fallback[c] ? st.fallback.sample(rs)
                                                       : st.duration.draw(rs);
   }
   const double when = t + d;
   work_end_[c] = when;
-  if (when < opt_.horizon) queue_.push(when, c, ++comp_.gen[c], EventType::step_end);
+  if (when < opt_.horizon) queue_.push(when, c, ++comp_[c].gen, EventType::step_end);
 }
 
 void Replicator::end_step(std::uint32_t c, double t) {
   const Step& st = current_step(c);
   if (st.n_needs) release_crews(c, t);
   bool ok = true;
-  if (st.success < 1.0) ok = streams_.recovery[comp_.active_mode[c]].uniform() < st.success;
+  if (st.success < 1.0) ok = streams_.recovery[comp_[c].active_mode].uniform() < st.success;
   if (!ok) {
     if (trace_) trace(t, "step_failed", m_.components[c].name, m_.phases[st.kind]);
     ++recovery_.attempts[c];
@@ -452,9 +452,9 @@ void Replicator::end_step(std::uint32_t c, double t) {
 }
 
 void Replicator::recovered(std::uint32_t c, double t) {
-  comp_.failed[c] = 0;
+  comp_[c].failed = 0;
   recovery_.procedure[c] = -1;
-  if (comp_.held[c] > 0) {  // repaired, but a shock still holds it down: back in service at release
+  if (comp_[c].held > 0) {  // repaired, but a shock still holds it down: back in service at release
     renew(c, t);
     phases_.enter(c, static_cast<std::int32_t>(m_.phase_shock), t);
     return;
@@ -639,14 +639,14 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
   // A corruption of the active member that replicates (data_loss "backup") reached every spare:
   // none can take over, and the group waits for the active member's procedure (its restore).
   const std::uint32_t act = kids[standby_.active[g]];
-  if (standby_.phase[g] == StandbyPhase::detecting && comp_.failed[act] &&
-      comp_.active_mode[act] >= 0 &&
-      m_.modes[static_cast<std::size_t>(comp_.active_mode[act])].data_loss ==
+  if (standby_.phase[g] == StandbyPhase::detecting && comp_[act].failed &&
+      comp_[act].active_mode >= 0 &&
+      m_.modes[static_cast<std::size_t>(comp_[act].active_mode)].data_loss ==
           DataLoss::backup_only) {
     if (trace_)
       trace(t, "spares_unusable", gate_name(g),
             "corruption of " + m_.components[act].name + " (" +
-                m_.modes[static_cast<std::size_t>(comp_.active_mode[act])].name +
+                m_.modes[static_cast<std::size_t>(comp_[act].active_mode)].name +
                 ") replicated to the spares: waits for its restore");
     standby_.corrupted(g);
     phases_.enter(gnode, static_cast<std::int32_t>(m_.phase_no_spare), t);
@@ -655,7 +655,7 @@ void Replicator::standby_detected(std::uint32_t g, double t) {
   std::int32_t target = -1;
   for (std::int32_t k = 1; k < n && target < 0; ++k) {
     const std::int32_t j = (standby_.active[g] + k) % n;
-    if (comp_.up[kids[j]]) target = j;
+    if (comp_[kids[j]].up) target = j;
   }
   if (target < 0) {
     if (trace_) trace(t, "no_spare", gate_name(g));
@@ -707,8 +707,8 @@ void Replicator::service_changed(std::int32_t s, bool up, double t, std::int32_t
     // Components beneath stop ageing while every service above them is down.
     for (std::uint32_t i = m_.cb_offset[si]; i < m_.cb_offset[si + 1]; ++i) {
       const std::uint32_t c = m_.components_below[i];
-      comp_.services_up_above[c] += up ? 1 : -1;
-      if (comp_.services_up_above[c] == (up ? 1 : 0)) set_rate(c, nominal_rate(c), t);
+      comp_[c].services_up_above += up ? 1 : -1;
+      if (comp_[c].services_up_above == (up ? 1 : 0)) set_rate(c, nominal_rate(c), t);
     }
   }
   if (up) {
@@ -830,18 +830,18 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
     const EventType type = e.type();
     // The two events of every incident first, by plain branches; the rest by type.
     if (type == EventType::failure || type == EventType::step_end) {
-      if (e.gen != comp_.gen[e.target]) continue;  // lazy cancellation
+      if (e.gen != comp_[e.target].gen) continue;  // lazy cancellation
       ++events;
       if ((events & 0xFFF) == 0 && stop && stop->load(std::memory_order_relaxed)) return false;
       if (type == EventType::failure)
-        fail(e.target, e.time, comp_.fail_mode[e.target], comp_.fail_mode[e.target]);
+        fail(e.target, e.time, comp_[e.target].fail_mode, comp_[e.target].fail_mode);
       else
         end_step(e.target, e.time);
       continue;
     }
     switch (type) {  // lazy cancellation: skip events whose target has moved on
       case EventType::step_ready:
-        if (e.gen != comp_.gen[e.target]) continue;
+        if (e.gen != comp_[e.target].gen) continue;
         break;
       case EventType::standby_detected:
       case EventType::standby_switched:
@@ -880,7 +880,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         const PendingCascade pc = cascades_.items[e.target];
         cascades_.release(e.target);
         if (trace_) trace(e.time, "cascade", m_.components[pc.target].name, cause_name(pc.cause));
-        if (comp_.up[pc.target]) fail(pc.target, e.time, pc.mode, pc.cause);
+        if (comp_[pc.target].up) fail(pc.target, e.time, pc.mode, pc.cause);
         break;
       }
       case EventType::forced:
@@ -899,7 +899,7 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         const MaintenanceWindow& w = m_.maintenance[e.target];
         const double next = e.time + w.every;
         if (next < opt_.horizon) queue_.push(next, e.target, 0, EventType::maintenance);
-        if (comp_.up[w.component]) fail(w.component, e.time, w.mode, w.mode);  // skipped if down
+        if (comp_[w.component].up) fail(w.component, e.time, w.mode, w.mode);  // skipped if down
         break;
       }
     }
@@ -908,11 +908,11 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   // outage-duration histogram).
   const double h = opt_.horizon;
   for (std::uint32_t c = 0; c < nc(); ++c) {
-    if (comp_.up[c]) continue;
-    const bool planned = comp_.active_mode[c] >= 0 && comp_.failed[c] &&
-                         m_.modes[static_cast<std::size_t>(comp_.active_mode[c])].planned;
+    if (comp_[c].up) continue;
+    const bool planned = comp_[c].active_mode >= 0 && comp_[c].failed &&
+                         m_.modes[static_cast<std::size_t>(comp_[c].active_mode)].planned;
     (planned ? out.component_planned_downtime
-             : out.component_downtime)[row_ * out.n_components + c] += h - comp_.down_since[c];
+             : out.component_downtime)[row_ * out.n_components + c] += h - comp_[c].down_since;
   }
   for (std::size_t s = 0; s < m_.services.size(); ++s)
     if (!gates_.up[m_.services[s].node - nc()]) close_outage(static_cast<std::int32_t>(s), h, true);

@@ -59,23 +59,23 @@ TEST_CASE(component_state_reset) {
   const auto m = model();
   ComponentState s(*m);
   s.reset(*m);
-  s.up[1] = 0;
-  s.failed[1] = 1;
-  s.held[2] = 3;
-  s.gen[0] = 17;
-  s.down_since[1] = 5.0;
-  s.services_up_above[0] = 0;
+  s[1].up = 0;
+  s[1].failed = 1;
+  s[2].held = 3;
+  s[0].gen = 17;
+  s[1].down_since = 5.0;
+  s[0].services_up_above = 0;
   s.reset(*m);
   for (std::size_t c = 0; c < m->components.size(); ++c) {
-    CHECK(s.up[c] == 1);
-    CHECK(s.failed[c] == 0);
-    CHECK(s.held[c] == 0);
-    CHECK(s.gen[c] == 0);
-    CHECK(s.down_since[c] == 0.0);
+    CHECK(s[c].up == 1);
+    CHECK(s[c].failed == 0);
+    CHECK(s[c].held == 0);
+    CHECK(s[c].gen == 0);
+    CHECK(s[c].down_since == 0.0);
   }
   // a is beneath db and app; c beneath front and app.
-  CHECK(s.services_up_above[0] == 2);
-  CHECK(s.services_up_above[2] == 2);
+  CHECK(s[0].services_up_above == 2);
+  CHECK(s[2].services_up_above == 2);
 }
 
 TEST_CASE(recovery_and_data_state_reset) {

@@ -43,30 +43,38 @@ struct ReplicationStreams {
 
 // Whether each component serves, how old it is and when it will fail. A component's age grows
 // at `rate` from `since`; its pending failure fires when the age reaches `fail_age`, so a change
-// of rate only reschedules it (no new draw).
+// of rate only reschedules it (no new draw). One cache line per component (an array of
+// structs, unlike the rest): an event of a component reads and writes most of these together,
+// and in a model of thousands of components each separate array would cost a cache miss.
 struct ComponentState {
+  struct alignas(64) One {
+    double age;              // age at `since` (hours of ageing, not of clock)
+    double rate;             // ageing rate since `since`: 0 while down
+    double since;            // when `age` and `rate` were last brought up to date
+    double fail_age;         // age at which the pending failure fires
+    double down_since;       // start of the current (or last) time down
+    std::int32_t held;       // shock outages holding it down right now
+    std::int32_t fail_mode;  // mode of the pending failure
+    // Generation of its pending failure or recovery event; bumping it cancels that event.
+    std::uint32_t gen;
+    // Mode whose procedure keeps it down (a planned mode for maintenance), -1 when a shock's hold
+    // took it down; read when it returns to service, so it outlives the incident.
+    std::int32_t active_mode;
+    // Services above it that are up: it stops ageing at 0 when the model says components do not
+    // age while the system is down.
+    std::int32_t services_up_above;
+    std::uint8_t up;      // serving: not failed and not held down by a shock
+    std::uint8_t failed;  // in a failure's (or a maintenance window's) procedure
+  };
+
   explicit ComponentState(const CompiledModel& m);
   // All up, none failed or held. Age, rate and the pending failure are left to Replicator::renew,
   // which draws them.
   void reset(const CompiledModel& m);
+  One& operator[](std::size_t c) noexcept { return items[c]; }
+  const One& operator[](std::size_t c) const noexcept { return items[c]; }
 
-  std::vector<std::uint8_t> up;         // serving: not failed and not held down by a shock
-  std::vector<std::uint8_t> failed;     // in a failure's (or a maintenance window's) procedure
-  std::vector<std::int32_t> held;       // shock outages holding it down right now
-  std::vector<double> age;              // age at `since` (hours of ageing, not of clock)
-  std::vector<double> rate;             // ageing rate since `since`: 0 while down
-  std::vector<double> since;            // when `age` and `rate` were last brought up to date
-  std::vector<double> fail_age;         // age at which the pending failure fires
-  std::vector<std::int32_t> fail_mode;  // mode of the pending failure
-  // Generation of its pending failure or recovery event; bumping it cancels that event.
-  std::vector<std::uint32_t> gen;
-  std::vector<double> down_since;  // start of the current (or last) time down
-  // Mode whose procedure keeps it down (a planned mode for maintenance), -1 when a shock's hold
-  // took it down; read when it returns to service, so it outlives the incident.
-  std::vector<std::int32_t> active_mode;
-  // Services above it that are up: it stops ageing at 0 when the model says components do not
-  // age while the system is down.
-  std::vector<std::int32_t> services_up_above;
+  std::vector<One> items;  // per component
 };
 
 // Where each failed component is in its recovery procedure.

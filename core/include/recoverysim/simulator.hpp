@@ -205,7 +205,7 @@ class Replicator {
   void recovered(std::uint32_t c, double t);
   // step requirements (step_dependencies.cpp)
   bool node_up(std::uint32_t node) const noexcept {
-    return node < nc() ? comp_.up[node] != 0 : gates_.up[node - nc()] != 0;
+    return node < nc() ? comp_[node].up != 0 : gates_.up[node - nc()] != 0;
   }
   bool dependency_ready(std::uint32_t c, double t);
   void requirement_changed(std::uint32_t node, bool up, double t);
