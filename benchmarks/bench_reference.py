@@ -63,7 +63,7 @@ LIMIT_SOURCE = HERE / "minimal_loop.cpp"
 LIMIT_BINARY = HERE.parent / "build" / "bench" / "minimal_loop"
 
 
-def minimal_loop(reps: int, seed: int) -> tuple[float, int, float, float]:
+def minimal_loop(reps: int, seed: int, groups: int = 10) -> tuple[float, int, float, float]:
     """Build (once) and run the minimal loop: (seconds, events, mean downtime, std downtime)."""
     if not LIMIT_BINARY.exists() or LIMIT_BINARY.stat().st_mtime < LIMIT_SOURCE.stat().st_mtime:
         cxx = os.environ.get("CXX") or shutil.which("c++") or shutil.which("g++")
@@ -71,8 +71,8 @@ def minimal_loop(reps: int, seed: int) -> tuple[float, int, float, float]:
             raise SystemExit("no C++ compiler found for benchmarks/minimal_loop.cpp (set CXX)")
         LIMIT_BINARY.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([cxx, "-O3", "-std=c++20", str(LIMIT_SOURCE), "-o", str(LIMIT_BINARY)], check=True)
-    subprocess.run([str(LIMIT_BINARY), str(min(reps, 2000)), str(seed)], check=True, capture_output=True)  # warm-up
-    out = subprocess.run([str(LIMIT_BINARY), str(reps), str(seed)], check=True, capture_output=True, text=True).stdout.split()
+    subprocess.run([str(LIMIT_BINARY), str(min(reps, 2000)), str(seed), str(groups)], check=True, capture_output=True)  # warm-up
+    out = subprocess.run([str(LIMIT_BINARY), str(reps), str(seed), str(groups)], check=True, capture_output=True, text=True).stdout.split()
     return float(out[1]), int(out[2]), float(out[3]), float(out[4])
 
 

@@ -9,6 +9,9 @@ of an event does not grow with the model. A second shape, one k-of-N quorum over
 (``--shape quorum``), isolates the cost of a single wide gate.
 
 Each row runs in a fresh subprocess so that its peak resident memory (``ru_maxrss``) is its own.
+Beside each ``groups`` row runs the practical limit at that size (``minimal_loop.cpp`` with as many
+groups, the same events): how much of the growth any event loop pays (a deeper event heap, state
+that no longer fits in the caches) and how much is the engine's own.
 
     python benchmarks/bench_scale.py [--sizes 50 500 5000 20000] [--events 17e6] [--shape groups]
 """
@@ -21,6 +24,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 MTTF, MTTR, HORIZON = 1000.0, 4.0, 8760.0
 GROUP, NEEDED = 5, 3
@@ -81,7 +85,12 @@ def main() -> int:
     # Each component fails about HORIZON / (MTTF + MTTR) times a year: two events per failure.
     per_component = 2 * HORIZON / (MTTF + MTTR)
     rows = []
-    print(f"{'components':>10} {'services':>9} {'reps':>7} {'events':>12} {'ns/event':>9} {'peak MB':>9} {'MB/rep':>8}", flush=True)
+    limit = args.shape == "groups"
+    if limit:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_reference import minimal_loop  # noqa: PLC0415 - imports recoverysim: only in the parent
+    head = f"{'components':>10} {'services':>9} {'reps':>7} {'events':>12} {'ns/event':>9} {'peak MB':>9} {'MB/rep':>8}"
+    print(head + (f" {'limit ns':>9} {'ratio':>6}" if limit else ""), flush=True)
     for n in args.sizes:
         reps = max(1, round(args.events / (per_component * n)))
         out = subprocess.run(
@@ -90,14 +99,21 @@ def main() -> int:
         r = json.loads(out.strip().splitlines()[-1])
         r["ns_per_event"] = 1e9 * r["seconds"] / r["events"]
         rows.append(r)
-        print(
+        line = (
             f"{n:>10,} {r['services']:>9,} {reps:>7,} {r['events']:>12,} {r['ns_per_event']:>9.0f} {r['peak_mb']:>9.0f}"
-            f" {r['peak_mb'] / reps:>8.1f}",
-            flush=True,
+            f" {r['peak_mb'] / reps:>8.1f}"
         )
+        if limit:
+            seconds, events, _, _ = minimal_loop(reps, 7, n // GROUP)
+            r["limit_ns"] = 1e9 * seconds / events
+            line += f" {r['limit_ns']:>9.0f} {r['limit_ns'] / r['ns_per_event']:>5.2f}x"
+        print(line, flush=True)
     base = rows[0]["ns_per_event"]
     worst = max(r["ns_per_event"] for r in rows)
     print(f"\ncost per event, largest / smallest model: {worst / base:.2f}x   (target <= 2x)")
+    if limit:
+        lb, lw = rows[0]["limit_ns"], rows[-1]["limit_ns"]
+        print(f"the minimal loop, largest / smallest model: {lw / lb:.2f}x (what any event loop pays for the size)")
     return 0
 
 

@@ -4,7 +4,8 @@
 // times by -mean*log(u), per-group up counts, and downtime accumulated when the top service
 // changes state. benchmarks/bench_limit.py builds it and runs it beside the engine.
 //
-// Usage: minimal_loop <replications> <seed>
+// Usage: minimal_loop <replications> <seed> [groups]   (default 10 groups: the reference model;
+// more groups make the size sweep's practical limit, benchmarks/bench_scale.py)
 // Prints: "<replications> <seconds> <events> <mean downtime h> <std downtime h>"
 #include <chrono>
 #include <cmath>
@@ -17,7 +18,6 @@
 
 namespace {
 
-constexpr int kGroups = 10;
 constexpr int kGroupSize = 5;
 constexpr int kNeeded = 3;
 constexpr double kMttf = 1000.0;
@@ -62,13 +62,14 @@ struct Event {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: minimal_loop <replications> <seed>\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: minimal_loop <replications> <seed> [groups]\n");
     return 2;
   }
   const long reps = std::atol(argv[1]);
   const std::uint64_t seed = std::strtoull(argv[2], nullptr, 10);
-  constexpr int n = kGroups * kGroupSize;
+  const int kGroups = argc == 4 ? std::atoi(argv[3]) : 10;
+  const int n = kGroups * kGroupSize;
 
   std::vector<char> up(n);
   std::vector<int> group_up(kGroups);
