@@ -87,17 +87,19 @@ def cell_means(cells: np.ndarray, sums: np.ndarray, n: int, width: int, rows: li
     Shape ``(len(rows), width)``, or ``(width,)`` summed over the rows (in row order) if ``total``.
     """
     service, key = np.divmod(cells, width)
-    pos = {r: j for j, r in enumerate(rows)}
-    keep = np.isin(service, rows)
-    service, key, means = service[keep], key[keep], sums[keep] / max(n, 1)
+    rows_a = np.asarray(rows, dtype=np.int64)
+    lut = np.full(int(max(rows_a.max(initial=-1), service.max(initial=-1))) + 1, -1, dtype=np.int64)
+    lut[rows_a] = np.arange(rows_a.size)
+    pos = lut[service]
+    keep = pos >= 0
+    pos, key, means = pos[keep], key[keep], sums[keep] / max(n, 1)
     if total:
         out = np.zeros(width)
-        order = np.lexsort((np.array([pos[int(s)] for s in service], dtype=np.int64), key))
+        order = np.lexsort((pos, key))  # by key, then in row order
         np.add.at(out, key[order], means[order])
         return out
     out = np.zeros((len(rows), width))
-    if service.size:
-        out[[pos[int(s)] for s in service], key] = means
+    out[pos, key] = means
     return out
 
 

@@ -112,8 +112,11 @@ class Results:
 
     def _summed_cells(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """A sparse engine table (by cause or by phase) summed over replications: (cell codes, sums)."""
-        c = self.raw.cells(key)
-        return cell_sums(c["service"], c["key"], c["value"], cell_width(self.raw, key))
+        cache = self.__dict__.setdefault("_cell_cache", {})  # the raw results never change
+        if key not in cache:
+            c = self.raw.cells(key)
+            cache[key] = cell_sums(c["service"], c["key"], c["value"], cell_width(self.raw, key))
+        return cache[key]
 
     def _cell_mean(self, key: str, rows: list[int], total: bool = False) -> np.ndarray:
         """Mean over replications of the service rows of a sparse engine table (see cell_means)."""
