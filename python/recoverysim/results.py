@@ -124,9 +124,12 @@ class Results:
         return cell_means(cells, sums, self.replications, cell_width(self.raw, key), rows, total)
 
     def _svc(self, service: str) -> int:
+        index = self.__dict__.get("_service_index")
+        if index is None:
+            index = self.__dict__["_service_index"] = {s: i for i, s in enumerate(self.service_names)}
         try:
-            return self.service_names.index(service)
-        except ValueError:
+            return index[service]
+        except (KeyError, TypeError):
             raise KeyError(f"unknown service {service!r}; services: {', '.join(self.service_names) or '(none)'}") from None
 
     def _comp(self, component: str) -> int:
@@ -912,10 +915,13 @@ class Results:
     # --- where the downtime comes from ------------------------------------------------------------
 
     def _cause_labels(self) -> tuple[list[str], list[str], list[bool]]:
-        sources = [c for c, _ in self.mode_names] + self.shock_names
-        causes = [m for _, m in self.mode_names] + ["shock"] * len(self.shock_names)
-        planned = self.planned_modes + [False] * len(self.shock_names)
-        return sources, causes, planned
+        cached = self.__dict__.get("_cause_label_cache")
+        if cached is None:
+            sources = [c for c, _ in self.mode_names] + self.shock_names
+            causes = [m for _, m in self.mode_names] + ["shock"] * len(self.shock_names)
+            planned = self.planned_modes + [False] * len(self.shock_names)
+            cached = self.__dict__["_cause_label_cache"] = (sources, causes, planned)
+        return cached
 
     def downtime_by_cause(self, service: str, planned: bool = False) -> pd.DataFrame:
         """Downtime of the service by root cause, largest first.
@@ -945,21 +951,25 @@ class Results:
         i = self._svc(service)
         per = self._cell_mean("service_cause_downtime", [i])[0]
         sources, causes, is_planned = self._cause_labels()
-        keep = np.asarray(is_planned) == planned
+        keep = np.asarray(is_planned, dtype=bool) == planned
         total = per[keep].sum()
+        rows = np.flatnonzero(keep & (per > 0))  # the causes that took some downtime, in cause order
         df = pd.DataFrame(
             {
-                "source": sources,
-                "cause": causes,
-                "kind": [
-                    "maintenance" if p else ("shock" if c == "shock" and j >= len(self.mode_names) else "failure")
-                    for j, (c, p) in enumerate(zip(causes, is_planned))
-                ],
-                "downtime_h": per,
-                "share": per / total if total > 0 else np.full(per.shape, np.nan),
-            }
+                # dtype "str": what pandas gives a list of names, also when no cause is left
+                "source": pd.Series([sources[j] for j in rows], index=rows, dtype="str"),
+                "cause": pd.Series([causes[j] for j in rows], index=rows, dtype="str"),
+                "kind": pd.Series(
+                    ["maintenance" if is_planned[j] else ("shock" if j >= len(self.mode_names) else "failure") for j in rows],
+                    index=rows,
+                    dtype="str",
+                ),
+                "downtime_h": per[rows],
+                "share": per[rows] / total if total > 0 else np.full(rows.size, np.nan),
+            },
+            index=rows,
         )
-        df = df[keep & (df["downtime_h"].to_numpy() > 0)].sort_values("downtime_h", ascending=False)
+        df = df.sort_values("downtime_h", ascending=False)
         return df.set_index(["source", "cause"])
 
     def downtime_by_component(self, service: str) -> pd.Series:
@@ -1624,9 +1634,13 @@ class Results:
         down = self._column_mean("component_downtime")
         planned = self._column_mean("component_planned_downtime")
         per_mode = self._column_mean("mode_failures")
+        failures_of: dict[str, Any] = {}
+        for i, (cc, _) in enumerate(self.mode_names):  # in mode order: the sums of before
+            if not self.planned_modes[i]:
+                failures_of[cc] = failures_of.get(cc, 0) + per_mode[i]
         rows = []
         for ci, c in enumerate(self.component_names):
-            failures = sum(per_mode[i] for i, (cc, _) in enumerate(self.mode_names) if cc == c and not self.planned_modes[i])
+            failures = failures_of.get(c, 0)
             rows.append(
                 {
                     "component": c,
