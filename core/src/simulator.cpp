@@ -116,6 +116,7 @@ void Replicator::reset(std::uint64_t rep) {
   recovery_.reset();
   data_.reset();
   if (m_.costs.any_sla) cost_.reset();
+  if (!m_.stresses.empty()) reset_stresses();  // before the first rates are set
   // The first events, in a fixed order (ties at one instant fire in scheduling order): every
   // component's first failure, every shock's first arrival, every window's first opening.
   for (std::uint32_t c = 0; c < nc(); ++c) renew(c, 0.0);
@@ -129,6 +130,7 @@ void Replicator::reset(std::uint64_t rep) {
   for (std::uint32_t i = 0; i < m_.forced.size(); ++i)
     if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
   reset_resources();  // issue 14: crew calendars and spare pools (nothing without them)
+  if (!m_.stresses.empty()) schedule_stresses();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,14 +163,16 @@ std::string Replicator::gate_name(std::uint32_t g) const {
 // ---------------------------------------------------------------------------------------------
 // Ageing and failures
 
-// The ageing rate of an up component: 1, times its standby factor (dormancy while a spare),
-// times its load-sharing factor (1 + f * members down), times 0 while every service above it is
-// down if the model says components do not age then.
+// The ageing rate of an up component: 1, times its standby factor (dormancy while a spare) or
+// else the factors of its active stresses, times its load-sharing factor (1 + f * members down),
+// times 0 while every service above it is down if the model says components do not age then.
 double Replicator::nominal_rate(std::uint32_t c) const noexcept {
   const Component& comp = m_.components[c];
   double r = 1.0;
   if (comp.standby_gate >= 0 && standby_.active[comp.standby_gate] != comp.standby_member)
     r = m_.gates[comp.standby_gate].standby.dormancy;
+  else if (!m_.stresses.empty())
+    r = stress_factor(c);
   if (comp.load_gate >= 0) {
     const Gate& g = m_.gates[comp.load_gate];
     r *= 1.0 + g.load_sharing * (g.n - gates_.up_children[comp.load_gate]);
@@ -556,6 +560,7 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     const bool now = gate.kind == GateKind::weighted
                          ? weight_changed(g, up ? m_.parent_weight[i] : -m_.parent_weight[i], t)
                          : gates_.up_children[g] >= gate.k;
+    if (!m_.stresses.empty()) stress_watch(g, now, t);  // stresses while a group is degraded
     // Service restart procedures (step_dependencies.cpp): such a service is up only once its
     // requirement holds and its restart has completed.
     if (m_.has_restarts && gate.service >= 0 &&
@@ -864,6 +869,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         break;
       case EventType::restart_step:
         restart_step_end(e.target, e.time);
+        break;
+      case EventType::stress:  // issue 16: calendar stresses
+        stress_change(e.target, e.gen, e.time);
         break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];
