@@ -124,11 +124,10 @@ void register_model(py::module_& m) {
   py::class_<StressSpec>(m, "StressSpec")
       .def(py::init([](std::string name, std::vector<std::string> targets, double factor,
                        std::vector<std::pair<double, double>> shifts, double origin,
-                       std::vector<std::pair<double, double>> periods,
-                       std::string while_degraded) {
-             return StressSpec{std::move(name),   std::move(targets), factor,
-                               std::move(shifts), origin,             std::move(periods),
-                               std::move(while_degraded)};
+                       std::vector<std::pair<double, double>> periods, std::string while_degraded) {
+             return StressSpec{
+                 std::move(name),    std::move(targets),       factor, std::move(shifts), origin,
+                 std::move(periods), std::move(while_degraded)};
            }),
            py::kw_only(), "name"_a, "targets"_a, "factor"_a,
            "shifts"_a = std::vector<std::pair<double, double>>{}, "origin"_a = 0.0,

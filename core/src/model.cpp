@@ -169,8 +169,9 @@ class Compiler {
   // Working hours as times since t = 0 modulo one week, sorted and merged (a shift that wraps
   // past the week's end is split in two). Crew calendars and weekly stress windows alike; with
   // `no_overlap` windows that overlap (touching is fine) are an error.
-  static CrewCalendar calendar(const std::vector<std::pair<double, double>>& shifts,
-                               double origin, const Loc& where, bool no_overlap = false) {
+  static CrewCalendar calendar(const std::vector<std::pair<double, double>>& shifts, double origin,
+                               const Loc& where, bool no_overlap = false,
+                               const std::string& what = "a shift") {
     constexpr double week = 168.0;
     CrewCalendar cal;
     if (!std::isfinite(origin) || origin < 0 || origin >= week)
@@ -180,7 +181,7 @@ class Compiler {
       const auto [a, b] = shifts[i];
       if (!std::isfinite(a) || !std::isfinite(b) || a < 0 || b > week || !(a < b))
         fail(where.field_of("hours[" + std::to_string(i) + "]"),
-             "a window must be [start, end) hours of the week with 0 <= start < end <= 168");
+             what + " must be [start, end) hours of the week with 0 <= start < end <= 168");
       double s = a - origin, e = b - origin;
       if (s < 0) s += week, e += week;
       if (e <= week) {
@@ -563,7 +564,7 @@ class Compiler {
       out.name = st.name;
       out.factor = st.factor;
       if (!st.shifts.empty()) {
-        const CrewCalendar cal = calendar(st.shifts, st.origin, where, true);
+        const CrewCalendar cal = calendar(st.shifts, st.origin, where, true, "a window");
         out.weekly = true;
         out.changes = cal.changes;
         // No shift left means the windows cover the whole week: always active.
@@ -578,8 +579,8 @@ class Compiler {
         std::sort(ps.begin(), ps.end());
         for (std::size_t i = 0; i < ps.size(); ++i) {
           if (i > 0 && ps[i].first < ps[i - 1].second)
-            fail(where.field_of("periods"), "periods overlap (at " + std::to_string(ps[i].first) +
-                                                " h); give each hour once");
+            fail(where.field_of("periods"),
+                 "periods overlap (at " + std::to_string(ps[i].first) + " h); give each hour once");
           if (i > 0 && ps[i].first == ps[i - 1].second) {  // touching: one period
             out.changes.pop_back();
           } else if (ps[i].first > 0) {

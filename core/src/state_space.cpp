@@ -338,8 +338,7 @@ double StateSpace::rate_factor(const State& s, std::size_t c,
         if (nodes[m_.children[j]]) ++n_up, w += m_.child_weight[j];
       if (n_up == gate.n) w = gate.total;  // as the simulator keeps it (GateState::up_weight)
       const double demand =
-          gate.capacity >= 0 ? m_.capacity[static_cast<std::size_t>(gate.capacity)].demand[0]
-                             : 0.0;
+          gate.capacity >= 0 ? m_.capacity[static_cast<std::size_t>(gate.capacity)].demand[0] : 0.0;
       if (group_degraded(gate, nodes[m_.gate_node(g)] != 0, n_up, w, demand)) r *= st.factor;
     }
   if (comp.load_gate >= 0) {

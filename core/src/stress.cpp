@@ -39,8 +39,8 @@ void Replicator::reset_stresses() {
     const Gate& gate = m_.gates[g];
     const double demand =
         gate.capacity >= 0 ? m_.capacity[static_cast<std::size_t>(gate.capacity)].demand[0] : 0.0;
-    stress_.on[k] = group_degraded(gate, gates_.up[g] != 0, gates_.up_children[g],
-                                   gates_.up_weight[g], demand);
+    stress_.on[k] =
+        group_degraded(gate, gates_.up[g] != 0, gates_.up_children[g], gates_.up_weight[g], demand);
   }
 }
 
@@ -51,8 +51,8 @@ void Replicator::schedule_stresses() {
     if (b.empty()) continue;
     std::uint32_t i = 0;
     while (i < b.size() && b[i].first <= 0.0) ++i;
-    if (trace_ && stress_.on[k]) trace(0.0, "stress_start", m_.stresses[k].name,
-                                       factor_text(m_.stresses[k].factor));
+    if (trace_ && stress_.on[k])
+      trace(0.0, "stress_start", m_.stresses[k].name, factor_text(m_.stresses[k].factor));
     schedule_stress(k, i, 0.0);
   }
 }

@@ -483,9 +483,7 @@ def model_html(m: Model) -> str:
             )
         out.append(_table(["maintenance", "targets", "every", "duration", "first at", "crew"], rows))
     if m.stresses:
-        rows = [
-            [f"<b>{_e(st.name)}</b>", _selector(m, st.targets), f"x{st.factor:g}", _e(st.trigger())] for st in m.stresses.values()
-        ]
+        rows = [[f"<b>{_e(st.name)}</b>", _selector(m, st.targets), f"x{st.factor:g}", _e(st.trigger())] for st in m.stresses.values()]
         out.append(_table(["stress", "targets", "failure rate", "active"], rows))
     return "<div>" + "".join(out) + "</div>"
 

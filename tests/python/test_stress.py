@@ -384,7 +384,10 @@ def test_weekly_demand_service_refused_for_degraded_stress() -> None:
 
 def test_bad_stress_in_a_model_file_names_the_field() -> None:
     with pytest.raises(rs.ModelFileError, match=r"stresses\.x\.factor"):
-        rs.loads("components: {a: {mttf: 1h, mttr: 1h}}\nservices: {s: {requires: a}}\nstresses: {x: {factor: 0, targets: a, periods: [[0h, 1h]]}}", format="yaml")
+        rs.loads(
+            "components: {a: {mttf: 1h, mttr: 1h}}\nservices: {s: {requires: a}}\nstresses: {x: {factor: 0, targets: a, periods: [[0h, 1h]]}}",
+            format="yaml",
+        )
     with pytest.raises(rs.ModelFileError, match=r"stresses\.x\.hours"):
         rs.loads(
             "components: {a: {mttf: 1h, mttr: 1h}}\nservices: {s: {requires: a}}\n"
@@ -392,7 +395,10 @@ def test_bad_stress_in_a_model_file_names_the_field() -> None:
             format="yaml",
         )
     with pytest.raises(rs.ModelFileError, match=r"stresses\.x\.while_degraded"):
-        rs.loads("components: {a: {mttf: 1h, mttr: 1h}}\nservices: {s: {requires: a}}\nstresses: {x: {factor: 2, targets: a, while_degraded: t}}", format="yaml")
+        rs.loads(
+            "components: {a: {mttf: 1h, mttr: 1h}}\nservices: {s: {requires: a}}\nstresses: {x: {factor: 2, targets: a, while_degraded: t}}",
+            format="yaml",
+        )
 
 
 def test_closed_form_component_availability_refuses_stressed_components() -> None:

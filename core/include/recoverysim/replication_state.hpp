@@ -107,8 +107,8 @@ struct GateState {
 struct StressState {
   void reset(const CompiledModel& m);
 
-  std::vector<std::uint8_t> on;      // per stress: active now
-  std::vector<std::uint32_t> week;   // per weekly stress: week of its next scheduled change
+  std::vector<std::uint8_t> on;     // per stress: active now
+  std::vector<std::uint32_t> week;  // per weekly stress: week of its next scheduled change
 };
 
 // Phase of a standby group's takeover.

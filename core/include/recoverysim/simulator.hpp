@@ -269,7 +269,7 @@ class Replicator {
   PhaseLedger phases_;
   OpenOutages outages_;
   CapacityLedger capacity_;
-  StressState stress_;  // stress periods (stress.cpp)
+  StressState stress_;                          // stress periods (stress.cpp)
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
   SlotPool<PendingCascade> cascades_;
   CostLedger cost_;  // money: used only when m_.costs.any
