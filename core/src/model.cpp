@@ -908,13 +908,32 @@ class Compiler {
     if (!std::isfinite(sv.down_below) || sv.down_below < 0 || sv.down_below > 1)
       fail(where.field_of("down_below"),
            "must be a share of the demand from 0 to 1 (got " + std::to_string(sv.down_below) + ")");
-    if (n > 1 && sv.down_below > 0)
-      fail(where.field_of("down_below"),
-           "with a weekly demand profile the service is down only when nothing is served "
-           "(down_below must be 0)");
+    CapacityService cs{static_cast<std::uint32_t>(s),
+                       static_cast<std::uint32_t>(s),
+                       sv.demand,
+                       sv.down_below,
+                       {},
+                       {}};
+    if (n > 1 && sv.down_below > 0) {
+      // Down while capacity < f * demand of the hour: a threshold per hour of the week.
+      if (!sv.restart.empty())
+        fail(where.field_of("down_below"),
+             "with a weekly demand profile and a restart procedure (not supported together)");
+      const double total = out_->gates[s].total;
+      for (std::size_t h = 0; h < n; ++h) {
+        cs.down_at.push_back(sv.down_below * sv.demand[h]);
+        if (cs.down_at[h] > total * (1 + 1e-9))
+          fail(where.field_of("down_below"),
+               "at hour " + std::to_string(h) + " of the week the threshold (" +
+                   std::to_string(cs.down_at[h]) + ") is more than the whole capacity (" +
+                   std::to_string(total) + "): the service could never be up then");
+      }
+      for (std::size_t h = 0; h < n; ++h)
+        if (cs.down_at[h] != cs.down_at[(h + n - 1) % n])
+          cs.changes.push_back(static_cast<std::uint32_t>(h));
+    }
     out_->gates[s].capacity = static_cast<std::int32_t>(out_->capacity.size());
-    out_->capacity.push_back(
-        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s), sv.demand, sv.down_below});
+    out_->capacity.push_back(std::move(cs));
   }
 
   // --- service restart procedures (issue 14; runtime in step_dependencies.cpp) ---------------

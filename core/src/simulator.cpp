@@ -96,6 +96,7 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       restarts_(model),
       phases_(model),
       outages_(model),
+      demand_week_(model.capacity.size()),
       cost_(model.costs, options.horizon) {}
 
 void Replicator::reset(std::uint64_t rep) {
@@ -131,6 +132,13 @@ void Replicator::reset(std::uint64_t rep) {
     if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
   reset_resources();  // issue 14: crew calendars and spare pools (nothing without them)
   if (!m_.stresses.empty()) schedule_stresses();
+  for (std::uint32_t i = 0; i < m_.capacity.size(); ++i) {
+    const auto& ch = m_.capacity[i].changes;  // weekly down thresholds (empty: nothing to do)
+    if (ch.empty()) continue;
+    std::uint32_t k = 0;
+    while (k < ch.size() && ch[k] == 0) ++k;  // a change at t = 0 is the state at the start
+    schedule_demand_hour(i, k, 0.0);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +589,37 @@ bool Replicator::weight_changed(std::uint32_t g, double dw, double t) {
   double& w = gates_.up_weight[g];
   if (gate.capacity >= 0) capacity_.advance(m_, static_cast<std::size_t>(gate.capacity), t, w);
   w = n_up == gate.n ? gate.total : n_up == 0 ? 0.0 : w + dw;
-  return weight_holds(gate, w);
+  return gate.capacity >= 0
+             ? capacity_holds(m_.capacity[static_cast<std::size_t>(gate.capacity)], gate, w, t)
+             : weight_holds(gate, w);
+}
+
+// A capacity service with a weekly profile and down_below: its down threshold (f x the hour's
+// demand) changes at hour boundaries with no change of capacity. Change k of its week is due.
+void Replicator::schedule_demand_hour(std::uint32_t i, std::uint32_t k, double week) {
+  const auto& ch = m_.capacity[i].changes;
+  if (k >= ch.size()) {
+    k = 0;
+    week += 1;
+  }
+  demand_week_[i] = static_cast<std::uint32_t>(week);
+  const double when = week * 168.0 + ch[k];
+  if (when < opt_.horizon) queue_.push(when, i, k, EventType::demand_hour);
+}
+
+void Replicator::demand_hour(std::uint32_t i, std::uint32_t k, double t) {
+  const CapacityService& cs = m_.capacity[i];
+  schedule_demand_hour(i, k + 1, demand_week_[i]);
+  const std::uint32_t g = cs.gate;
+  const bool now = capacity_holds(cs, m_.gates[g], gates_.up_weight[g], t);
+  if (now == static_cast<bool>(gates_.up[g])) return;
+  // An outage begun by the demand rising past the capacity up has no failure as its cause; its
+  // time is the "other" phase.
+  if (trace_)
+    trace(t, "demand_threshold", m_.services[cs.service].name,
+          now ? "demand fell within the capacity up" : "demand rose above the capacity up");
+  gates_.up[g] = now;
+  gate_changed(g, now, t, -1, nc() + g);
 }
 
 void Replicator::gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause,
@@ -872,6 +910,9 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         break;
       case EventType::stress:  // issue 16: calendar stresses
         stress_change(e.target, e.gen, e.time);
+        break;
+      case EventType::demand_hour:  // issue 16: weekly down thresholds of capacity services
+        demand_hour(e.target, e.gen, e.time);
         break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];

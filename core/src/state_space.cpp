@@ -73,6 +73,11 @@ void StateSpace::check() const {
   if (!m_.maintenance.empty())
     unsupported("maintenance windows (deterministic schedules are not Markovian)");
   if (!m_.cascades.empty()) unsupported("cascades (their delays are not in the chain)");
+  for (const auto& cs : m_.capacity)
+    if (!cs.down_at.empty())
+      unsupported("service " + q(m_.services[cs.service].name) +
+                  ": down_below with a weekly demand profile makes its state depend on the hour "
+                  "(not a Markov chain with constant rates)");
   for (const auto& st : m_.stresses)
     if (st.gate < 0)
       unsupported("stress " + q(st.name) +

@@ -360,7 +360,8 @@ class Model:
             give hours full / degraded / down and the share of demand not served.
         down_below : float or str, optional
             Share of the demand (``0.5`` or ``"50%"``) below which the service is down; by
-            default it is down only while nothing is served. Constant demand only.
+            default it is down only while nothing is served. With a weekly profile the share
+            applies to each hour's demand (the state changes at hour boundaries too).
         priority : int, optional
             Crew priority inherited by the components beneath it that set none (higher is served
             first; the highest of the services above a component wins).

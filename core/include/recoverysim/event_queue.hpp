@@ -30,6 +30,7 @@ enum class EventType : std::uint8_t {
   spare_arrival,     // a spare arrives in a pool (target: pool, gen: 1 emergency order, 0 not)
   restart_step,      // a step of a service's restart procedure ends (target: service)
   stress,            // a calendar stress begins or ends (target: stress, gen: its change index)
+  demand_hour,       // a capacity service's down threshold changes (target: capacity, gen: change)
 };
 
 struct Event {
