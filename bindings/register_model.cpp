@@ -121,6 +121,18 @@ void register_model(py::module_& m) {
            py::kw_only(), "name"_a, "targets"_a, "every"_a, "offset"_a = 0.0, "duration"_a,
            "crew"_a = "");
 
+  py::class_<StressSpec>(m, "StressSpec")
+      .def(py::init([](std::string name, std::vector<std::string> targets, double factor,
+                       std::vector<std::pair<double, double>> shifts, double origin,
+                       std::vector<std::pair<double, double>> periods, std::string while_degraded) {
+             return StressSpec{
+                 std::move(name),    std::move(targets),       factor, std::move(shifts), origin,
+                 std::move(periods), std::move(while_degraded)};
+           }),
+           py::kw_only(), "name"_a, "targets"_a, "factor"_a,
+           "shifts"_a = std::vector<std::pair<double, double>>{}, "origin"_a = 0.0,
+           "periods"_a = std::vector<std::pair<double, double>>{}, "while_degraded"_a = "");
+
   py::class_<FailureModeSpec>(m, "FailureModeSpec")
       .def(py::init([](std::string name, Distribution ttf, ProcedureSpec procedure,
                        const std::string& data_loss, std::vector<CascadeSpec> cascades,
@@ -247,17 +259,18 @@ void register_model(py::module_& m) {
                        std::vector<ServiceSpec> services, std::vector<ShockSpec> shocks,
                        std::vector<MaintenanceSpec> maintenance, bool age_when_down,
                        std::vector<ForcedEventSpec> forced, std::vector<ServiceCostSpec> costs,
-                       std::vector<SparePoolSpec> spares) {
+                       std::vector<SparePoolSpec> spares, std::vector<StressSpec> stresses) {
              return ModelSpec{std::move(name),        std::move(components), std::move(crews),
                               std::move(procedures),  std::move(services),   std::move(shocks),
                               std::move(maintenance), age_when_down,         std::move(forced),
-                              std::move(costs),       std::move(spares)};
+                              std::move(costs),       std::move(spares),     std::move(stresses)};
            }),
            py::kw_only(), "name"_a, "components"_a, "crews"_a = std::vector<CrewSpec>{},
            "procedures"_a = std::vector<ProcedureSpec>{}, "services"_a = std::vector<ServiceSpec>{},
            "shocks"_a = std::vector<ShockSpec>{}, "maintenance"_a = std::vector<MaintenanceSpec>{},
            "age_when_down"_a = true, "forced"_a = std::vector<ForcedEventSpec>{},
-           "costs"_a = std::vector<ServiceCostSpec>{}, "spares"_a = std::vector<SparePoolSpec>{});
+           "costs"_a = std::vector<ServiceCostSpec>{}, "spares"_a = std::vector<SparePoolSpec>{},
+           "stresses"_a = std::vector<StressSpec>{});
 
   py::class_<CompiledModel, std::shared_ptr<CompiledModel>>(m, "CompiledModel")
       .def_readonly("name", &CompiledModel::name)
@@ -290,6 +303,12 @@ void register_model(py::module_& m) {
                              [](const CompiledModel& c) {
                                std::vector<std::string> v;
                                for (const auto& x : c.shocks) v.push_back(x.name);
+                               return v;
+                             })
+      .def_property_readonly("stress_names",
+                             [](const CompiledModel& c) {
+                               std::vector<std::string> v;
+                               for (const auto& x : c.stresses) v.push_back(x.name);
                                return v;
                              })
       .def_readonly("phases", &CompiledModel::phases)

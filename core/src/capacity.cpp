@@ -18,11 +18,17 @@ void CapacityLedger::reset(const CompiledModel& m) {
   demand.assign(n, 0.0);
 }
 
+bool capacity_holds(const CapacityService& cs, const Gate& g, double up, double t) noexcept {
+  if (cs.down_at.empty()) return weight_holds(g, up);
+  const auto h = static_cast<std::size_t>(std::fmod(std::floor(t), 168.0));
+  return up >= cs.down_at[h] - 1e-9 * g.total;
+}
+
 void CapacityLedger::advance(const CompiledModel& m, std::size_t i, double t, double up) {
   const CapacityService& cs = m.capacity[i];
   const Gate& gate = m.gates[cs.gate];
   const double eps = 1e-9 * gate.total;
-  const bool holds = weight_holds(gate, up);
+  bool holds = weight_holds(gate, up);
   double t0 = since[i];
   since[i] = t;
   // One piece of constant demand d over dt hours.
@@ -48,6 +54,7 @@ void CapacityLedger::advance(const CompiledModel& m, std::size_t i, double t, do
     const double hour = std::floor(t0);
     const double end = std::min(t, hour + 1.0);
     const auto h = static_cast<std::size_t>(std::fmod(hour, 168.0));
+    if (!cs.down_at.empty()) holds = up >= cs.down_at[h] - eps;
     piece(cs.demand[h], end - t0);
     t0 = end;
   }

@@ -122,6 +122,7 @@ class Compiler {
     services();
     costs();
     shocks();
+    stresses();
     forced();
     out_->age_when_down = spec_.age_when_down;
     out_->spec = std::make_shared<const ModelSpec>(spec_);
@@ -161,24 +162,27 @@ class Compiler {
       out_->crew_names.push_back(c.name);
       out_->crew_sizes.push_back(c.size);
       out_->crew_preemptive.push_back(c.preemptive ? 1 : 0);
-      out_->crew_calendars.push_back(calendar(c, entity("crew", c.name)));
+      out_->crew_calendars.push_back(calendar(c.shifts, c.origin, entity("crew", c.name)));
     }
   }
 
   // Working hours as times since t = 0 modulo one week, sorted and merged (a shift that wraps
-  // past the week's end is split in two).
-  static CrewCalendar calendar(const CrewSpec& c, const Loc& where) {
+  // past the week's end is split in two). Crew calendars and weekly stress windows alike; with
+  // `no_overlap` windows that overlap (touching is fine) are an error.
+  static CrewCalendar calendar(const std::vector<std::pair<double, double>>& shifts, double origin,
+                               const Loc& where, bool no_overlap = false,
+                               const std::string& what = "a shift") {
     constexpr double week = 168.0;
     CrewCalendar cal;
-    if (!std::isfinite(c.origin) || c.origin < 0 || c.origin >= week)
+    if (!std::isfinite(origin) || origin < 0 || origin >= week)
       fail(where.field_of("origin"), "the week origin must be an hour of the week in [0, 168)");
     std::vector<std::pair<double, double>> parts;
-    for (std::size_t i = 0; i < c.shifts.size(); ++i) {
-      const auto [a, b] = c.shifts[i];
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      const auto [a, b] = shifts[i];
       if (!std::isfinite(a) || !std::isfinite(b) || a < 0 || b > week || !(a < b))
         fail(where.field_of("hours[" + std::to_string(i) + "]"),
-             "a shift must be [start, end) hours of the week with 0 <= start < end <= 168");
-      double s = a - c.origin, e = b - c.origin;
+             what + " must be [start, end) hours of the week with 0 <= start < end <= 168");
+      double s = a - origin, e = b - origin;
       if (s < 0) s += week, e += week;
       if (e <= week) {
         parts.emplace_back(s, e);
@@ -189,10 +193,15 @@ class Compiler {
     }
     std::sort(parts.begin(), parts.end());
     for (const auto& p : parts) {
-      if (!cal.shifts.empty() && p.first <= cal.shifts.back().second)
+      if (!cal.shifts.empty() && p.first <= cal.shifts.back().second) {
+        if (no_overlap && p.first < cal.shifts.back().second)
+          fail(where.field_of("hours"), "windows overlap (at hour " +
+                                            std::to_string(std::fmod(p.first + origin, week)) +
+                                            " of the week); give each hour once");
         cal.shifts.back().second = std::max(cal.shifts.back().second, p.second);
-      else
+      } else {
         cal.shifts.push_back(p);
+      }
     }
     // Working the whole week is the same as having no calendar.
     if (cal.shifts.size() == 1 && cal.shifts[0].first == 0 && cal.shifts[0].second >= week)
@@ -531,6 +540,103 @@ class Compiler {
     }
   }
 
+  // --- stress periods (issue 16; runtime in stress.cpp) ---------------------------------------
+
+  void stresses() {
+    std::set<std::string> names;
+    std::vector<std::vector<std::uint32_t>> of(out_->components.size());
+    for (const auto& st : spec_.stresses) {
+      const Loc where = entity("stress", st.name);
+      if (st.name.empty()) fail_whole("stress", "", "name", "a stress has an empty name");
+      if (!names.insert(st.name).second)
+        fail_whole("stress", st.name, "name", "duplicate stress name " + quote(st.name));
+      if (!std::isfinite(st.factor) || !(st.factor > 0))
+        fail(where.field_of("factor"),
+             "factor must be a finite number > 0 (got " + std::to_string(st.factor) + ")");
+      if (st.targets.empty()) fail(where.field_of("targets"), "has no targets");
+      const int triggers = !st.shifts.empty() + !st.periods.empty() + !st.while_degraded.empty();
+      if (triggers != 1)
+        fail(where.field_of(triggers ? "while_degraded" : "hours"),
+             triggers ? "give exactly one of hours, periods and while_degraded (one stress per "
+                        "trigger)"
+                      : "needs a trigger: weekly hours, periods or while_degraded");
+      Stress out;
+      out.name = st.name;
+      out.factor = st.factor;
+      if (!st.shifts.empty()) {
+        const CrewCalendar cal = calendar(st.shifts, st.origin, where, true, "a window");
+        out.weekly = true;
+        out.changes = cal.changes;
+        // No shift left means the windows cover the whole week: always active.
+        out.active_at_start = cal.shifts.empty() || cal.shifts.front().first == 0.0;
+      } else if (!st.periods.empty()) {
+        auto ps = st.periods;
+        for (std::size_t i = 0; i < ps.size(); ++i)
+          if (!std::isfinite(ps[i].first) || !std::isfinite(ps[i].second) || ps[i].first < 0 ||
+              !(ps[i].first < ps[i].second))
+            fail(where.field_of("periods[" + std::to_string(i) + "]"),
+                 "a period must be [start, end) hours with 0 <= start < end");
+        std::sort(ps.begin(), ps.end());
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+          if (i > 0 && ps[i].first < ps[i - 1].second)
+            fail(where.field_of("periods"),
+                 "periods overlap (at " + std::to_string(ps[i].first) + " h); give each hour once");
+          if (i > 0 && ps[i].first == ps[i - 1].second) {  // touching: one period
+            out.changes.pop_back();
+          } else if (ps[i].first > 0) {
+            out.changes.emplace_back(ps[i].first, true);
+          } else {
+            out.active_at_start = true;
+          }
+          out.changes.emplace_back(ps[i].second, false);
+        }
+      } else {
+        out.gate = degraded_gate(st, where);
+      }
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < st.targets.size(); ++i) {
+        const std::string& t = st.targets[i];
+        const Loc target = where.field_of("targets[" + std::to_string(i) + "]");
+        if (!seen.insert(t).second) fail(target, "target " + quote(t) + " listed twice");
+        const auto c = static_cast<std::uint32_t>(component_index(t, target));
+        out.targets.push_back(c);
+        of[c].push_back(static_cast<std::uint32_t>(out_->stresses.size()));
+      }
+      out_->stresses.push_back(std::move(out));
+    }
+    if (out_->stresses.empty()) return;
+    out_->stress_offset.push_back(0);
+    for (const auto& v : of) {
+      out_->stress_of.insert(out_->stress_of.end(), v.begin(), v.end());
+      out_->stress_offset.push_back(static_cast<std::uint32_t>(out_->stress_of.size()));
+    }
+  }
+
+  // The root gate of the service a while_degraded stress watches (see group_degraded).
+  std::int32_t degraded_gate(const StressSpec& st, const Loc& where) {
+    const Loc at = where.field_of("while_degraded");
+    const auto it = service_index_.find(st.while_degraded);
+    if (it == service_index_.end()) fail(at, "unknown service " + quote(st.while_degraded));
+    const auto s = static_cast<std::size_t>(it->second);
+    const ServiceSpec& sv = spec_.services[s];
+    const Gate& g = out_->gates[s];
+    if (g.kind == GateKind::standby)
+      fail(at, "service " + quote(sv.name) +
+                   " is a standby group: it is up or down, never degraded (stress its members "
+                   "while another group is degraded)");
+    if (g.kind == GateKind::all && g.capacity < 0)
+      fail(at, "service " + quote(sv.name) +
+                   " needs every member up, so it is never degraded; name a k_of_n, any_of, "
+                   "weighted or capacity service");
+    if (g.capacity >= 0 && sv.demand.size() > 1)
+      fail(at, "service " + quote(sv.name) +
+                   " has a weekly demand profile; a stress while it is degraded needs a constant "
+                   "demand");
+    if (!sv.restart.empty())
+      fail(at, "service " + quote(sv.name) + " has a restart procedure (not supported here)");
+    return static_cast<std::int32_t>(s);
+  }
+
   void forced() {
     for (std::size_t i = 0; i < spec_.forced.size(); ++i) {
       const ForcedEventSpec& f = spec_.forced[i];
@@ -802,13 +908,32 @@ class Compiler {
     if (!std::isfinite(sv.down_below) || sv.down_below < 0 || sv.down_below > 1)
       fail(where.field_of("down_below"),
            "must be a share of the demand from 0 to 1 (got " + std::to_string(sv.down_below) + ")");
-    if (n > 1 && sv.down_below > 0)
-      fail(where.field_of("down_below"),
-           "with a weekly demand profile the service is down only when nothing is served "
-           "(down_below must be 0)");
+    CapacityService cs{static_cast<std::uint32_t>(s),
+                       static_cast<std::uint32_t>(s),
+                       sv.demand,
+                       sv.down_below,
+                       {},
+                       {}};
+    if (n > 1 && sv.down_below > 0) {
+      // Down while capacity < f * demand of the hour: a threshold per hour of the week.
+      if (!sv.restart.empty())
+        fail(where.field_of("down_below"),
+             "with a weekly demand profile and a restart procedure (not supported together)");
+      const double total = out_->gates[s].total;
+      for (std::size_t h = 0; h < n; ++h) {
+        cs.down_at.push_back(sv.down_below * sv.demand[h]);
+        if (cs.down_at[h] > total * (1 + 1e-9))
+          fail(where.field_of("down_below"),
+               "at hour " + std::to_string(h) + " of the week the threshold (" +
+                   std::to_string(cs.down_at[h]) + ") is more than the whole capacity (" +
+                   std::to_string(total) + "): the service could never be up then");
+      }
+      for (std::size_t h = 0; h < n; ++h)
+        if (cs.down_at[h] != cs.down_at[(h + n - 1) % n])
+          cs.changes.push_back(static_cast<std::uint32_t>(h));
+    }
     out_->gates[s].capacity = static_cast<std::int32_t>(out_->capacity.size());
-    out_->capacity.push_back(
-        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s), sv.demand, sv.down_below});
+    out_->capacity.push_back(std::move(cs));
   }
 
   // --- service restart procedures (issue 14; runtime in step_dependencies.cpp) ---------------

@@ -254,7 +254,7 @@ constexpr std::uint32_t kResultsVersion = 3;
 // services, crews (several members, priorities, calendars), spare pools, step requirements
 // (requires, fallback), service restart procedures and per-target shock outages (per_target,
 // stagger)
-constexpr std::uint32_t kSpecVersion = 3;
+constexpr std::uint32_t kSpecVersion = 4;  // 4: stress periods
 
 }  // namespace
 
@@ -614,6 +614,21 @@ std::string serialize_spec(const ModelSpec& spec) {
     w.put(p.has_emergency);
     put(w, p.emergency);
   });
+  const auto put_pairs = [&](const std::vector<std::pair<double, double>>& v) {
+    put_list(w, v, [&](const std::pair<double, double>& x) {
+      w.put(x.first);
+      w.put(x.second);
+    });
+  };
+  put_list(w, spec.stresses, [&](const StressSpec& s) {
+    w.put(s.name);
+    put_names(w, s.targets);
+    w.put(s.factor);
+    put_pairs(s.shifts);
+    w.put(s.origin);
+    put_pairs(s.periods);
+    w.put(s.while_degraded);
+  });
   return w.take();
 }
 
@@ -747,6 +762,23 @@ ModelSpec deserialize_spec(std::string_view bytes) {
     p.has_emergency = rd.flag();
     p.emergency = get_distribution(rd);
     return p;
+  });
+  const auto get_pairs = [&] {
+    return get_list<std::pair<double, double>>(rd, [&] {
+      const double a = rd.get<double>();
+      return std::pair<double, double>{a, rd.get<double>()};
+    });
+  };
+  spec.stresses = get_list<StressSpec>(rd, [&] {
+    StressSpec s;
+    s.name = rd.text();
+    s.targets = get_names(rd);
+    s.factor = rd.get<double>();
+    s.shifts = get_pairs();
+    s.origin = rd.get<double>();
+    s.periods = get_pairs();
+    s.while_degraded = rd.text();
+    return s;
   });
   rd.finish();
   return spec;

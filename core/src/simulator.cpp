@@ -96,16 +96,17 @@ Replicator::Replicator(const CompiledModel& model, const RunOptions& options)
       restarts_(model),
       phases_(model),
       outages_(model),
+      demand_week_(model.capacity.size()),
       cost_(model.costs, options.horizon) {
-  // Count gates (all, any, k of n) without load sharing or a restart procedure: set_node's
-  // short path.
+  // Count gates (all, any, k of n) without load sharing or a restart procedure, in a model
+  // without stresses (their degraded watch sees every change of a gate): set_node's short path.
   plain_gate_.resize(model.gates.size());
   for (std::size_t g = 0; g < model.gates.size(); ++g) {
     const Gate& gate = model.gates[g];
     const bool restart =
         gate.service >= 0 && model.services[static_cast<std::size_t>(gate.service)].restart_n > 0;
     plain_gate_[g] = gate.kind != GateKind::standby && gate.kind != GateKind::weighted &&
-                     !(gate.load_sharing > 0) && !restart;
+                     !(gate.load_sharing > 0) && !restart && model.stresses.empty();
   }
 }
 
@@ -127,6 +128,7 @@ void Replicator::reset(std::uint64_t rep) {
   recovery_.reset();
   data_.reset();
   if (m_.costs.any_sla) cost_.reset();
+  if (!m_.stresses.empty()) reset_stresses();  // before the first rates are set
   // The first events, in a fixed order (ties at one instant fire in scheduling order): every
   // component's first failure, every shock's first arrival, every window's first opening.
   for (std::uint32_t c = 0; c < nc(); ++c) renew(c, 0.0);
@@ -140,6 +142,14 @@ void Replicator::reset(std::uint64_t rep) {
   for (std::uint32_t i = 0; i < m_.forced.size(); ++i)
     if (m_.forced[i].time < opt_.horizon) queue_.push(m_.forced[i].time, i, 0, EventType::forced);
   reset_resources();  // issue 14: crew calendars and spare pools (nothing without them)
+  if (!m_.stresses.empty()) schedule_stresses();
+  for (std::uint32_t i = 0; i < m_.capacity.size(); ++i) {
+    const auto& ch = m_.capacity[i].changes;  // weekly down thresholds (empty: nothing to do)
+    if (ch.empty()) continue;
+    std::uint32_t k = 0;
+    while (k < ch.size() && ch[k] == 0) ++k;  // a change at t = 0 is the state at the start
+    schedule_demand_hour(i, k, 0.0);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,14 +182,16 @@ std::string Replicator::gate_name(std::uint32_t g) const {
 // ---------------------------------------------------------------------------------------------
 // Ageing and failures
 
-// The ageing rate of an up component: 1, times its standby factor (dormancy while a spare),
-// times its load-sharing factor (1 + f * members down), times 0 while every service above it is
-// down if the model says components do not age then.
+// The ageing rate of an up component: 1, times its standby factor (dormancy while a spare) or
+// else the factors of its active stresses, times its load-sharing factor (1 + f * members down),
+// times 0 while every service above it is down if the model says components do not age then.
 double Replicator::nominal_rate(std::uint32_t c) const noexcept {
   const Component& comp = m_.components[c];
   double r = 1.0;
   if (comp.standby_gate >= 0 && standby_.active[comp.standby_gate] != comp.standby_member)
     r = m_.gates[comp.standby_gate].standby.dormancy;
+  else if (!m_.stresses.empty())
+    r = stress_factor(c);
   if (comp.load_gate >= 0) {
     const Gate& g = m_.gates[comp.load_gate];
     r *= 1.0 + g.load_sharing * (g.n - gates_.up_children[comp.load_gate]);
@@ -577,6 +589,7 @@ void Replicator::set_node(std::uint32_t node, bool up, double t, std::int32_t ca
     const bool now = gate.kind == GateKind::weighted
                          ? weight_changed(g, up ? m_.parent_weight[i] : -m_.parent_weight[i], t)
                          : gates_.up_children[g] >= gate.k;
+    if (!m_.stresses.empty()) stress_watch(g, now, t);  // stresses while a group is degraded
     // Service restart procedures (step_dependencies.cpp): such a service is up only once its
     // requirement holds and its restart has completed.
     if (m_.has_restarts && gate.service >= 0 &&
@@ -597,7 +610,37 @@ bool Replicator::weight_changed(std::uint32_t g, double dw, double t) {
   double& w = gates_.up_weight[g];
   if (gate.capacity >= 0) capacity_.advance(m_, static_cast<std::size_t>(gate.capacity), t, w);
   w = n_up == gate.n ? gate.total : n_up == 0 ? 0.0 : w + dw;
-  return weight_holds(gate, w);
+  return gate.capacity >= 0
+             ? capacity_holds(m_.capacity[static_cast<std::size_t>(gate.capacity)], gate, w, t)
+             : weight_holds(gate, w);
+}
+
+// A capacity service with a weekly profile and down_below: its down threshold (f x the hour's
+// demand) changes at hour boundaries with no change of capacity. Change k of its week is due.
+void Replicator::schedule_demand_hour(std::uint32_t i, std::uint32_t k, double week) {
+  const auto& ch = m_.capacity[i].changes;
+  if (k >= ch.size()) {
+    k = 0;
+    week += 1;
+  }
+  demand_week_[i] = static_cast<std::uint32_t>(week);
+  const double when = week * 168.0 + ch[k];
+  if (when < opt_.horizon) queue_.push(when, i, k, EventType::demand_hour);
+}
+
+void Replicator::demand_hour(std::uint32_t i, std::uint32_t k, double t) {
+  const CapacityService& cs = m_.capacity[i];
+  schedule_demand_hour(i, k + 1, demand_week_[i]);
+  const std::uint32_t g = cs.gate;
+  const bool now = capacity_holds(cs, m_.gates[g], gates_.up_weight[g], t);
+  if (now == static_cast<bool>(gates_.up[g])) return;
+  // An outage begun by the demand rising past the capacity up has no failure as its cause; its
+  // time is the "other" phase.
+  if (trace_)
+    trace(t, "demand_threshold", m_.services[cs.service].name,
+          now ? "demand fell within the capacity up" : "demand rose above the capacity up");
+  gates_.up[g] = now;
+  gate_changed(g, now, t, -1, nc() + g);
 }
 
 void Replicator::gate_changed(std::uint32_t g, bool up, double t, std::int32_t cause,
@@ -894,6 +937,12 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
         break;
       case EventType::restart_step:
         restart_step_end(e.target, e.time);
+        break;
+      case EventType::stress:  // issue 16: calendar stresses
+        stress_change(e.target, e.gen, e.time);
+        break;
+      case EventType::demand_hour:  // issue 16: weekly down thresholds of capacity services
+        demand_hour(e.target, e.gen, e.time);
         break;
       case EventType::maintenance: {
         const MaintenanceWindow& w = m_.maintenance[e.target];

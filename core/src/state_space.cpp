@@ -73,6 +73,16 @@ void StateSpace::check() const {
   if (!m_.maintenance.empty())
     unsupported("maintenance windows (deterministic schedules are not Markovian)");
   if (!m_.cascades.empty()) unsupported("cascades (their delays are not in the chain)");
+  for (const auto& cs : m_.capacity)
+    if (!cs.down_at.empty())
+      unsupported("service " + q(m_.services[cs.service].name) +
+                  ": down_below with a weekly demand profile makes its state depend on the hour "
+                  "(not a Markov chain with constant rates)");
+  for (const auto& st : m_.stresses)
+    if (st.gate < 0)
+      unsupported("stress " + q(st.name) +
+                  ": calendar windows make the rates depend on time (not a Markov chain with "
+                  "constant rates)");
   for (const auto& c : m_.components) {
     for (std::uint32_t i = 0; i < c.n_modes; ++i) {
       const Mode& md = m_.modes[c.first_mode + i];
@@ -322,6 +332,20 @@ double StateSpace::rate_factor(const State& s, std::size_t c,
   if (comp.standby_gate >= 0 &&
       s[sb_slot(static_cast<std::size_t>(comp.standby_gate))] != comp.standby_member)
     r = m_.gates[static_cast<std::size_t>(comp.standby_gate)].standby.dormancy;
+  else if (!m_.stresses.empty())
+    for (std::uint32_t i = m_.stress_offset[c]; i < m_.stress_offset[c + 1]; ++i) {
+      const Stress& st = m_.stresses[m_.stress_of[i]];  // while a group is degraded (check())
+      const auto g = static_cast<std::size_t>(st.gate);
+      const Gate& gate = m_.gates[g];
+      std::int32_t n_up = 0;
+      double w = 0;
+      for (std::uint32_t j = m_.child_offset[g]; j < m_.child_offset[g + 1]; ++j)
+        if (nodes[m_.children[j]]) ++n_up, w += m_.child_weight[j];
+      if (n_up == gate.n) w = gate.total;  // as the simulator keeps it (GateState::up_weight)
+      const double demand =
+          gate.capacity >= 0 ? m_.capacity[static_cast<std::size_t>(gate.capacity)].demand[0] : 0.0;
+      if (group_degraded(gate, nodes[m_.gate_node(g)] != 0, n_up, w, demand)) r *= st.factor;
+    }
   if (comp.load_gate >= 0) {
     const auto g = static_cast<std::size_t>(comp.load_gate);
     int down = 0;

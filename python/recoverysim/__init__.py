@@ -31,7 +31,7 @@ from .analysis import AnalysisResults, CutSetLimitError, Incident, Scenario, Sce
 from .calibration import Fit, FitError, IncidentFits, compare_fits, fit, fit_incidents, incident_durations
 from .compare import AdaptiveResults, Comparison, Difference, compare, sensitivity, simulate_until, sweep
 from .components import Backup, Component, Crew, Replication, SparePool
-from .correlated import Maintenance, Shock
+from .correlated import Maintenance, Shock, Stress
 from .distributions import (
     Deterministic,
     Distribution,
@@ -73,6 +73,7 @@ __all__ = [
     "Cascade",
     "Shock",
     "Maintenance",
+    "Stress",
     "Requirement",
     "Standby",
     "standby",

@@ -87,6 +87,19 @@ class MaintenanceSpec:
         self, *, name: str, targets: list[str], every: float, offset: float = 0.0, duration: Distribution, crew: str = ""
     ) -> None: ...
 
+class StressSpec:
+    def __init__(
+        self,
+        *,
+        name: str,
+        targets: list[str],
+        factor: float,
+        shifts: list[tuple[float, float]] = ...,
+        origin: float = 0.0,
+        periods: list[tuple[float, float]] = ...,
+        while_degraded: str = "",
+    ) -> None: ...
+
 class FailureModeSpec:
     def __init__(
         self,
@@ -169,6 +182,7 @@ class ModelSpec:
         forced: list[ForcedEventSpec] = ...,
         costs: list[ServiceCostSpec] = ...,
         spares: list[SparePoolSpec] = ...,
+        stresses: list[StressSpec] = ...,
     ) -> None: ...
 
 class ServiceCostSpec:
@@ -209,6 +223,8 @@ class CompiledModel:
     def shock_names(self) -> list[str]: ...
     @property
     def spare_names(self) -> list[str]: ...
+    @property
+    def stress_names(self) -> list[str]: ...
     @property
     def n_gates(self) -> int: ...
     @property

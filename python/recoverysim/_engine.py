@@ -98,6 +98,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
         age_when_down=model.age_when_down,
         forced=forced or [],
         costs=[c.to_spec() for c in model.costs.values()],
+        stresses=[st.to_spec(targets(st.targets, f"stress {st.name!r}")) for st in model.stresses.values()],
     )
 
 

@@ -190,6 +190,11 @@ def results_html(res: Results, compliance: float = 0.95) -> str:
                 notes.append(f"{s}: {e.note}")
     foot = "".join(f'<div style="{_SUB}">{_e(n)}</div>' for n in notes)
     foot += "".join(f'<div style="{_SUB}">⚠ {_e(w)}</div>' for w in res._model.maintenance_warnings())
+    foot += "".join(
+        f'<div style="{_SUB}">stress {_e(st.name)}: failure rates x{st.factor:g} for '
+        f"{_e(', '.join(res._model.select(st.targets)))}, {_e(st.trigger())}</div>"
+        for st in res._model.stresses.values()
+    )
     money = _cost_html(res) if res.has_costs else ""
     return f"<div>{header}{_table(headers, rows, numeric)}{foot}{money}</div>"
 
@@ -477,6 +482,9 @@ def model_html(m: Model) -> str:
                 ]
             )
         out.append(_table(["maintenance", "targets", "every", "duration", "first at", "crew"], rows))
+    if m.stresses:
+        rows = [[f"<b>{_e(st.name)}</b>", _selector(m, st.targets), f"x{st.factor:g}", _e(st.trigger())] for st in m.stresses.values()]
+        out.append(_table(["stress", "targets", "failure rate", "active"], rows))
     return "<div>" + "".join(out) + "</div>"
 
 

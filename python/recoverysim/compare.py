@@ -117,13 +117,17 @@ class Metric:
     values: Callable[[Results, str], np.ndarray]
     denominator: Callable[[Results, str], np.ndarray] | None = None
     target: str | None = None  # the service target the metric needs: "availability", "rto", "rpo"
+    capacity: bool = False  # needs a service with a demand (and per-replication values)
 
     @property
     def ratio(self) -> bool:
         return self.denominator is not None
 
     def available(self, res: Results, service: str) -> bool:
-        """Whether the metric is defined for the service (its target, if it needs one, is set)."""
+        """Whether the metric is defined for the service (its target, if it needs one, is set;
+        a capacity metric needs a demand)."""
+        if self.capacity and service not in res.capacity_services:
+            return False
         return self.target is None or res.targets.get(service, {}).get(self.target) is not None
 
     def influence(self, res: Results, service: str) -> tuple[float, np.ndarray]:
@@ -131,7 +135,8 @@ class Metric:
         the estimator's). For a mean these are the values themselves; for a ratio of totals
         R = sum(x)/sum(y) the linearised values R + (x_i − R y_i) / mean(y)."""
         if not self.available(res, service):
-            raise ValueError(f"metric {self.name!r} needs a {self.target} target on service {service!r}")
+            need = "a demand (capacity)" if self.capacity else f"a {self.target} target"
+            raise ValueError(f"metric {self.name!r} needs {need} on service {service!r}")
         x = np.asarray(self.values(res, service), dtype=float)
         if self.denominator is None:
             return (float(x.mean()) if x.size else math.nan), x
@@ -232,6 +237,28 @@ METRICS: dict[str, Metric] = {
         Metric("data_lost_h", "writes lost per horizon", False, "hours", lambda r, s: r.data_lost(s)),
         Metric("planned_downtime_h", "planned downtime per horizon", False, "hours", lambda r, s: r.planned_downtime(s)),
         Metric("cost", "cost per horizon", False, "money", lambda r, s: r.costs(s)),
+        # Capacity (issue 16): hours degraded and down (by the service's down threshold), and the
+        # pooled share of the demand not served (a ratio of totals, as unserved_fraction).
+        Metric(
+            "degraded_h", "time degraded per horizon", False, "hours", lambda r, s: r.raw.service_degraded_time[:, r._svc(s)], capacity=True
+        ),
+        Metric(
+            "capacity_down_h",
+            "time down per horizon (capacity)",
+            False,
+            "hours",
+            lambda r, s: r.raw.service_capacity_down_time[:, r._svc(s)],
+            capacity=True,
+        ),
+        Metric(
+            "unserved_share",
+            "share of the demand not served",
+            False,
+            "share",
+            lambda r, s: r.raw.service_unserved[:, r._svc(s)],
+            lambda r, s: r.raw.service_demand[:, r._svc(s)],
+            capacity=True,
+        ),
     )
 }
 # The total cost of a run (every service plus the running cost of the architecture): not a
@@ -277,6 +304,8 @@ def _default_metrics(ra: Results, rb: Results, service: str) -> list[str]:
         out += ["rpo_compliance", "data_lost_h"]
     if all(service in r._model.costs for r in (ra, rb)):
         out.append("cost")
+    if all(service in r.capacity_services and hasattr(r, "raw") for r in (ra, rb)):
+        out += ["degraded_h", "capacity_down_h", "unserved_share"]
     return out
 
 

@@ -1,16 +1,20 @@
-"""Correlated events: shocks (common causes hitting many components at once) and planned
-maintenance windows, with the selector that names their targets."""
+"""Correlated events: shocks (common causes hitting many components at once), planned
+maintenance windows and stress periods (failure rates multiplied together), with the selector
+that names their targets."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import _core
+from .components import _origin, parse_hours
 from .distributions import Distribution, Exponential, as_distribution
 from .units import TIME_DELTAS, Duration, exact_duration, hours
+from .units import hours as _hours
 from .validation import check_name, check_optional_name, check_positive, check_probability
 
-__all__ = ["Shock", "Maintenance", "Selector", "check_selector"]
+__all__ = ["Shock", "Maintenance", "Stress", "Selector", "check_selector"]
 
 # Which components an event applies to: a name, a list of names, or tags that must all match
 # ({"region": "eu-1"}).
@@ -206,6 +210,161 @@ class Maintenance:
             f"Maintenance({self.name!r}, targets={_targets_repr(self.targets)}, every={exact_duration(self.every)!r}, "
             f"duration={self.duration!r}{extra})"
         )
+
+
+_WEEK = 168.0
+
+
+class Stress:
+    """Failure rates of some components multiplied for a while (see :meth:`Model.stress`).
+
+    While a stress is active, each target's failure rate is multiplied by ``factor`` (its age
+    advances ``factor`` times faster; the pending failure is rescheduled from the age reached).
+    Several active stresses on one component multiply, and they compose with load sharing; a
+    dormant standby spare keeps its dormancy rate (a stress multiplies the active rate only).
+    Exactly one trigger:
+
+    - ``hours``: weekly windows, the crew-calendar syntax (``["mon-fri 13:00-21:00"]``), from
+      the week ``origin``;
+    - ``periods``: one-off ``[start, end)`` periods in time since the start of the run;
+    - ``while_degraded``: while the named service is degraded: its requirement holds but not
+      every member of its root group is up (a capacity service: 0 < served share < 1). A service
+      that is down is not degraded (docs/semantics.md, "Stress periods").
+
+    Parameters
+    ----------
+    name : str
+        The stress's name.
+    factor : float
+        The rate multiplier, finite and > 0 (below 1: a calmer period).
+    targets : str, list of str or mapping
+        The components stressed (a name, names, or tags).
+    hours : sequence of str, optional
+        Weekly windows (see :func:`recoverysim.components.parse_hours`); they must not overlap.
+    origin : float or str, default 0
+        The hour of the week at t = 0 (``"mon 00:00"``), as for crews.
+    periods : sequence of (duration, duration), optional
+        One-off periods ``(start, end)`` since t = 0; they must not overlap.
+    while_degraded : str, optional
+        A service: the stress is active while it is degraded.
+
+    Examples
+    --------
+    >>> Stress("volatility", factor=3, targets={"role": "matching"}, hours=["mon-fri 13:00-21:00"]).windows[0]
+    (13.0, 21.0)
+    >>> Stress("launch", factor=2, targets=["api"], periods=[("10d", "12d")]).periods
+    ((240.0, 288.0),)
+    >>> Stress("peak-load", factor=2, targets=["n1", "n2"], while_degraded="rpc").while_degraded
+    'rpc'
+    """
+
+    __slots__ = ("name", "factor", "targets", "hours", "origin", "periods", "while_degraded", "windows")
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        factor: float,
+        targets: Selector,
+        hours: Sequence[str] | None = None,
+        origin: float | str = 0.0,
+        periods: Sequence[tuple[Duration, Duration]] | None = None,
+        while_degraded: str | None = None,
+    ) -> None:
+        self.name = check_name(name, "stress")
+        where = f"stress {name!r}"
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not (0 < float(factor) < float("inf")):
+            raise ValueError(f"{where}: factor must be a finite number > 0 (the rate multiplier), got {factor!r}")
+        self.factor = float(factor)
+        self.targets = check_selector(targets, where)
+        triggers = [k for k, v in (("hours", hours), ("periods", periods), ("while_degraded", while_degraded)) if v is not None]
+        if len(triggers) != 1:
+            raise ValueError(
+                f"{where}: give exactly one trigger: hours (weekly windows), periods (one-off) or while_degraded (a service)"
+                + (f", got {' and '.join(triggers)}" if triggers else "")
+            )
+        self.hours: tuple[str, ...] | None = None
+        self.windows: tuple[tuple[float, float], ...] = ()
+        if hours is not None:
+            self.windows = tuple(parse_hours(hours, where))
+            self.hours = tuple(hours)
+        self.origin = _origin(origin, where)
+        self.periods: tuple[tuple[float, float], ...] | None = None
+        if periods is not None:
+            if isinstance(periods, str) or not isinstance(periods, Sequence) or not periods:
+                raise ValueError(f"{where}: periods must be a non-empty list of (start, end) pairs, got {periods!r}")
+            out = []
+            for i, pr in enumerate(periods):
+                if isinstance(pr, str) or not isinstance(pr, Sequence) or len(pr) != 2:
+                    raise ValueError(f"{where}: periods[{i}] must be a (start, end) pair, got {pr!r}")
+                a = _hours(pr[0], name=f"{where} periods[{i}] start")
+                b = _hours(pr[1], name=f"{where} periods[{i}] end")
+                if not 0 <= a < b:
+                    raise ValueError(f"{where}: periods[{i}] must have 0 <= start < end, got {pr!r}")
+                out.append((a, b))
+            self.periods = tuple(out)
+        self.while_degraded = check_optional_name(while_degraded, f"{where} while_degraded")
+
+    def to_spec(self, targets: Sequence[str]) -> Any:
+        """The engine's specification of this stress (used by :meth:`Model.to_spec`).
+
+        Parameters
+        ----------
+        targets : sequence of str
+            The component names its selector picks.
+
+        Returns
+        -------
+        recoverysim._core.StressSpec
+            The compiled engine's input.
+
+        Examples
+        --------
+        >>> type(Stress("s", factor=2, targets="a", periods=[(0, 5)]).to_spec(["a"])).__name__
+        'StressSpec'
+        """
+        shifts: list[tuple[float, float]] = []
+        for a, b in self.windows:  # a window past the week's end (Sunday night) goes on on Monday
+            shifts += [(a, b)] if b <= _WEEK else [(a, _WEEK), (0.0, b - _WEEK)]
+        return _core.StressSpec(
+            name=self.name,
+            targets=list(targets),
+            factor=self.factor,
+            shifts=shifts,
+            origin=self.origin,
+            periods=list(self.periods or ()),
+            while_degraded=self.while_degraded or "",
+        )
+
+    def trigger(self) -> str:
+        """When the stress is active, in words (reports).
+
+        Returns
+        -------
+        str
+            The windows, periods or degraded service.
+
+        Examples
+        --------
+        >>> Stress("v", factor=3, targets="a", hours=["mon-fri 13:00-21:00"]).trigger()
+        'weekly mon-fri 13:00-21:00'
+        >>> Stress("p", factor=2, targets="a", while_degraded="rpc").trigger()
+        "while 'rpc' is degraded"
+        """
+        if self.hours is not None:
+            return "weekly " + ", ".join(self.hours) + (f" (origin {self.origin:g} h)" if self.origin else "")
+        if self.periods is not None:
+            return ", ".join(f"[{exact_duration(a)}, {exact_duration(b)})" for a, b in self.periods)
+        return f"while {self.while_degraded!r} is degraded"
+
+    def __repr__(self) -> str:
+        if self.hours is not None:
+            extra = f", hours={list(self.hours)!r}" + (f", origin={self.origin:g}" if self.origin else "")
+        elif self.periods is not None:
+            extra = f", periods={[(exact_duration(a), exact_duration(b)) for a, b in self.periods]!r}"
+        else:
+            extra = f", while_degraded={self.while_degraded!r}"
+        return f"Stress({self.name!r}, factor={self.factor:g}, targets={_targets_repr(self.targets)}{extra})"
 
 
 def check_selector(targets: Any, where: str) -> Selector:

@@ -480,9 +480,15 @@ def component_availability(model: Model, names: Sequence[str] | None = None) -> 
     {'server': 0.9997500624843789}
     """
     out: dict[str, float] = {}
+    stressed = {c: st.name for st in model.stresses.values() for c in model.select(st.targets)}
     for c in model.components.values():
         if names is not None and c.name not in names:
             continue
+        if c.name in stressed:
+            raise ValueError(
+                f"component {c.name!r}: stress {stressed[c.name]!r} changes its failure rate over time, so MTTF/(MTTF+MTTR) "
+                "does not hold; use exact() (a stress while a group is degraded) or simulate"
+            )
         terms = []
         for mode in c.modes:
             mttr = 0.0

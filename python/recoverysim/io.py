@@ -460,6 +460,7 @@ _COST_FIELDS = ("per_hour", "week_origin", "per_outage", "beyond_rto_per_hour", 
 _DATA_LOSS_COST_FIELDS = ("per_incident", "per_hour")
 _SLA_FIELDS = ("fee", "tiers", "period")
 _MAINTENANCE_FIELDS = ("targets", "every", "duration", "offset", "crew", "rolling", "spacing")
+_STRESS_FIELDS = ("factor", "targets", "hours", "origin", "periods", "while_degraded")
 _GROUPS = ("all_of", "any_of", "k_of_n", "weighted", "capacity", "standby")
 _REQUIREMENT = "a component or service name, a list (all of them), or a group: all_of, any_of, k_of_n, weighted, capacity or standby"
 
@@ -1066,6 +1067,61 @@ def _load_maintenance(ld: _Loader, v: Any, path: _Path) -> None:
             _fail(p / field, str(e).split(": ", 1)[-1].removeprefix("spacing: "))
 
 
+def _load_stresses(ld: _Loader, v: Any, path: _Path) -> None:
+    for name, body in _entities(v, path, "stress").items():
+        p = path / name
+        d = _mapping(body, p, "a stress such as {factor: 3, targets: {role: matching}, hours: ['mon-fri 13:00-21:00']}")
+        _fields(d, p, _STRESS_FIELDS, required=("factor", "targets"))
+        factor = _number(d["factor"], p / "factor")
+        if not factor > 0:
+            _fail(p / "factor", f"expected a rate multiplier > 0, got {d['factor']!r}")
+        kwargs: dict[str, Any] = {"factor": factor, "targets": ld.selector(d["targets"], p / "targets")}
+        triggers = [k for k in ("hours", "periods", "while_degraded") if k in d]
+        if len(triggers) != 1:
+            _fail(
+                p / (triggers[1] if triggers else "hours"),
+                "give exactly one trigger: hours (weekly windows), periods (one-off) or while_degraded (a service)",
+            )
+        if "hours" in d:
+            hours = _list(d["hours"], p / "hours", "a list of windows such as ['mon-fri 13:00-21:00']")
+            for i, h in enumerate(hours):
+                _text(h, p / "hours" / i, "a window such as 'mon-fri 13:00-21:00'")
+            try:
+                parse_hours(hours, "")
+            except ValueError as e:
+                _fail(p / "hours", str(e).removeprefix(": "))
+            kwargs["hours"] = hours
+        if "origin" in d:
+            try:
+                kwargs["origin"] = Crew(name, origin=d["origin"]).origin
+            except (TypeError, ValueError) as e:
+                _fail(p / "origin", str(e).removeprefix(f"crew {name!r}: "))
+        if "periods" in d:
+            periods = _list(d["periods"], p / "periods", "a list of [start, end] periods such as [[10d, 12d]]")
+            pairs = []
+            for i, pr in enumerate(periods):
+                pi = p / "periods" / i
+                if not isinstance(pr, list) or len(pr) != 2:
+                    _fail(pi, f"expected a [start, end] pair, got {_got(pr)}")
+                a = _duration(pr[0], pi / 0, minimum=">= 0")
+                b = _duration(pr[1], pi / 1, minimum="> 0")
+                if not a < b:
+                    _fail(pi, f"the end ({duration_literal(b)}) must come after the start ({duration_literal(a)})")
+                pairs.append((a, b))
+            kwargs["periods"] = pairs
+        if "while_degraded" in d:
+            kwargs["while_degraded"] = _text(d["while_degraded"], p / "while_degraded", "a service name")
+            ld.check_ref(kwargs["while_degraded"], p / "while_degraded", "services", "service")
+        ld.where[("stress", name, "")] = p
+        for key in ("hours", "periods", "while_degraded", "factor", "targets"):
+            if key in d:
+                ld.where[("stress", name, key)] = p / key
+        try:
+            ld.model.stress(name, **kwargs)
+        except (TypeError, ValueError) as e:
+            _fail(p, str(e).removeprefix(f"stress {name!r}: "))
+
+
 def from_data(data: Any, *, name: str = "model") -> Model:
     """Build a Model from parsed model-file data (a dict as YAML or JSON gives it).
 
@@ -1404,6 +1460,7 @@ _LOADERS: dict[str, Callable[[_Loader, Any, _Path], None]] = {
     "services": _load_services,
     "shocks": _load_shocks,
     "maintenance": _load_maintenance,
+    "stresses": _load_stresses,
     "costs": _load_costs,
     "running_costs": _load_running_costs,
 }

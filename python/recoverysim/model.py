@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import _engine, _html, exact, run, writer
 from . import formatting as fmt
 from .components import Backup, Component, Crew, Replication, SparePool
-from .correlated import Maintenance, Selector, Shock
+from .correlated import Maintenance, Selector, Shock, Stress
 from .distributions import Distribution, Exponential
 from .money import ServiceCost, SlaCredits, check_amount
 from .recovery import Cascade, FailureMode, Procedure, Step, restart_procedure
@@ -97,6 +97,7 @@ class Model:
         self.procedures: dict[str, Procedure] = {}
         self.shocks: dict[str, Shock] = {}
         self.maintenances: dict[str, Maintenance] = {}
+        self.stresses: dict[str, Stress] = {}
         self.costs: dict[str, ServiceCost] = {}  # by service
         self.running_costs: dict[str, float] = {}  # component or crew -> cost per year
 
@@ -359,7 +360,8 @@ class Model:
             give hours full / degraded / down and the share of demand not served.
         down_below : float or str, optional
             Share of the demand (``0.5`` or ``"50%"``) below which the service is down; by
-            default it is down only while nothing is served. Constant demand only.
+            default it is down only while nothing is served. With a weekly profile the share
+            applies to each hour's demand (the state changes at hour boundaries too).
         priority : int, optional
             Crew priority inherited by the components beneath it that set none (higher is served
             first; the highest of the services above a component wins).
@@ -542,6 +544,72 @@ class Model:
         w = Maintenance(name, targets=targets, every=every, duration=duration, offset=offset, crew=crew, rolling=rolling, spacing=spacing)
         self.maintenances[name] = w
         return w
+
+    def stress(
+        self,
+        name: str,
+        *,
+        factor: float,
+        targets: Selector,
+        hours: Sequence[str] | None = None,
+        origin: float | str = 0.0,
+        periods: Sequence[tuple[Duration, Duration]] | None = None,
+        while_degraded: str | None = None,
+        replace: bool = False,
+    ) -> Stress:
+        """Multiply failure rates during stress periods: market volatility, load spikes.
+
+        While the stress is active, each target's failure rate is multiplied by ``factor`` (its
+        pending failure is rescheduled from the age it has reached, as for load sharing).
+        Several active stresses on one component multiply; they compose with load sharing; a
+        dormant standby spare keeps its dormancy rate. Give exactly one trigger: weekly
+        ``hours``, one-off ``periods``, or ``while_degraded`` (a service that is up but not whole;
+        a capacity service while 0 < served < 1; see docs/semantics.md, "Stress periods").
+        Boundaries are deterministic: nothing is drawn, and a model without stresses runs as
+        before, bit for bit.
+
+        Parameters
+        ----------
+        name : str
+            The stress's name.
+        factor : float
+            The rate multiplier (finite, > 0).
+        targets : str, list of str or mapping
+            The components stressed (a name, names, or tags).
+        hours : sequence of str, optional
+            Weekly windows, as crew hours (``["mon-fri 13:00-21:00"]``); no overlaps.
+        origin : float or str, default 0
+            The hour of the week at t = 0 (``"mon 00:00"``).
+        periods : sequence of (duration, duration), optional
+            One-off ``(start, end)`` periods since t = 0 (``[("10d", "12d")]``); no overlaps.
+        while_degraded : str, optional
+            A service (k_of_n, any_of, weighted, or capacity with a constant demand): active
+            while it is degraded.
+        replace : bool, default False
+            Redefine a stress of that name.
+
+        Returns
+        -------
+        Stress
+            The stress added.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> for i in range(3):
+        ...     _ = m.component(f"n{i}", mttf="1000h", mttr="4h", tags={"role": "rpc"})
+        >>> _ = m.service("rpc", rs.k_of_n(2, "n0", "n1", "n2"))
+        >>> m.stress("peak-load", factor=2, targets={"role": "rpc"}, while_degraded="rpc")
+        Stress('peak-load', factor=2, targets={'role': 'rpc'}, while_degraded='rpc')
+        >>> _ = m.stress("volatility", factor=3, targets=["n0"], hours=["mon-fri 13:00-21:00"])
+        >>> sorted(m.stresses)
+        ['peak-load', 'volatility']
+        """
+        if name in self.stresses and not replace:
+            raise ValueError(f"stress {name!r} is already defined (pass replace=True to redefine it)")
+        st = Stress(name, factor=factor, targets=targets, hours=hours, origin=origin, periods=periods, while_degraded=while_degraded)
+        self.stresses[name] = st
+        return st
 
     def cost(
         self,
@@ -765,12 +833,13 @@ class Model:
         new.procedures = dict(self.procedures)
         new.shocks = dict(self.shocks)
         new.maintenances = dict(self.maintenances)
+        new.stresses = dict(self.stresses)  # stresses are not mutated once added
         new.costs = dict(self.costs)  # prices are not mutated once added
         new.running_costs = dict(self.running_costs)
         return new
 
     def remove(self, name: str) -> None:
-        """Remove a component, service, shock or maintenance by name (what uses it must change too).
+        """Remove a component, service, shock, maintenance or stress by name (what uses it must change too).
 
         Parameters
         ----------
@@ -784,13 +853,13 @@ class Model:
         >>> "region-eu-1" in m.shocks
         False
         """
-        for table in (self.components, self.services, self.shocks, self.maintenances):
+        for table in (self.components, self.services, self.shocks, self.maintenances, self.stresses):
             if name in table:
                 del table[name]  # type: ignore[attr-defined]
                 self.costs.pop(name, None)  # its price goes with it
                 self.running_costs.pop(name, None)
                 return
-        raise KeyError(f"no component, service, shock or maintenance named {name!r}")
+        raise KeyError(f"no component, service, shock, maintenance or stress named {name!r}")
 
     # --- compiling and running (the run layer does the work) -----------------------------------
 

@@ -43,6 +43,10 @@ def results_text(res: Results) -> str:
         f"recoverysim: model {res.model_name!r}, {res.replications:,} replications of {duration(res.horizon)} (seed {res.seed})",
         f"engine: {res.events:,} events in {res.elapsed:.2f} s on {res.threads} thread(s) ({res.events_per_second / 1e6:.1f} M events/s)",
         *(f"warning: {w}" for w in res._model.maintenance_warnings()),
+        *(
+            f"stress {st.name}: failure rates x{st.factor:g} for {', '.join(res._model.select(st.targets))}, {st.trigger()}"
+            for st in res._model.stresses.values()
+        ),
         "",
     ]
     for s in res.service_names:

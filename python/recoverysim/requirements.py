@@ -559,8 +559,10 @@ def capacity(capacities: Mapping[str, float]) -> Requirement:
 def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: float, where: str) -> Requirement:
     """The capacity gate of a service with this demand (used by :meth:`Model.service`).
 
-    The service is down while the capacity up is below ``down_below`` x demand (a constant
-    demand), or while nothing is up (``down_below`` 0, the only choice with a weekly profile).
+    The service is down while the capacity up is below ``down_below`` x demand, or while
+    nothing is up (``down_below`` 0). With a weekly profile the engine applies each hour's
+    threshold (``down_below`` x that hour's demand); the gate itself carries the peak hour's, the
+    strictest, for the static analyses (structure function, cut sets, maintenance warnings).
 
     Parameters
     ----------
@@ -587,15 +589,13 @@ def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: fl
         raise ValueError(f"{where}: a service with a demand needs rs.capacity({{member: capacity, ...}}) as its requirement")
     if down_below == 0:
         return Requirement("weighted", req.members, weights=req.weights, threshold=0, strict=True, capacity=True)
-    if len(demand) != 1:
-        raise ValueError(
-            f"{where}: down_below: with a weekly demand profile the service is down only when nothing is served (leave down_below out)"
-        )
-    t = down_below * demand[0]
+    peak = max(demand)
+    t = down_below * peak
     if t > req.total_weight * (1 + 1e-9):
+        at = "" if len(demand) == 1 else f" at hour {demand.index(peak)} of the week"
         raise ValueError(
-            f"{where}: down_below: {fmt.given_percent(down_below)} of the demand {_number(demand[0])} is more than the "
-            f"whole capacity {_number(req.total_weight)}: the service could never be up"
+            f"{where}: down_below: {fmt.given_percent(down_below)} of the demand {_number(peak)}{at} is more than the "
+            f"whole capacity {_number(req.total_weight)}: the service could never be up" + ("" if len(demand) == 1 else " then")
         )
     return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True)
 

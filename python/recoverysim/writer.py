@@ -321,6 +321,22 @@ def _dump_maintenance(m: Model) -> dict[str, Any]:
     return out
 
 
+def _dump_stresses(m: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for st in m.stresses.values():
+        d: dict[str, Any] = {"factor": _num_out(st.factor), "targets": _dump_selector(st.targets)}
+        if st.hours is not None:
+            d["hours"] = list(st.hours)
+            if st.origin:
+                d["origin"] = _num_out(st.origin)
+        elif st.periods is not None:
+            d["periods"] = [[duration_literal(a), duration_literal(b)] for a, b in st.periods]
+        else:
+            d["while_degraded"] = st.while_degraded
+        out[st.name] = d
+    return out
+
+
 def _dump_costs(m: Model) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in m.costs.values():
@@ -369,6 +385,7 @@ SECTIONS_OUT: tuple[tuple[str, Callable[[Model], Any]], ...] = (
     ("services", _dump_services),
     ("shocks", _dump_shocks),
     ("maintenance", _dump_maintenance),
+    ("stresses", _dump_stresses),
     ("costs", _dump_costs),
     ("running_costs", _dump_running_costs),
 )

@@ -128,6 +128,61 @@ def test_weekly_demand_profile() -> None:
     assert np.allclose(res.raw.service_demand[:, 0], weeks * sum(prof) + sum(prof[: int(rest)]), rtol=1e-12)
 
 
+def test_weekly_profile_with_down_below() -> None:
+    """down_below with a weekly profile: the service is down while c j < f d_h, the threshold of
+    the hour. With the 400 / 900 profile and f = 50 %: down with j = 0 at 400 (threshold 200)
+    and with j <= 1 at the 900 peak (threshold 450), so by hand
+
+        P(down) = (128 P(0) + 40 (P(0) + P(1))) / 168
+
+    (0.77 % against 0.16 % if only an empty fleet counted as down). The service's own downtime
+    counts from the same threshold, so downtime / horizon estimates the same share."""
+    prof = weekly_profile()
+    ex = exact_answers(prof, 0.5)
+    p_down = (128 * binom(0) + 40 * (binom(0) + binom(1))) / 168
+    assert math.isclose(ex["p_down"], p_down, rel_tol=1e-12)
+    m = fleet(prof, "50%")
+    res = m.simulate(horizon=HORIZON, replications=300, seed=12)
+    h = res.capacity_hours("rpc")
+    check(h["down"].to_numpy() / HORIZON, p_down, "down")
+    check(h["full"].to_numpy() / HORIZON, ex["p_full"], "full")
+    check(h["degraded"].to_numpy() / HORIZON, ex["p_degraded"], "degraded")
+    check(res.raw.service_unserved[:, 0] / res.raw.service_demand[:, 0], ex["unserved"], "unserved")
+    check(res.downtime("rpc") / HORIZON, p_down, "downtime")
+    assert res.downtime("rpc").mean() > 3 * binom(0) * HORIZON  # more than an empty fleet alone
+    with pytest.raises(ValueError, match="weekly demand profile makes its state depend on the hour"):
+        m.exact()
+
+
+def test_weekly_down_threshold_changes_at_the_hour() -> None:
+    """Two servers of capacity 1; demand 2, or 3.5 from hour 10 to 12 of each day; down below
+    50 % (threshold 1, or 1.75). Server b fails at 0.001 h for good and a never fails, so the
+    capacity up is 1: degraded (1 >= 1) except while the demand is 3.5 (1 < 1.75), when it is
+    down: two hours a day, 14 h and 7 outages a week, each begun and ended by the hour."""
+    m = rs.Model()
+    m.component("a", mttf=1e9, mttr=1)
+    m.component("b", failure=rs.Deterministic(0.001), repair=rs.Deterministic(1e6))
+    prof = [3.5 if 10 <= h % 24 < 12 else 2.0 for h in range(168)]
+    m.service("s", rs.capacity({"a": 1.0, "b": 1.0}), demand=prof, down_below="50%")
+    res = m.simulate(horizon=168, replications=3, seed=1)
+    assert np.allclose(res.downtime("s"), 14.0)
+    assert (res.outage_counts("s") == 7).all()
+    assert np.allclose(res.capacity_hours("s")["down"], 14.0)
+    assert np.allclose(res.capacity_hours("s")["degraded"], 168 - 14 - 0.001)
+    tr = m.trace(seed=1, horizon=48)
+    assert list(tr[tr.event == "service_down"].time_h) == [10.0, 34.0]
+    assert list(tr[tr.event == "service_up"].time_h) == [12.0, 36.0]
+    assert list(tr[tr.event == "demand_threshold"].time_h) == [10.0, 12.0, 34.0, 36.0]
+
+
+def test_weekly_threshold_above_the_capacity_names_the_hour() -> None:
+    m = rs.Model()
+    m.component("a", mttf=10, mttr=1)
+    prof = [1.0] * 30 + [5.0] + [1.0] * 137
+    with pytest.raises(ValueError, match="down_below: 50% of the demand 5 at hour 30 of the week is more than the whole capacity 1"):
+        m.service("s", rs.capacity({"a": 1.0}), demand=prof, down_below="50%")
+
+
 def test_profile_reproducible_across_threads() -> None:
     m = fleet(weekly_profile())
     a = m.simulate(horizon=4000, replications=40, seed=2, threads=1)

@@ -454,6 +454,41 @@ def test_plot_sweep_and_tornado():
     plt.close("all")
 
 
+def rpc_fleet(n: int, name: str) -> rs.Model:
+    m = rs.Model(name)
+    for i in range(n):
+        m.component(f"rpc-{i}", mttf="100h", mttr="25h")
+    m.service("rpc", rs.capacity({f"rpc-{i}": 250 for i in range(n)}), demand=600, down_below="50%")
+    return m
+
+
+def test_compare_shows_capacity_differences_against_the_exact_chain():
+    """A fifth server: the paired differences of degraded and down hours and of the unserved
+    share contain the exact differences (binomial fleets, from ExactResults.capacity; the
+    start-up bias, at most n (1 - a) tau / T of the horizon per quantity, is below 0.1 % here)."""
+    horizon = 20_000.0
+    a, b = rpc_fleet(4, "four"), rpc_fleet(5, "five")
+    cmp = rs.compare(a, b, horizon=horizon, replications=300, seed=3, threads=T, progress=False, confidence=0.999)
+    ea, eb = a.exact().capacity("rpc"), b.exact().capacity("rpc")
+    bias = 5 * 0.2 * 20 / horizon
+    for metric, key, scale in (
+        ("degraded_h", "p_degraded", horizon),
+        ("capacity_down_h", "p_down", horizon),
+        ("unserved_share", "unserved", 1.0),
+    ):
+        d = cmp.difference("rpc", metric)
+        exact = (eb[key] - ea[key]) * scale
+        assert d.difference.low - bias * scale <= exact <= d.difference.high + bias * scale, (metric, d.difference, exact)
+        assert d.paired
+    assert cmp.difference("rpc", "unserved_share").verdict == "better"
+    assert "share of the demand not served" in cmp.report()
+    assert {"degraded_h", "capacity_down_h", "unserved_share"} <= set(cmp.metrics["rpc"])
+    with pytest.raises(ValueError, match="needs a demand"):
+        rs.compare(quorum(3, "24h"), quorum(3, "12h"), horizon=100, replications=5, seed=1, progress=False).difference(
+            "consensus", "unserved_share"
+        )
+
+
 def test_metrics_table_is_consistent():
     for name, m in METRICS.items():
         assert m.name == name and m.unit in ("share", "hours", "count", "money")

@@ -147,6 +147,10 @@ def every_feature() -> rs.Model:
     m.maintenance("patch-db", targets="db-b", every="30d", duration=rs.Uniform("30m", "1h"), offset="2h", crew="oncall")
     m.maintenance("deploy", targets={"role": "gateway"}, every="1w", duration="10m")
     m.maintenance("validators", targets=["v1", "v3"], every="90d", duration="1h")
+    # Issue 16: stress periods (weekly, one-off, while a group is degraded).
+    m.stress("volatility", factor=3, targets={"role": "gateway"}, hours=["mon-fri 13:00-21:00"], origin="mon 06:00")
+    m.stress("launch", factor=1.5, targets=["api-1", "api-2"], periods=[("10d", "12d"), ("30d", "31d")])
+    m.stress("peak-load", factor=2, targets=["v1", "v2", "v3", "v4"], while_degraded="chain")
     return m
 
 
@@ -899,6 +903,7 @@ def test_schema_matches_the_loader():
     assert list(d["cascade"]["properties"]) == list(rsio._CASCADE_FIELDS)
     assert list(d["shock"]["properties"]) == list(rsio._SHOCK_FIELDS)
     assert list(d["maintenance"]["properties"]) == list(rsio._MAINTENANCE_FIELDS)
+    assert list(d["stress"]["properties"]) == list(rsio._STRESS_FIELDS)
     (k_of_n,) = [alt for alt in d["requirement"]["anyOf"] if alt.get("required") == ["k_of_n"]]
     assert list(k_of_n["properties"]["k_of_n"]["properties"]) == list(rsio._K_OF_N_FIELDS)
     kinds = {alt["properties"]["type"]["const"] for alt in d["distribution"]["oneOf"]}
@@ -951,7 +956,7 @@ def test_reference_page_documents_every_field():
     doc = (ROOT / "docs" / "model-files.md").read_text(encoding="utf-8")
     d = SCHEMA["$defs"]
     names = set(SCHEMA["properties"])
-    for entity in ("component", "mode", "cascade", "step", "backup", "replication", "service", "standby", "shock", "maintenance"):
+    for entity in ("component", "mode", "cascade", "step", "backup", "replication", "service", "standby", "shock", "maintenance", "stress"):
         names |= set(d[entity]["properties"])
     for alt in d["distribution"]["oneOf"]:
         names |= set(alt["properties"]) - {"type"} | {alt["properties"]["type"]["const"]}

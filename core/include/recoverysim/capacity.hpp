@@ -4,6 +4,8 @@
 // is 1, "down" while its gate does not hold (by default: no capacity at all; with down_below = f
 // and a constant demand d: capacity below f * d), and "degraded" in between. The ledger
 // integrates, per replication, the hours in each state and the demand-hours not served.
+// With a weekly profile and down_below = f the service is down while capacity < f * demand of
+// the hour: the gate's state then changes at hour boundaries too (a demand_hour event).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,16 @@ struct CapacityService {
   std::uint32_t gate;          // its root gate (weighted): the capacity up is its up weight
   std::vector<double> demand;  // 1 value (constant) or 168 (hour of the week)
   double down_below = 0;       // share of demand below which it is down (0: when nothing is up)
+  // Weekly profile with down_below > 0: per hour of the week the capacity below which it is down
+  // (f * demand), and the hours of the week at which that changes (demand_hour events). Empty
+  // otherwise (the gate's own threshold decides).
+  std::vector<double> down_at;
+  std::vector<std::uint32_t> changes;
 };
+
+// Whether capacity service `cs` (gate `g`) holds with capacity `up` at time t: the hour's
+// threshold with a weekly down_below, else the gate's (weight_holds). The one place that decides.
+bool capacity_holds(const CapacityService& cs, const Gate& g, double up, double t) noexcept;
 
 // Totals of one replication, per capacity service.
 struct CapacityLedger {

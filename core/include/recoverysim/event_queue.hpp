@@ -29,6 +29,8 @@ enum class EventType : std::uint8_t {
   crew_shift,        // a crew's shift begins or ends (target: crew, gen: calendar boundary)
   spare_arrival,     // a spare arrives in a pool (target: pool, gen: 1 emergency order, 0 not)
   restart_step,      // a step of a service's restart procedure ends (target: service)
+  stress,            // a calendar stress begins or ends (target: stress, gen: its change index)
+  demand_hour,       // a capacity service's down threshold changes (target: capacity, gen: change)
 };
 
 // 24 bytes: the type rides in the low byte of the sequence word (sequence numbers are unique, so

@@ -199,6 +199,24 @@ struct ForcedEventSpec {
   std::string mode;    // failure: the failure mode (the first one if empty)
 };
 
+// Stress periods (issue 16): while a stress is active, each target's failure rate (its ageing rate
+// while active; a dormant standby spare keeps its dormancy rate) is multiplied by `factor`, and
+// several active stresses on one component multiply. A stress is active by exactly one trigger:
+// weekly `shifts` ([start, end) hours of the week, 0 = the week's origin, t = 0 being hour
+// `origin` of the week, as a crew calendar), absolute `periods` ([start, end) hours since
+// t = 0), or while the service `while_degraded` is degraded (its requirement holds but not every
+// member of its root group is up; for a capacity service: 0 < served share < 1). Windows of one
+// stress must not overlap. Nothing is drawn: the boundaries are deterministic.
+struct StressSpec {
+  std::string name;
+  std::vector<std::string> targets;
+  double factor = 1.0;
+  std::vector<std::pair<double, double>> shifts;
+  double origin = 0;
+  std::vector<std::pair<double, double>> periods;
+  std::string while_degraded;
+};
+
 struct ModelSpec {
   std::string name = "model";
   std::vector<ComponentSpec> components;
@@ -212,6 +230,7 @@ struct ModelSpec {
   std::vector<ForcedEventSpec> forced;  // incident scenario, empty in ordinary runs
   std::vector<ServiceCostSpec> costs;   // money (cost.hpp), empty: nothing is priced
   std::vector<SparePoolSpec> spares;
+  std::vector<StressSpec> stresses;  // stress periods, empty: rates are never multiplied
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -248,6 +267,19 @@ struct CrewCalendar {
   // The shift changes in week order: (hour of the week, working after it). A shift ending at the
   // week's end and one starting at its beginning join (no change at the week boundary).
   std::vector<std::pair<double, bool>> changes;
+};
+
+// A compiled stress (see StressSpec). Calendar stresses change at `changes`: (time, active after
+// it), hours since t = 0 modulo one week when `weekly` (a crew calendar's changes), absolute
+// otherwise. A degraded-triggered stress watches root gate `gate` instead (its changes are empty).
+struct Stress {
+  std::string name;
+  double factor = 1.0;
+  std::vector<std::uint32_t> targets;
+  bool weekly = false;
+  std::vector<std::pair<double, bool>> changes;
+  bool active_at_start = false;  // calendar stresses: active at t = 0
+  std::int32_t gate = -1;        // while_degraded: the service's root gate, else -1
 };
 
 struct SparePool {
@@ -352,6 +384,18 @@ inline bool weight_holds(const Gate& g, double up_weight) noexcept {
   return g.strict ? up_weight > g.threshold + eps : up_weight >= g.threshold - eps;
 }
 
+// Whether a group whose requirement `holds` is degraded, for stresses that act while it is (the
+// one definition, for the simulator and the exact chain): up, but not whole. A gate measuring a
+// capacity service (constant demand) is degraded while 0 < served < 1, i.e. its capacity up is
+// below the demand (within the rounding allowance of weight_holds); any other gate while some
+// member is down. A group that is down is not degraded.
+inline bool group_degraded(const Gate& g, bool holds, std::int32_t up_children, double up_weight,
+                           double demand) noexcept {
+  if (!holds) return false;
+  if (g.capacity >= 0) return up_weight < demand - 1e-9 * g.total;
+  return up_children < g.n;
+}
+
 struct Service {
   std::string name;
   std::uint32_t node;  // node id of its root gate
@@ -423,6 +467,11 @@ class CompiledModel {
   bool has_step_requirements = false;
   bool has_restarts = false;        // some service has a restart procedure
   std::vector<Step> restart_steps;  // the services' restart steps (duration and phase only)
+  // Stress periods: the stresses, and per component the stresses that name it (CSR:
+  // stress_of[stress_offset[c] .. stress_offset[c + 1])). Empty without stresses.
+  std::vector<Stress> stresses;
+  std::vector<std::uint32_t> stress_offset;
+  std::vector<std::uint32_t> stress_of;
   std::vector<std::uint8_t> node_watched;
   std::uint32_t phase_dependency_wait = 0;  // valid only with step requirements
   // The spec it was compiled from: compiling it again gives the same model (pickling).

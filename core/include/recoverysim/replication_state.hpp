@@ -111,6 +111,15 @@ struct GateState {
   std::vector<double> up_weight;
 };
 
+// Stress periods (stress.cpp): which stresses are active, and for a weekly one the week of its
+// next boundary. Empty without stresses.
+struct StressState {
+  void reset(const CompiledModel& m);
+
+  std::vector<std::uint8_t> on;     // per stress: active now
+  std::vector<std::uint32_t> week;  // per weekly stress: week of its next scheduled change
+};
+
 // Phase of a standby group's takeover.
 enum class StandbyPhase : std::uint8_t {
   serving,    // the active member is up (or the group has never been down)

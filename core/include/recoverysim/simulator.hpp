@@ -171,6 +171,17 @@ class Replicator {
   void set_rate(std::uint32_t c, double rate, double t);
   double nominal_rate(std::uint32_t c) const noexcept;
   void update_load_rates(std::uint32_t g, double t);
+  // stress periods (stress.cpp)
+  void reset_stresses();
+  void schedule_stresses();
+  void schedule_stress(std::uint32_t k, std::uint32_t i, double week);
+  void stress_change(std::uint32_t k, std::uint32_t i, double t);
+  void stress_watch(std::uint32_t g, bool holds, double t);
+  void set_stress(std::uint32_t k, bool on, double t);
+  double stress_factor(std::uint32_t c) const noexcept;
+  // capacity services whose down threshold follows a weekly demand profile
+  void schedule_demand_hour(std::uint32_t i, std::uint32_t k, double week);
+  void demand_hour(std::uint32_t i, std::uint32_t k, double t);
   void fail(std::uint32_t c, double t, std::int32_t mode, std::int32_t cause);
   // shocks, cascades, maintenance
   void shock_arrives(std::uint32_t k, double t);
@@ -273,6 +284,8 @@ class Replicator {
   PhaseLedger phases_;
   OpenOutages outages_;
   CapacityLedger capacity_;
+  StressState stress_;                      // stress periods (stress.cpp)
+  std::vector<std::uint32_t> demand_week_;  // per capacity service: week of its next demand_hour
   SlotPool<std::vector<std::uint32_t>> holds_;  // components each held-down shock outage holds
   SlotPool<PendingCascade> cascades_;
   CostLedger cost_;                       // money: used only when m_.costs.any
