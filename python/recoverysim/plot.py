@@ -1677,11 +1677,16 @@ def _gate_label(req: Any) -> str:
     return str(req.kind)
 
 
+_FLEET_BOX = 8  # a fleet of more instances is drawn as one box
+_MAX_GRAPH_COMPONENTS = 400  # component boxes a drawing can hold and stay readable
+
+
 def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | None = None) -> Axes:
     """The architecture as a layered graph: services on top, components at the bottom.
 
     A service box says which gate it applies to its members (``all of``, ``any of``,
-    ``2 of 3``, ``standby``) and its targets; nested gates are small grey boxes; shocks
+    ``2 of 3``, ``standby``) and its targets; nested gates are small grey boxes; a fleet of more
+    than 8 instances (:meth:`Model.fleet`) is one box (``validator-{i} × 1,000``); shocks
     (``shocks=True``) sit under the components they hit, joined by dotted lines. Drawn with
     matplotlib alone (no graphviz): for a file, ``recoverysim graph model.yaml | dot``.
 
@@ -1704,7 +1709,21 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
     """
 
     m: Model = model._model if hasattr(model, "_model") else model  # type: ignore[union-attr, assignment]
-    comps = list(m.components)
+    # A fleet of more than a few instances (Model.fleet) is one box, "validator-{i} x 1000".
+    fleet_of = {
+        c.name: f"{pattern} × {f.count:,}"
+        for pattern, f in m.fleets.items()
+        if f.count > _FLEET_BOX
+        for c in f.members
+        if m.components.get(c.name) is c
+    }
+    comps = list(dict.fromkeys(fleet_of.get(c, c) for c in m.components))
+    if len(comps) > _MAX_GRAPH_COMPONENTS:
+        raise ValueError(
+            f"dependency_graph: {len(comps):,} component boxes are too many to draw readably (at most "
+            f"{_MAX_GRAPH_COMPONENTS}); a fleet made with Model.fleet is drawn as one box, or use "
+            "`recoverysim graph model.yaml | dot` for a large model"
+        )
     services = list(m.services)
     # Nodes: ("s", name), ("g", index), ("c", name), ("k", shock name).
     label: dict[tuple[str, Any], str] = {}
@@ -1717,11 +1736,11 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
             gid = ("g", len(gates))
             gates.append(member)
             label[gid] = _gate_label(member)
-            children[gid] = [node_of(x) for x in member.members]
+            children[gid] = list(dict.fromkeys(node_of(x) for x in member.members))
             return gid
         if member in m.services:
             return ("s", member)
-        return ("c", member)
+        return ("c", fleet_of.get(member, member))
 
     for s in services:
         sv = m.services[s]
@@ -1737,7 +1756,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
             targets.append(f"RPO {fmt.duration(sv.rpo)}")
         if isinstance(req, Requirement):
             sub[nid] = _gate_label(req) + (f" · {', '.join(targets)}" if targets else "")
-            children[nid] = [node_of(x) for x in req.members]
+            children[nid] = list(dict.fromkeys(node_of(x) for x in req.members))
         else:
             sub[nid] = ", ".join(targets)
             children[nid] = [node_of(req)]
@@ -1835,7 +1854,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
                 targets = m.select(sh.targets)
             except Exception:  # pragma: no cover - a broken selector is a validation error
                 targets = []
-            targets = [t for t in targets if ("c", t) in x]
+            targets = [t for t in dict.fromkeys(fleet_of.get(t, t) for t in targets) if ("c", t) in x]
             nid = ("k", name)
             label[nid] = f"shock {name}"
             sub[nid] = f"every {fmt.duration(sh.every.mean)}" + (f", p={sh.probability:g}" if sh.probability != 1 else "")
@@ -1900,7 +1919,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
     n_svc = len(services)
     _title(
         ax,
-        f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(comps)} components"
+        f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(m.components):,} components"
         + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
         "services (gate · targets) on top, components below",
     )

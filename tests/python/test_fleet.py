@@ -322,3 +322,57 @@ def test_instances_can_be_referenced_by_name_elsewhere_in_a_file():
     hand.service("s", rs.k_of_n(2, "v-1", "v-2", "v-3"))
     assert run(m, 50).raw == run(hand, 50).raw
     assert np.array_equal(run(m, 50).downtime("s"), run(hand, 50).downtime("s"))
+
+
+# --- large fleets in the views -------------------------------------------------------------------
+
+
+def thousand() -> rs.Model:
+    m = rs.Model("thousand")
+    m.fleet("v-{i:04d}", 1000, mttf="2000h", mttr="4h", tags={"role": "validator", "stake": [str(1 + i % 7) for i in range(1000)]})
+    m.component("lb", mttf="5000h", mttr="1h")
+    m.service("chain", rs.k_of_n(667, tags={"role": "validator"}))
+    m.service("api", rs.all_of("lb", "chain"))
+    m.shock("region", every="2y", targets={"role": "validator"}, probability=0.1, outage="1h")
+    return m
+
+
+def test_the_model_view_summarises_a_fleet():
+    html = thousand()._repr_html_()
+    assert len(html) < 20_000  # one entry per fleet, not 1,000 rows
+    assert "× 1,000" in html and "v-0001, v-0002, v-0003, …, v-1000 (1,000)" in html
+    assert "stake=(per instance)" in html and "1,000 components" in html
+
+
+def test_the_exact_chain_of_a_fleet_is_refused_at_once_and_the_structure_function_answers():
+    m = thousand()
+    m.remove("region")
+    with pytest.raises(ValueError, match=r"the Markov chain of 1,001 components has at least 2\^1001 states"):
+        m.exact()
+    a = 2000 / 2004
+    chain = sum(math.comb(1000, j) * a**j * (1 - a) ** (1000 - j) for j in range(667, 1001))
+    got = m.structure_availability()
+    assert got["chain"] == pytest.approx(chain, abs=1e-12) and got["chain"] <= 1.0
+    assert got["api"] == pytest.approx(5000 / 5001 * chain, rel=1e-12)
+
+
+def test_the_dependency_graph_draws_a_fleet_as_one_box():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from recoverysim import plot
+
+    ax = plot.dependency_graph(thousand())
+    texts = [t.get_text() for t in ax.texts]
+    assert "v-{i:04d} × 1,000" in texts and not any(t == "v-0001" for t in texts)
+    assert "1,001 components" in ax.get_title(loc="left") + "".join(t.get_text() for t in ax.figure.texts)
+    plt.close(ax.figure)
+    big = rs.Model()
+    for i in range(500):
+        big.component(f"c{i}", mttf="1000h", mttr="1h")
+    big.service("s", rs.all_of(*[f"c{i}" for i in range(500)]))
+    with pytest.raises(ValueError, match="500 component boxes are too many"):
+        plot.dependency_graph(big)
