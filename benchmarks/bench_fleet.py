@@ -47,8 +47,16 @@ def build(validators: int = 3000, rpc: int = 400, seed: int = 7) -> rs.Model:
     m.fleet("rpc-{i:04d}", rpc, mttf="1500h", mttr="1h", tags={"role": "rpc", "rps": "500", "cloud": [CLOUDS[i % 2] for i in range(rpc)]})
     m.fleet("lb-{i}", 2, mttf="8000h", mttr="30m", tags={"role": "lb", "cloud": "aws-eu"})
     m.component("dns", mttf="20000h", mttr="15m")
-    m.fleet("indexer-{i}", 3, mttf="2000h", repair=rs.Step("resync", "3h", crew="sre"), tags={"role": "indexer", "cloud": "gcp-us"})
-    m.fleet("db-{i}", 2, mttf="4000h", repair=rs.Step("restore", "4h", crew="sre"), tags={"role": "db", "cloud": "aws-eu"})
+    m.fleet(
+        "indexer-{i}",
+        3,
+        failure=rs.Exponential("2000h"),
+        repair=rs.Step("resync", "3h", crew="sre"),
+        tags={"role": "indexer", "cloud": "gcp-us"},
+    )
+    m.fleet(
+        "db-{i}", 2, failure=rs.Exponential("4000h"), repair=rs.Step("restore", "4h", crew="sre"), tags={"role": "db", "cloud": "aws-eu"}
+    )
     m.service("chain", rs.weighted(tags={"role": "validator"}, weight="stake", more_than="2/3"))
     m.service("rpc", rs.capacity(tags={"role": "rpc"}, weight="rps"), demand=0.6 * 500 * rpc, down_below="50%")
     m.service("indexer", rs.k_of_n(2, tags={"role": "indexer"}))
@@ -64,7 +72,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--validators", type=int, default=3000)
     ap.add_argument("--rpc", type=int, default=400)
-    ap.add_argument("--replications", type=int, default=100)
+    ap.add_argument("--replications", type=int, default=200)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -93,6 +101,9 @@ def main() -> int:
     assert res is not None
     for s in ("chain", "rpc", "api"):
         print(f"{s:8}: availability {res.availability(s).mean:.6f}, downtime {res.downtime(s).mean():.2f} h/y")
+    print(
+        f"rpc     : degraded {res.capacity_hours('rpc')['degraded'].mean():.2f} h/y, demand not served {res.unserved_fraction('rpc').mean:.2e}"
+    )
     return 0
 
 

@@ -10,7 +10,7 @@ incrementally) with the number of groups as a parameter.
 Prints the events per second of both on one thread, their ratio, and checks that they agree on
 mean downtime: the difference of the two means lies within 4 standard errors of the difference.
 
-    python benchmarks/bench_simpy_scale.py [--components 5000] [--simpy-reps 4] [--engine-reps 200]
+    python benchmarks/bench_simpy_scale.py [--components 5000] [--simpy-reps 10] [--engine-reps 100]
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def simpy_run(n_groups: int, reps: int, seed: int) -> tuple[np.ndarray, int, flo
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--components", type=int, default=5000)
-    ap.add_argument("--simpy-reps", type=int, default=4)
-    ap.add_argument("--engine-reps", type=int, default=200)
+    ap.add_argument("--simpy-reps", type=int, default=10)
+    ap.add_argument("--engine-reps", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     n_groups = args.components // peer.GROUP_SIZE
@@ -109,7 +109,8 @@ def main() -> int:
     print(f"engine (1 thread) : {args.engine_reps} replications in {e_secs:.2f} s, {e_rate:,.0f} events/s, {1e9 / e_rate:.0f} ns/event")
     print(f"SimPy             : {args.simpy_reps} replications in {s_secs:.2f} s, {s_rate:,.0f} events/s, {1e9 / s_rate:.0f} ns/event")
     print(f"ratio             : engine / SimPy = {e_rate / s_rate:.1f}x events per second")
-    print(f"mean downtime [h] : engine {em:.4f} +/- {1.96 * ese:.4f}, SimPy {sm:.4f} +/- {1.96 * sse:.4f}")
+    exact = peer.HORIZON * peer.exact_steady_unavailability(n_groups=n_groups)
+    print(f"mean downtime [h] : engine {em:.4f} +/- {1.96 * ese:.4f}, SimPy {sm:.4f} +/- {1.96 * sse:.4f}, steady state {exact:.4f}")
     agree = abs(em - sm) <= 4 * se
     print(f"agreement         : difference {em - sm:+.4f} h, {'within' if agree else 'OUTSIDE'} 4 standard errors ({4 * se:.4f} h)")
     return 0 if agree else 1
