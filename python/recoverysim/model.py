@@ -19,6 +19,8 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import _engine, _html, exact, run, writer
 from . import formatting as fmt
 from .components import Backup, Component, Crew, Fleet, Replication, SparePool, fleet_names
@@ -286,8 +288,10 @@ class Model:
         if taken:
             raise ValueError(f"{where}: instance {taken[0]!r} has the name of a component or service already defined")
 
-        def each(value: Any, field: str, text: bool = False) -> list[Any]:
-            if isinstance(value, (list, tuple)) and not (text and isinstance(value, str)):
+        def each(value: Any, field: str) -> list[Any]:
+            if isinstance(value, np.ndarray):
+                value = value.tolist()
+            if isinstance(value, (list, tuple, range)):
                 if len(value) != len(names):
                     raise ValueError(f"{where}: {field} has {len(value)} values, one per instance needs {len(names)}")
                 return list(value)
@@ -295,7 +299,7 @@ class Model:
 
         if tags is not None and not isinstance(tags, Mapping):
             raise TypeError(f"{where}: tags must be a mapping such as {{'role': 'validator'}}, got {type(tags).__name__}")
-        per_tag = {k: each(v, f"tag {k!r}", text=True) for k, v in (tags or {}).items()}
+        per_tag = {k: each(v, f"tag {k!r}") for k, v in (tags or {}).items()}
         mttfs, mttrs, prios = each(mttf, "mttf"), each(mttr, "mttr"), each(priority, "priority")
         shared = {
             "failure": failure,

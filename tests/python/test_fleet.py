@@ -85,6 +85,14 @@ def test_fleet_per_instance_values_and_their_errors():
     assert "w-1" not in m.components and "w-{i}" not in m.fleets
 
 
+def test_per_instance_values_may_be_numpy_arrays_and_a_step_cannot_select_by_tag():
+    m = rs.Model()
+    f = m.fleet("v-{i}", 3, mttf=np.array([100.0, 200.0, 300.0]), mttr="1h", tags={"stake": np.arange(1, 4)})
+    assert [c.tags["stake"] for c in f] == ["1", "2", "3"] and [c.mttf for c in f] == [100.0, 200.0, 300.0]
+    with pytest.raises(ValueError, match="step 'restore' requires: tag selectors"):
+        rs.Step("restore", "1h", requires=rs.k_of_n(2, tags={"role": "db"}))
+
+
 def test_a_templated_2_of_3_is_the_hand_written_one_bitwise():
     hand = rs.Model("q")
     for i in (1, 2, 3):
