@@ -328,6 +328,34 @@ class _CutSets:
                 self._check(out)
         return self._check(_minimize(out))  # type: ignore[return-value]
 
+    def _wide_gate(self, n: _Node) -> list[int] | None:
+        """A quorum or weighted gate over distinct basic events (a fleet's members) decided
+        without enumerating: ``[]`` when truncation removes every cut set (each has at least the
+        gate's smallest failing number of members), a CutSetLimitError when it has more minimal
+        cut sets than the limit; None when the enumeration is needed."""
+        events = [c.event for c in n.children if c.op == "event"]
+        if len(events) != len(n.children) or len(set(events)) != len(events):
+            return None
+        if n.op == "atleast":
+            order = n.m
+        else:  # weighted: the fewest members whose weight takes the gate down
+            order, failed = 0, 0.0
+            for w in sorted(n.weights, reverse=True):
+                order, failed = order + 1, failed + w
+                if n.fails_with(failed):
+                    break
+        best = sum(sorted((self.logq[e] for e in events), reverse=True)[:order])
+        if (self.max_order is not None and order > self.max_order) or best < self.log_cutoff:
+            self.truncated = True
+            return []
+        if n.op == "atleast" and self.max_order is None and self.log_cutoff == -math.inf and math.comb(len(events), order) > self.limit:
+            raise CutSetLimitError(
+                f"{self.where}: a gate over {len(events):,} members that fails with any {order:,} of them down has "
+                f"{math.comb(len(events), order):.3g} minimal cut sets (more than {self.limit:,}): the model is too large "
+                f"for exact cut sets (and max_order= below {order} leaves none of them)"
+            )
+        return None
+
     def of(self, n: _Node) -> list[int]:
         key = id(n)
         if key in self._memo:
@@ -342,6 +370,8 @@ class _CutSets:
                 fam = self._product(fam, self.of(c))
                 if not fam:
                     break
+        elif n.op == "weighted" and self._wide_gate(n) == []:
+            fam = []
         elif n.op == "weighted":  # failed weight enough to take the gate down
             kids = [self.of(c) for c in n.children]
 
@@ -349,6 +379,8 @@ class _CutSets:
                 return self._check(_minimize([*a, *b]))  # type: ignore[return-value]
 
             fam = _weight_levels(n, [0], [], merge, lambda f, i: self._product(f, kids[i]))
+        elif (empty := self._wide_gate(n)) is not None:
+            fam = empty
         else:  # at least m of the children: DP over "at least j of the first i children failed"
             levels: list[list[int]] = [[0]] + [[] for _ in range(n.m)]
             for c in n.children:

@@ -384,3 +384,24 @@ def test_the_dependency_graph_draws_a_fleet_as_one_box():
     big.service("s", rs.all_of(*[f"c{i}" for i in range(500)]))
     with pytest.raises(ValueError, match="500 component boxes are too many"):
         plot.dependency_graph(big)
+
+
+def test_cut_sets_of_a_wide_quorum_are_refused_at_once_with_the_count():
+    import time
+
+    from recoverysim.analysis import CutSetLimitError, analyze
+
+    m = thousand()
+    m.remove("region")  # members are then plain basic events (with the shock, the enumeration decides)
+    t0 = time.perf_counter()
+    with pytest.raises(CutSetLimitError, match=r"any 334 of them down has 1.15e\+275 minimal cut sets.*too large for exact cut sets"):
+        analyze(m, simulate=False)
+    with pytest.raises(ValueError, match=r"max_order=3\) drops every cut set"):
+        analyze(m, simulate=False, max_order=3)
+    assert time.perf_counter() - t0 < 10  # decided from the gate, not by enumerating
+    # A fleet whose quorum tolerates one member down: the cut sets are the C(12, 2) = 66 pairs.
+    small = rs.Model()
+    small.fleet("n-{i}", 12, mttf="1000h", mttr="10h", tags={"role": "n"})
+    small.service("s", rs.k_of_n(11, tags={"role": "n"}))
+    cs = analyze(small, simulate=False).cut_sets("s")
+    assert len(cs) == math.comb(12, 2) and set(cs["order"]) == {2}
