@@ -8,6 +8,7 @@ written as short literals that read back exactly (``'15m'``, ``'2000h'``, ``'1y'
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -191,9 +192,22 @@ def _dump_fleet(m: Model, f: Any) -> dict[str, Any] | None:
             entry[k] = {t: (vs[0] if all(x == vs[0] for x in vs) else vs) for t in values[0] for vs in [[v[t] for v in values]]}
         else:
             return None
+    if "tags" in entry:  # numbers as numbers (a stake per validator), when they read back as the same text
+        entry["tags"] = {t: [_tag_out(x) for x in v] if isinstance(v, list) else _tag_out(v) for t, v in entry["tags"].items()}
     if "cascades" in entry and any(isinstance(entry.get(k), list) for k in ("mttf", "mttr")):
         return None  # a file gives one mttf and mttr with cascades
     return entry
+
+
+def _tag_out(v: str) -> str | int | float:
+    for kind in (int, float):
+        try:
+            x = kind(v)
+        except ValueError:
+            continue
+        if str(x) == v and math.isfinite(x):
+            return x
+    return v
 
 
 def _dump_component(c: Any) -> dict[str, Any]:

@@ -412,3 +412,13 @@ def test_cut_sets_of_a_wide_quorum_are_refused_at_once_with_the_count():
     with pytest.raises(CutSetLimitError, match=r"at least 1.15e\+275 minimal cut sets"):
         analyze(thousand(), simulate=False)
     assert time.perf_counter() - t0 < 10
+
+
+def test_fleet_tags_are_written_as_numbers_only_when_they_read_back_the_same():
+    m = rs.Model()
+    m.fleet("a-{i}", 3, mttf="1h", mttr="1h", tags={"s": [1.5, "2", "x"], "n": "nan", "z": "01"})
+    data = m.to_data()["components"]["a-{i}"]["tags"]
+    assert data == {"s": [1.5, 2, "x"], "n": "nan", "z": "01"}
+    for fmt_ in ("yaml", "json"):
+        again = rs.loads(rsio.dumps(m, format=fmt_), format=fmt_)
+        assert again == m and [c.tags for c in again.components.values()] == [c.tags for c in m.components.values()]
