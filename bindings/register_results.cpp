@@ -1,6 +1,7 @@
 // Typed results: RunResults and its record tables. Arrays are read-only numpy views of the C++
 // buffers, kept alive by the Python object that owns them; the field table of results.hpp names
 // every per-replication array once.
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -63,6 +64,47 @@ py::dict arrays(const py::object& self) {
   for_each_replication_array([&](const char* name, auto member, Axes axes, const char*) {
     out[name] = contiguous_view(r.*member, shape_of(r, axes), self);
   });
+  return out;
+}
+
+// A sparse table as the dense (replications, services, keys) array it stands for (a new array:
+// memory services x keys per replication, for small models and tests).
+py::array dense_cells(const RunResults& r, const SparseCells& c, Axes axes) {
+  const auto shape = shape_of(r, axes);
+  py::array_t<double> out(shape);
+  double* d = out.mutable_data();
+  const std::size_t n_s = static_cast<std::size_t>(shape[1]),
+                    n_k = static_cast<std::size_t>(shape[2]);
+  std::fill(d, d + r.replications * n_s * n_k, 0.0);
+  for (std::size_t i = 0; i < c.size(); ++i)
+    d[((c.replication[i] - r.first_replication) * n_s + c.service[i]) * n_k + c.key[i]] =
+        c.value[i];
+  out.attr("setflags")(py::arg("write") = false);
+  return out;
+}
+
+// The entries of a sparse table as columns.
+py::dict cells(const py::object& self, const std::string& name) {
+  const auto& r = self.cast<const RunResults&>();
+  py::dict out;
+  bool found = false;
+  for_each_cell_table([&](const char* table, auto member, Axes, const char*) {
+    if (name != table) return;
+    found = true;
+    const SparseCells& c = r.*member;
+    const auto n = static_cast<py::ssize_t>(c.size());
+    out["replication"] = contiguous_view(c.replication, {n}, self);
+    out["service"] = contiguous_view(c.service, {n}, self);
+    out["key"] = contiguous_view(c.key, {n}, self);
+    out["value"] = contiguous_view(c.value, {n}, self);
+  });
+  if (!found) {
+    std::string known;
+    for_each_cell_table([&](const char* table, auto, Axes, const char*) {
+      known += (known.empty() ? "" : ", ") + std::string(table);
+    });
+    throw py::key_error("no sparse table '" + name + "'; tables: " + known);
+  }
   return out;
 }
 
@@ -205,6 +247,10 @@ void register_results(py::module_& m) {
         },
         doc);
   });
+  for_each_cell_table([&](const char* name, auto member, Axes axes, const char* doc) {
+    cls.def_property_readonly(
+        name, [member, axes](const RunResults& r) { return dense_cells(r, r.*member, axes); }, doc);
+  });
   cls.def_property_readonly(
          "outage_histogram",
          [](py::object self) {
@@ -225,6 +271,11 @@ void register_results(py::module_& m) {
       .def("arrays", &arrays,
            "The per-replication arrays by name (the views the properties give), for code that "
            "treats them all alike: sums, comparisons.")
+      .def("cells", &cells, py::arg("name"),
+           "The entries of a sparse table (service_cause_downtime, service_phase_downtime, "
+           "service_cause_cost) as columns replication, service, key, value: one per cell "
+           "that received a value, in replication order. Memory grows with what happened, "
+           "not with services x causes.")
       .def(
           "records_only",
           [](const RunResults& r) { return std::make_shared<RunResults>(records_only(r)); },

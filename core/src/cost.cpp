@@ -137,7 +137,7 @@ CostLedger::CostLedger(const CostModel& m, double horizon) : m_(m), horizon_(hor
 void CostLedger::reset() noexcept { std::fill(down_.begin(), down_.end(), 0.0); }
 
 void CostLedger::outage(const CostRow& row, std::size_t s, double start, double end, bool planned,
-                        std::int32_t cause) noexcept {
+                        std::int32_t cause) {
   const ServiceCost& c = m_.services[s];
   if (!c.active) return;
   const double d = end - start;
@@ -165,16 +165,17 @@ void CostLedger::outage(const CostRow& row, std::size_t s, double start, double 
       }
     }
   }
-  if (cause >= 0) row.by_cause[s * row.n_causes + static_cast<std::size_t>(cause)] += total;
+  if (cause >= 0)
+    row.by_cause->add(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(cause), total);
 }
 
-void CostLedger::data_loss(const CostRow& row, std::size_t s, double loss,
-                           std::int32_t cause) noexcept {
+void CostLedger::data_loss(const CostRow& row, std::size_t s, double loss, std::int32_t cause) {
   const ServiceCost& c = m_.services[s];
   if (!c.active) return;
   const double x = c.loss_per_incident + c.loss_per_hour * loss;
   row.data[s] += x;
-  if (cause >= 0) row.by_cause[s * row.n_causes + static_cast<std::size_t>(cause)] += x;
+  if (cause >= 0)
+    row.by_cause->add(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(cause), x);
 }
 
 void CostLedger::finish(const CostRow& row) noexcept {

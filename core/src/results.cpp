@@ -85,6 +85,9 @@ RunResults merge_results(const std::vector<const RunResults*>& parts) {
     out.completed = out.completed && p->completed;
     for_each_replication_array(
         [&](const char*, auto member, Axes, const char*) { append(out.*member, p->*member); });
+    for_each_cell_table([&](const char*, auto member, Axes, const char*) {
+      (out.*member).append(p->*member, 0, (p->*member).size());
+    });
     for (std::size_t i = 0; i < out.outage_histogram.size(); ++i)
       out.outage_histogram[i] += p->outage_histogram[i];
     append(out.outages, p->outages);
@@ -120,6 +123,11 @@ bool identical(const RunResults& a, const RunResults& b) {
   bool same = true;
   for_each_replication_array([&](const char*, auto member, Axes, const char*) {
     same = same && same_bits(a.*member, b.*member);
+  });
+  for_each_cell_table([&](const char*, auto member, Axes, const char*) {
+    const SparseCells &x = a.*member, &y = b.*member;
+    same = same && same_bits(x.replication, y.replication) && same_bits(x.service, y.service) &&
+           same_bits(x.key, y.key) && same_bits(x.value, y.value);
   });
   if (!same || !same_bits(a.outage_histogram, b.outage_histogram) ||
       !same_bits(a.outage_phases, b.outage_phases) || a.outages.size() != b.outages.size() ||
@@ -239,7 +247,9 @@ class Reader {
 
 constexpr char kResultsMagic[4] = {'R', 'S', 'R', 'R'};
 constexpr char kSpecMagic[4] = {'R', 'S', 'M', 'S'};
-constexpr std::uint32_t kResultsVersion = 2;  // 2: money, capacity and spare-pool arrays
+// Results versions. 2: money, capacity and spare-pool arrays; 3: downtime and cost by cause and
+// downtime by phase as sparse cells
+constexpr std::uint32_t kResultsVersion = 3;
 // Spec versions. 2: incident scenarios (forced events); 3: costs, weighted gates, capacity
 // services, crews (several members, priorities, calendars), spare pools, step requirements
 // (requires, fallback), service restart procedures and per-target shock outages (per_target,
@@ -259,6 +269,13 @@ std::string serialize_results(const RunResults& r) {
   w.put(r.completed);
   for_each_replication_array(
       [&](const char*, auto member, Axes, const char*) { w.put(r.*member); });
+  for_each_cell_table([&](const char*, auto member, Axes, const char*) {
+    const SparseCells& c = r.*member;
+    w.put(c.replication);
+    w.put(c.service);
+    w.put(c.key);
+    w.put(c.value);
+  });
   w.put(r.outage_histogram);
   w.put(static_cast<std::uint64_t>(r.outages.size()));
   for (const OutageRecord& o : r.outages) {
@@ -297,6 +314,21 @@ RunResults deserialize_results(std::string_view bytes) {
     r.*member = rd.array<typename Vec::value_type>();
     if ((r.*member).size() != r.replications * row_size(r, axes))
       rd.fail(std::string("array ") + name + " has the wrong size");
+  });
+  for_each_cell_table([&](const char* name, auto member, Axes axes, const char*) {
+    SparseCells& c = r.*member;
+    c.replication = rd.array<std::uint64_t>();
+    c.service = rd.array<std::uint32_t>();
+    c.key = rd.array<std::uint32_t>();
+    c.value = rd.array<double>();
+    const auto shape = entity_shape(r, axes);
+    const std::size_t n = c.value.size();
+    bool ok = c.replication.size() == n && c.service.size() == n && c.key.size() == n;
+    for (std::size_t i = 0; ok && i < n; ++i)
+      ok = c.replication[i] >= r.first_replication &&
+           c.replication[i] - r.first_replication < r.replications && c.service[i] < shape[0] &&
+           c.key[i] < shape[1];
+    if (!ok) rd.fail(std::string("the cells of ") + name + " are inconsistent");
   });
   r.outage_histogram = rd.array<std::uint64_t>();
   if (r.outage_histogram.size() != r.n_services * DurationHistogram::kBins)

@@ -21,6 +21,11 @@ int default_threads() noexcept {
 
 namespace {
 
+// RunResults' sparse tables, in the order of RecordBuffer::cells.
+constexpr SparseCells RunResults::* kCellMembers[RecordBuffer::kCellTables] = {
+    &RunResults::service_cause_downtime, &RunResults::service_phase_downtime,
+    &RunResults::service_cause_cost};
+
 // Concatenates the threads' records in replication order, whatever thread ran what.
 void merge_records(std::vector<RecordBuffer>& buffers, RunResults& out) {
   struct Ref {
@@ -45,6 +50,8 @@ void merge_records(std::vector<RecordBuffer>& buffers, RunResults& out) {
     out.losses.insert(out.losses.end(),
                       r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_begin),
                       r.buf->losses.begin() + static_cast<std::ptrdiff_t>(blk.loss_end));
+    for (std::size_t k = 0; k < RecordBuffer::kCellTables; ++k)
+      (out.*kCellMembers[k]).append(r.buf->cells[k], blk.cell_begin[k], blk.cell_end[k]);
   }
 }
 

@@ -49,8 +49,8 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   service_rpo_breaches.assign(ns, 0);
   service_data_lost.assign(ns, 0.0);
   service_max_loss.assign(ns, 0.0);
-  service_cause_downtime.assign(ns * n_causes, 0.0);
-  service_phase_downtime.assign(ns * n_phases, 0.0);
+  service_cause_downtime.clear();
+  service_phase_downtime.clear();
   component_downtime.assign(n * n_components, 0.0);
   component_planned_downtime.assign(n * n_components, 0.0);
   component_loss_incidents.assign(n * n_components, 0);
@@ -62,7 +62,7 @@ void RunResults::allocate(const CompiledModel& m, std::uint64_t first, std::uint
   service_cost_planned.assign(ns, 0.0);
   service_cost_data.assign(ns, 0.0);
   service_cost_sla.assign(ns, 0.0);
-  service_cause_cost.assign(ns * n_causes, 0.0);
+  service_cause_cost.clear();
   events.assign(n, 0);
   for (auto* v : {&service_full_time, &service_degraded_time, &service_capacity_down_time,
                   &service_unserved, &service_demand})
@@ -726,7 +726,8 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
     return;
   }
   if (cause >= 0)
-    out_->service_cause_downtime[row * out_->n_causes + static_cast<std::size_t>(cause)] += d;
+    cells_[RecordBuffer::kCauseDowntime].add(static_cast<std::uint32_t>(si),
+                                             static_cast<std::uint32_t>(cause), d);
   if (m_.costs.any) cost_.outage(cost_row(), si, outages_.down_since[si], t, planned, cause);
   if (planned) {
     out_->service_planned_downtime[row] += d;
@@ -759,10 +760,10 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
   }
   const double rest = d - explained;
   if (rest > 1e-9 * std::max(d, 1.0)) bd[m_.phase_other] += rest;  // not rounding noise
-  if (!planned) {
-    double* dst = out_->service_phase_downtime.data() + row * np;
-    for (std::size_t p = 0; p < np; ++p) dst[p] += bd[p];
-  }
+  if (!planned)
+    for (std::size_t p = 0; p < np; ++p)
+      cells_[RecordBuffer::kPhaseDowntime].add(static_cast<std::uint32_t>(si),
+                                               static_cast<std::uint32_t>(p), bd[p]);
   outages_.frozen[si] = 0;
 
   if (recording_ && n_records_ < opt_.max_records_per_replication) {
@@ -776,14 +777,10 @@ void Replicator::close_outage(std::int32_t s, double t, bool censored) {
 // The money arrays of the row in progress (cost.hpp).
 CostRow Replicator::cost_row() noexcept {
   const std::size_t r = row_ * out_->n_services;
-  return {out_->service_cost_downtime.data() + r,
-          out_->service_cost_outages.data() + r,
-          out_->service_cost_beyond_rto.data() + r,
-          out_->service_cost_planned.data() + r,
-          out_->service_cost_data.data() + r,
-          out_->service_cost_sla.data() + r,
-          out_->service_cause_cost.data() + r * out_->n_causes,
-          out_->n_causes};
+  return {out_->service_cost_downtime.data() + r,   out_->service_cost_outages.data() + r,
+          out_->service_cost_beyond_rto.data() + r, out_->service_cost_planned.data() + r,
+          out_->service_cost_data.data() + r,       out_->service_cost_sla.data() + r,
+          &cells_[RecordBuffer::kCauseCost]};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -799,6 +796,11 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   recording_ = rep < opt_.record_replications;
   n_records_ = 0;
   const std::size_t outage_begin = records.outages.size(), loss_begin = records.losses.size();
+  RecordBuffer::Block block{};
+  for (std::size_t k = 0; k < RecordBuffer::kCellTables; ++k) {
+    block.cell_begin[k] = records.cells[k].size();
+    cells_[k].begin(&records.cells[k], rep);
+  }
 
   reset(rep);
   std::uint64_t events = 0;
@@ -899,9 +901,19 @@ bool Replicator::run(std::uint64_t rep, RunResults& out, std::vector<std::uint64
   }
   close_resources(h);
   out.events[row_] = events;
-  if (recording_)
-    records.blocks.push_back(
-        {rep, outage_begin, records.outages.size(), loss_begin, records.losses.size()});
+  bool any_cells = false;
+  for (std::size_t k = 0; k < RecordBuffer::kCellTables; ++k) {
+    block.cell_end[k] = records.cells[k].size();
+    any_cells = any_cells || block.cell_end[k] > block.cell_begin[k];
+  }
+  if (recording_ || any_cells) {
+    block.replication = rep;
+    block.outage_begin = outage_begin;
+    block.outage_end = records.outages.size();
+    block.loss_begin = loss_begin;
+    block.loss_end = records.losses.size();
+    records.blocks.push_back(block);
+  }
   return true;
 }
 

@@ -171,10 +171,10 @@ def default_threads() -> int:
 def result_bytes(compiled: Any, replications: int) -> int:
     """Bytes of the per-replication result arrays of a run (see RunResults in the engine)."""
     ns, nc, nm = len(compiled.service_names), len(compiled.component_names), len(compiled.mode_names)
-    # per service: 64 B of outcomes, 48 of costs, 40 of capacity, downtime and cost by cause, phases;
-    # per component 28 B, per mode 4, per spare pool 12, and the event count
-    per = ns * (64 + 48 + 40 + 16 * (nm + len(compiled.shock_names)) + 8 * len(compiled.phases))
-    per += 28 * nc + 4 * nm + 12 * len(compiled.spare_names) + 8
+    # per service: 64 B of outcomes, 48 of costs, 40 of capacity; per component 28 B, per mode 4,
+    # per spare pool 12, and the event count. Downtime and cost by cause and downtime by phase are
+    # sparse (24 B per cell that received a value): they grow with outages, not with the model.
+    per = ns * (64 + 48 + 40) + 28 * nc + 4 * nm + 12 * len(compiled.spare_names) + 8
     return per * replications
 
 

@@ -1,7 +1,9 @@
 """Runs too large to keep per-replication results: stream them through fixed-size aggregates.
 
 Replication i depends only on (seed, i), so a run is cut into blocks of ``BLOCK`` consecutive
-replications aligned on the global index. Each block is simulated (locally or as one chunk on an
+replications aligned on the global index (fewer for a model whose per-replication results would
+make a block larger than ``BLOCK_BYTES``: the block size is a function of the model alone, so the
+aggregates stay the same on every machine). Each block is simulated (locally or as one chunk on an
 executor) and reduced at once into sums, sums of squares, cross sums, indicator counts and fixed
 histograms; blocks are added in block order. Memory is one block plus fixed-size aggregates,
 whatever the number of replications, and the aggregates are identical for any number of threads
@@ -28,7 +30,9 @@ from .stats import Estimate, proportion_interval, ratio_estimate_from_sd, t_quan
 __all__ = ["BLOCK", "Aggregate", "run_streaming", "DOWNTIME_EDGES", "COST_EDGES", "COST_KEYS"]
 
 BLOCK = 65_536
-IN_FLIGHT = 64  # blocks submitted to an executor and not yet reduced
+BLOCK_BYTES = 256 * 2**20  # per-replication results of one block, at most (large models)
+IN_FLIGHT_BYTES = 2**30  # blocks submitted to an executor and not yet reduced, at most...
+IN_FLIGHT = 64  # ...and at most this many
 # Downtime per horizon: [0, 0] then log bins from 1e-6 h to 1e7 h, 40 per decade.
 DOWNTIME_EDGES = np.concatenate(([0.0], 10.0 ** np.linspace(-6, 7, 13 * 40 + 1)))
 
@@ -56,6 +60,47 @@ _CROSS = (
 _POSITIVE = ("service_rto_breaches", "service_rpo_breaches", "service_downtime", "service_outages", "service_data_lost")
 
 
+CELL_TABLES = ("service_cause_downtime", "service_phase_downtime", "service_cause_cost")
+
+
+def cell_width(raw: _core.RunResults, key: str) -> int:
+    """Number of keys (causes or phases) of a sparse engine table."""
+    return int(raw.n_phases if key == "service_phase_downtime" else raw.n_causes)
+
+
+def cell_sums(services: np.ndarray, keys: np.ndarray, values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the entries of a sparse table by cell: (sorted cell codes ``service * width + key``, sums).
+
+    Each cell's entries are added in the order given (replication order): bitwise the column sum
+    of the dense (replications, services, keys) array the table stands for.
+    """
+    codes = services.astype(np.int64) * width + keys.astype(np.int64)
+    cells, inverse = np.unique(codes, return_inverse=True)
+    sums = np.zeros(cells.size)
+    np.add.at(sums, inverse, values)
+    return cells, sums
+
+
+def cell_means(cells: np.ndarray, sums: np.ndarray, n: int, width: int, rows: list[int], total: bool = False) -> np.ndarray:
+    """Means over ``n`` replications of the service ``rows`` of a summed sparse table.
+
+    Shape ``(len(rows), width)``, or ``(width,)`` summed over the rows (in row order) if ``total``.
+    """
+    service, key = np.divmod(cells, width)
+    pos = {r: j for j, r in enumerate(rows)}
+    keep = np.isin(service, rows)
+    service, key, means = service[keep], key[keep], sums[keep] / max(n, 1)
+    if total:
+        out = np.zeros(width)
+        order = np.lexsort((np.array([pos[int(s)] for s in service], dtype=np.int64), key))
+        np.add.at(out, key[order], means[order])
+        return out
+    out = np.zeros((len(rows), width))
+    if service.size:
+        out[[pos[int(s)] for s in service], key] = means
+    return out
+
+
 class Aggregate:
     """Sums over replications of every per-replication array of the engine."""
 
@@ -68,6 +113,8 @@ class Aggregate:
         self.cross: dict[tuple[str, str], np.ndarray] = {}
         self.positive: dict[str, np.ndarray] = {}
         self.sla_met = np.zeros(len(sla_targets), dtype=np.int64)
+        # Sparse tables (downtime and cost by cause, downtime by phase): sorted cell codes and sums.
+        self.cells: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.downtime_hist: np.ndarray | None = None
         self.kept: _core.RunResults | None = None  # outage histogram and records of the blocks so far
         # Cost per replication of each service and (last column) of all services together: sums,
@@ -108,7 +155,21 @@ class Aggregate:
             h[s] = np.histogram(np.minimum(d[:, s], DOWNTIME_EDGES[-1] * 0.999), bins=DOWNTIME_EDGES)[0]
         self.downtime_hist = h if self.downtime_hist is None else self.downtime_hist + h
         self._add_costs(raw)
+        self._add_cells(raw)
         self.n += d.shape[0]
+
+    def _add_cells(self, raw: _core.RunResults) -> None:
+        for key in CELL_TABLES:
+            c = raw.cells(key)
+            cells, sums = cell_sums(c["service"], c["key"], c["value"], cell_width(raw, key))
+            if key in self.cells:
+                old_cells, old_sums = self.cells[key]
+                union = np.union1d(old_cells, cells)
+                merged = np.zeros(union.size)
+                merged[np.searchsorted(union, old_cells)] = old_sums
+                merged[np.searchsorted(union, cells)] += sums
+                cells, sums = union, merged
+            self.cells[key] = (cells, sums)
 
     def _add_costs(self, raw: _core.RunResults) -> None:
         per = sum(getattr(raw, k).astype(np.float64) for k in COST_KEYS)
@@ -126,8 +187,16 @@ class Aggregate:
             self.cost_hist += h  # type: ignore[operator]
 
 
-def blocks(replications: int) -> Iterator[tuple[int, int]]:
-    return chunks(replications, BLOCK)
+def block_size(compiled: Any) -> int:
+    """Replications per block: ``BLOCK``, halved until a block's results fit in ``BLOCK_BYTES``."""
+    size = BLOCK
+    while size > 64 and _engine.result_bytes(compiled, size) > BLOCK_BYTES:
+        size //= 2
+    return size
+
+
+def blocks(replications: int, size: int = BLOCK) -> Iterator[tuple[int, int]]:
+    return chunks(replications, size)
 
 
 def run_streaming(
@@ -144,7 +213,9 @@ def run_streaming(
 ) -> Aggregate:
     """Simulate block after block (or on an executor, reducing in block order) into an Aggregate."""
     agg = Aggregate(horizon, sla_targets)
-    todo = blocks(replications)
+    size = block_size(compiled)
+    todo = blocks(replications, size)
+    in_flight = max(2, min(IN_FLIGHT, IN_FLIGHT_BYTES // max(_engine.result_bytes(compiled, size), 1)))
     if executor is None:
         done = 0
         for first, count in todo:
@@ -168,7 +239,7 @@ def run_streaming(
     try:
         for first, count in todo:
             window.append((first, count, executor.submit(run_chunk, compiled, horizon, seed, first, count, threads or 1, keep)))
-            if len(window) >= IN_FLIGHT:
+            if len(window) >= in_flight:
                 f_first, f_count, f = window.popleft()
                 agg.add(f.result())
                 progress(f_first + f_count)

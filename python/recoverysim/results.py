@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _html, report
-from ._streaming import COST_EDGES, DOWNTIME_EDGES, estimate_from_sums, ratio_from_sums
+from ._streaming import COST_EDGES, DOWNTIME_EDGES, cell_means, cell_sums, cell_width, estimate_from_sums, ratio_from_sums
 from .money import HOURS_PER_YEAR
 from .stats import Estimate, complement, nonnegative_mean_estimate, nonnegative_mean_from_sums, proportion_estimate, ratio_estimate
 from .units import duration_literal
@@ -109,6 +109,16 @@ class Results:
     def _column_mean(self, key: str) -> np.ndarray:
         """Mean over replications of a per-replication engine array (entity dims kept)."""
         return getattr(self.raw, key).mean(axis=0)
+
+    def _summed_cells(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """A sparse engine table (by cause or by phase) summed over replications: (cell codes, sums)."""
+        c = self.raw.cells(key)
+        return cell_sums(c["service"], c["key"], c["value"], cell_width(self.raw, key))
+
+    def _cell_mean(self, key: str, rows: list[int], total: bool = False) -> np.ndarray:
+        """Mean over replications of the service rows of a sparse engine table (see cell_means)."""
+        cells, sums = self._summed_cells(key)
+        return cell_means(cells, sums, self.replications, cell_width(self.raw, key), rows, total)
 
     def _svc(self, service: str) -> int:
         try:
@@ -943,7 +953,7 @@ class Results:
         ['kind', 'downtime_h', 'share']
         """
         i = self._svc(service)
-        per = self._column_mean("service_cause_downtime")[i]
+        per = self._cell_mean("service_cause_downtime", [i])[0]
         sources, causes, is_planned = self._cause_labels()
         keep = np.asarray(is_planned) == planned
         total = per[keep].sum()
@@ -1033,7 +1043,7 @@ class Results:
         'phase'
         """
         i = self._svc(service)
-        per = self._column_mean("service_phase_downtime")[i]
+        per = self._cell_mean("service_phase_downtime", [i])[0]
         sr = pd.Series(per, index=pd.Index(self.phase_names, name="phase"), name="downtime_h")
         return sr[sr > 0].sort_values(ascending=False)
 
@@ -1213,7 +1223,7 @@ class Results:
         >>> m.simulate("1y", 100, seed=1, progress=False).cost_by_cause().index[0]
         ('server', 'failure')
         """
-        per = self._column_mean("service_cause_cost")[self._cost_key(service)].sum(axis=0)
+        per = self._cell_mean("service_cause_cost", self._cost_key(service), total=True)
         sources, causes, planned = self._cause_labels()
         n_modes = len(self.mode_names)
         total = per.sum()
@@ -1791,6 +1801,9 @@ class StreamedResults(Results):
 
     def _column_mean(self, key: str) -> np.ndarray:
         return self.agg.s1[key] / self.agg.n
+
+    def _summed_cells(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.agg.cells[key]
 
     def _est(self, key: str, i: int, confidence: float, upper: float = math.inf, what: str = "") -> Estimate:
         a = self.agg

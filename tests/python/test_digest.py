@@ -76,14 +76,28 @@ def digest_results(res: rs.Results) -> str:
     return h.hexdigest()
 
 
+def _rounded(x: object) -> np.ndarray:
+    """Values to 12 significant digits: what a library's last-bit differences cannot move."""
+    return np.asarray([float(f"{v:.12g}") for v in np.asarray(x, dtype=np.float64).ravel()])
+
+
 def digest_streamed(res: rs.Results) -> str:
+    # Point estimates and the aggregates are sums of engine numbers in a fixed order: exact.
+    # Interval ends and histogram quantiles go through scipy and numpy's transcendental functions,
+    # whose last bits vary with their versions and the CPU: compared to 12 significant digits.
     h = hashlib.sha256()
+    agg = res.agg
+    for key in sorted(agg.s1):
+        _h(h, agg.s1[key])
+        _h(h, agg.s2[key])
+    for key in sorted(agg.cells):
+        _h(h, agg.cells[key][0])
+        _h(h, agg.cells[key][1])
     for s in res.service_names:
-        e = res.availability(s)
-        _h(h, np.asarray([float(e), e.low, e.high]))
-        e = res.mean_downtime(s)
-        _h(h, np.asarray([float(e), e.low, e.high]))
-        _h(h, res.downtime_quantiles(s))
+        for e in (res.availability(s), res.mean_downtime(s)):
+            _h(h, np.asarray([float(e)]))
+            _h(h, _rounded([e.low, e.high]))
+        _h(h, _rounded(res.downtime_quantiles(s)))
     return h.hexdigest()
 
 

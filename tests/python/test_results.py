@@ -441,6 +441,54 @@ def test_engine_results_are_typed_read_only_views(res):
     assert np.array_equal(rec.start, res.outages()["start_h"].to_numpy())
 
 
+def test_downtime_and_cost_by_cause_are_kept_as_sparse_cells(res):
+    # Only the cells that received a value are stored (memory grows with outages, not with
+    # services x causes); the dense view they stand for holds exactly those values.
+    raw = res.raw
+    for name, width in (("service_cause_downtime", raw.n_causes), ("service_phase_downtime", raw.n_phases)):
+        c = raw.cells(name)
+        assert set(c) == {"replication", "service", "key", "value"}
+        assert len(c["value"]) > 0 and (c["value"] != 0).all()
+        assert np.all(np.diff(c["replication"].astype(np.int64)) >= 0)  # replication order
+        dense = getattr(raw, name)
+        assert dense.shape == (REPS, 3, width)
+        assert np.count_nonzero(dense) == len(c["value"])
+        assert np.array_equal(dense[c["replication"], c["service"], c["key"]], c["value"])
+    # Every outage has a root cause: by cause, the downtime of a replication adds up to its
+    # unplanned and planned downtime (sums in another order: equal to rounding).
+    by_cause = raw.service_cause_downtime.sum(axis=2)
+    np.testing.assert_allclose(by_cause, raw.service_downtime + raw.service_planned_downtime, rtol=1e-12, atol=1e-9)
+    with pytest.raises(KeyError, match="service_cause_downtime"):
+        raw.cells("nope")
+
+
+def test_streamed_causes_and_phases_equal_the_kept_ones_bitwise():
+    m = build()
+    kept = m.simulate(HORIZON, 300, seed=11, threads=2, progress=False)
+    streamed = m.simulate(HORIZON, 300, seed=11, threads=2, progress=False, per_replication=False)
+    for s in kept.service_names:
+        pd.testing.assert_frame_equal(kept.downtime_by_cause(s), streamed.downtime_by_cause(s), check_exact=True)
+        pd.testing.assert_series_equal(kept.downtime_by_phase(s), streamed.downtime_by_phase(s), check_exact=True)
+
+
+def test_result_memory_does_not_grow_with_services_times_causes():
+    # 400 services over 2,000 components: a dense services x causes matrix per replication would
+    # be 6.4 MB (twice, with cost by cause); the sparse cells take what the outages wrote.
+    m = rs.Model("wide")
+    for g in range(400):
+        names = [f"c{g}-{i}" for i in range(5)]
+        for n in names:
+            m.component(n, mttf=1000, mttr=4)
+        m.service(f"g{g}", rs.k_of_n(3, *names))
+    raw = m.simulate(HORIZON, 20, seed=1, threads=1, progress=False).raw
+    per_rep = sum(a.nbytes for a in raw.arrays().values()) / 20
+    cells = sum(
+        v.nbytes for name in ("service_cause_downtime", "service_phase_downtime", "service_cause_cost") for v in raw.cells(name).values()
+    )
+    assert per_rep < 130_000  # ~25 numbers per service, 4 per component: not 2 x 400 x 2,000 (12.8 MB)
+    assert cells < 20 * 400 * 24 * 10  # a few cells per service outage
+
+
 def test_record_columns_outlive_their_results():
     raw = build().simulate(HORIZON, 30, seed=3, threads=1, progress=False, keep_outages=30).raw
     start, rec = raw.outage_records.start, raw.outage_records

@@ -147,3 +147,25 @@ def test_streamed_results_render_and_plot_what_they_can(pair):
     assert plot.outage_durations(streamed, "trading").get_title(loc="left")  # from the kept records
     with pytest.raises(ValueError, match="per-replication values are not kept"):
         plot.downtime_distribution(streamed, "trading")
+
+
+def test_a_large_model_streams_in_smaller_blocks_with_the_same_estimates(monkeypatch):
+    # Blocks shrink (by a rule of the model alone) until one block's per-replication results fit
+    # in BLOCK_BYTES; the estimates are those of the per-replication run, causes bitwise.
+    m = rs.Model("wide")
+    for g in range(60):
+        names = [f"c{g}-{i}" for i in range(5)]
+        for n in names:
+            m.component(n, mttf=500, mttr=8)
+        m.service(f"g{g}", rs.k_of_n(3, *names))
+    compiled = m.compile()
+    monkeypatch.setattr(_streaming, "BLOCK_BYTES", 4 * 2**20)
+    size = _streaming.block_size(compiled)
+    assert 64 <= size < _streaming.BLOCK and size & (size - 1) == 0
+    assert rs._engine.result_bytes(compiled, size) <= _streaming.BLOCK_BYTES
+    n = 3 * size + 17
+    full = m.simulate("1y", n, seed=4, threads=2, progress=False)
+    streamed = m.simulate("1y", n, seed=4, threads=2, progress=False, per_replication=False)
+    for s in ("g0", "g31", "g59"):
+        np.testing.assert_allclose(float(streamed.availability(s)), float(full.availability(s)), rtol=1e-13)
+        assert streamed.downtime_by_cause(s).equals(full.downtime_by_cause(s))

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "recoverysim/sparse_cells.hpp"
+
 namespace recoverysim {
 
 // One tier of SLA credits: a period whose availability is below `below` earns `share` of the
@@ -73,16 +75,15 @@ CostModel compile_costs(const std::vector<ServiceCostSpec>& specs,
                         const std::vector<std::string>& service_names,
                         const std::vector<double>& service_rto);
 
-// Cost arrays of one replication row (views into RunResults, [service] or [service, cause]).
+// Cost arrays of one replication row (views into RunResults [service]; cells by cause).
 struct CostRow {
-  double* downtime;    // rate x unplanned downtime
-  double* outages;     // per outage
-  double* beyond_rto;  // extra rate beyond the RTO
-  double* planned;     // planned downtime
-  double* data;        // data loss
-  double* sla;         // SLA credits
-  double* by_cause;    // [service * n_causes + cause]: every cost but SLA credits
-  std::size_t n_causes;
+  double* downtime;      // rate x unplanned downtime
+  double* outages;       // per outage
+  double* beyond_rto;    // extra rate beyond the RTO
+  double* planned;       // planned downtime
+  double* data;          // data loss
+  double* sla;           // SLA credits
+  CellWriter* by_cause;  // (service, cause): every cost but SLA credits
 };
 
 // Downtime per SLA period of the replication in progress, for the services with SLA credits.
@@ -92,8 +93,8 @@ class CostLedger {
   void reset() noexcept;
   // An outage of service s over [start, end] (end - start > 0) closed.
   void outage(const CostRow& row, std::size_t s, double start, double end, bool planned,
-              std::int32_t cause) noexcept;
-  void data_loss(const CostRow& row, std::size_t s, double loss, std::int32_t cause) noexcept;
+              std::int32_t cause);
+  void data_loss(const CostRow& row, std::size_t s, double loss, std::int32_t cause);
   // End of the replication: the SLA credits of every period.
   void finish(const CostRow& row) noexcept;
 

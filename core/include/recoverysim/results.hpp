@@ -53,10 +53,6 @@ void for_each_replication_array(F&& f) {
     "Sum of the loss windows beneath the service (hours of writes).");
   f("service_max_loss", &RunResults::service_max_loss, Axes::service,
     "Largest loss window beneath the service (hours of writes).");
-  f("service_cause_downtime", &RunResults::service_cause_downtime, Axes::service_cause,
-    "Downtime by root cause (failure modes, then shocks), planned included (hours).");
-  f("service_phase_downtime", &RunResults::service_phase_downtime, Axes::service_phase,
-    "Downtime by phase of the recovery that kept the service down (hours).");
   f("component_downtime", &RunResults::component_downtime, Axes::component,
     "Unplanned downtime of each component (hours).");
   f("component_loss_incidents", &RunResults::component_loss_incidents, Axes::component,
@@ -77,8 +73,6 @@ void for_each_replication_array(F&& f) {
     "Cost of data lost beneath the service (per incident and per hour of writes).");
   f("service_cost_sla", &RunResults::service_cost_sla, Axes::service,
     "SLA credits owed over the calendar periods of the horizon.");
-  f("service_cause_cost", &RunResults::service_cause_cost, Axes::service_cause,
-    "Every cost but SLA credits, by root cause (failure modes, then shocks).");
   f("events", &RunResults::events, Axes::none, "Events processed in each replication.");
   f("service_full_time", &RunResults::service_full_time, Axes::service,
     "Hours with the whole demand served (capacity services; 0 for others).");
@@ -96,6 +90,19 @@ void for_each_replication_array(F&& f) {
     "Time each spare pool had no spare in stock (hours).");
 }
 
+// Calls f(name, member pointer, axes, doc) for every sparse per-replication matrix of RunResults
+// (SparseCells: only the cells that received a value), in a fixed order. `axes` is the shape of
+// the dense matrix they stand for.
+template <class F>
+void for_each_cell_table(F&& f) {
+  f("service_cause_downtime", &RunResults::service_cause_downtime, Axes::service_cause,
+    "Downtime by root cause (failure modes, then shocks), planned included (hours).");
+  f("service_phase_downtime", &RunResults::service_phase_downtime, Axes::service_phase,
+    "Downtime by phase of the recovery that kept the service down (hours).");
+  f("service_cause_cost", &RunResults::service_cause_cost, Axes::service_cause,
+    "Every cost but SLA credits, by root cause (failure modes, then shocks).");
+}
+
 // The entity dimensions of an array with these axes (the replication axis excluded).
 std::vector<std::size_t> entity_shape(const RunResults& r, Axes axes);
 
@@ -104,12 +111,13 @@ std::vector<std::size_t> entity_shape(const RunResults& r, Axes axes);
 RunResults empty_results(const CompiledModel& model, double horizon);
 
 // Concatenates the parts in the order given (chunks in replication order): per-replication
-// arrays and records are appended, histograms added (integer counts, exact in any order). The
-// parts must come from the same model and horizon; throws std::invalid_argument otherwise.
+// arrays, sparse cells and records are appended, histograms added (integer counts, exact in any
+// order). The parts must come from the same model and horizon; throws std::invalid_argument
+// otherwise.
 RunResults merge_results(const std::vector<const RunResults*>& parts);
 
-// The histogram and the records of `r`, without its per-replication arrays (zero replications
-// from r.first_replication): what a streamed run keeps of each block.
+// The histogram and the records of `r`, without its per-replication arrays and sparse cells (zero
+// replications from r.first_replication): what a streamed run keeps of each block.
 RunResults records_only(const RunResults& r);
 
 // Bitwise equality of every number (arrays, histogram, records) and of the shape.

@@ -12,6 +12,7 @@
 #include "recoverysim/model.hpp"
 #include "recoverysim/random.hpp"
 #include "recoverysim/replication_state.hpp"
+#include "recoverysim/sparse_cells.hpp"
 #include "recoverysim/step_dependencies.hpp"
 
 namespace recoverysim {
@@ -81,10 +82,10 @@ struct RunResults {
   std::vector<std::uint32_t> service_rpo_breaches;
   std::vector<double> service_data_lost;  // sum of loss windows, hours of writes
   std::vector<double> service_max_loss;
-  // [rep, service, cause]: downtime by root cause (modes, then shocks), planned included
-  std::vector<double> service_cause_downtime;
-  // [rep, service, phase]: downtime by phase of the recovery that kept it down
-  std::vector<double> service_phase_downtime;
+  // Sparse [rep, service, cause]: downtime by root cause (modes, then shocks), planned included
+  SparseCells service_cause_downtime;
+  // Sparse [rep, service, phase]: downtime by phase of the recovery that kept it down
+  SparseCells service_phase_downtime;
   // [rep, component]
   std::vector<double> component_downtime;  // unplanned
   std::vector<double> component_planned_downtime;
@@ -99,7 +100,7 @@ struct RunResults {
   std::vector<double> service_cost_planned;
   std::vector<double> service_cost_data;
   std::vector<double> service_cost_sla;
-  std::vector<double> service_cause_cost;  // [rep, service, cause]
+  SparseCells service_cause_cost;  // sparse [rep, service, cause]
   // [rep]
   std::vector<std::uint64_t> events;
   // [rep, service]: capacity services (0 for others), see capacity.hpp
@@ -128,16 +129,22 @@ struct TraceRecord {
   double value;        // data lost (hours) for data_loss, else NaN
 };
 
-// Records of the replications one thread ran, merged in replication order after the run.
+// Records and sparse cells of the replications one thread ran, merged in replication order
+// after the run.
 struct RecordBuffer {
+  // Sparse tables: downtime by cause, downtime by phase, cost by cause.
+  static constexpr std::size_t kCellTables = 3, kCauseDowntime = 0, kPhaseDowntime = 1,
+                               kCauseCost = 2;
   struct Block {
     std::uint64_t replication;
     std::size_t outage_begin, outage_end, loss_begin, loss_end;
+    std::size_t cell_begin[kCellTables], cell_end[kCellTables];
   };
   std::vector<Block> blocks;
   std::vector<OutageRecord> outages;
   std::vector<double> outage_phases;
   std::vector<DataLossRecord> losses;
+  SparseCells cells[kCellTables];
 };
 
 // Simulates replications one after another, reusing its buffers: create one per thread.
@@ -270,6 +277,7 @@ class Replicator {
   std::size_t row_ = 0;
   std::uint64_t* hist_ = nullptr;
   RecordBuffer* rec_ = nullptr;
+  CellWriter cells_[RecordBuffer::kCellTables];  // into rec_->cells, per replication
   std::vector<TraceRecord>* trace_ = nullptr;
   std::size_t trace_limit_ = SIZE_MAX;
   const std::atomic<bool>* stop_ = nullptr;  // of the run in progress (long backup walks check it)
