@@ -1371,6 +1371,9 @@ def _split(
     return alone, over
 
 
+_TIMELINE_ROWS = 40  # component rows a timeline shows by default
+
+
 def timeline(
     trace: pd.DataFrame,
     *,
@@ -1403,7 +1406,8 @@ def timeline(
         Default: the only service, if the trace has one.
     services, components : list of str, optional
         Rows to show, in this order; default: every service in the trace, and every component
-        that went down in the window shown.
+        that went down in the window shown (of more than 40, those that began an outage of
+        ``service`` and then the ones down longest: a fleet stays readable).
     start, end : duration, optional
         Zoom on ``[start, end]`` (the outages of a year are minutes long).
     horizon : duration, optional
@@ -1476,7 +1480,11 @@ def timeline(
         comp_names = list(components)
     else:
         active = [c for c in comp if visible(comp[c]) or visible(holds.get(c, []))]
+        if len(active) > _TIMELINE_ROWS:  # a fleet: the culprits, then the components down longest
+            down = {c: sum(b - a for a, b, _ in visible(comp[c]) + visible(holds.get(c, []))) for c in active}
+            active = sorted(active, key=lambda c: (c not in culprits, -down[c], c))[:_TIMELINE_ROWS]
         comp_names = sorted(active, key=lambda c: (c not in culprits, c))
+    n_active = len([c for c in comp if visible(comp[c]) or visible(holds.get(c, []))]) if components is None else len(comp_names)
     unit, scale = _time_unit(span)
     rows = svc_names + comp_names
     ax = _new_ax(ax, figsize=(10.0, max(2.6, 0.3 * len(rows) + 1.5)))
@@ -1590,6 +1598,8 @@ def timeline(
         detail = ""
     n_fail = int(((trace["event"] == "failure") & (trace["time_h"] >= t0) & (trace["time_h"] <= t1)).sum())
     detail += ("; " if detail else "") + f"{n_fail} component failure{'s' if n_fail != 1 else ''}"
+    if n_active > len(comp_names):
+        detail += f"; the {len(comp_names)} of {n_active:,} components down longest shown (components= to choose)"
     _title(ax, headline, detail)
     return ax
 

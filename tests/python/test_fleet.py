@@ -422,3 +422,22 @@ def test_fleet_tags_are_written_as_numbers_only_when_they_read_back_the_same():
     for fmt_ in ("yaml", "json"):
         again = rs.loads(rsio.dumps(m, format=fmt_), format=fmt_)
         assert again == m and [c.tags for c in again.components.values()] == [c.tags for c in m.components.values()]
+
+
+def test_the_timeline_of_a_fleet_shows_the_components_down_longest():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from recoverysim import plot
+
+    tr = thousand().trace(0, seed=1, horizon="90d")
+    down = tr[tr["event"] == "failure"]["entity"].nunique()
+    assert down > 40
+    ax = plot.timeline(tr, service="chain")
+    title = "".join(t.get_text() for t in ax.figure.texts) + ax.get_title(loc="left")
+    assert len(ax.get_yticklabels()) == 41  # the service and 40 components
+    assert f"the 40 of {down:,} components down longest shown" in title
+    plt.close(ax.figure)
