@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from .requirements import Requirement
+from .requirements import Member, Requirement, has_selector, select_members
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -47,6 +47,15 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
             raise ValueError(f"{where}: targets {selector!r} select no component")
         return names
 
+    def selected(name: str, req: Member) -> Member:
+        # Tag selectors are resolved against the components as they are now (compile time).
+        if not has_selector(req):
+            return req
+        try:
+            return select_members(req, model.components)
+        except ValueError as e:
+            raise ValueError(f"service {name!r}: {e}") from None
+
     return _core.ModelSpec(
         name=model.name,
         components=[c.to_spec() for c in model.components.values()],
@@ -56,9 +65,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
         services=[
             _core.ServiceSpec(
                 name=s.name,
-                requirement=s.requirement.to_spec()
-                if isinstance(s.requirement, Requirement)
-                else _core.RequirementSpec(kind="ref", name=s.requirement),
+                requirement=req.to_spec() if isinstance(req, Requirement) else _core.RequirementSpec(kind="ref", name=req),
                 rto=s.rto,
                 rpo=s.rpo,
                 demand=list(s.demand or ()),
@@ -67,6 +74,7 @@ def build_spec(model: Model, forced: list[Any] | None = None) -> Any:
                 restart=[] if s.restart is None else [st.to_spec() for st in s.restart.steps],
             )
             for s in model.services.values()
+            for req in [selected(s.name, s.requirement)]
         ],
         shocks=[
             _core.ShockSpec(

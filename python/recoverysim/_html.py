@@ -314,8 +314,20 @@ def _requirement_text(req: Any) -> str:
         return req
     if isinstance(req, Requirement) and not isinstance(req, Standby):
         inner = ", ".join(_requirement_text(x) for x in req.members)
+        if req.tags is not None:
+            inner = f"{len(req.members)} components with tags " + ", ".join(f"{k}={v}" for k, v in req.tags.items())
         return f"{req.k} of ({inner})" if req.kind == "k_of_n" else f"{req.kind.replace('_', ' ')} ({inner})"
     return repr(req)  # pragma: no cover - standby is refused in a step's requirement
+
+
+def _names(names: list[str]) -> str:
+    """Names for people: all of a few, the first and last of many (a fleet of thousands)."""
+    if len(names) <= _LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:3])}, …, {names[-1]} ({len(names):,})"
+
+
+_LISTED = 12  # names listed in full; longer lists are summarised
 
 
 def _selector(m: Model, targets: Any) -> str:
@@ -325,8 +337,14 @@ def _selector(m: Model, targets: Any) -> str:
         names = []
     if isinstance(targets, dict):
         sel = ", ".join(f"{k}={v}" for k, v in targets.items())
-        return f'{_e(", ".join(names)) or "(none)"} <span style="{_SUB}">(tags {_e(sel)})</span>'
-    return _e(", ".join(names))
+        return f'{_e(_names(names)) or "(none)"} <span style="{_SUB}">(tags {_e(sel)})</span>'
+    return _e(_names(list(names)))
+
+
+def _tag_selection(req: Requirement) -> str:
+    sel = ", ".join(f"{k}={v}" for k, v in (req.tags or {}).items())
+    weight = f", weight = tag {req.weight_tag}" if req.weight_tag else ""
+    return f'{len(req.members):,} components <span style="{_SUB}">(tags {_e(sel)}{_e(weight)}: {_e(_names(list(req.names())))})</span>'
 
 
 def _requirement(req: Any) -> str:
@@ -337,7 +355,9 @@ def _requirement(req: Any) -> str:
         opts.append(temperature)
         return f'standby({", ".join(_e(x) for x in req.members)}) <span style="{_SUB}">{_e(", ".join(opts))}</span>'
     if isinstance(req, Requirement):
-        inner = ", ".join(_requirement(x) for x in req.members)
+        inner = _tag_selection(req) if req.tags is not None else ", ".join(_requirement(x) for x in req.members)
+        if req.kind == "weighted" and req.tags is not None:
+            return f"{_e(req.describe())} ({inner})"
         if req.kind == "k_of_n":
             ls = f", load sharing {req.load_sharing:g}" if req.load_sharing else ""
             return f"{req.k} of ({inner}){_e(ls)}"
@@ -389,7 +409,13 @@ def model_html(m: Model) -> str:
     ]
     if m.components:
         rows = []
+        # A fleet (Model.fleet) is one entry, shown by its first instance; tags that differ
+        # between instances are summarised.
+        fleet_of = {c.name: f for f in m.fleets.values() if all(m.components.get(x.name) is x for x in f.members) for c in f.members}
         for c in m.components.values():
+            f = fleet_of.get(c.name)
+            if f is not None and f.members[0] is not c:
+                continue
             prot = []
             if c.backup is not None:
                 b = c.backup
@@ -397,6 +423,13 @@ def model_html(m: Model) -> str:
             if c.replication is not None:
                 prot.append(f"replica lag {fmt.duration(c.replication.lag.mean)}")
             tags = ", ".join(f"{k}={v}" for k, v in c.tags.items())
+            name = f"<b>{_e(c.name)}</b>"
+            if f is not None:
+                name = f'<b>{_e(f.pattern)}</b> × {f.count:,}<br><span style="{_SUB}">{_e(_names(f.names))}</span>'
+                varying = {k for k in c.tags if any(x.tags.get(k) != c.tags[k] for x in f.members)}
+                tags = ", ".join(f"{k}=(per instance)" if k in varying else f"{k}={v}" for k, v in c.tags.items())
+                if any(repr(x.modes) != repr(c.modes) for x in f.members):
+                    name += f'<br><span style="{_SUB}">times of the first instance; they differ per instance</span>'
             for i, mode in enumerate(c.modes):
                 loss = {False: "", True: "since last recovery point", "backup": "back to the last backup"}[mode.data_loss]  # type: ignore[index]
                 casc = ", ".join(f"{cc.target} ({100 * cc.probability:g}%)" for cc in mode.cascades)
@@ -405,7 +438,7 @@ def model_html(m: Model) -> str:
                     recovery += f'<br><span style="{_SUB}">cascades to {_e(casc)}</span>'
                 rows.append(
                     [
-                        f"<b>{_e(c.name)}</b>" if i == 0 else "",
+                        name if i == 0 else "",
                         _e(mode.name),
                         _dist(mode.failure, long=True),
                         _e(fmt.duration(mode.repair.mean)),

@@ -328,6 +328,76 @@ class _CutSets:
                 self._check(out)
         return self._check(_minimize(out))  # type: ignore[return-value]
 
+    def _wide_gate(self, n: _Node) -> list[int] | None:
+        """A quorum or weighted gate over distinct basic events (a fleet's members) decided
+        without enumerating: ``[]`` when truncation removes every cut set (each has at least the
+        gate's smallest failing number of members), a CutSetLimitError when it has more minimal
+        cut sets than the limit; None when the enumeration is needed."""
+        events = [c.event for c in n.children if c.op == "event"]
+        if len(events) != len(n.children) or len(set(events)) != len(events):
+            if self.max_order is None and self.log_cutoff == -math.inf:
+                self._check_private(n)
+            return None
+        if n.op == "atleast":
+            order = n.m
+        else:  # weighted: the fewest members whose weight takes the gate down
+            order, failed = 0, 0.0
+            for w in sorted(n.weights, reverse=True):
+                order, failed = order + 1, failed + w
+                if n.fails_with(failed):
+                    break
+        best = sum(sorted((self.logq[e] for e in events), reverse=True)[:order])
+        if (self.max_order is not None and order > self.max_order) or best < self.log_cutoff:
+            self.truncated = True
+            return []
+        if self.max_order is None and self.log_cutoff == -math.inf:
+            self._check_private(n)
+        if n.op == "atleast" and self.max_order is None and self.log_cutoff == -math.inf and math.comb(len(events), order) > self.limit:
+            raise CutSetLimitError(
+                f"{self.where}: a gate over {len(events):,} members that fails with any {order:,} of them down has "
+                f"{_big(math.comb(len(events), order))} minimal cut sets (more than {self.limit:,}): the model is too large "
+                f"for exact cut sets (and max_order= below {order} leaves none of them)"
+            )
+        return None
+
+    def _check_private(self, n: _Node) -> None:
+        """A quorum whose members each have a basic event of their own (a component hit by shared
+        shocks: its own failure OR the shock): any ``m`` of those own events are a minimal cut set
+        of the gate, so it has at least C(n, m) of them; raise at once when that is over the limit."""
+        own: list[int] = []
+        seen: dict[int, int] = {}
+        for c in n.children:
+            first = c if c.op == "event" else c.children[0] if c.op == "or" and c.children else None
+            if first is None or first.op != "event":
+                return
+            stack, mine = [c], set()
+            while stack:
+                x = stack.pop()
+                if x.op == "event":
+                    mine.add(x.event)
+                elif x.op in ("or", "and") and len(mine) < 64:
+                    stack.extend(x.children)
+                else:
+                    return  # a deep member (a service): enumerate
+            own.append(first.event)
+            for e in mine:
+                seen[e] = seen.get(e, 0) + 1
+        if not all(seen[e] == 1 for e in own):
+            return
+        # Members of one weight (all of them, for a quorum): if j of them take the gate down and
+        # j - 1 do not, any j of their own events are a minimal cut set.
+        groups: dict[float, int] = {}
+        for w in n.weights if n.op == "weighted" else [1.0] * len(own):
+            groups[w] = groups.get(w, 0) + 1
+        for w, g in groups.items():
+            j = n.m if n.op == "atleast" else next((j for j in range(1, g + 1) if w > 0 and n.fails_with(j * w)), 0)
+            if j and math.comb(g, j) > self.limit:
+                raise CutSetLimitError(
+                    f"{self.where}: a gate over {len(own):,} members that fails with any {j:,} of {g:,} of them down has at least "
+                    f"{_big(math.comb(g, j))} minimal cut sets (more than {self.limit:,}): the model is too large for exact "
+                    "cut sets: pass max_order= (e.g. 3) or cutoff= (e.g. 1e-12) to truncate"
+                )
+
     def of(self, n: _Node) -> list[int]:
         key = id(n)
         if key in self._memo:
@@ -342,6 +412,8 @@ class _CutSets:
                 fam = self._product(fam, self.of(c))
                 if not fam:
                     break
+        elif n.op == "weighted" and self._wide_gate(n) == []:
+            fam = []
         elif n.op == "weighted":  # failed weight enough to take the gate down
             kids = [self.of(c) for c in n.children]
 
@@ -349,6 +421,8 @@ class _CutSets:
                 return self._check(_minimize([*a, *b]))  # type: ignore[return-value]
 
             fam = _weight_levels(n, [0], [], merge, lambda f, i: self._product(f, kids[i]))
+        elif (empty := self._wide_gate(n)) is not None:
+            fam = empty
         else:  # at least m of the children: DP over "at least j of the first i children failed"
             levels: list[list[int]] = [[0]] + [[] for _ in range(n.m)]
             for c in n.children:
@@ -361,6 +435,11 @@ class _CutSets:
             fam = levels[n.m]
         self._memo[key] = fam
         return fam
+
+
+def _big(n: int) -> str:
+    """A count for people, however large: ``1.15e+275``, or ``about 10^2471``."""
+    return f"{n:.3g}" if n < 10**300 else f"about 10^{len(str(n)) - 1}"
 
 
 def _bits(s: int) -> list[int]:
@@ -982,11 +1061,8 @@ def analyze(
     roots = {s: logic.service(s) for s in names}
     q = [e.probability for e in logic.events]
     bdd = _Bdd(len(logic.events))
-    if results is None and simulate:
-        results = run_simulate(model, horizon=h, replications=replications, seed=seed, progress=False, keep_outages=0)
-    shares: dict[str, pd.Series] = {}
-    simulated: dict[str, float] = {}
-    out: dict[str, dict[str, Any]] = {}
+    # Cut sets first: a model too large for them is refused before the simulation runs.
+    cut: dict[str, tuple[_CutSets, list[int]]] = {}
     for s, root in roots.items():
         cs = _CutSets(q, max_order, float(cutoff), max_cut_sets, f"service {s!r}")
         sets = cs.of(root)
@@ -997,6 +1073,14 @@ def analyze(
                     f"{', ' if max_order and cutoff else ''}{'cutoff=' + repr(cutoff) if cutoff else ''}) drops every cut set; "
                     "raise max_order or lower cutoff"
                 )
+        cut[s] = (cs, sets)
+    if results is None and simulate:
+        results = run_simulate(model, horizon=h, replications=replications, seed=seed, progress=False, keep_outages=0)
+    shares: dict[str, pd.Series] = {}
+    simulated: dict[str, float] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for s, root in roots.items():
+        cs, sets = cut[s]
         f = bdd.build(root)
         Q, grad = bdd.probability(f, q)
         # Truncated when the kept cut sets no longer describe the structure function.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from .recovery import FailureMode
 from .units import Duration, exact_duration, hours
 from .validation import INT32_MAX, check_count, check_name, check_priority, check_probability
 
-__all__ = ["Component", "Backup", "Replication", "Crew", "SparePool", "parse_hours"]
+__all__ = ["Component", "Backup", "Replication", "Crew", "SparePool", "Fleet", "fleet_names", "parse_hours", "MAX_FLEET"]
 
 
 class Backup:
@@ -285,6 +286,118 @@ def _origin(v: Any, where: str) -> float:
     if not 0 <= h < _WEEK:
         raise ValueError(f"{where}: origin must be an hour of the week in [0, 168), got {v!r}")
     return h
+
+
+MAX_FLEET = 1_000_000  # instances of one template: far above any fleet, far below what exhausts memory
+
+
+def fleet_names(pattern: str, count: int, start: int = 1) -> list[str]:
+    """The names of a component template's instances: ``pattern.format(i=i)`` for ``i`` from
+    ``start`` to ``start + count - 1``.
+
+    The pattern holds the field ``{i}`` once or more, with an optional format spec
+    (``validator-{i:04d}`` gives ``validator-0001``); every other brace must be doubled.
+
+    Parameters
+    ----------
+    pattern : str
+        The name pattern.
+    count : int
+        Instances, from 1 to 1,000,000.
+    start : int, default 1
+        The first index.
+
+    Returns
+    -------
+    list of str
+        The names, distinct.
+
+    Examples
+    --------
+    >>> fleet_names("validator-{i:03d}", 3)
+    ['validator-001', 'validator-002', 'validator-003']
+    >>> fleet_names("rpc-{i}", 2, start=0)
+    ['rpc-0', 'rpc-1']
+    """
+    check_name(pattern, "fleet")
+    where = f"fleet {pattern!r}"
+    count = check_count(count, f"{where}: count", minimum=1, maximum=MAX_FLEET)
+    start = check_count(start, f"{where}: start", minimum=0, maximum=INT32_MAX)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as e:
+        raise ValueError(f"{where}: not a name pattern ({e}); write the index as {{i}} and other braces doubled") from None
+    if not fields or any(f != "i" for f in fields):
+        others = [f for f in fields if f != "i"]
+        got = f" (it has {{{others[0]}}})" if others else ""
+        raise ValueError(f"{where}: the name pattern needs the index field {{i}} (e.g. 'validator-{{i}}') and no other field{got}")
+    try:
+        names = [pattern.format(i=i) for i in range(start, start + count)]
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{where}: cannot format the index with this pattern: {e}") from None
+    if len(set(names)) != len(names):
+        raise ValueError(f"{where}: the pattern gives the same name to two instances (e.g. {names[0]!r})")
+    return names
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """A component template with a count, as :meth:`Model.fleet` added it.
+
+    The instances are ordinary components of the model; the fleet remembers them so that a
+    model file writes the template back in a few lines instead of one entry per instance.
+
+    Parameters
+    ----------
+    pattern : str
+        The name pattern (``"validator-{i}"``).
+    count : int
+        Instances.
+    start : int
+        The first index.
+    members : tuple of Component
+        The instances, in order.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> f = m.fleet("v-{i}", 3, mttf="1000h", mttr="1h", tags={"role": "validator"})
+    >>> [c.name for c in f], m.fleets["v-{i}"].count
+    (['v-1', 'v-2', 'v-3'], 3)
+    """
+
+    pattern: str
+    count: int
+    start: int
+    members: tuple[Component, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __getitem__(self, i: int) -> Component:
+        return self.members[i]
+
+    @property
+    def names(self) -> list[str]:
+        """The instances' names, in order.
+
+        Returns
+        -------
+        list of str
+            The names.
+
+        Examples
+        --------
+        >>> rs.Model().fleet("db-{i}", 2, mttf="1000h", mttr="1h").names
+        ['db-1', 'db-2']
+        """
+        return [c.name for c in self.members]
+
+    def __repr__(self) -> str:
+        return f"Fleet({self.pattern!r}, count={self.count}" + (f", start={self.start}" if self.start != 1 else "") + ")"
 
 
 @dataclass(frozen=True)

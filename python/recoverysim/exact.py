@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _html
-from .requirements import Requirement
+from .requirements import Requirement, Standby
 from .stats import Estimate, normal_quantile
 from .units import Duration, hours
 from .validation import check_count
@@ -449,8 +449,38 @@ def exact(model: Model, *, max_states: int = 200_000) -> ExactResults:
     if isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1:
         raise ValueError(f"max_states must be a positive integer, got {max_states!r}")
     compiled = model.compile()
+    _refuse_large(model, max_states)
     sol = _core.solve_markov(compiled, max_states=max_states)
     return ExactResults(model, sol, compiled.service_names)
+
+
+def _refuse_large(model: Model, max_states: int) -> None:
+    """Refuse at once a chain that is certainly too large, rather than after exploring
+    ``max_states`` states of it (half a minute for a 10,000-validator fleet).
+
+    While components age when services are down, any set of components outside standby groups
+    can be down at once (they fail one after the other before any repair), so the chain has at
+    least 2^n states for n such components. Small models are left to the engine, which names
+    what else it cannot express."""
+    if not model.age_when_down:
+        return
+    spares: set[str] = set()
+
+    def walk(r: Any) -> None:
+        if isinstance(r, Standby):
+            spares.update(r.members)  # type: ignore[arg-type]
+        elif isinstance(r, Requirement):
+            for x in r.members:
+                walk(x)
+
+    for s in model.services.values():
+        walk(s.requirement)
+    n = sum(1 for c in model.components if c not in spares)
+    if n > 30 and n > math.log2(max_states):
+        raise ValueError(
+            f"the Markov chain of {n:,} components has at least 2^{n} states (limit max_states={max_states:,}); "
+            "use structure_availability() for independent components, rare_events(), or simulate"
+        )
 
 
 def component_availability(model: Model, names: Sequence[str] | None = None) -> dict[str, float]:
@@ -555,7 +585,8 @@ def structure_availability(model: Model, component_availability: Mapping[str, fl
         given.update({n: auto[n] for n in missing})
     avail = [float(given[n]) for n in compiled.component_names]
     values = _core.structure_availability(compiled, avail)
-    return dict(zip(compiled.service_names, values))
+    # A wide quorum sums thousands of terms: rounding may leave 1 + 1e-15, which is not a probability.
+    return {s: min(1.0, max(0.0, float(v))) for s, v in zip(compiled.service_names, values)}
 
 
 class RareEventResults:

@@ -5,7 +5,7 @@ wheel as ``recoverysim/example_models/``; a source checkout reads them in place)
 
 >>> import recoverysim as rs
 >>> rs.examples.names()
-['backup-store', 'backups', 'chain-restart', 'correlated', 'exchange', 'hsm_spares', 'key_ceremony', 'quorum', 'rpc-fleet', 'single', 'standby', 'validator-stake']
+['backup-store', 'backups', 'chain-restart', 'correlated', 'exchange', 'hsm_spares', 'key_ceremony', 'quorum', 'rpc-fleet', 'single', 'standby', 'validator-stake', 'validators']
 >>> m = rs.examples.load("single")
 >>> m.name
 'single'

@@ -37,7 +37,7 @@ from typing import Any, NoReturn, Union
 import yaml
 
 from . import _core, writer
-from .components import Backup, Crew, Replication, parse_hours
+from .components import Backup, Crew, Replication, fleet_names, parse_hours
 from .correlated import Selector
 from .distributions import (
     Deterministic,
@@ -443,7 +443,21 @@ def _uncertain(d: Mapping[str, Any], path: _Path, params: Mapping[str, str]) -> 
 
 # --- loading ----------------------------------------------------------------------------------
 
-_COMPONENT_FIELDS = ("mttf", "mttr", "failure", "repair", "modes", "data_loss", "cascades", "backup", "replication", "tags", "priority")
+_COMPONENT_FIELDS = (
+    "mttf",
+    "mttr",
+    "failure",
+    "repair",
+    "modes",
+    "data_loss",
+    "cascades",
+    "backup",
+    "replication",
+    "tags",
+    "priority",
+    "count",
+    "start",
+)
 _MODE_FIELDS = ("name", "failure", "repair", "data_loss", "cascades", "priority")
 _CASCADE_FIELDS = ("target", "probability", "delay", "mode")
 _STEP_FIELDS = ("name", "duration", "crew", "success", "max_attempts", "escalate", "every", "offset", "spare", "requires", "fallback")
@@ -452,8 +466,10 @@ _SERVICE_FIELDS = ("requires", "availability", "rto", "rpo", "demand", "down_bel
 _CREW_FIELDS = ("size", "preemptive", "hours", "origin")
 _SPARE_FIELDS = ("stock", "lead_time", "emergency")
 _STANDBY_FIELDS = ("members", "detection", "switchover", "success", "dormancy")
-_K_OF_N_FIELDS = ("k", "of", "load_sharing")
-_WEIGHTED_FIELDS = ("weights", "more_than", "at_least")
+_K_OF_N_FIELDS = ("k", "of", "tags", "load_sharing")
+_WEIGHTED_FIELDS = ("weights", "tags", "weight", "more_than", "at_least")
+_SELECTOR_FIELDS = ("tags",)
+_CAPACITY_SELECTOR_FIELDS = ("tags", "weight")
 _WEIGHTED_MEMBER_FIELDS = ("member", "weight")
 _SHOCK_FIELDS = ("every", "targets", "probability", "mode", "outage", "per_target", "stagger")
 _COST_FIELDS = ("per_hour", "week_origin", "per_outage", "beyond_rto_per_hour", "planned_per_hour", "data_loss", "sla")
@@ -467,6 +483,18 @@ _REQUIREMENT = "a component or service name, a list (all of them), or a group: a
 
 # Where an engine entity sits: (kind, name, field path inside it), as the engine's SpecError says.
 _Loc = tuple[str, str, str]
+
+
+def _instances(key: str, body: Any) -> list[str]:
+    """The component names an entry of the components section defines: its key, or the names of
+    a fleet's instances (``validator-{i}`` with ``count: 1000``). A bad count is reported when
+    the entry is read."""
+    if not (isinstance(body, dict) and "count" in body):
+        return [key]
+    try:
+        return fleet_names(key, body["count"], body.get("start", 1))
+    except (TypeError, ValueError):
+        return [key]
 
 
 def _in(loc: _Loc, field: str) -> _Loc:
@@ -484,6 +512,7 @@ class _Loader:
         self.names: dict[str, list[str]] = {
             s.key: list(data[s.key]) if isinstance(data.get(s.key), dict) else [] for s in SECTIONS if s.entities
         }
+        self.names["components"] = [n for key in self.names["components"] for n in _instances(key, data["components"][key])]
         # (kind, name, field) -> path: the file path of each engine entity and field (e.g.
         # ("service", "x", "requirement.members[1]")). Places the engine's own validation errors.
         self.where: dict[_Loc, _Path] = {}
@@ -646,8 +675,33 @@ class _Loader:
             _fail(path, f"component {component!r} has no failure mode {mode!r}{hint}")
 
     def component(self, name: str, v: Any, path: _Path) -> None:
+        """A component, or a fleet of them (``count``: ``name`` is a pattern with ``{i}``)."""
         d = _mapping(v, path, "a component: {mttf: ..., mttr: ...}, {failure: ..., repair: ...} or {modes: [...]}")
         _fields(d, path, _COMPONENT_FIELDS)
+        fleet = "count" in d
+        names = [name]
+        if "start" in d and not fleet:
+            _fail(path / "start", "needs count: start is the first index of a fleet (a template with count)")
+        if fleet:
+            count = _whole(d["count"], path / "count", 1)
+            start = _whole(d["start"], path / "start", 0) if "start" in d else 1
+            try:
+                names = fleet_names(name, count, start)
+            except ValueError as e:
+                _fail(path / "count" if "count must" in str(e) else path, str(e).split(": ", 1)[-1])
+            clash = [n for n in names if n in self.model.components or n in self.names["services"]]
+            if clash:
+                _fail(path, f"instance {clash[0]!r} has the name of another component or service")
+
+        def each(key: str, parse: Callable[[Any, _Path], Any]) -> Any:
+            """A value, or (in a fleet) a list of one value per instance."""
+            x = d[key]
+            if fleet and isinstance(x, list):
+                if len(x) != len(names):
+                    _fail(path / key, f"has {len(x)} values; one per instance needs {len(names)}")
+                return [parse(y, path / key / i) for i, y in enumerate(x)]
+            return parse(x, path / key)
+
         forms = [keys for keys in (("mttf", "mttr"), ("failure", "repair"), ("modes",)) if any(k in d for k in keys)]
         if not forms:
             _fail(path, "say how it fails: give mttf and mttr, failure and repair, or modes")
@@ -659,8 +713,7 @@ class _Loader:
         missing = [k for k in form if k not in d]
         if missing:
             _fail(path, f"missing field {missing[0]!r} ({' and '.join(form)} go together)")
-        where = ("component", name, "")
-        self.where[where] = path
+        where = ("component", names[0], "")
         kwargs: dict[str, Any] = {}
         for key in ("data_loss", "cascades"):
             if key in d and form == ("modes",):
@@ -668,17 +721,20 @@ class _Loader:
         if "data_loss" in d:
             kwargs["data_loss"] = self.data_loss(d["data_loss"], path / "data_loss")
         mw = _in(where, "modes[0]")
+        places: dict[str, _Path] = {"": path}
         if form == ("mttf", "mttr"):
-            kwargs["mttf"] = _duration(d["mttf"], path / "mttf", minimum="> 0")
-            kwargs["mttr"] = _duration(d["mttr"], path / "mttr", minimum="> 0")
-            self.where[mw] = path
-            self.where[_in(mw, "repair.steps[0]")] = path / "mttr"
+            kwargs["mttf"] = each("mttf", lambda x, p: _duration(x, p, minimum="> 0"))
+            kwargs["mttr"] = each("mttr", lambda x, p: _duration(x, p, minimum="> 0"))
+            places["modes[0]"] = path
+            places["modes[0].repair.steps[0]"] = path / "mttr"
         elif form == ("failure", "repair"):
-            self.where[mw] = path
+            places["modes[0]"] = path
             kwargs["failure"] = _distribution(d["failure"], path / "failure", fixed=False)
             kwargs["repair"] = self.repair(d["repair"], path / "repair", _in(mw, "repair"))
         if "cascades" in d:  # the one failure mode of the first two forms, spelled out
-            cascades = self.cascades(d["cascades"], path / "cascades", mw, name)
+            if any(isinstance(kwargs.get(k), list) for k in ("mttf", "mttr")):
+                _fail(path / "cascades", "a fleet with cascades gives one mttf and one mttr (not a list per instance)")
+            cascades = self.cascades(d["cascades"], path / "cascades", mw, names[0])
             if form == ("mttf", "mttr"):
                 failure, repair = Exponential(kwargs.pop("mttf")), Exponential(kwargs.pop("mttr"))
             else:
@@ -689,7 +745,7 @@ class _Loader:
             items = _list(d["modes"], path / "modes", "a list of failure modes")
             if not items:
                 _fail(path / "modes", "needs at least one failure mode")
-            modes = [self.mode(x, path / "modes" / i, name, i) for i, x in enumerate(items)]
+            modes = [self.mode(x, path / "modes" / i, names[0], i) for i, x in enumerate(items)]
             seen: set[str] = set()
             for i, fm in enumerate(modes):
                 if fm.name in seen:
@@ -704,14 +760,37 @@ class _Loader:
             kwargs["replication"] = Replication(_distribution(r["lag"], path / "replication" / "lag", fixed=True))
         if "tags" in d:
             tags = _mapping(d["tags"], path / "tags", "a mapping of labels such as {region: eu-1}")
-            for k, t in tags.items():
+
+            def label(t: Any, p: _Path) -> str:
                 if isinstance(t, bool) or not isinstance(t, (str, int, float)):
-                    _fail(path / "tags" / k, f"expected a text label, got {_got(t)}")
-            kwargs["tags"] = {k: str(t) for k, t in tags.items()}
+                    _fail(p, f"expected a text label, got {_got(t)}")
+                return str(t)
+
+            out: dict[str, Any] = {}
+            for k, t in tags.items():
+                if fleet and isinstance(t, list):
+                    if len(t) != len(names):
+                        _fail(path / "tags" / k, f"has {len(t)} values; one per instance needs {len(names)}")
+                    out[k] = [label(x, path / "tags" / k / i) for i, x in enumerate(t)]
+                else:
+                    out[k] = label(t, path / "tags" / k)
+            kwargs["tags"] = out
         if "priority" in d:
-            kwargs["priority"] = _priority(d["priority"], path / "priority")
+            kwargs["priority"] = each("priority", _priority)
+        for n in names:  # engine errors about any instance point at the entry
+            for field, p in places.items():
+                self.where[("component", n, field)] = p
+        if len(names) > 1 or fleet:
+            # the cascades' and modes' places were recorded for the first instance
+            for (kind, n0, field), p in list(self.where.items()):
+                if kind == "component" and n0 == names[0]:
+                    for n in names[1:]:
+                        self.where.setdefault((kind, n, field), p)
         try:
-            self.model.component(name, **kwargs)
+            if fleet:
+                self.model.fleet(name, len(names), start=start, **kwargs)
+            else:
+                self.model.component(name, **kwargs)
         except (TypeError, ValueError) as e:  # pragma: no cover - every field is checked above
             _fail(path, str(e))
 
@@ -759,13 +838,25 @@ class _Loader:
     def group(self, kind: str, body: Any, path: _Path, where: _Loc) -> Requirement:
         self.where[where] = path
         if kind in ("all_of", "any_of"):
-            items = _list(body, path, "a list of members")
+            if isinstance(body, dict):
+                _fields(body, path, _SELECTOR_FIELDS, required=_SELECTOR_FIELDS)
+                return Requirement(kind, (), tags=self.tag_selector(body["tags"], path / "tags"))
+            items = _list(body, path, "a list of members, or {tags: {role: ...}}")
             if not items:
                 _fail(path, "needs at least one member")
             return Requirement(kind, [self.requirement(x, path / i, _in(where, f"members[{i}]")) for i, x in enumerate(items)])
         if kind == "k_of_n":
-            d = _mapping(body, path, "{k: <number>, of: [members]}")
-            _fields(d, path, _K_OF_N_FIELDS, required=("k", "of"))
+            d = _mapping(body, path, "{k: <number>, of: [members]} or {k: <number>, tags: {role: ...}}")
+            _fields(d, path, _K_OF_N_FIELDS, required=("k",))
+            if ("of" in d) == ("tags" in d):
+                _fail(path, "needs exactly one of of (the members) or tags (select the members by tag)")
+            if "tags" in d:
+                k = _whole(d["k"], path / "k", 1)
+                share = _number(d["load_sharing"], path / "load_sharing") if "load_sharing" in d else 0.0
+                if share < 0:
+                    _fail(path / "load_sharing", f"must be >= 0, got {d['load_sharing']!r}")
+                self.where[_in(where, "k")] = path / "k"
+                return k_of_n(k, tags=self.tag_selector(d["tags"], path / "tags"), load_sharing=share)
             items = _list(d["of"], path / "of", "a list of members")
             if not items:
                 _fail(path / "of", "needs at least one member")
@@ -782,7 +873,10 @@ class _Loader:
         if kind == "weighted":
             return self.weighted(body, path, where)
         if kind == "capacity":
-            d = _mapping(body, path, "{member: capacity, ...}")
+            d = _mapping(body, path, "{member: capacity, ...} or {tags: {role: ...}, weight: <tag>}")
+            if isinstance(d.get("tags"), dict):
+                _fields(d, path, _CAPACITY_SELECTOR_FIELDS, required=_CAPACITY_SELECTOR_FIELDS)
+                return capacity(tags=self.tag_selector(d["tags"], path / "tags"), weight=_text(d["weight"], path / "weight", "a tag name"))
             if not d:
                 _fail(path, "needs at least one member")
             caps: dict[str, float] = {}
@@ -822,7 +916,7 @@ class _Loader:
         """``{more_than | at_least: <weight or share>, weights: {name: weight} or
         [{member: <requirement>, weight: <number>}]}``."""
         d = _mapping(body, path, "{more_than: <weight or share>, weights: {member: weight, ...}}")
-        _fields(d, path, _WEIGHTED_FIELDS, required=("weights",))
+        _fields(d, path, _WEIGHTED_FIELDS)
         given = [k for k in ("more_than", "at_least") if k in d]
         if len(given) != 1:
             _fail(path, "needs exactly one of more_than (strict) or at_least (inclusive)" + (", got both" if given else ""))
@@ -830,6 +924,16 @@ class _Loader:
         threshold = d[key]
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
             _fail(path / key, f"expected a weight (a number) or a share of the total weight ('2/3', '66.7%'), got {_got(threshold)}")
+        if ("weights" in d) == ("tags" in d):
+            _fail(path, "needs exactly one of weights (the members and their weights) or tags with weight (select them by tag)")
+        if "tags" in d:
+            if "weight" not in d:
+                _fail(path, "missing field 'weight' (the tag that holds each selected member's weight)")
+            self.where[_in(where, "threshold")] = path / key
+            sel = self.tag_selector(d["tags"], path / "tags")
+            return weighted(tags=sel, weight=_text(d["weight"], path / "weight", "a tag name"), **{key: threshold})
+        if "weight" in d:
+            _fail(path / "weight", "goes with tags (weight names the tag that holds each selected member's weight)")
         w = d["weights"]
         pairs: list[tuple[Member, float]] = []
         if isinstance(w, dict):
@@ -856,6 +960,16 @@ class _Loader:
             return weighted(pairs, **{key: threshold})
         except (TypeError, ValueError) as e:
             _fail(path / key, str(e).split(": threshold: ", 1)[-1])
+
+    def tag_selector(self, v: Any, path: _Path) -> dict[str, str]:
+        """A requirement's tag selector; its members are the components with all these tags."""
+        tags = _mapping(v, path, "tags such as {role: validator}")
+        if not tags:
+            _fail(path, "an empty tag selector selects nothing")
+        for k, t in tags.items():
+            if isinstance(t, bool) or not isinstance(t, (str, int, float)):
+                _fail(path / k, f"expected a text label, got {_got(t)}")
+        return {k: str(t) for k, t in tags.items()}
 
     # engine errors ------------------------------------------------------------------------------
 

@@ -19,14 +19,16 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import _engine, _html, exact, run, writer
 from . import formatting as fmt
-from .components import Backup, Component, Crew, Replication, SparePool
+from .components import Backup, Component, Crew, Fleet, Replication, SparePool, fleet_names
 from .correlated import Maintenance, Selector, Shock, Stress
 from .distributions import Distribution, Exponential
 from .money import ServiceCost, SlaCredits, check_amount
 from .recovery import Cascade, FailureMode, Procedure, Step, restart_procedure
-from .requirements import Member, Requirement, Service, demand_threshold, holds, requirement_from
+from .requirements import Member, Requirement, Service, demand_threshold, has_selector, holds, requirement_from, select_members
 from .units import Duration, hours
 from .validation import (
     MAX_TRACE_EVENTS,
@@ -63,6 +65,15 @@ __all__ = [
 ]
 
 
+def _selects(member: Member, tags: Mapping[str, str]) -> bool:
+    """Whether a tag selector inside the requirement matches these tags."""
+    if isinstance(member, str):
+        return False
+    if member.tags is not None:
+        return all(tags.get(k) == v for k, v in member.tags.items())
+    return any(_selects(m, tags) for m in member.members)
+
+
 class Model:
     """An architecture: components, crews, procedures, services, shocks and maintenance.
 
@@ -91,6 +102,8 @@ class Model:
         self.name = check_name(name, "model")
         self.age_when_down = check_flag(age_when_down, "age_when_down")
         self.components: dict[str, Component] = {}
+        self.fleets: dict[str, Fleet] = {}  # templates, by pattern: their instances are in components
+        self._adding_fleet = False
         self.services: dict[str, Service] = {}
         self.crews: dict[str, Crew] = {}
         self.spares: dict[str, SparePool] = {}
@@ -203,7 +216,130 @@ class Model:
                     raise TypeError(f"{where}: modes[{i}] must be rs.FailureMode, got {type(x).__name__}")
         comp = Component(name, fm, tags, backup=backup, replication=replication, priority=priority)
         self.components[name] = comp
+        if not self._adding_fleet:
+            self._reselect(comp)
         return comp
+
+    def fleet(
+        self,
+        pattern: str,
+        count: int,
+        *,
+        start: int = 1,
+        mttf: Duration | Sequence[Duration] | None = None,
+        mttr: Duration | Sequence[Duration] | None = None,
+        failure: Distribution | None = None,
+        repair: Distribution | Procedure | Step | Sequence[Step] | Duration | None = None,
+        modes: Iterable[FailureMode] | None = None,
+        data_loss: bool | str = False,
+        backup: Backup | None = None,
+        replication: Replication | None = None,
+        tags: Mapping[str, str | Sequence[str]] | None = None,
+        priority: int | Sequence[int] | None = None,
+    ) -> Fleet:
+        """Add ``count`` components from one template: a validator set, an RPC fleet, a rack.
+
+        Instance ``i`` (from ``start``, default 1) is named ``pattern.format(i=i)``:
+        ``"validator-{i}"`` gives ``validator-1`` ... ``validator-1000``, ``"rpc-{i:03d}"`` gives
+        ``rpc-001``. Each instance is an ordinary component (its own random streams, keyed by
+        its name) with the arguments of :meth:`component`. ``mttf``, ``mttr``, ``priority`` and
+        each tag value may instead be a list with one value per instance (a stake per
+        validator: ``tags={"stake": stakes}``). Select the instances in requirements by tag
+        (``rs.k_of_n(667, tags={"role": "validator"})``, ``rs.weighted(tags=..., weight="stake",
+        more_than="2/3")``). Model files write a fleet back as one template entry.
+
+        Parameters
+        ----------
+        pattern : str
+            The name pattern, with the field ``{i}`` (format specs allowed: ``{i:04d}``).
+        count : int
+            Instances, from 1 to 1,000,000.
+        start : int, default 1
+            The first index.
+        mttf, mttr : duration or list of durations, optional
+            As in :meth:`component`, or one per instance.
+        failure, repair, modes, data_loss, backup, replication
+            As in :meth:`component`, shared by every instance.
+        tags : mapping of str to str or list of str, optional
+            Labels; a list gives one value per instance.
+        priority : int or list of int, optional
+            Crew priority, or one per instance.
+
+        Returns
+        -------
+        Fleet
+            The instances (iterable; ``.names``), also in :attr:`fleets` under the pattern.
+
+        Examples
+        --------
+        >>> m = rs.Model()
+        >>> vs = m.fleet("validator-{i:02d}", 4, mttf="2000h", mttr="2h", tags={"role": "validator", "stake": [40, 30, 20, 10]})
+        >>> vs.names
+        ['validator-01', 'validator-02', 'validator-03', 'validator-04']
+        >>> m.components["validator-03"].tags
+        {'role': 'validator', 'stake': '20'}
+        >>> m.service("chain", rs.weighted(tags={"role": "validator"}, weight="stake", more_than="2/3"))
+        Service('chain', weighted(tags={'role': 'validator'}, weight='stake', more_than='2/3'))
+        """
+        names = fleet_names(pattern, count, start)
+        where = f"fleet {pattern!r}"
+        if pattern in self.fleets:
+            raise ValueError(f"{where} is already defined")
+        taken = [n for n in names if n in self.components or n in self.services]
+        if taken:
+            raise ValueError(f"{where}: instance {taken[0]!r} has the name of a component or service already defined")
+
+        def each(value: Any, field: str) -> list[Any]:
+            if isinstance(value, np.ndarray):
+                value = value.tolist()
+            if isinstance(value, (list, tuple, range)):
+                if len(value) != len(names):
+                    raise ValueError(f"{where}: {field} has {len(value)} values, one per instance needs {len(names)}")
+                return list(value)
+            return [value] * len(names)
+
+        if tags is not None and not isinstance(tags, Mapping):
+            raise TypeError(f"{where}: tags must be a mapping such as {{'role': 'validator'}}, got {type(tags).__name__}")
+        per_tag = {k: each(v, f"tag {k!r}") for k, v in (tags or {}).items()}
+        mttfs, mttrs, prios = each(mttf, "mttf"), each(mttr, "mttr"), each(priority, "priority")
+        shared = {
+            "failure": failure,
+            "repair": repair,
+            "modes": modes,
+            "data_loss": data_loss,
+            "backup": backup,
+            "replication": replication,
+        }
+        if isinstance(modes, Iterable) and not isinstance(modes, (list, tuple)):
+            shared["modes"] = list(modes)
+        made: list[Component] = []
+        self._adding_fleet = True  # select again once, not once per instance
+        try:
+            for j, name in enumerate(names):
+                t = {k: v[j] for k, v in per_tag.items()} if tags is not None else None
+                made.append(self.component(name, mttf=mttfs[j], mttr=mttrs[j], tags=t, priority=prios[j], **shared))
+        except (TypeError, ValueError):
+            for c in made:  # all or nothing
+                del self.components[c.name]
+            raise
+        finally:
+            self._adding_fleet = False
+        f = Fleet(pattern, len(names), start, tuple(made))
+        self.fleets[pattern] = f
+        self._reselect()
+        return f
+
+    def _reselect(self, added: Component | None = None) -> None:
+        """Fill the tag selectors of the services in again after components changed (only those
+        a new component matches). A selection that fails now is left as it was: compiling
+        selects again and reports the error."""
+        for s in self.services.values():
+            if not has_selector(s.requirement) or (added is not None and not _selects(s.requirement, added.tags)):
+                continue
+            try:
+                s.requirement = select_members(s.requirement, self.components)
+            except ValueError:
+                pass
 
     def crew(
         self,
@@ -395,6 +531,10 @@ class Model:
         if name in self.components:
             raise ValueError(f"service {name!r}: a component has that name; names must be unique")
         req = requirement_from(requirement, where=f"service {name!r}")
+        try:
+            req = select_members(req, self.components)
+        except ValueError as e:
+            raise ValueError(f"service {name!r}: {e}") from None
         a = None
         if availability is not None:
             a = check_probability(availability, f"service {name!r} availability target")
@@ -827,6 +967,7 @@ class Model:
         """
         new = Model(name or self.name, age_when_down=self.age_when_down)
         new.components = dict(self.components)  # components are not mutated once added
+        new.fleets = dict(self.fleets)
         new.services = {k: _copy.copy(v) for k, v in self.services.items()}
         new.crews = dict(self.crews)
         new.spares = dict(self.spares)
@@ -858,6 +999,10 @@ class Model:
                 del table[name]  # type: ignore[attr-defined]
                 self.costs.pop(name, None)  # its price goes with it
                 self.running_costs.pop(name, None)
+                if table is self.components:
+                    # a fleet with an instance missing is written out component by component
+                    self.fleets = {p: f for p, f in self.fleets.items() if all(c.name != name for c in f.members)}
+                    self._reselect()
                 return
         raise KeyError(f"no component, service, shock, maintenance or stress named {name!r}")
 

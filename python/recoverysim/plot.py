@@ -1371,6 +1371,9 @@ def _split(
     return alone, over
 
 
+_TIMELINE_ROWS = 40  # component rows a timeline shows by default
+
+
 def timeline(
     trace: pd.DataFrame,
     *,
@@ -1403,7 +1406,8 @@ def timeline(
         Default: the only service, if the trace has one.
     services, components : list of str, optional
         Rows to show, in this order; default: every service in the trace, and every component
-        that went down in the window shown.
+        that went down in the window shown (of more than 40, those that began an outage of
+        ``service`` and then the ones down longest: a fleet stays readable).
     start, end : duration, optional
         Zoom on ``[start, end]`` (the outages of a year are minutes long).
     horizon : duration, optional
@@ -1476,7 +1480,11 @@ def timeline(
         comp_names = list(components)
     else:
         active = [c for c in comp if visible(comp[c]) or visible(holds.get(c, []))]
+        if len(active) > _TIMELINE_ROWS:  # a fleet: the culprits, then the components down longest
+            down = {c: sum(b - a for a, b, _ in visible(comp[c]) + visible(holds.get(c, []))) for c in active}
+            active = sorted(active, key=lambda c: (c not in culprits, -down[c], c))[:_TIMELINE_ROWS]
         comp_names = sorted(active, key=lambda c: (c not in culprits, c))
+    n_active = len([c for c in comp if visible(comp[c]) or visible(holds.get(c, []))]) if components is None else len(comp_names)
     unit, scale = _time_unit(span)
     rows = svc_names + comp_names
     ax = _new_ax(ax, figsize=(10.0, max(2.6, 0.3 * len(rows) + 1.5)))
@@ -1590,6 +1598,8 @@ def timeline(
         detail = ""
     n_fail = int(((trace["event"] == "failure") & (trace["time_h"] >= t0) & (trace["time_h"] <= t1)).sum())
     detail += ("; " if detail else "") + f"{n_fail} component failure{'s' if n_fail != 1 else ''}"
+    if n_active > len(comp_names):
+        detail += f"; the {len(comp_names)} of {n_active:,} components down longest shown (components= to choose)"
     _title(ax, headline, detail)
     return ax
 
@@ -1677,11 +1687,16 @@ def _gate_label(req: Any) -> str:
     return str(req.kind)
 
 
+_FLEET_BOX = 8  # a fleet of more instances is drawn as one box
+_MAX_GRAPH_COMPONENTS = 400  # component boxes a drawing can hold and stay readable
+
+
 def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | None = None) -> Axes:
     """The architecture as a layered graph: services on top, components at the bottom.
 
     A service box says which gate it applies to its members (``all of``, ``any of``,
-    ``2 of 3``, ``standby``) and its targets; nested gates are small grey boxes; shocks
+    ``2 of 3``, ``standby``) and its targets; nested gates are small grey boxes; a fleet of more
+    than 8 instances (:meth:`Model.fleet`) is one box (``validator-{i} × 1,000``); shocks
     (``shocks=True``) sit under the components they hit, joined by dotted lines. Drawn with
     matplotlib alone (no graphviz): for a file, ``recoverysim graph model.yaml | dot``.
 
@@ -1704,7 +1719,21 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
     """
 
     m: Model = model._model if hasattr(model, "_model") else model  # type: ignore[union-attr, assignment]
-    comps = list(m.components)
+    # A fleet of more than a few instances (Model.fleet) is one box, "validator-{i} x 1000".
+    fleet_of = {
+        c.name: f"{pattern} × {f.count:,}"
+        for pattern, f in m.fleets.items()
+        if f.count > _FLEET_BOX
+        for c in f.members
+        if m.components.get(c.name) is c
+    }
+    comps = list(dict.fromkeys(fleet_of.get(c, c) for c in m.components))
+    if len(comps) > _MAX_GRAPH_COMPONENTS:
+        raise ValueError(
+            f"dependency_graph: {len(comps):,} component boxes are too many to draw readably (at most "
+            f"{_MAX_GRAPH_COMPONENTS}); a fleet made with Model.fleet is drawn as one box, or use "
+            "`recoverysim graph model.yaml | dot` for a large model"
+        )
     services = list(m.services)
     # Nodes: ("s", name), ("g", index), ("c", name), ("k", shock name).
     label: dict[tuple[str, Any], str] = {}
@@ -1717,11 +1746,11 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
             gid = ("g", len(gates))
             gates.append(member)
             label[gid] = _gate_label(member)
-            children[gid] = [node_of(x) for x in member.members]
+            children[gid] = list(dict.fromkeys(node_of(x) for x in member.members))
             return gid
         if member in m.services:
             return ("s", member)
-        return ("c", member)
+        return ("c", fleet_of.get(member, member))
 
     for s in services:
         sv = m.services[s]
@@ -1737,7 +1766,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
             targets.append(f"RPO {fmt.duration(sv.rpo)}")
         if isinstance(req, Requirement):
             sub[nid] = _gate_label(req) + (f" · {', '.join(targets)}" if targets else "")
-            children[nid] = [node_of(x) for x in req.members]
+            children[nid] = list(dict.fromkeys(node_of(x) for x in req.members))
         else:
             sub[nid] = ", ".join(targets)
             children[nid] = [node_of(req)]
@@ -1835,7 +1864,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
                 targets = m.select(sh.targets)
             except Exception:  # pragma: no cover - a broken selector is a validation error
                 targets = []
-            targets = [t for t in targets if ("c", t) in x]
+            targets = [t for t in dict.fromkeys(fleet_of.get(t, t) for t in targets) if ("c", t) in x]
             nid = ("k", name)
             label[nid] = f"shock {name}"
             sub[nid] = f"every {fmt.duration(sh.every.mean)}" + (f", p={sh.probability:g}" if sh.probability != 1 else "")
@@ -1900,7 +1929,7 @@ def dependency_graph(model: Model | Results, *, shocks: bool = True, ax: Axes | 
     n_svc = len(services)
     _title(
         ax,
-        f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(comps)} components"
+        f"{m.name}: {n_svc} service{'s' if n_svc != 1 else ''} on {len(m.components):,} components"
         + (f", {len(m.shocks)} shock{'s' if len(m.shocks) != 1 else ''}" if shocks and m.shocks else ""),
         "services (gate · targets) on top, components below",
     )

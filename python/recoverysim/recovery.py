@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _core
 from .distributions import Distribution, as_distribution
-from .requirements import Member, _member_spec, requirement_from
+from .requirements import Member, _member_spec, has_selector, requirement_from
 from .units import Duration, hours
 from .validation import INT32_MAX, check_count, check_name, check_optional_name, check_priority, check_probability
 
@@ -117,6 +117,11 @@ class Step:
             raise ValueError(f"step {name!r}: inspection interval 'every' must be > 0")
         self.offset = hours(offset, name=f"step {name!r} offset")
         self.requires: Member | None = None if requires is None else requirement_from(requires, where=f"step {name!r} requires")
+        if self.requires is not None and has_selector(self.requires):
+            raise ValueError(
+                f"step {name!r} requires: tag selectors (tags=) select the members of a service's requirement; "
+                "make a service with it and require that service"
+            )
         self.fallback: Distribution | None = None
         if fallback is not None:
             if requires is None:

@@ -10,7 +10,10 @@ Requirements compose components and other services into a DAG:
   members reach a threshold (a stake-weighted BFT chain is live while validators holding
   strictly more than 2/3 of the stake are up).
 
-Members are component or service names (strings) or nested requirements.
+Members are component or service names (strings) or nested requirements, or every component
+whose tags match a selector (``k_of_n(667, tags={"role": "validator"})``; the selection is made
+against the model's components when the service is added, and again whenever components are
+added or removed, so the compiled model always holds the components the tags select).
 
 >>> import recoverysim as rs
 >>> rs.all_of("lb", rs.any_of("api-1", "api-2"), rs.k_of_n(2, "db-1", "db-2", "db-3"))
@@ -45,6 +48,8 @@ __all__ = [
     "holds",
     "standby",
     "requirement_from",
+    "select_members",
+    "has_selector",
 ]
 
 
@@ -71,6 +76,11 @@ class Requirement:
     capacity : bool, default False
         A ``weighted`` gate of capacities (built by :func:`capacity`): its threshold comes from
         the demand of the service it measures.
+    tags : mapping of str to str, optional
+        A tag selector: the members are the components whose tags match all of these (filled in
+        by :func:`select_members`; ``members`` is empty until then).
+    weight_tag : str, optional
+        With ``tags`` on a ``weighted`` gate: the tag whose value is each member's weight.
 
     Examples
     --------
@@ -79,7 +89,20 @@ class Requirement:
     ('all_of', ['lb', 'api-1', 'api-2'])
     """
 
-    __slots__ = ("kind", "k", "members", "load_sharing", "depth", "size", "weights", "threshold", "strict", "capacity")
+    __slots__ = (
+        "kind",
+        "k",
+        "members",
+        "load_sharing",
+        "depth",
+        "size",
+        "weights",
+        "threshold",
+        "strict",
+        "capacity",
+        "tags",
+        "weight_tag",
+    )
 
     def __init__(
         self,
@@ -91,8 +114,12 @@ class Requirement:
         threshold: float | str = 0,
         strict: bool = False,
         capacity: bool = False,
+        tags: Mapping[str, str] | None = None,
+        weight_tag: str | None = None,
     ) -> None:
         self.kind = kind
+        self.tags: dict[str, str] | None = None if tags is None else dict(tags)
+        self.weight_tag = weight_tag
         self.capacity = bool(capacity)
         self.k = k
         self.load_sharing = float(load_sharing)
@@ -115,6 +142,8 @@ class Requirement:
         check_nesting(self.depth, self.size, self._label())
 
     def _label(self) -> str:
+        if self.tags is not None:
+            return self._selector_repr()
         if self.kind == "weighted":
             return f"weighted({'more_than' if self.strict else 'at_least'}={self.threshold!r})"
         return f"k_of_n({self.k}, ...)" if self.kind == "k_of_n" else f"{self.kind}(...)"
@@ -179,6 +208,8 @@ class Requirement:
             return f"{sign} {_number(self.threshold)} of {_number(self.total_weight)} weight"
         if self.kind == "k_of_n":
             return f"{self.k} of {len(self.members)}"
+        if self.tags is not None:
+            return f"{self.kind.replace('_', ' ')} {len(self.members)}"
         return {"all_of": "all of", "any_of": "any of"}.get(self.kind, self.kind)
 
     def names(self) -> list[str]:
@@ -226,7 +257,20 @@ class Requirement:
             kind=self.kind, k=self.k, children=[_member_spec(m) for m in self.members], load_sharing=self.load_sharing
         )
 
+    def _selector_repr(self) -> str:
+        sel = f"tags={self.tags!r}"
+        if self.capacity:
+            return f"capacity({sel}, weight={self.weight_tag!r})"
+        if self.kind == "weighted":
+            return f"weighted({sel}, weight={self.weight_tag!r}, {'more_than' if self.strict else 'at_least'}={self.threshold!r})"
+        if self.kind == "k_of_n":
+            ls = f", load_sharing={self.load_sharing!r}" if self.load_sharing else ""
+            return f"k_of_n({self.k}, {sel}{ls})"
+        return f"{self.kind}({sel})"
+
     def __repr__(self) -> str:
+        if self.tags is not None:  # a fleet of thousands is shown by its selector, not listed
+            return self._selector_repr()
         inner = ", ".join(repr(m) for m in self.members)
         if self.kind == "weighted":
             pairs = ", ".join(f"{m!r}: {_number(w)}" for m, w in zip(self.members, self.weights))
@@ -242,7 +286,19 @@ class Requirement:
         return isinstance(other, Requirement) and self._key() == other._key()
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.kind, self.k, self.members, self.load_sharing, self.weights, self.threshold, self.strict, self.capacity)
+        tags = None if self.tags is None else tuple(sorted(self.tags.items()))
+        return (
+            self.kind,
+            self.k,
+            self.members,
+            self.load_sharing,
+            self.weights,
+            self.threshold,
+            self.strict,
+            self.capacity,
+            tags,
+            self.weight_tag,
+        )
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -381,13 +437,37 @@ def _member_spec(m: Member) -> Any:
     return m.to_spec()
 
 
-def all_of(*members: Member) -> Requirement:
+def _selector(tags: Any, label: str) -> dict[str, str]:
+    """A tag selector as given in Python: a non-empty mapping of labels (numbers read as text)."""
+    if not isinstance(tags, Mapping):
+        raise TypeError(f"{label}: tags must be a mapping such as {{'role': 'validator'}}, got {type(tags).__name__}")
+    if not tags:
+        raise ValueError(f"{label}: an empty tag selector selects nothing")
+    out: dict[str, str] = {}
+    for k, v in tags.items():
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise TypeError(f"{label}: tag {k!r} must be a text label, got {type(v).__name__}")
+        out[check_name(str(k), f"{label}: tag")] = check_name(str(v), f"{label}: tag {k!r} value")
+    return out
+
+
+def _group(kind: str, members: tuple[Member, ...], tags: Mapping[str, str] | None) -> Requirement:
+    if tags is None:
+        return Requirement(kind, members)
+    if members:
+        raise TypeError(f"{kind}: give members or tags=, not both")
+    return Requirement(kind, (), tags=_selector(tags, f"{kind}(tags=...)"))
+
+
+def all_of(*members: Member, tags: Mapping[str, str] | None = None) -> Requirement:
     """Up when every member is up (components in series).
 
     Parameters
     ----------
     *members : str or Requirement
         Component or service names, or nested requirements.
+    tags : mapping of str to str, optional
+        Instead of members: every component whose tags match all of these.
 
     Returns
     -------
@@ -398,17 +478,21 @@ def all_of(*members: Member) -> Requirement:
     --------
     >>> all_of("lb", "api", "db")
     all_of('lb', 'api', 'db')
+    >>> all_of(tags={"tier": "edge"})
+    all_of(tags={'tier': 'edge'})
     """
-    return Requirement("all_of", members)
+    return _group("all_of", members, tags)
 
 
-def any_of(*members: Member) -> Requirement:
+def any_of(*members: Member, tags: Mapping[str, str] | None = None) -> Requirement:
     """Up when at least one member is up (redundant members in parallel).
 
     Parameters
     ----------
     *members : str or Requirement
         Component or service names, or nested requirements.
+    tags : mapping of str to str, optional
+        Instead of members: every component whose tags match all of these.
 
     Returns
     -------
@@ -419,11 +503,13 @@ def any_of(*members: Member) -> Requirement:
     --------
     >>> any_of("api-1", "api-2")
     any_of('api-1', 'api-2')
+    >>> any_of(tags={"role": "rpc"})
+    any_of(tags={'role': 'rpc'})
     """
-    return Requirement("any_of", members)
+    return _group("any_of", members, tags)
 
 
-def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
+def k_of_n(k: int, *members: Member, tags: Mapping[str, str] | None = None, load_sharing: float = 0.0) -> Requirement:
     """Up when at least ``k`` of the members are up (a quorum).
 
     Parameters
@@ -432,6 +518,10 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
         Members needed, from 1 to the number of members.
     *members : str or Requirement
         Component or service names, or nested requirements.
+    tags : mapping of str to str, optional
+        Instead of members: every component whose tags match all of these (a validator fleet
+        made by :meth:`Model.fleet`); ``k`` is checked against the selection when the service
+        is added.
     load_sharing : float, default 0.0
         While ``j`` members are down, every surviving member ages at rate ``1 + f * j`` (their
         load grows, so failures cluster). Members must then be components.
@@ -445,6 +535,8 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
     --------
     >>> k_of_n(3, "v1", "v2", "v3", "v4")   # BFT: 2f+1 of 3f+1 with f = 1
     k_of_n(3, 'v1', 'v2', 'v3', 'v4')
+    >>> k_of_n(667, tags={"role": "validator"})
+    k_of_n(667, tags={'role': 'validator'})
     """
     if isinstance(load_sharing, bool) or not isinstance(load_sharing, (int, float)) or not 0 <= load_sharing <= 1e6:
         raise ValueError(f"k_of_n: load_sharing must be a number from 0 to 1e6, got {load_sharing!r}")
@@ -452,14 +544,22 @@ def k_of_n(k: int, *members: Member, load_sharing: float = 0.0) -> Requirement:
         raise TypeError(f"k_of_n: k must be an integer, got {type(k).__name__}")
     if len(members) == 1 and isinstance(members[0], (list, tuple)):
         members = tuple(members[0])
+    if tags is not None:
+        if members:
+            raise TypeError("k_of_n: give members or tags=, not both")
+        if k < 1:
+            raise ValueError(f"k_of_n: needs k >= 1, got k={k}")
+        return Requirement("k_of_n", (), k, load_sharing, tags=_selector(tags, f"k_of_n({k}, tags=...)"))
     if not 1 <= k <= len(members):
         raise ValueError(f"k_of_n: needs 1 <= k <= n, got k={k} with n={len(members)} members")
     return Requirement("k_of_n", members, k, load_sharing)
 
 
 def weighted(
-    weights: Mapping[Member, float] | Iterable[tuple[Member, float]],
+    weights: Mapping[Member, float] | Iterable[tuple[Member, float]] | None = None,
     *,
+    tags: Mapping[str, str] | None = None,
+    weight: str | None = None,
     more_than: float | str | None = None,
     at_least: float | str | None = None,
 ) -> Requirement:
@@ -474,9 +574,14 @@ def weighted(
 
     Parameters
     ----------
-    weights : mapping or iterable of (member, weight) pairs
+    weights : mapping or iterable of (member, weight) pairs, optional
         Each member (a component or service name, or a nested requirement) and its weight
         (stake, votes; a finite number >= 0; the weights must not all be 0).
+    tags : mapping of str to str, optional
+        Instead of ``weights``: every component whose tags match all of these...
+    weight : str, optional
+        ...weighted by the number in its tag of this name (``weight="stake"`` reads each
+        validator's ``stake`` tag).
     more_than : float or str, optional
         Strict threshold.
     at_least : float or str, optional
@@ -493,12 +598,27 @@ def weighted(
     weighted({'v1': 32, 'v2': 24, 'v3': 20, 'v4': 14, 'v5': 10}, more_than='2/3')
     >>> weighted({"a": 2, "b": 1, "c": 1}, at_least=2).threshold_weight
     2.0
+    >>> weighted(tags={"role": "validator"}, weight="stake", more_than="2/3")
+    weighted(tags={'role': 'validator'}, weight='stake', more_than='2/3')
     """
     if (more_than is None) == (at_least is None):
         raise TypeError("weighted: give exactly one of more_than= (strict) or at_least= (inclusive)")
     strict = more_than is not None
     threshold: Any = more_than if strict else at_least
     label = f"weighted({'more_than' if strict else 'at_least'}={threshold!r})"
+    if tags is not None or weight is not None:
+        if weights is not None:
+            raise TypeError(f"{label}: give weights= or tags= with weight=, not both")
+        if tags is None or weight is None:
+            raise TypeError(f"{label}: tags= and weight= go together (weight names the tag that holds each member's weight)")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
+            raise TypeError(f"{label}: threshold must be a weight (a number) or a share ('2/3', '66.7%'), got {type(threshold).__name__}")
+        sel = _selector(tags, label)
+        return Requirement(
+            "weighted", (), threshold=threshold, strict=strict, tags=sel, weight_tag=check_name(weight, f"{label}: weight tag")
+        )
+    if weights is None:
+        raise TypeError(f"{label}: give the members' weights (weights=) or select them by tags= with weight=")
     pairs = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
     if not pairs:
         raise ValueError(f"{label}: has no members")
@@ -525,7 +645,9 @@ def weighted(
     return Requirement("weighted", members, weights=ws, threshold=threshold, strict=strict)
 
 
-def capacity(capacities: Mapping[str, float]) -> Requirement:
+def capacity(
+    capacities: Mapping[str, float] | None = None, *, tags: Mapping[str, str] | None = None, weight: str | None = None
+) -> Requirement:
     """The capacity of a pool: each member provides its capacity while it is up.
 
     Use it as the requirement of a service with a ``demand`` (:meth:`Model.service`): the served
@@ -536,9 +658,13 @@ def capacity(capacities: Mapping[str, float]) -> Requirement:
 
     Parameters
     ----------
-    capacities : mapping of str to float
+    capacities : mapping of str to float, optional
         Each member (component or service name) and its capacity (requests per second, say;
         the demand is in the same unit), >= 0.
+    tags : mapping of str to str, optional
+        Instead of ``capacities``: every component whose tags match all of these...
+    weight : str, optional
+        ...with the capacity in its tag of this name (``weight="rps"``).
 
     Returns
     -------
@@ -549,7 +675,18 @@ def capacity(capacities: Mapping[str, float]) -> Requirement:
     --------
     >>> capacity({"rpc-1": 250, "rpc-2": 250})
     capacity({'rpc-1': 250, 'rpc-2': 250})
+    >>> capacity(tags={"role": "rpc"}, weight="rps")
+    capacity(tags={'role': 'rpc'}, weight='rps')
     """
+    if tags is not None or weight is not None:
+        if capacities is not None:
+            raise TypeError("capacity: give capacities or tags= with weight=, not both")
+        if tags is None or weight is None:
+            raise TypeError("capacity: tags= and weight= go together (weight names the tag that holds each member's capacity)")
+        sel = _selector(tags, "capacity(tags=...)")
+        return Requirement(
+            "weighted", (), threshold=0, strict=True, capacity=True, tags=sel, weight_tag=check_name(weight, "capacity: weight tag")
+        )
     if not isinstance(capacities, Mapping) or not all(isinstance(k, str) for k in capacities):
         raise TypeError(f"capacity: expected a mapping of member names to capacities, got {capacities!r}")
     base = weighted(capacities, more_than=0)
@@ -587,8 +724,9 @@ def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: fl
     """
     if not (isinstance(req, Requirement) and req.capacity):
         raise ValueError(f"{where}: a service with a demand needs rs.capacity({{member: capacity, ...}}) as its requirement")
+    sel = {"tags": req.tags, "weight_tag": req.weight_tag}
     if down_below == 0:
-        return Requirement("weighted", req.members, weights=req.weights, threshold=0, strict=True, capacity=True)
+        return Requirement("weighted", req.members, weights=req.weights, threshold=0, strict=True, capacity=True, **sel)
     peak = max(demand)
     t = down_below * peak
     if t > req.total_weight * (1 + 1e-9):
@@ -597,7 +735,116 @@ def demand_threshold(req: Requirement, demand: tuple[float, ...], down_below: fl
             f"{where}: down_below: {fmt.given_percent(down_below)} of the demand {_number(peak)}{at} is more than the "
             f"whole capacity {_number(req.total_weight)}: the service could never be up" + ("" if len(demand) == 1 else " then")
         )
-    return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True)
+    return Requirement("weighted", req.members, weights=req.weights, threshold=t, strict=False, capacity=True, **sel)
+
+
+def has_selector(member: Member) -> bool:
+    """Whether a requirement selects members by tag anywhere inside it.
+
+    Parameters
+    ----------
+    member : str or Requirement
+        The requirement.
+
+    Returns
+    -------
+    bool
+        True when it (or a nested group) has ``tags=``.
+
+    Examples
+    --------
+    >>> has_selector(all_of("lb", k_of_n(2, tags={"role": "db"}))), has_selector("lb")
+    (True, False)
+    """
+    if isinstance(member, str):
+        return False
+    return member.tags is not None or any(has_selector(m) for m in member.members)
+
+
+def select_members(member: Member, components: Mapping[str, Any]) -> Member:
+    """The requirement with every tag selector filled in from ``components`` (by name, in order).
+
+    A selector that matches no component, a ``k`` larger than the selection and a member
+    without the weight tag (or with one that is not a number) raise ``ValueError`` naming the
+    tags. Requirements without selectors come back as they are.
+
+    Parameters
+    ----------
+    member : str or Requirement
+        The requirement.
+    components : mapping of str to Component
+        The model's components, in definition order (anything with a ``tags`` mapping).
+
+    Returns
+    -------
+    str or Requirement
+        The requirement whose selectors list their members.
+
+    Examples
+    --------
+    >>> m = rs.Model()
+    >>> for i, stake in enumerate([40, 35, 25]):
+    ...     _ = m.component(f"v{i}", mttf="1000h", mttr="1h", tags={"role": "validator", "stake": stake})
+    >>> r = select_members(weighted(tags={"role": "validator"}, weight="stake", more_than="2/3"), m.components)
+    >>> r.members, r.weights
+    (('v0', 'v1', 'v2'), (40.0, 35.0, 25.0))
+    """
+    if isinstance(member, str) or not has_selector(member):
+        return member
+    if member.tags is None:
+        kids = tuple(select_members(m, components) for m in member.members)
+        if kids == member.members:
+            return member
+        return Requirement(
+            member.kind,
+            kids,
+            member.k,
+            member.load_sharing,
+            weights=member.weights,
+            threshold=member.threshold,
+            strict=member.strict,
+            capacity=member.capacity,
+        )
+    label = member._selector_repr()
+    sel = member.tags
+    names = [n for n, c in components.items() if all(c.tags.get(k) == v for k, v in sel.items())]
+    if not names:
+        raise ValueError(f"{label}: the tags {sel!r} select no component")
+    if member.kind == "k_of_n" and member.k > len(names):
+        raise ValueError(f"{label}: k={member.k} is more than the {len(names)} components the tags {sel!r} select")
+    weights: list[float] = []
+    if member.kind == "weighted":
+        wt = member.weight_tag or ""
+        for n in names:
+            raw = components[n].tags.get(wt)
+            if raw is None:
+                raise ValueError(f"{label}: component {n!r} has no tag {wt!r} (the weight of each member selected by {sel!r})")
+            try:
+                w = float(raw)
+            except ValueError:
+                raise ValueError(f"{label}: component {n!r}: tag {wt!r} must be a number (its weight), got {raw!r}") from None
+            weights.append(check_weight(w, f"{label}: component {n!r} tag {wt!r}"))
+        if member.capacity:
+            checked = weighted(list(zip(names, weights)), more_than=0)
+        else:
+            kw = {"more_than" if member.strict else "at_least": member.threshold}
+            try:
+                checked = weighted(list(zip(names, weights)), **kw)
+            except ValueError as e:
+                raise ValueError(f"{label}: {str(e).split(': ', 1)[-1]}") from None
+        del checked  # the checks of an explicit weighted gate, on the selection
+    return Requirement(
+        member.kind,
+        names,
+        member.k,
+        member.load_sharing,
+        weights=weights,
+        threshold=member.threshold,
+        strict=member.strict,
+        capacity=member.capacity,
+        tags=sel,
+        weight_tag=member.weight_tag,
+    )
 
 
 def holds(member: Member, down: set[str], services: Mapping[str, Service]) -> bool:

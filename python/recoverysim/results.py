@@ -132,10 +132,23 @@ class Results:
         except (KeyError, TypeError):
             raise KeyError(f"unknown service {service!r}; services: {', '.join(self.service_names) or '(none)'}") from None
 
+    def _lookup(self) -> tuple[dict[str, int], dict[str, list[int]]]:
+        """Component -> index, and component -> its unplanned failure modes' indices; built once,
+        so that asking for each of 10,000 components stays linear."""
+        cached = self.__dict__.get("_lookup_cache")
+        if cached is None:
+            modes: dict[str, list[int]] = {c: [] for c in self.component_names}
+            for i, (c, _) in enumerate(self.mode_names):
+                if not self.planned_modes[i]:
+                    modes.setdefault(c, []).append(i)
+            cached = ({c: i for i, c in enumerate(self.component_names)}, modes)
+            self.__dict__["_lookup_cache"] = cached
+        return cached
+
     def _comp(self, component: str) -> int:
         try:
-            return self.component_names.index(component)
-        except ValueError:
+            return self._lookup()[0][component]
+        except KeyError:
             raise KeyError(f"unknown component {component!r}") from None
 
     def _spare(self, pool: str) -> int:
@@ -1412,11 +1425,10 @@ class Results:
         >>> bool((res.failures("db-a") >= 0).all())
         True
         """
-        idx = [
-            i
-            for i, (c, m) in enumerate(self.mode_names)
-            if c == component and (m == mode if mode is not None else not self.planned_modes[i])
-        ]
+        if mode is None:
+            idx = self._lookup()[1].get(component, [])
+        else:
+            idx = [i for i, (c, m) in enumerate(self.mode_names) if c == component and m == mode]
         if not idx:
             self._comp(component)
             raise KeyError(f"component {component!r} has no failure mode {mode!r}")
@@ -1634,13 +1646,10 @@ class Results:
         down = self._column_mean("component_downtime")
         planned = self._column_mean("component_planned_downtime")
         per_mode = self._column_mean("mode_failures")
-        failures_of: dict[str, Any] = {}
-        for i, (cc, _) in enumerate(self.mode_names):  # in mode order: the sums of before
-            if not self.planned_modes[i]:
-                failures_of[cc] = failures_of.get(cc, 0) + per_mode[i]
         rows = []
+        modes_of = self._lookup()[1]
         for ci, c in enumerate(self.component_names):
-            failures = failures_of.get(c, 0)
+            failures = sum(per_mode[i] for i in modes_of[c])
             rows.append(
                 {
                     "component": c,

@@ -8,6 +8,7 @@ written as short literals that read back exactly (``'15m'``, ``'2000h'``, ``'1y'
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -150,52 +151,109 @@ def _dump_selector(t: Selector) -> Any:
 
 
 def _dump_components(m: Model) -> dict[str, Any]:
+    fleets: dict[str, Any] = {}  # first instance -> its fleet's entry
+    in_fleet: set[str] = set()
+    for f in m.fleets.values():
+        entry = _dump_fleet(m, f)
+        if entry is not None:
+            fleets[f.members[0].name] = (f.pattern, entry)
+            in_fleet.update(c.name for c in f.members)
     out: dict[str, Any] = {}
     for c in m.components.values():
-        d: dict[str, Any] = {}
-        if len(c.modes) == 1 and c.modes[0].name == "failure" and c.modes[0].priority is None:
-            fm = c.modes[0]
-            rep = _plain_repair(fm.repair)
-            if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
-                d["mttf"] = duration_literal(fm.failure.mean)
-                d["mttr"] = duration_literal(rep.mean)
-            else:
-                d["failure"] = _dump_dist(fm.failure, fixed=False)
-                d["repair"] = _dump_repair(fm.repair)
-            if fm.data_loss:
-                d["data_loss"] = fm.data_loss
-            if getattr(fm, "cascades", None):
-                d["cascades"] = [_dump_cascade(x) for x in fm.cascades]
-        else:
-            modes = []
-            for fm in c.modes:
-                md: dict[str, Any] = {"name": fm.name, "failure": _dump_dist(fm.failure, fixed=False), "repair": _dump_repair(fm.repair)}
-                if fm.data_loss:
-                    md["data_loss"] = fm.data_loss
-                if getattr(fm, "cascades", None):
-                    md["cascades"] = [_dump_cascade(x) for x in fm.cascades]
-                if fm.priority is not None:
-                    md["priority"] = fm.priority
-                modes.append(md)
-            d["modes"] = modes
-        if c.backup is not None:
-            b = c.backup
-            bd: dict[str, Any] = {"every": duration_literal(b.every)}
-            if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
-                bd["duration"] = _dump_dist(b.duration, fixed=True)
-            if b.success != 1.0:
-                bd["success"] = probability_literal(b.success)
-            if b.offset:
-                bd["offset"] = duration_literal(b.offset)
-            d["backup"] = bd
-        if c.replication is not None:
-            d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
-        if c.tags:
-            d["tags"] = dict(c.tags)
-        if c.priority is not None:
-            d["priority"] = c.priority
-        out[c.name] = d
+        if c.name in fleets:
+            pattern, entry = fleets[c.name]
+            out[pattern] = entry
+        elif c.name not in in_fleet:
+            out[c.name] = _dump_component(c)
     return out
+
+
+# Fields a fleet may give per instance, as a list (tags too, per tag).
+_PER_INSTANCE = ("mttf", "mttr", "priority")
+
+
+def _dump_fleet(m: Model, f: Any) -> dict[str, Any] | None:
+    """A fleet as one template entry (``count``, shared fields, per-instance lists), or None when
+    it cannot be one (an instance was replaced or removed, or differs in a shared field)."""
+    if any(m.components.get(c.name) is not c for c in f.members):
+        return None
+    each = [_dump_component(c) for c in f.members]
+    keys = list(dict.fromkeys(k for d in each for k in d))
+    entry: dict[str, Any] = {"count": f.count}
+    if f.start != 1:
+        entry["start"] = f.start
+    for k in keys:
+        values = [d.get(k) for d in each]
+        if all(v == values[0] for v in values):
+            entry[k] = values[0]
+        elif k in _PER_INSTANCE and all(v is not None for v in values):
+            entry[k] = values
+        elif k == "tags" and all(v is not None and v.keys() == values[0].keys() for v in values):
+            entry[k] = {t: (vs[0] if all(x == vs[0] for x in vs) else vs) for t in values[0] for vs in [[v[t] for v in values]]}
+        else:
+            return None
+    if "tags" in entry:  # numbers as numbers (a stake per validator), when they read back as the same text
+        entry["tags"] = {t: [_tag_out(x) for x in v] if isinstance(v, list) else _tag_out(v) for t, v in entry["tags"].items()}
+    if "cascades" in entry and any(isinstance(entry.get(k), list) for k in ("mttf", "mttr")):
+        return None  # a file gives one mttf and mttr with cascades
+    return entry
+
+
+def _tag_out(v: str) -> str | int | float:
+    for kind in (int, float):
+        try:
+            x = kind(v)
+        except ValueError:
+            continue
+        if str(x) == v and math.isfinite(x):
+            return x
+    return v
+
+
+def _dump_component(c: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if len(c.modes) == 1 and c.modes[0].name == "failure" and c.modes[0].priority is None:
+        fm = c.modes[0]
+        rep = _plain_repair(fm.repair)
+        if isinstance(fm.failure, Exponential) and isinstance(rep, Exponential):
+            d["mttf"] = duration_literal(fm.failure.mean)
+            d["mttr"] = duration_literal(rep.mean)
+        else:
+            d["failure"] = _dump_dist(fm.failure, fixed=False)
+            d["repair"] = _dump_repair(fm.repair)
+        if fm.data_loss:
+            d["data_loss"] = fm.data_loss
+        if getattr(fm, "cascades", None):
+            d["cascades"] = [_dump_cascade(x) for x in fm.cascades]
+    else:
+        modes = []
+        for fm in c.modes:
+            md: dict[str, Any] = {"name": fm.name, "failure": _dump_dist(fm.failure, fixed=False), "repair": _dump_repair(fm.repair)}
+            if fm.data_loss:
+                md["data_loss"] = fm.data_loss
+            if getattr(fm, "cascades", None):
+                md["cascades"] = [_dump_cascade(x) for x in fm.cascades]
+            if fm.priority is not None:
+                md["priority"] = fm.priority
+            modes.append(md)
+        d["modes"] = modes
+    if c.backup is not None:
+        b = c.backup
+        bd: dict[str, Any] = {"every": duration_literal(b.every)}
+        if not (isinstance(b.duration, Deterministic) and b.duration.mean == 0):
+            bd["duration"] = _dump_dist(b.duration, fixed=True)
+        if b.success != 1.0:
+            bd["success"] = probability_literal(b.success)
+        if b.offset:
+            bd["offset"] = duration_literal(b.offset)
+        d["backup"] = bd
+    if c.replication is not None:
+        d["replication"] = {"lag": _dump_dist(c.replication.lag, fixed=True)}
+    if c.tags:
+        d["tags"] = dict(c.tags)
+    if c.priority is not None:
+        d["priority"] = c.priority
+    return d
 
 
 def _dump_requirement(r: Member, *, top: bool = False) -> Any:
@@ -212,6 +270,19 @@ def _dump_requirement(r: Member, *, top: bool = False) -> Any:
         if r.dormancy != 0.0:
             body["dormancy"] = _num_out(r.dormancy)
         return {"standby": body}
+    if r.tags is not None:  # selected by tag: written as the selector, not as its members
+        sel: dict[str, Any] = {"tags": dict(r.tags)}
+        if r.capacity:
+            return {"capacity": {**sel, "weight": r.weight_tag}}
+        if r.kind == "weighted":
+            threshold = r.threshold if isinstance(r.threshold, str) else _num_out(r.threshold)
+            return {"weighted": {"more_than" if r.strict else "at_least": threshold, **sel, "weight": r.weight_tag}}
+        if r.kind == "k_of_n":
+            body = {"k": r.k, **sel}
+            if r.load_sharing:
+                body["load_sharing"] = _num_out(r.load_sharing)
+            return {"k_of_n": body}
+        return {r.kind: sel}
     members = [_dump_requirement(x) for x in r.members]
     if r.kind == "weighted" and r.capacity:
         return {"capacity": {x: _num_out(w) for x, w in zip(r.members, r.weights)}}
