@@ -37,7 +37,7 @@ from typing import Any, NoReturn, Union
 import yaml
 
 from . import _core, writer
-from .components import Backup, Crew, Replication, fleet_names, parse_hours
+from .components import Backup, Replication, _origin, fleet_names, parse_hours
 from .correlated import Selector
 from .distributions import (
     Deterministic,
@@ -1020,21 +1020,26 @@ def _load_crews(ld: _Loader, v: Any, path: _Path) -> None:
             if not isinstance(d["preemptive"], bool):
                 _fail(p / "preemptive", f"expected true or false, got {_got(d['preemptive'])}")
             kwargs["preemptive"] = d["preemptive"]
-        if "hours" in d:
-            hours = _list(d["hours"], p / "hours", "a list of shifts such as ['mon-fri 09:00-17:00']")
-            for i, h in enumerate(hours):
-                _text(h, p / "hours" / i, "a shift such as 'mon-fri 09:00-17:00'")
-            try:
-                parse_hours(hours, "")
-            except ValueError as e:
-                _fail(p / "hours", str(e).removeprefix(": "))
-            kwargs["hours"] = hours
-        if "origin" in d:
-            try:
-                kwargs["origin"] = Crew(name, origin=d["origin"]).origin
-            except (TypeError, ValueError) as e:
-                _fail(p / "origin", str(e).removeprefix(f"crew {name!r}: "))
+        _weekly_hours(d, p, kwargs, "shift", "mon-fri 09:00-17:00")
         ld.model.crew(name, **kwargs)
+
+
+def _weekly_hours(d: Mapping[str, Any], p: _Path, kwargs: dict[str, Any], what: str, example: str) -> None:
+    """Read ``hours`` (weekly windows) and ``origin`` (the week's origin) of a crew or a stress into kwargs."""
+    if "hours" in d:
+        hours = _list(d["hours"], p / "hours", f"a list of {what}s such as ['{example}']")
+        for i, h in enumerate(hours):
+            _text(h, p / "hours" / i, f"a {what} such as '{example}'")
+        try:
+            parse_hours(hours, "")
+        except ValueError as e:
+            _fail(p / "hours", str(e).removeprefix(": "))
+        kwargs["hours"] = hours
+    if "origin" in d:
+        try:
+            kwargs["origin"] = _origin(d["origin"], "")
+        except (TypeError, ValueError) as e:
+            _fail(p / "origin", str(e).removeprefix(": "))
 
 
 def _load_spares(ld: _Loader, v: Any, path: _Path) -> None:
@@ -1196,20 +1201,7 @@ def _load_stresses(ld: _Loader, v: Any, path: _Path) -> None:
                 p / (triggers[1] if triggers else "hours"),
                 "give exactly one trigger: hours (weekly windows), periods (one-off) or while_degraded (a service)",
             )
-        if "hours" in d:
-            hours = _list(d["hours"], p / "hours", "a list of windows such as ['mon-fri 13:00-21:00']")
-            for i, h in enumerate(hours):
-                _text(h, p / "hours" / i, "a window such as 'mon-fri 13:00-21:00'")
-            try:
-                parse_hours(hours, "")
-            except ValueError as e:
-                _fail(p / "hours", str(e).removeprefix(": "))
-            kwargs["hours"] = hours
-        if "origin" in d:
-            try:
-                kwargs["origin"] = Crew(name, origin=d["origin"]).origin
-            except (TypeError, ValueError) as e:
-                _fail(p / "origin", str(e).removeprefix(f"crew {name!r}: "))
+        _weekly_hours(d, p, kwargs, "window", "mon-fri 13:00-21:00")
         if "periods" in d:
             periods = _list(d["periods"], p / "periods", "a list of [start, end] periods such as [[10d, 12d]]")
             pairs = []

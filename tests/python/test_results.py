@@ -476,10 +476,7 @@ def test_result_memory_does_not_grow_with_services_times_causes():
     # be 6.4 MB (twice, with cost by cause); the sparse cells take what the outages wrote.
     m = rs.Model("wide")
     for g in range(400):
-        names = [f"c{g}-{i}" for i in range(5)]
-        for n in names:
-            m.component(n, mttf=1000, mttr=4)
-        m.service(f"g{g}", rs.k_of_n(3, *names))
+        m.service(f"g{g}", rs.k_of_n(3, *m.fleet(f"c{g}-{{i}}", 5, mttf=1000, mttr=4).names))
     raw = m.simulate(HORIZON, 20, seed=1, threads=1, progress=False).raw
     per_rep = sum(a.nbytes for a in raw.arrays().values()) / 20
     cells = sum(

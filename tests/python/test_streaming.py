@@ -154,10 +154,7 @@ def test_a_large_model_streams_in_smaller_blocks_with_the_same_estimates(monkeyp
     # in BLOCK_BYTES; the estimates are those of the per-replication run, causes bitwise.
     m = rs.Model("wide")
     for g in range(60):
-        names = [f"c{g}-{i}" for i in range(5)]
-        for n in names:
-            m.component(n, mttf=500, mttr=8)
-        m.service(f"g{g}", rs.k_of_n(3, *names))
+        m.service(f"g{g}", rs.k_of_n(3, *m.fleet(f"c{g}-{{i}}", 5, mttf=500, mttr=8).names))
     compiled = m.compile()
     monkeypatch.setattr(_streaming, "BLOCK_BYTES", 4 * 2**20)
     size = _streaming.block_size(compiled)
